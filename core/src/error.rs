@@ -1,0 +1,74 @@
+//! Core's error type: rich enough to act on, and small enough for an app to map to a few cases.
+
+use std::fmt;
+
+/// What went wrong with one field of the user's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidInput {
+    /// The field, as the user sees it: `importance`, `plan.times[1]`, `end`.
+    pub field: String,
+    /// The problem, in words a person can act on: "12 is outside 0–10".
+    pub problem: String,
+}
+
+impl fmt::Display for InvalidInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
+    }
+}
+
+/// Every error tandem-core returns.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input was refused; nothing was written.
+    #[error("invalid {0}")]
+    Invalid(InvalidInput),
+    /// Something the input refers to does not exist (a goal, a plan, a step ...).
+    #[error("{kind} {id} not found")]
+    NotFound { kind: &'static str, id: String },
+    /// A document was written by a newer version of Tandem than this one.
+    #[error("document {doc} has schema version {found}; this version of Tandem reads up to {supported}: update the app")]
+    NewerSchema {
+        doc: String,
+        found: i64,
+        supported: i64,
+    },
+    /// A document is not what it claims to be (missing header, wrong kind, unreadable bytes).
+    #[error("document {doc} is damaged: {problem}")]
+    Damaged { doc: String, problem: String },
+    /// The local database failed.
+    #[error("storage: {0}")]
+    Storage(#[from] rusqlite::Error),
+    /// An automerge operation failed.
+    #[error("document engine: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
+    /// File system trouble around the store (creating its folder, for example).
+    #[error("file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An `Invalid` error for `field` with `problem`.
+    pub fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        Error::Invalid(InvalidInput {
+            field: field.into(),
+            problem: problem.into(),
+        })
+    }
+
+    pub fn not_found(kind: &'static str, id: impl Into<String>) -> Self {
+        Error::NotFound {
+            kind,
+            id: id.into(),
+        }
+    }
+
+    pub fn damaged(doc: impl fmt::Display, problem: impl Into<String>) -> Self {
+        Error::Damaged {
+            doc: doc.to_string(),
+            problem: problem.into(),
+        }
+    }
+}

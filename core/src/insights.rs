@@ -1,0 +1,1 @@
+//! Insights computed on the device: completion, streaks, reasons, rating trends.

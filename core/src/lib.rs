@@ -1,0 +1,13 @@
+//! tandem-core: the engine behind Tandem.
+//!
+//! A person's journey through the four stages of the protocol (strengths and values, goals,
+//! action plans, review and monitoring) lives in automerge documents, one per sharing scope,
+//! stored in SQLite in the layout samod (our sync engine) expects. On top sit the schedule of
+//! planned occurrences and reminders, and insights computed on the device.
+
+pub mod error;
+pub mod journey;
+
+pub use error::{Error, InvalidInput, Result};
+pub mod insights;
+pub mod schedule;

@@ -1,0 +1,1 @@
+//! Planned occurrences of action plans, today's list and upcoming reminders.
