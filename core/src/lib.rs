@@ -5,9 +5,13 @@
 //! stored in SQLite in the layout samod (our sync engine) expects. On top sit the schedule of
 //! planned occurrences and reminders, and insights computed on the device.
 
+pub mod document;
 pub mod error;
 pub mod journey;
 
 pub use error::{Error, InvalidInput, Result};
 pub mod insights;
 pub mod schedule;
+pub mod store;
+
+pub use store::{Identity, OpenOptions, Store};

@@ -3,10 +3,10 @@
 //! These are the typed views that the rest of the core and the apps use. They are read from,
 //! and written field by field into, automerge documents by `crate::document`.
 
-mod validate;
+pub(crate) mod validate;
 
 pub use validate::MAX_TEXT;
-pub(crate) use validate::{check_rating, check_text, Validate};
+pub(crate) use validate::{check_text, Validate};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 

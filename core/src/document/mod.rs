@@ -1,0 +1,214 @@
+//! Documents: one automerge document per sharing scope (DESIGN.md, "Documents and sharing
+//! scopes"), and the mapping between them and the typed journey model.
+//!
+//! Every document starts with a `tandem` header map: `schema` (this layout's version), `kind`,
+//! and the people or documents it belongs to. Collections are maps from a random id to a map of
+//! fields, so concurrent additions on different devices never collide.
+
+pub(crate) mod check_ins;
+pub(crate) mod fields;
+pub(crate) mod journey;
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{ActorId, Automerge, ObjType, ROOT};
+use rand::RngCore;
+use samod::DocumentId;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::journey::word_enum;
+use fields::{map_at, write_fields, Field, Fields, MapReader};
+
+/// The document layout this version writes and the newest it can read.
+pub const SCHEMA_VERSION: i64 = 1;
+
+word_enum!(
+    /// What a document holds, and so who may see it.
+    DocKind {
+        /// A person's journey through the four stages (without check-ins).
+        Journey = "journey",
+        /// One month of a journey's check-ins.
+        CheckIns = "check_ins",
+        /// A practitioner–client relationship.
+        Care = "care",
+        /// A coach–practitioner relationship.
+        Coaching = "coaching",
+        /// A person's private reflections, on their own devices only.
+        Private = "private",
+    }
+);
+
+/// The collections each kind of document starts with.
+fn collections(kind: DocKind) -> &'static [&'static str] {
+    match kind {
+        DocKind::Journey => &[
+            "settings",
+            "values",
+            "strengths",
+            "supports",
+            "visions",
+            "goals",
+            "plans",
+            "reviews",
+            "check_in_periods",
+        ],
+        DocKind::CheckIns => &["check_ins"],
+        DocKind::Care => &["consents", "sessions", "alliance_check_ins"],
+        DocKind::Coaching => &[
+            "conditions",
+            "sessions",
+            "case_reviews",
+            "reflections",
+            "alliance_check_ins",
+            "parallel_summaries",
+        ],
+        DocKind::Private => &["reflections", "pattern_links"],
+    }
+}
+
+/// A fresh random document id.
+pub(crate) fn new_doc_id() -> DocumentId {
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    DocumentId::try_from(bytes.to_vec()).expect("16 bytes make a document id")
+}
+
+/// A document id every device derives alike from `parts`, so that two devices creating the
+/// same document offline create one document, not two.
+pub(crate) fn derived_doc_id(parts: &[&str]) -> DocumentId {
+    let digest = digest(parts);
+    DocumentId::try_from(digest[..16].to_vec()).expect("16 bytes make a document id")
+}
+
+fn digest(parts: &[&str]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.finalize().into()
+}
+
+/// A random id for an item inside a document (a value, a goal, a step ...).
+pub(crate) fn new_item_id() -> String {
+    let mut bytes = [0u8; 6];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bs58::encode(bytes).into_string()
+}
+
+/// Creates a document of `kind` with its header and empty collections.
+///
+/// With `deterministic`, the first change is the same bytes on every device (fixed actor and
+/// time), so documents created independently from the same header merge into one; later
+/// changes use `actor`.
+pub(crate) fn genesis(
+    kind: DocKind,
+    doc_id: &DocumentId,
+    header: Fields,
+    deterministic: bool,
+    actor: &ActorId,
+) -> Result<Automerge> {
+    let (first_actor, time) = if deterministic {
+        (
+            ActorId::from(&digest(&["genesis", &doc_id.to_string()])[..16]),
+            0,
+        )
+    } else {
+        (actor.clone(), chrono::Utc::now().timestamp())
+    };
+    let mut doc = Automerge::new().with_actor(first_actor);
+    let mut tx = doc.transaction();
+    let head = tx.put_object(ROOT, "tandem", ObjType::Map)?;
+    let mut all = vec![
+        ("schema", Field::Int(SCHEMA_VERSION)),
+        ("kind", Field::str(kind.as_str())),
+    ];
+    all.extend(header);
+    write_fields(&mut tx, &head, &all)?;
+    for name in collections(kind) {
+        tx.put_object(ROOT, *name, ObjType::Map)?;
+    }
+    tx.commit_with(CommitOptions::default().with_time(time));
+    doc.set_actor(actor.clone());
+    Ok(doc)
+}
+
+/// Checks that `doc` is a document of `kind` this version can read.
+pub(crate) fn check_header(doc: &Automerge, doc_id: &DocumentId, kind: DocKind) -> Result<()> {
+    let head = map_at(doc, &ROOT, "tandem")
+        .ok_or_else(|| Error::damaged(doc_id, "it has no tandem header"))?;
+    let head = MapReader::new(doc, head);
+    let schema = head
+        .int("schema")
+        .ok_or_else(|| Error::damaged(doc_id, "its header has no schema version"))?;
+    if schema > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            doc: doc_id.to_string(),
+            found: schema,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let found = head.str("kind").unwrap_or_default();
+    if found != kind.as_str() {
+        return Err(Error::damaged(
+            doc_id,
+            format!("it is a {found:?} document, not a {kind} document"),
+        ));
+    }
+    Ok(())
+}
+
+/// The header field `key` of `doc`.
+pub(crate) fn header_str(doc: &Automerge, key: &str) -> Option<String> {
+    map_at(doc, &ROOT, "tandem").and_then(|h| MapReader::new(doc, h).str(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::ReadDoc;
+
+    #[test]
+    fn a_document_from_a_newer_version_is_refused_with_a_clear_error() {
+        let id = new_doc_id();
+        let actor = ActorId::random();
+        let mut doc = genesis(DocKind::Journey, &id, vec![], false, &actor).unwrap();
+        let mut tx = doc.transaction();
+        let head = map_at(&tx, &ROOT, "tandem").unwrap();
+        tx.put(&head, "schema", SCHEMA_VERSION + 1).unwrap();
+        tx.commit();
+        let err = check_header(&doc, &id, DocKind::Journey).unwrap_err();
+        assert!(matches!(err, Error::NewerSchema { found, .. } if found == SCHEMA_VERSION + 1));
+        assert!(err.to_string().contains("update the app"));
+    }
+
+    #[test]
+    fn a_document_of_another_kind_is_not_read_as_a_journey() {
+        let id = new_doc_id();
+        let doc = genesis(DocKind::Private, &id, vec![], false, &ActorId::random()).unwrap();
+        assert!(matches!(
+            check_header(&doc, &id, DocKind::Journey),
+            Err(Error::Damaged { .. })
+        ));
+    }
+
+    #[test]
+    fn two_devices_creating_the_same_derived_document_offline_make_one_document() {
+        let id = derived_doc_id(&["journey-x", "2026-11"]);
+        let header = || vec![("period", Field::str("2026-11"))];
+        let mut a = genesis(DocKind::CheckIns, &id, header(), true, &ActorId::random()).unwrap();
+        let mut b = genesis(DocKind::CheckIns, &id, header(), true, &ActorId::random()).unwrap();
+        assert_eq!(a.get_heads(), b.get_heads());
+        let mut tx = a.transaction();
+        let list = map_at(&tx, &ROOT, "check_ins").unwrap();
+        tx.put(&list, "from-a", 1).unwrap();
+        tx.commit();
+        let mut tx = b.transaction();
+        let list = map_at(&tx, &ROOT, "check_ins").unwrap();
+        tx.put(&list, "from-b", 2).unwrap();
+        tx.commit();
+        a.merge(&mut b).unwrap();
+        let list = map_at(&a, &ROOT, "check_ins").unwrap();
+        assert_eq!(a.keys(&list).count(), 2, "both devices' entries survive the merge");
+    }
+}

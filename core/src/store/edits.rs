@@ -1,0 +1,369 @@
+//! The edits a person makes to their journey, each checked, then written as one durable change.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::Store;
+use crate::document::check_ins::{new_period_doc, period_doc_id, period_of, put_check_in};
+use crate::document::journey::{self as jdoc, Record, VisionInput};
+use crate::document::DocKind;
+use crate::error::{Error, Result};
+use crate::journey::validate::MAX_SHORT_TEXT;
+use crate::journey::*;
+use crate::schedule;
+
+impl Store {
+    /// The person's own journey (check-ins are read by date range with [`Store::check_ins`]).
+    pub fn journey(&self) -> Result<Journey> {
+        let id = self.journey_id.clone();
+        self.read_doc(&id, DocKind::Journey, true, |doc| jdoc::read_journey(doc, &id))?
+            .ok_or_else(|| Error::damaged(&id, "the journey document is missing from the store"))
+    }
+
+    fn edit_journey<R>(
+        &self,
+        f: impl FnOnce(&mut automerge::transaction::Transaction<'_>) -> Result<R>,
+    ) -> Result<R> {
+        let id = self.journey_id.clone();
+        self.edit_doc(&id, DocKind::Journey, None, f)
+    }
+
+    /// Changes the time zone plans are scheduled in (IANA name, e.g. "Europe/London").
+    pub fn set_time_zone(&self, time_zone: &str) -> Result<()> {
+        schedule::parse_time_zone(time_zone)?;
+        self.edit_journey(|tx| jdoc::set_time_zone(tx, time_zone))
+    }
+
+    fn add<R: Record>(&self, input: &R::Input) -> Result<String> {
+        self.edit_journey(|tx| jdoc::add_record::<R, _>(tx, input))
+    }
+
+    fn update<R: Record>(&self, id: &str, input: &R::Input) -> Result<()> {
+        self.edit_journey(|tx| jdoc::update_record::<R, _>(tx, id, input))
+    }
+
+    /// Adds a value; returns its id.
+    pub fn add_value(&self, input: &ValueInput) -> Result<String> {
+        input.validate()?;
+        self.add::<Value>(input)
+    }
+
+    pub fn update_value(&self, id: &str, input: &ValueInput) -> Result<()> {
+        input.validate()?;
+        self.update::<Value>(id, input)
+    }
+
+    /// Removes a value, and its links from goals.
+    pub fn remove_value(&self, id: &str) -> Result<()> {
+        let goals = self.journey()?.goals;
+        self.edit_journey(|tx| {
+            jdoc::remove_record::<Value, _>(tx, id)?;
+            for goal in goals.iter().filter(|g| g.value_ids.iter().any(|v| v == id)) {
+                let mut input = goal_input(goal);
+                input.value_ids.retain(|v| v != id);
+                jdoc::update_record::<Goal, _>(tx, &goal.id, &input)?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn add_strength(&self, input: &StrengthInput) -> Result<String> {
+        input.validate()?;
+        self.add::<Strength>(input)
+    }
+
+    pub fn update_strength(&self, id: &str, input: &StrengthInput) -> Result<()> {
+        input.validate()?;
+        self.update::<Strength>(id, input)
+    }
+
+    pub fn remove_strength(&self, id: &str) -> Result<()> {
+        self.edit_journey(|tx| jdoc::remove_record::<Strength, _>(tx, id))
+    }
+
+    pub fn add_support(&self, input: &SupportInput) -> Result<String> {
+        input.validate()?;
+        self.add::<Support>(input)
+    }
+
+    pub fn update_support(&self, id: &str, input: &SupportInput) -> Result<()> {
+        input.validate()?;
+        self.update::<Support>(id, input)
+    }
+
+    pub fn remove_support(&self, id: &str) -> Result<()> {
+        self.edit_journey(|tx| jdoc::remove_record::<Support, _>(tx, id))
+    }
+
+    /// Writes a new vision dated `written_on`; earlier visions are kept.
+    pub fn set_vision(&self, text: &str, written_on: NaiveDate) -> Result<String> {
+        check_text("text", text, MAX_TEXT)?;
+        self.add::<Vision>(&VisionInput {
+            text: text.to_string(),
+            written_on,
+        })
+    }
+
+    fn check_value_ids(journey: &Journey, value_ids: &[String]) -> Result<()> {
+        match value_ids
+            .iter()
+            .find(|v| !journey.values.iter().any(|val| &&val.id == v))
+        {
+            Some(missing) => Err(Error::not_found("value", missing.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Adds a goal (active, without steps); returns its id.
+    pub fn add_goal(&self, input: &GoalInput) -> Result<String> {
+        input.validate()?;
+        Self::check_value_ids(&self.journey()?, &input.value_ids)?;
+        self.add::<Goal>(input)
+    }
+
+    pub fn update_goal(&self, id: &str, input: &GoalInput) -> Result<()> {
+        input.validate()?;
+        Self::check_value_ids(&self.journey()?, &input.value_ids)?;
+        self.update::<Goal>(id, input)
+    }
+
+    /// Pauses, completes, lets go of or reactivates a goal.
+    pub fn set_goal_status(&self, id: &str, status: GoalStatus) -> Result<()> {
+        self.edit_journey(|tx| jdoc::set_goal_status(tx, id, status))
+    }
+
+    /// Removes a goal; its action plans stay, unlinked from it.
+    pub fn remove_goal(&self, id: &str) -> Result<()> {
+        let plans = self.journey()?.plans;
+        self.edit_journey(|tx| {
+            jdoc::remove_record::<Goal, _>(tx, id)?;
+            for plan in plans.iter().filter(|p| p.goal_id.as_deref() == Some(id)) {
+                let mut input = plan_input(plan);
+                input.goal_id = None;
+                input.step_id = None;
+                jdoc::update_record::<ActionPlan, _>(tx, &plan.id, &input)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Adds a step at the end of a goal's steps; returns its id.
+    pub fn add_step(&self, goal_id: &str, text: &str) -> Result<String> {
+        check_text("text", text, MAX_SHORT_TEXT)?;
+        self.edit_journey(|tx| jdoc::add_step(tx, goal_id, text))
+    }
+
+    pub fn rename_step(&self, goal_id: &str, step_id: &str, text: &str) -> Result<()> {
+        check_text("text", text, MAX_SHORT_TEXT)?;
+        self.edit_journey(|tx| jdoc::update_step(tx, goal_id, step_id, Some(text), None))
+    }
+
+    /// Marks a step done or not done.
+    pub fn set_step_done(&self, goal_id: &str, step_id: &str, done: bool) -> Result<()> {
+        self.edit_journey(|tx| jdoc::update_step(tx, goal_id, step_id, None, Some(done)))
+    }
+
+    /// Moves a step to place `index` (0 = first) among its goal's steps.
+    pub fn move_step(&self, goal_id: &str, step_id: &str, index: usize) -> Result<()> {
+        self.edit_journey(|tx| jdoc::move_step(tx, goal_id, step_id, index))
+    }
+
+    pub fn remove_step(&self, goal_id: &str, step_id: &str) -> Result<()> {
+        self.edit_journey(|tx| jdoc::remove_step(tx, goal_id, step_id))
+    }
+
+    fn check_plan_links(journey: &Journey, input: &PlanInput) -> Result<()> {
+        if let Some(goal_id) = &input.goal_id {
+            let goal = journey
+                .goal(goal_id)
+                .ok_or_else(|| Error::not_found("goal", goal_id.clone()))?;
+            if let Some(step_id) = &input.step_id {
+                if !goal.steps.iter().any(|s| &s.id == step_id) {
+                    return Err(Error::not_found("step", step_id.clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds an action plan; returns its id.
+    pub fn add_plan(&self, input: &PlanInput) -> Result<String> {
+        input.validate()?;
+        Self::check_plan_links(&self.journey()?, input)?;
+        self.add::<ActionPlan>(input)
+    }
+
+    pub fn update_plan(&self, id: &str, input: &PlanInput) -> Result<()> {
+        input.validate()?;
+        Self::check_plan_links(&self.journey()?, input)?;
+        self.update::<ActionPlan>(id, input)
+    }
+
+    /// Ends a plan after `last_day` (inclusive); its check-ins stay.
+    pub fn end_plan(&self, id: &str, last_day: NaiveDate) -> Result<()> {
+        let journey = self.journey()?;
+        let plan = journey
+            .plan(id)
+            .ok_or_else(|| Error::not_found("action plan", id))?;
+        let mut input = plan_input(plan);
+        input.end = Some(last_day);
+        self.update_plan(id, &input)
+    }
+
+    /// Removes a plan. Its check-ins stay in their months' documents but no longer count.
+    pub fn remove_plan(&self, id: &str) -> Result<()> {
+        self.edit_journey(|tx| jdoc::remove_record::<ActionPlan, _>(tx, id))
+    }
+
+    /// Records how an occurrence went (a second check-in on the same occurrence replaces the
+    /// first). `time` may be left out when the plan happens once that day. A check-in on a day
+    /// the plan does not fall on is kept as unplanned. Returns the check-in as stored.
+    pub fn check_in(&self, input: &CheckInInput) -> Result<CheckIn> {
+        self.check_in_at(input, Utc::now())
+    }
+
+    /// [`Store::check_in`] as if it were `now` (for scripted journeys and tests).
+    pub fn check_in_at(&self, input: &CheckInInput, now: DateTime<Utc>) -> Result<CheckIn> {
+        input.validate()?;
+        let journey = self.journey()?;
+        let plan = journey
+            .plan(&input.plan_id)
+            .ok_or_else(|| Error::not_found("action plan", input.plan_id.clone()))?;
+        let tz = schedule::parse_time_zone(&journey.time_zone)?;
+        let today = now.with_timezone(&tz).date_naive();
+        if input.date > today {
+            return Err(Error::invalid(
+                "date",
+                format!("{} has not come yet (today is {today})", input.date),
+            ));
+        }
+        if input.date < plan.start {
+            return Err(Error::invalid(
+                "date",
+                format!("{} is before the plan starts ({})", input.date, plan.start),
+            ));
+        }
+        if let Some(end) = plan.end.filter(|end| input.date > *end) {
+            return Err(Error::invalid(
+                "date",
+                format!("{} is after the plan ended ({end})", input.date),
+            ));
+        }
+        let mut input = input.clone();
+        input.time = resolve_time(plan, input.date, input.time)?;
+
+        let period = period_of(input.date);
+        let doc_id = period_doc_id(&journey.id, &period);
+        let journey_id = journey.id.clone();
+        let create = |actor: &automerge::ActorId| new_period_doc(&journey_id, &period, actor);
+        self.edit_doc(&doc_id, DocKind::CheckIns, Some(&create), |tx| {
+            put_check_in(tx, &input, now)
+        })?;
+        let listed = self.read_doc(&self.journey_id.clone(), DocKind::Journey, true, |doc| {
+            jdoc::check_in_periods(doc).iter().any(|(p, _)| *p == period)
+        })?;
+        if listed != Some(true) {
+            self.edit_journey(|tx| jdoc::list_check_in_period(tx, &period, &doc_id))?;
+        }
+        Ok(CheckIn {
+            plan_id: input.plan_id,
+            date: input.date,
+            time: input.time,
+            outcome: input.outcome,
+            reasons: input.reasons,
+            reason_text: input.reason_text,
+            note: input.note,
+            recorded_at: now,
+        })
+    }
+
+    /// Adds a review; returns its id.
+    pub fn add_review(&self, input: &ReviewInput) -> Result<String> {
+        input.validate()?;
+        if let Some(goal_id) = &input.goal_id {
+            if self.journey()?.goal(goal_id).is_none() {
+                return Err(Error::not_found("goal", goal_id.clone()));
+            }
+        }
+        self.add::<Review>(input)
+    }
+
+    pub fn remove_review(&self, id: &str) -> Result<()> {
+        self.edit_journey(|tx| jdoc::remove_record::<Review, _>(tx, id))
+    }
+}
+
+/// Which planned time a check-in answers: the given one if the plan has it that day, the only
+/// one if there is one, none for an unplanned day or a plan without set times.
+fn resolve_time(
+    plan: &ActionPlan,
+    date: NaiveDate,
+    time: Option<chrono::NaiveTime>,
+) -> Result<Option<chrono::NaiveTime>> {
+    let times = &plan.schedule.times;
+    let shown = |ts: &[chrono::NaiveTime]| {
+        ts.iter()
+            .map(|t| t.format("%H:%M").to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if !schedule::is_planned_day(plan, date) || times.is_empty() {
+        return match time {
+            None => Ok(None),
+            Some(t) => Err(Error::invalid(
+                "time",
+                format!(
+                    "the plan has no set time on {date}, so {} cannot be checked in; leave the time out",
+                    t.format("%H:%M")
+                ),
+            )),
+        };
+    }
+    match time {
+        Some(t) if times.contains(&t) => Ok(Some(t)),
+        Some(t) => Err(Error::invalid(
+            "time",
+            format!(
+                "the plan happens at {} on {date}, not at {}",
+                shown(times),
+                t.format("%H:%M")
+            ),
+        )),
+        None if times.len() == 1 => Ok(Some(times[0])),
+        None => Err(Error::invalid(
+            "time",
+            format!("the plan happens at {} on {date}: say which", shown(times)),
+        )),
+    }
+}
+
+/// The input that would recreate `goal` as it is.
+pub(crate) fn goal_input(goal: &Goal) -> GoalInput {
+    GoalInput {
+        text: goal.text.clone(),
+        value_ids: goal.value_ids.clone(),
+        framing: goal.framing,
+        proposed_by: goal.proposed_by,
+        target_date: goal.target_date,
+        importance: goal.importance,
+        confidence: goal.confidence,
+        attainment_levels: goal.attainment_levels.clone(),
+    }
+}
+
+/// The input that would recreate `plan` as it is.
+pub(crate) fn plan_input(plan: &ActionPlan) -> PlanInput {
+    PlanInput {
+        what: plan.what.clone(),
+        place: plan.place.clone(),
+        schedule: plan.schedule.clone(),
+        duration_minutes: plan.duration_minutes,
+        goal_id: plan.goal_id.clone(),
+        step_id: plan.step_id.clone(),
+        barriers: plan.barriers.clone(),
+        supports: plan.supports.clone(),
+        agreed_by: plan.agreed_by.clone(),
+        reminder: plan.reminder,
+        start: plan.start,
+        end: plan.end,
+    }
+}

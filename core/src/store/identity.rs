@@ -1,0 +1,96 @@
+//! Who this store belongs to: the person, this device's signing key, and their own documents.
+
+use ed25519_dalek::{Signer, SigningKey};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::error::Result;
+
+/// The person and device a store belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Identity {
+    /// The person's id, the same on all their devices.
+    pub person_id: String,
+    /// This device's public signing key, base58.
+    pub device_key: String,
+    /// The person's journey document.
+    pub journey_id: String,
+    /// The person's private document (own devices only).
+    pub private_id: String,
+}
+
+/// What the identity table holds, the secret key included.
+pub(crate) struct StoredIdentity {
+    pub identity: Identity,
+    pub signing_key: SigningKey,
+}
+
+impl StoredIdentity {
+    pub fn generate(journey_id: String, private_id: String) -> Self {
+        let signing_key = SigningKey::generate(&mut rand::rngs::OsRng);
+        let mut person = [0u8; 16];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut person);
+        StoredIdentity {
+            identity: Identity {
+                person_id: bs58::encode(person).into_string(),
+                device_key: bs58::encode(signing_key.verifying_key().as_bytes()).into_string(),
+                journey_id,
+                private_id,
+            },
+            signing_key,
+        }
+    }
+
+    pub fn load(conn: &Connection) -> Result<Option<Self>> {
+        let row = conn
+            .query_row(
+                "SELECT person_id, device_secret_key, journey_doc, private_doc FROM identity WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Vec<u8>>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((person_id, secret, journey_id, private_id)) = row else {
+            return Ok(None);
+        };
+        let secret: [u8; 32] = secret.as_slice().try_into().map_err(|_| {
+            crate::Error::damaged("the local store", "its device key has the wrong length")
+        })?;
+        let signing_key = SigningKey::from_bytes(&secret);
+        Ok(Some(StoredIdentity {
+            identity: Identity {
+                person_id,
+                device_key: bs58::encode(signing_key.verifying_key().as_bytes()).into_string(),
+                journey_id,
+                private_id,
+            },
+            signing_key,
+        }))
+    }
+
+    pub fn save(&self, conn: &Connection) -> Result<()> {
+        conn.execute(
+            "INSERT INTO identity (id, person_id, device_secret_key, journey_doc, private_doc, created_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+            params![
+                self.identity.person_id,
+                self.signing_key.to_bytes().to_vec(),
+                self.identity.journey_id,
+                self.identity.private_id,
+                chrono::Utc::now().to_rfc3339(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Signs `message` with this device's key.
+    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+        self.signing_key.sign(message).to_bytes().to_vec()
+    }
+}

@@ -1,0 +1,301 @@
+//! The local store: a person's documents in SQLite, opened at a path.
+//!
+//! Every edit is one automerge change, written to SQLite as one row (in samod's layout) before
+//! the edit returns, so an edit that returned survives the process being killed. An edit that
+//! fails leaves nothing behind: its change is rolled back, or, if the write failed, the
+//! document is dropped from memory and reloaded from disk on next use.
+
+pub(crate) mod db;
+mod edits;
+mod identity;
+pub(crate) mod kv;
+mod views;
+
+pub use identity::Identity;
+pub use kv::SqliteStorage;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use automerge::transaction::{CommitOptions, Transaction};
+use automerge::{ActorId, Automerge};
+use rusqlite::Connection;
+use samod::DocumentId;
+use sha2::{Digest, Sha256};
+
+use crate::document::{self, check_header, DocKind};
+use crate::error::{Error, Result};
+use identity::StoredIdentity;
+
+/// After this many single-change rows, a document is rewritten as one compact snapshot.
+pub const COMPACT_AFTER: usize = 256;
+
+/// How to open a store.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOptions {
+    /// The time zone a new journey is scheduled in (IANA name). Ignored when the store exists;
+    /// `None` means UTC.
+    pub time_zone: Option<String>,
+}
+
+/// A person's local store: their journey, its check-ins, and their private document.
+pub struct Store {
+    path: PathBuf,
+    db: Arc<Mutex<Connection>>,
+    docs: Mutex<HashMap<DocumentId, OpenDoc>>,
+    me: StoredIdentity,
+    journey_id: DocumentId,
+    /// This session's automerge actor: a new one each time the store is opened, so two
+    /// processes that open one store by mistake can never write clashing changes.
+    actor: ActorId,
+}
+
+struct OpenDoc {
+    doc: Automerge,
+    /// Single-change rows written since the last snapshot.
+    incrementals: usize,
+}
+
+impl Store {
+    /// Opens the store at `path`, creating it (with a new device key, journey and private
+    /// document) if there is none.
+    pub fn open(path: impl AsRef<Path>, options: OpenOptions) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        let conn = db::open(&path)?;
+        let actor = ActorId::random();
+        let mut created = Vec::new();
+        let me = match StoredIdentity::load(&conn)? {
+            Some(me) => me,
+            None => {
+                let time_zone = options.time_zone.as_deref().unwrap_or("UTC");
+                crate::schedule::parse_time_zone(time_zone)?;
+                let journey_id = document::new_doc_id();
+                let private_id = document::new_doc_id();
+                let me = StoredIdentity::generate(journey_id.to_string(), private_id.to_string());
+                let journey = document::journey::new_journey(
+                    &journey_id,
+                    &me.identity.person_id,
+                    time_zone,
+                    &actor,
+                )?;
+                let private = document::genesis(
+                    DocKind::Private,
+                    &private_id,
+                    vec![(
+                        "owner",
+                        document::fields::Field::str(&me.identity.person_id),
+                    )],
+                    false,
+                    &actor,
+                )?;
+                let tx = conn.unchecked_transaction()?;
+                me.save(&tx)?;
+                for (id, doc) in [(&journey_id, &journey), (&private_id, &private)] {
+                    write_snapshot(&tx, id, doc)?;
+                }
+                tx.commit()?;
+                created.push((journey_id, journey));
+                created.push((private_id, private));
+                me
+            }
+        };
+        let journey_id: DocumentId = me
+            .identity
+            .journey_id
+            .parse()
+            .map_err(|_| Error::damaged("the local store", "its journey id is unreadable"))?;
+        let store = Store {
+            path,
+            db: Arc::new(Mutex::new(conn)),
+            docs: Mutex::new(HashMap::new()),
+            me,
+            journey_id,
+            actor,
+        };
+        {
+            let mut docs = store.lock_docs();
+            for (id, doc) in created {
+                docs.insert(id, OpenDoc { doc, incrementals: 0 });
+            }
+        }
+        // Opening means the journey is ready to show.
+        store.read_doc(&store.journey_id.clone(), DocKind::Journey, true, |_| ())?;
+        Ok(store)
+    }
+
+    /// Where the store lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The person and device this store belongs to.
+    pub fn identity(&self) -> &Identity {
+        &self.me.identity
+    }
+
+    /// Signs `message` with this device's key (for authenticating to a sync server).
+    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+        self.me.sign(message)
+    }
+
+    /// samod storage over this store's database, for the sync engine.
+    pub fn sqlite_storage(&self) -> SqliteStorage {
+        SqliteStorage::new(self.db.clone())
+    }
+
+    fn lock_docs(&self) -> MutexGuard<'_, HashMap<DocumentId, OpenDoc>> {
+        self.docs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn lock_db(&self) -> MutexGuard<'_, Connection> {
+        self.db.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Loads a document's rows from disk; `None` if it has none.
+    fn load_from_disk(&self, id: &DocumentId, kind: DocKind) -> Result<Option<OpenDoc>> {
+        let rows = kv::load_prefix(&self.lock_db(), id.to_string().as_bytes())?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let mut doc = Automerge::new().with_actor(self.actor.clone());
+        let mut incrementals = 0;
+        for (key, bytes) in &rows {
+            if key.windows(13).any(|w| w == b"/incremental/") {
+                incrementals += 1;
+            }
+            doc.load_incremental(bytes)
+                .map_err(|e| Error::damaged(id, format!("a stored chunk does not load: {e}")))?;
+        }
+        check_header(&doc, id, kind)?;
+        Ok(Some(OpenDoc { doc, incrementals }))
+    }
+
+    /// Runs `f` on a document. With `keep`, the document stays in memory afterwards;
+    /// otherwise (old months of check-ins) it is read and dropped, so long histories do not
+    /// pile up in memory. `Ok(None)` when the document does not exist.
+    fn read_doc<R>(
+        &self,
+        id: &DocumentId,
+        kind: DocKind,
+        keep: bool,
+        f: impl FnOnce(&Automerge) -> R,
+    ) -> Result<Option<R>> {
+        let mut docs = self.lock_docs();
+        if let Some(open) = docs.get(id) {
+            return Ok(Some(f(&open.doc)));
+        }
+        let Some(open) = self.load_from_disk(id, kind)? else {
+            return Ok(None);
+        };
+        let out = f(&open.doc);
+        if keep {
+            docs.insert(id.clone(), open);
+        }
+        Ok(Some(out))
+    }
+
+    /// Applies `f` to a document as one change and makes that change durable before
+    /// returning. `create` makes the document when it does not exist yet.
+    fn edit_doc<R>(
+        &self,
+        id: &DocumentId,
+        kind: DocKind,
+        create: Option<&dyn Fn(&ActorId) -> Result<Automerge>>,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<R>,
+    ) -> Result<R> {
+        let mut docs = self.lock_docs();
+        if !docs.contains_key(id) {
+            let open = match (self.load_from_disk(id, kind)?, create) {
+                (Some(open), _) => open,
+                (None, Some(create)) => {
+                    let doc = create(&self.actor)?;
+                    write_snapshot(&self.lock_db(), id, &doc)?;
+                    OpenDoc { doc, incrementals: 0 }
+                }
+                (None, None) => return Err(Error::not_found("document", id.to_string())),
+            };
+            docs.insert(id.clone(), open);
+        }
+        let open = docs.get_mut(id).expect("inserted above");
+        let mut tx = open.doc.transaction();
+        let out = match f(&mut tx) {
+            Ok(out) => out,
+            Err(err) => {
+                tx.rollback();
+                return Err(err);
+            }
+        };
+        let now = chrono::Utc::now().timestamp();
+        let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now));
+        if hash.is_none() {
+            return Ok(out); // nothing changed
+        }
+        let change = open
+            .doc
+            .get_last_local_change()
+            .expect("a change was just committed");
+        let key = format!("{id}/incremental/{}", change.hash());
+        if let Err(err) = kv::put(&self.lock_db(), key.as_bytes(), change.raw_bytes()) {
+            // The change is in memory only: forget the document so it reloads from disk.
+            docs.remove(id);
+            return Err(err);
+        }
+        open.incrementals += 1;
+        if open.incrementals >= COMPACT_AFTER {
+            match self.compact(id, &open.doc) {
+                Ok(()) => open.incrementals = 0,
+                Err(err) => tracing::warn!(%err, doc = %id, "compaction failed; will retry"),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Replaces a document's rows by one snapshot, in one transaction.
+    fn compact(&self, id: &DocumentId, doc: &Automerge) -> Result<()> {
+        let mut conn = self.lock_db();
+        let tx = conn.transaction()?;
+        for (key, _) in kv::load_prefix(&tx, id.to_string().as_bytes())? {
+            kv::delete(&tx, &key)?;
+        }
+        write_snapshot(&tx, id, doc)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Bytes the store's documents take on disk, and how many rows hold them.
+    pub fn stored_bytes(&self) -> Result<(u64, u64)> {
+        let conn = self.lock_db();
+        Ok(conn.query_row(
+            "SELECT COALESCE(SUM(LENGTH(key) + LENGTH(value)), 0), COUNT(*) FROM kv",
+            [],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+        )?)
+    }
+
+    /// Compacts every document in memory into one snapshot each.
+    pub fn compact_all(&self) -> Result<()> {
+        let mut docs = self.lock_docs();
+        for (id, open) in docs.iter_mut() {
+            if open.incrementals > 0 {
+                self.compact(id, &open.doc)?;
+                open.incrementals = 0;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes `doc` whole under `<id>/snapshot/<hash of its heads>`, as samod names snapshots.
+fn write_snapshot(conn: &Connection, id: &DocumentId, doc: &Automerge) -> Result<()> {
+    let mut hasher = Sha256::new();
+    for head in doc.get_heads() {
+        hasher.update(head.as_ref());
+    }
+    let hash: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    kv::put(conn, format!("{id}/snapshot/{hash}").as_bytes(), &doc.save())
+}

@@ -1,0 +1,67 @@
+//! What a person looks at: check-ins over a range, today's list, reminders and insights.
+
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+
+use super::Store;
+use crate::document::check_ins::{period_doc_id, period_of, read_check_ins};
+use crate::document::DocKind;
+use crate::error::{Error, Result};
+use crate::insights::{self, Insights};
+use crate::journey::{CheckIn, Journey};
+use crate::schedule::{self, Reminder, TodayItem};
+
+impl Store {
+    /// Check-ins dated `from..=to`, by date, time and plan.
+    ///
+    /// Months other than the current one are read and let go, so looking back over years does
+    /// not keep years in memory.
+    pub fn check_ins(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<CheckIn>> {
+        if to < from {
+            return Err(Error::invalid("to", format!("{to} is before {from}")));
+        }
+        let journey_id = self.identity().journey_id.clone();
+        let current = period_of(Utc::now().date_naive());
+        let mut all = Vec::new();
+        let mut month = from.with_day(1).expect("every month has a first day");
+        while month <= to {
+            let period = period_of(month);
+            let keep = period == current;
+            let doc_id = period_doc_id(&journey_id, &period);
+            if let Some(found) = self.read_doc(&doc_id, DocKind::CheckIns, keep, read_check_ins)? {
+                all.extend(found.into_iter().filter(|c| c.date >= from && c.date <= to));
+            }
+            month = month + Months::new(1);
+        }
+        Ok(all)
+    }
+
+    fn journey_and_zone(&self) -> Result<(Journey, chrono_tz::Tz)> {
+        let journey = self.journey()?;
+        let tz = schedule::parse_time_zone(&journey.time_zone)?;
+        Ok((journey, tz))
+    }
+
+    /// Today's occurrences (due, done, missed ...) as of `now`, in the journey's time zone.
+    pub fn today(&self, now: DateTime<Utc>) -> Result<Vec<TodayItem>> {
+        let (journey, tz) = self.journey_and_zone()?;
+        let date = now.with_timezone(&tz).date_naive();
+        let check_ins = self.check_ins(date, date)?;
+        Ok(schedule::today(&journey.plans, &check_ins, now, tz))
+    }
+
+    /// Reminders due after `now` over the next `days` days, for local notifications.
+    pub fn reminders(&self, now: DateTime<Utc>, days: u32) -> Result<Vec<Reminder>> {
+        let (journey, tz) = self.journey_and_zone()?;
+        let from = now.with_timezone(&tz).date_naive();
+        // Only today's occurrences can already be checked in; later days cannot be yet.
+        let check_ins = self.check_ins(from, from)?;
+        Ok(schedule::reminders(&journey.plans, &check_ins, now, days, tz))
+    }
+
+    /// Completion, streaks, reasons and rating trends over `from..=to`, as of `now`.
+    pub fn insights(&self, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<Insights> {
+        let (journey, tz) = self.journey_and_zone()?;
+        let check_ins = self.check_ins(from, to)?;
+        Ok(insights::insights(&journey, &check_ins, from, to, now, tz))
+    }
+}
