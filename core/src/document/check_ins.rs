@@ -58,7 +58,12 @@ pub(crate) fn put_check_in<T: Transactable + ReadDoc>(
         &vec![
             ("plan_id", Field::str(&input.plan_id)),
             ("date", Field::date(input.date)),
-            ("time", input.time.map_or(Field::Absent, |t| Field::Str(Field::time(t)))),
+            (
+                "time",
+                input
+                    .time
+                    .map_or(Field::Absent, |t| Field::Str(Field::time(t))),
+            ),
             ("outcome", Field::str(input.outcome.as_str())),
             ("reasons", Field::words(&input.reasons)),
             ("reason_text", Field::opt_str(input.reason_text.as_deref())),
@@ -80,7 +85,11 @@ pub(crate) fn read_check_ins(doc: &Automerge) -> Vec<CheckIn> {
                 date: r.date("date")?,
                 time: r.time("time"),
                 outcome: Outcome::parse(&r.str("outcome")?)?,
-                reasons: r.list("reasons").iter().filter_map(|w| Reason::parse(w)).collect(),
+                reasons: r
+                    .list("reasons")
+                    .iter()
+                    .filter_map(|w| Reason::parse(w))
+                    .collect(),
                 reason_text: r.str("reason_text"),
                 note: r.str("note"),
                 recorded_at: r.instant("recorded_at").unwrap_or_default(),

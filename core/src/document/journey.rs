@@ -137,7 +137,10 @@ pub(crate) fn update_record<R: Record, T: Transactable + ReadDoc>(
 }
 
 /// Removes a record.
-pub(crate) fn remove_record<R: Record, T: Transactable + ReadDoc>(tx: &mut T, id: &str) -> Result<()> {
+pub(crate) fn remove_record<R: Record, T: Transactable + ReadDoc>(
+    tx: &mut T,
+    id: &str,
+) -> Result<()> {
     record_obj::<R, _>(tx, id)?;
     let collection = map_at(tx, &ROOT, R::COLLECTION).expect("checked above");
     tx.delete(&collection, id)?;
@@ -499,7 +502,9 @@ impl Record for ActionPlan {
                     .collect(),
             },
             "every_n_days" => Repeat::EveryNDays {
-                n: u32::try_from(r.int("every_n_days")?).ok().filter(|n| *n > 0)?,
+                n: u32::try_from(r.int("every_n_days")?)
+                    .ok()
+                    .filter(|n| *n > 0)?,
             },
             _ => return None,
         };
@@ -509,14 +514,24 @@ impl Record for ActionPlan {
             place: r.str("place"),
             schedule: Schedule {
                 repeat,
-                times: r.list("times").iter().filter_map(|t| parse_time(t)).collect(),
+                times: r
+                    .list("times")
+                    .iter()
+                    .filter_map(|t| parse_time(t))
+                    .collect(),
             },
-            duration_minutes: r.int("duration_minutes").and_then(|m| u32::try_from(m).ok()),
+            duration_minutes: r
+                .int("duration_minutes")
+                .and_then(|m| u32::try_from(m).ok()),
             goal_id: r.str("goal_id"),
             step_id: r.str("step_id"),
             barriers: r.str("barriers"),
             supports: r.str("supports"),
-            agreed_by: r.list("agreed_by").iter().filter_map(|w| Party::parse(w)).collect(),
+            agreed_by: r
+                .list("agreed_by")
+                .iter()
+                .filter_map(|w| Party::parse(w))
+                .collect(),
             reminder: r.bool("reminder").unwrap_or(false),
             start: r.date("start")?,
             end: r.date("end"),
@@ -568,7 +583,9 @@ pub(crate) fn check_in_periods(doc: &Automerge) -> Vec<(String, String)> {
     };
     doc.map_range(&periods, ..)
         .filter_map(|item| match automerge::Value::from(item.value) {
-            automerge::Value::Scalar(s) => s.as_str().map(|doc| (item.key.to_string(), doc.to_string())),
+            automerge::Value::Scalar(s) => s
+                .as_str()
+                .map(|doc| (item.key.to_string(), doc.to_string())),
             _ => None,
         })
         .collect()
@@ -582,4 +599,57 @@ pub(crate) fn list_check_in_period<T: Transactable + ReadDoc>(
     let periods = ensure_map(tx, &ROOT, "check_in_periods")?;
     tx.put(&periods, period, doc_id.to_string())?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::{ActorId, ObjType};
+
+    #[test]
+    fn strings_a_javascript_peer_wrote_as_text_are_read() {
+        let id = super::super::new_doc_id();
+        let mut doc = new_journey(&id, "p1", "UTC", &ActorId::random()).unwrap();
+        let mut tx = doc.transaction();
+        let values = map_at(&tx, &ROOT, "values").unwrap();
+        let value = tx.put_object(&values, "v1", ObjType::Map).unwrap();
+        let text = tx.put_object(&value, "text", ObjType::Text).unwrap();
+        tx.splice_text(&text, 0, 0, "Being outdoors").unwrap();
+        tx.put(&value, "life_area", "health").unwrap();
+        tx.put(&value, "importance", 7_u64).unwrap();
+        let plans = map_at(&tx, &ROOT, "plans").unwrap();
+        let plan = tx.put_object(&plans, "p1", ObjType::Map).unwrap();
+        let what = tx.put_object(&plan, "what", ObjType::Text).unwrap();
+        tx.splice_text(&what, 0, 0, "Swim").unwrap();
+        tx.put(&plan, "repeat", "weekly").unwrap();
+        let days = tx.put_object(&plan, "days", ObjType::List).unwrap();
+        let sat = tx.insert_object(&days, 0, ObjType::Text).unwrap();
+        tx.splice_text(&sat, 0, 0, "sat").unwrap();
+        tx.put(&plan, "start", "2026-11-01").unwrap();
+        tx.commit();
+
+        let journey = read_journey(&doc, &id);
+        assert_eq!(journey.values[0].text, "Being outdoors");
+        assert_eq!(journey.values[0].importance, 7);
+        assert_eq!(journey.plans[0].what, "Swim");
+        assert_eq!(
+            journey.plans[0].schedule.repeat,
+            Repeat::Weekly {
+                days: vec![Weekday::Sat]
+            }
+        );
+    }
+
+    #[test]
+    fn a_record_a_peer_left_incomplete_is_skipped_not_fatal() {
+        let id = super::super::new_doc_id();
+        let mut doc = new_journey(&id, "p1", "UTC", &ActorId::random()).unwrap();
+        let mut tx = doc.transaction();
+        let goals = map_at(&tx, &ROOT, "goals").unwrap();
+        let goal = tx.put_object(&goals, "g1", ObjType::Map).unwrap();
+        tx.put(&goal, "text", "No ratings").unwrap();
+        tx.put(&goal, "importance", 99).unwrap();
+        tx.commit();
+        assert!(read_journey(&doc, &id).goals.is_empty());
+    }
 }

@@ -209,6 +209,10 @@ mod tests {
         tx.commit();
         a.merge(&mut b).unwrap();
         let list = map_at(&a, &ROOT, "check_ins").unwrap();
-        assert_eq!(a.keys(&list).count(), 2, "both devices' entries survive the merge");
+        assert_eq!(
+            a.keys(&list).count(),
+            2,
+            "both devices' entries survive the merge"
+        );
     }
 }

@@ -40,7 +40,10 @@ pub(crate) fn check_optional_text(field: &str, text: Option<&str>, max: usize) -
             format!("is {chars} characters long; the most is {max}"),
         ));
     }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
         return Err(Error::invalid(field, "contains control characters"));
     }
     Ok(())
@@ -157,7 +160,11 @@ impl Validate for Schedule {
             "schedule.times",
             self.times.iter().map(|t| t.format("%H:%M").to_string()),
         )?;
-        if let Some(t) = self.times.iter().find(|t| t.format("%S%.f").to_string() != "00") {
+        if let Some(t) = self
+            .times
+            .iter()
+            .find(|t| t.format("%S%.f").to_string() != "00")
+        {
             return Err(Error::invalid(
                 "schedule.times",
                 format!("{t} has seconds; give hours and minutes"),

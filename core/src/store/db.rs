@@ -75,7 +75,10 @@ mod tests {
             .unwrap()
             .pragma_update(None, "user_version", 99)
             .unwrap();
-        assert!(matches!(open(&path), Err(Error::NewerSchema { found: 99, .. })));
+        assert!(matches!(
+            open(&path),
+            Err(Error::NewerSchema { found: 99, .. })
+        ));
     }
 
     #[test]
@@ -84,7 +87,9 @@ mod tests {
         let path = dir.path().join("nested/store.db");
         open(&path).unwrap();
         let conn = open(&path).unwrap();
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(version, MIGRATIONS.len() as i64);
     }
 }

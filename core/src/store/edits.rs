@@ -15,8 +15,10 @@ impl Store {
     /// The person's own journey (check-ins are read by date range with [`Store::check_ins`]).
     pub fn journey(&self) -> Result<Journey> {
         let id = self.journey_id.clone();
-        self.read_doc(&id, DocKind::Journey, true, |doc| jdoc::read_journey(doc, &id))?
-            .ok_or_else(|| Error::damaged(&id, "the journey document is missing from the store"))
+        self.read_doc(&id, DocKind::Journey, true, |doc| {
+            jdoc::read_journey(doc, &id)
+        })?
+        .ok_or_else(|| Error::damaged(&id, "the journey document is missing from the store"))
     }
 
     fn edit_journey<R>(
@@ -259,7 +261,9 @@ impl Store {
             put_check_in(tx, &input, now)
         })?;
         let listed = self.read_doc(&self.journey_id.clone(), DocKind::Journey, true, |doc| {
-            jdoc::check_in_periods(doc).iter().any(|(p, _)| *p == period)
+            jdoc::check_in_periods(doc)
+                .iter()
+                .any(|(p, _)| *p == period)
         })?;
         if listed != Some(true) {
             self.edit_journey(|tx| jdoc::list_check_in_period(tx, &period, &doc_id))?;

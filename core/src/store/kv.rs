@@ -55,7 +55,9 @@ pub(crate) fn load_prefix(conn: &Connection, prefix: &[u8]) -> Result<Vec<(Vec<u
         "SELECT key, value FROM kv WHERE key = ?1 OR (key >= ?2 AND key < ?3) ORDER BY key",
     )?;
     let rows = stmt
-        .query_map(params![prefix, lower, upper], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(params![prefix, lower, upper], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
@@ -80,7 +82,10 @@ impl SqliteStorage {
 
     /// The first storage error since the last call, if any.
     pub fn take_failure(&self) -> Option<String> {
-        self.failure.lock().unwrap_or_else(|e| e.into_inner()).take()
+        self.failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
     }
 
     fn run<T>(&self, what: &str, default: T, f: impl FnOnce(&Connection) -> Result<T>) -> T {
@@ -105,7 +110,9 @@ impl Storage for SqliteStorage {
     }
 
     async fn load_range(&self, prefix: StorageKey) -> HashMap<StorageKey, Vec<u8>> {
-        let rows = self.run("load range", Vec::new(), |c| load_prefix(c, &key_bytes(&prefix)));
+        let rows = self.run("load range", Vec::new(), |c| {
+            load_prefix(c, &key_bytes(&prefix))
+        });
         rows.into_iter()
             .filter_map(|(k, v)| key_from_bytes(&k).map(|k| (k, v)))
             .collect()
@@ -138,8 +145,10 @@ mod tests {
     fn range_loads_match_by_exact_bytes_not_case_or_wildcards() {
         let s = storage();
         block_on(async {
-            s.put(key(&["AbC", "incremental", "1"]), b"a".to_vec()).await;
-            s.put(key(&["abc", "incremental", "2"]), b"b".to_vec()).await;
+            s.put(key(&["AbC", "incremental", "1"]), b"a".to_vec())
+                .await;
+            s.put(key(&["abc", "incremental", "2"]), b"b".to_vec())
+                .await;
             s.put(key(&["AbC_", "snapshot", "3"]), b"c".to_vec()).await;
             s.put(key(&["AbCd", "snapshot", "4"]), b"d".to_vec()).await;
             let found = s.load_range(key(&["AbC"])).await;

@@ -9,6 +9,8 @@ pub(crate) mod db;
 mod edits;
 mod identity;
 pub(crate) mod kv;
+#[cfg(test)]
+mod tests;
 mod views;
 
 pub use identity::Identity;
@@ -116,7 +118,13 @@ impl Store {
         {
             let mut docs = store.lock_docs();
             for (id, doc) in created {
-                docs.insert(id, OpenDoc { doc, incrementals: 0 });
+                docs.insert(
+                    id,
+                    OpenDoc {
+                        doc,
+                        incrementals: 0,
+                    },
+                );
             }
         }
         // Opening means the journey is ready to show.
@@ -211,7 +219,10 @@ impl Store {
                 (None, Some(create)) => {
                     let doc = create(&self.actor)?;
                     write_snapshot(&self.lock_db(), id, &doc)?;
-                    OpenDoc { doc, incrementals: 0 }
+                    OpenDoc {
+                        doc,
+                        incrementals: 0,
+                    }
                 }
                 (None, None) => return Err(Error::not_found("document", id.to_string())),
             };
@@ -297,5 +308,9 @@ fn write_snapshot(conn: &Connection, id: &DocumentId, doc: &Automerge) -> Result
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    kv::put(conn, format!("{id}/snapshot/{hash}").as_bytes(), &doc.save())
+    kv::put(
+        conn,
+        format!("{id}/snapshot/{hash}").as_bytes(),
+        &doc.save(),
+    )
 }

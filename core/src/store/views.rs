@@ -55,7 +55,13 @@ impl Store {
         let from = now.with_timezone(&tz).date_naive();
         // Only today's occurrences can already be checked in; later days cannot be yet.
         let check_ins = self.check_ins(from, from)?;
-        Ok(schedule::reminders(&journey.plans, &check_ins, now, days, tz))
+        Ok(schedule::reminders(
+            &journey.plans,
+            &check_ins,
+            now,
+            days,
+            tz,
+        ))
     }
 
     /// Completion, streaks, reasons and rating trends over `from..=to`, as of `now`.
