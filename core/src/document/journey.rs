@@ -25,6 +25,11 @@ pub(crate) trait Record: Sized {
     fn initial_fields() -> Fields {
         Vec::new()
     }
+    /// Maps inside a record, made when it is added: made later, two devices adding the first
+    /// entry at once would each make one, and one map's entries would be hidden by the other.
+    fn child_maps() -> &'static [&'static str] {
+        &[]
+    }
     /// Reads one record; `None` when the stored map lacks what the record needs.
     fn read<D: ReadDoc>(id: String, r: &MapReader<'_, D>) -> Option<Self>;
 }
@@ -123,6 +128,9 @@ pub(crate) fn add_record<R: Record, T: Transactable + ReadDoc>(
     fields.push(("added_at", Field::str(Utc::now().to_rfc3339())));
     fields.extend(R::initial_fields());
     write_fields(tx, &obj, &fields)?;
+    for child in R::child_maps() {
+        tx.put_object(&obj, *child, automerge::ObjType::Map)?;
+    }
     Ok(id)
 }
 
@@ -279,6 +287,9 @@ impl Record for Goal {
     }
     fn initial_fields() -> Fields {
         vec![("status", Field::str(GoalStatus::Active.as_str()))]
+    }
+    fn child_maps() -> &'static [&'static str] {
+        &["steps"]
     }
     fn read<D: ReadDoc>(id: String, r: &MapReader<'_, D>) -> Option<Self> {
         let mut steps: Vec<(f64, String, Step)> = r

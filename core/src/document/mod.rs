@@ -6,6 +6,8 @@
 //! fields, so concurrent additions on different devices never collide.
 
 pub(crate) mod check_ins;
+#[cfg(test)]
+mod convergence;
 pub(crate) mod fields;
 pub(crate) mod journey;
 

@@ -7,6 +7,7 @@
 
 pub(crate) mod db;
 mod edits;
+pub(crate) use edits::plan_input;
 mod identity;
 pub(crate) mod kv;
 #[cfg(test)]
