@@ -61,9 +61,7 @@ pub(crate) fn set_time_zone<T: Transactable + ReadDoc>(tx: &mut T, time_zone: &s
 
 /// Reads the whole journey (check-ins aside).
 pub(crate) fn read_journey(doc: &Automerge, doc_id: &DocumentId) -> Journey {
-    let time_zone = map_at(doc, &ROOT, "settings")
-        .and_then(|s| MapReader::new(doc, s).str("time_zone"))
-        .unwrap_or_else(|| "UTC".to_string());
+    let time_zone = time_zone(doc);
     let mut visions: Vec<(String, Vision)> = read_records_with_order(doc);
     visions.sort_by(|a, b| (a.1.written_on, &a.0).cmp(&(b.1.written_on, &b.0)));
     let mut reviews: Vec<(String, Review)> = read_records_with_order(doc);
@@ -80,6 +78,19 @@ pub(crate) fn read_journey(doc: &Automerge, doc_id: &DocumentId) -> Journey {
         plans: read_records(doc),
         reviews: reviews.into_iter().map(|(_, r)| r).collect(),
     }
+}
+
+/// One record, read alone (cheaper than reading the whole journey).
+pub(crate) fn read_record<R: Record>(doc: &Automerge, id: &str) -> Result<R> {
+    let obj = record_obj::<R, _>(doc, id)?;
+    R::read(id.to_string(), &MapReader::new(doc, obj)).ok_or_else(|| Error::not_found(R::NAME, id))
+}
+
+/// The journey's time zone (IANA name).
+pub(crate) fn time_zone(doc: &Automerge) -> String {
+    map_at(doc, &ROOT, "settings")
+        .and_then(|s| MapReader::new(doc, s).str("time_zone"))
+        .unwrap_or_else(|| "UTC".to_string())
 }
 
 /// Records of a collection, in the order they were added (ties by id).

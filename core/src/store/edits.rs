@@ -226,11 +226,15 @@ impl Store {
     /// [`Store::check_in`] as if it were `now` (for scripted journeys and tests).
     pub fn check_in_at(&self, input: &CheckInInput, now: DateTime<Utc>) -> Result<CheckIn> {
         input.validate()?;
-        let journey = self.journey()?;
-        let plan = journey
-            .plan(&input.plan_id)
-            .ok_or_else(|| Error::not_found("action plan", input.plan_id.clone()))?;
-        let tz = schedule::parse_time_zone(&journey.time_zone)?;
+        let journey_id = self.journey_id.clone();
+        let (plan, time_zone) = self
+            .read_doc(&journey_id, DocKind::Journey, true, |doc| {
+                jdoc::read_record::<ActionPlan>(doc, &input.plan_id)
+                    .map(|plan| (plan, jdoc::time_zone(doc)))
+            })?
+            .ok_or_else(|| Error::damaged(&journey_id, "the journey document is missing"))??;
+        let plan = &plan;
+        let tz = schedule::parse_time_zone(&time_zone)?;
         let today = now.with_timezone(&tz).date_naive();
         if input.date > today {
             return Err(Error::invalid(
@@ -254,8 +258,8 @@ impl Store {
         input.time = resolve_time(plan, input.date, input.time)?;
 
         let period = period_of(input.date);
-        let doc_id = period_doc_id(&journey.id, &period);
-        let journey_id = journey.id.clone();
+        let journey_id = journey_id.to_string();
+        let doc_id = period_doc_id(&journey_id, &period);
         let create = |actor: &automerge::ActorId| new_period_doc(&journey_id, &period, actor);
         self.edit_doc(&doc_id, DocKind::CheckIns, Some(&create), |tx| {
             put_check_in(tx, &input, now)
