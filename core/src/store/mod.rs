@@ -7,6 +7,7 @@
 
 pub(crate) mod db;
 mod edits;
+#[cfg(test)]
 pub(crate) use edits::plan_input;
 mod identity;
 pub(crate) mod kv;
@@ -53,6 +54,9 @@ pub struct Store {
     /// processes that open one store by mistake can never write clashing changes.
     actor: ActorId,
 }
+
+/// Makes a document that does not exist yet, for this session's actor.
+type CreateDoc<'a> = &'a dyn Fn(&ActorId) -> Result<Automerge>;
 
 struct OpenDoc {
     doc: Automerge,
@@ -210,7 +214,7 @@ impl Store {
         &self,
         id: &DocumentId,
         kind: DocKind,
-        create: Option<&dyn Fn(&ActorId) -> Result<Automerge>>,
+        create: Option<CreateDoc<'_>>,
         f: impl FnOnce(&mut Transaction<'_>) -> Result<R>,
     ) -> Result<R> {
         let mut docs = self.lock_docs();
