@@ -135,6 +135,24 @@ pub(crate) fn genesis(
     Ok(doc)
 }
 
+/// A care document (one per practitioner–client pair) or coaching document (one per
+/// coach–practitioner pair), naming its two people in its header.
+// Made when an invitation is accepted (the sync issue); until then only tests make them.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn new_relationship(
+    kind: DocKind,
+    doc_id: &DocumentId,
+    people: [(&'static str, &str); 2],
+    actor: &ActorId,
+) -> Result<Automerge> {
+    debug_assert!(matches!(kind, DocKind::Care | DocKind::Coaching));
+    let header = people
+        .iter()
+        .map(|(role, person)| (*role, Field::str(*person)))
+        .collect();
+    genesis(kind, doc_id, header, false, actor)
+}
+
 /// Checks that `doc` is a document of `kind` this version can read.
 pub(crate) fn check_header(doc: &Automerge, doc_id: &DocumentId, kind: DocKind) -> Result<()> {
     let head = map_at(doc, &ROOT, "tandem")
@@ -182,6 +200,34 @@ mod tests {
         let err = check_header(&doc, &id, DocKind::Journey).unwrap_err();
         assert!(matches!(err, Error::NewerSchema { found, .. } if found == SCHEMA_VERSION + 1));
         assert!(err.to_string().contains("update the app"));
+    }
+
+    #[test]
+    fn each_sharing_scope_is_its_own_document_naming_its_people() {
+        let actor = ActorId::random();
+        let care_id = new_doc_id();
+        let care = new_relationship(
+            DocKind::Care,
+            &care_id,
+            [("client", "c1"), ("practitioner", "p1")],
+            &actor,
+        )
+        .unwrap();
+        let coaching_id = new_doc_id();
+        let coaching = new_relationship(
+            DocKind::Coaching,
+            &coaching_id,
+            [("practitioner", "p1"), ("coach", "k1")],
+            &actor,
+        )
+        .unwrap();
+        check_header(&care, &care_id, DocKind::Care).unwrap();
+        check_header(&coaching, &coaching_id, DocKind::Coaching).unwrap();
+        assert_eq!(header_str(&care, "client").as_deref(), Some("c1"));
+        assert_eq!(header_str(&coaching, "coach").as_deref(), Some("k1"));
+        assert!(map_at(&care, &ROOT, "consents").is_some());
+        assert!(map_at(&coaching, &ROOT, "case_reviews").is_some());
+        assert!(map_at(&care, &ROOT, "values").is_none(), "no journey data in a care document");
     }
 
     #[test]
