@@ -1,0 +1,330 @@
+//! The command line: one command per stage of the protocol, plus the views over a journey.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveTime, Utc};
+use clap::{ArgGroup, Args, Parser, Subcommand};
+use tandem_core::journey::{
+    AttainmentLevel, Framing, GoalStatus, LifeArea, Outcome, Party, ProposedBy, Reason, SupportKind,
+};
+
+use crate::parse::{self, DateArg, DaySet, Words};
+
+/// Where `--help` lists the options every command takes.
+const GLOBAL: &str = "Global options";
+
+/// Tandem on the desktop: your journey through values, goals, action plans and reviews.
+///
+/// Everything stays on this computer, in one store (by default in $TANDEM_HOME, else
+/// $XDG_DATA_HOME/tandem, else ~/.local/share/tandem). Exit codes: 0 done, 2 the input was
+/// refused (nothing was written), 1 anything else (something not found, a storage problem).
+#[derive(Debug, Parser)]
+#[command(name = "tandem", version)]
+pub struct Cli {
+    #[command(flatten)]
+    pub globals: Globals,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The options every command takes.
+#[derive(Debug, Args)]
+pub struct Globals {
+    /// The store to use: a folder (holding store.db) or a .db file.
+    #[arg(long, global = true, value_name = "PATH", help_heading = GLOBAL)]
+    pub store: Option<PathBuf>,
+
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true, help_heading = GLOBAL)]
+    pub json: bool,
+
+    /// Time zone for a new store (IANA name, e.g. Europe/London); default: this computer's.
+    #[arg(long, global = true, value_name = "ZONE", help_heading = GLOBAL)]
+    pub tz: Option<String>,
+
+    /// Pretend it is this instant (RFC 3339), for scripted runs and tests.
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        env = "TANDEM_NOW",
+        value_name = "INSTANT"
+    )]
+    pub now: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the store (with --tz to choose its time zone) or say where it is.
+    Init,
+    /// Stage 1: what matters to you, by life area.
+    #[command(subcommand)]
+    Value(ValueCommand),
+    /// Stage 1: what you are good at.
+    #[command(subcommand)]
+    Strength(StrengthCommand),
+    /// Stage 1: who and what helps.
+    #[command(subcommand)]
+    Support(SupportCommand),
+    /// Stage 1: the life you are heading for.
+    #[command(subcommand)]
+    Vision(VisionCommand),
+    /// Stage 2: goals, their steps and status.
+    #[command(subcommand)]
+    Goal(GoalCommand),
+    /// Stage 3: action plans: what, when, how often.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Stage 4: say how one planned occurrence went.
+    CheckIn(CheckInArgs),
+    /// Stage 4: rate motivation, confidence and progress.
+    Review(ReviewArgs),
+    /// Today's planned occurrences and where each stands.
+    Today,
+    /// Reminders coming up.
+    Reminders {
+        /// How many days ahead to look.
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+    },
+    /// The whole journey, stage by stage.
+    Show,
+    /// Completion, streaks, reasons and trends.
+    Insights {
+        /// First day (default: four weeks ago).
+        #[arg(long, value_parser = parse::date)]
+        from: Option<DateArg>,
+        /// Last day (default: today).
+        #[arg(long, value_parser = parse::date)]
+        to: Option<DateArg>,
+    },
+    /// Who this store belongs to.
+    Whoami,
+    /// Play two weeks of a client's and a practitioner's journeys, and show what each sees.
+    Demo {
+        /// Keep the demo stores here (client.db, practitioner.db) instead of throwing them away.
+        #[arg(long, value_name = "DIR")]
+        store_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ValueCommand {
+    /// Add a value, in your own words.
+    Add {
+        text: String,
+        /// The part of life it belongs to.
+        #[arg(long, value_parser = Words::<LifeArea>::default())]
+        area: LifeArea,
+        /// How much it matters, 0–10.
+        #[arg(long, value_parser = parse::rating, allow_negative_numbers = true)]
+        importance: u8,
+    },
+    /// List your values.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StrengthCommand {
+    /// Add a strength.
+    Add {
+        text: String,
+        /// A time it showed.
+        #[arg(long)]
+        example: Option<String>,
+    },
+    /// List your strengths.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SupportCommand {
+    /// Add a person, service or resource that helps.
+    Add {
+        name: String,
+        #[arg(long, value_parser = Words::<SupportKind>::default())]
+        kind: SupportKind,
+        /// How it helps, or how to reach it.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// List your supports.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VisionCommand {
+    /// Write your vision (earlier ones are kept).
+    Set {
+        text: String,
+        /// The day it was written (default: today).
+        #[arg(long, value_parser = parse::date)]
+        date: Option<DateArg>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GoalCommand {
+    /// Add a goal, in your own words.
+    Add(GoalArgs),
+    /// List your goals.
+    List,
+    /// Steps (milestones) of a goal.
+    #[command(subcommand)]
+    Step(StepCommand),
+    /// Pause, complete, let go of or reactivate a goal.
+    Status {
+        goal: String,
+        #[arg(value_parser = Words::<GoalStatus>::default())]
+        status: GoalStatus,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct GoalArgs {
+    pub text: String,
+    /// How much it matters, 0–10.
+    #[arg(long, value_parser = parse::rating, allow_negative_numbers = true)]
+    pub importance: u8,
+    /// How sure you are you can do it, 0–10.
+    #[arg(long, value_parser = parse::rating, allow_negative_numbers = true)]
+    pub confidence: u8,
+    /// A value it serves (repeat for more).
+    #[arg(long = "value", value_name = "VALUE_ID")]
+    pub values: Vec<String>,
+    #[arg(long, value_parser = Words::<Framing>::default(), default_value = "approach")]
+    pub framing: Framing,
+    #[arg(long, value_parser = Words::<ProposedBy>::default(), default_value = "myself")]
+    pub proposed_by: ProposedBy,
+    #[arg(long, value_parser = parse::date)]
+    pub target: Option<DateArg>,
+    /// A goal-attainment level, LEVEL:DESCRIPTION with LEVEL −2…+2 (repeat for more).
+    #[arg(long = "level", value_parser = parse::level, allow_hyphen_values = true)]
+    pub levels: Vec<AttainmentLevel>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StepCommand {
+    /// Add a step at the end of a goal's steps.
+    Add { goal: String, text: String },
+    /// Mark a step done (or not, with --undo).
+    Done {
+        goal: String,
+        step: String,
+        #[arg(long)]
+        undo: bool,
+    },
+    /// Move a step to a place among its goal's steps (1 = first).
+    Move {
+        goal: String,
+        step: String,
+        #[arg(value_parser = parse::place)]
+        place: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Add an action plan.
+    Add(Box<PlanArgs>),
+    /// List your action plans.
+    List,
+    /// End a plan after a day (default: today); its check-ins stay.
+    End {
+        plan: String,
+        #[arg(value_parser = parse::date)]
+        last_day: Option<DateArg>,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("repeat").required(true).args(["days", "every"])))]
+pub struct PlanArgs {
+    /// What you will do.
+    pub what: String,
+    /// Days of the week: mon,wed,fri, or weekdays, weekend, daily.
+    #[arg(long, value_parser = parse::days, value_delimiter = ',')]
+    pub days: Vec<DaySet>,
+    /// Every N days, counted from the start.
+    #[arg(long, value_name = "N")]
+    pub every: Option<u32>,
+    /// Times of day, HH:MM (repeat or separate with commas); none: any time that day.
+    #[arg(long = "at", value_parser = parse::time, value_delimiter = ',')]
+    pub times: Vec<NaiveTime>,
+    /// How long it takes.
+    #[arg(long)]
+    pub minutes: Option<u32>,
+    /// The goal it works toward.
+    #[arg(long)]
+    pub goal: Option<String>,
+    /// The step of that goal it works toward.
+    #[arg(long, requires = "goal")]
+    pub step: Option<String>,
+    /// Where you will do it.
+    #[arg(long = "where", value_name = "PLACE")]
+    pub place: Option<String>,
+    /// What might get in the way.
+    #[arg(long)]
+    pub barriers: Option<String>,
+    /// What will help.
+    #[arg(long)]
+    pub supports: Option<String>,
+    /// Who agreed to it (separate with commas).
+    #[arg(long, value_parser = Words::<Party>::default(), value_delimiter = ',')]
+    pub agreed_by: Vec<Party>,
+    /// Remind me of each occurrence.
+    #[arg(long)]
+    pub reminder: bool,
+    /// First day (default: today).
+    #[arg(long, value_parser = parse::date)]
+    pub start: Option<DateArg>,
+    /// Last day.
+    #[arg(long, value_parser = parse::date)]
+    pub end: Option<DateArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckInArgs {
+    pub plan: String,
+    #[arg(value_parser = Words::<Outcome>::default())]
+    pub outcome: Outcome,
+    /// The day it was planned for (default: today).
+    #[arg(long, value_parser = parse::date)]
+    pub date: Option<DateArg>,
+    /// The planned time it answers, when the plan happens more than once that day.
+    #[arg(long, value_parser = parse::time)]
+    pub time: Option<NaiveTime>,
+    /// Why it was not (fully) done (repeat or separate with commas).
+    #[arg(long = "reason", value_parser = Words::<Reason>::default(), value_delimiter = ',')]
+    pub reasons: Vec<Reason>,
+    /// Why, in your own words.
+    #[arg(long)]
+    pub why: Option<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// 0–10.
+    #[arg(long, value_parser = parse::rating, allow_negative_numbers = true)]
+    pub motivation: u8,
+    /// 0–10.
+    #[arg(long, value_parser = parse::rating, allow_negative_numbers = true)]
+    pub confidence: u8,
+    /// 0–10.
+    #[arg(long, value_parser = parse::rating, allow_negative_numbers = true)]
+    pub progress: u8,
+    /// The goal reviewed (default: the journey as a whole).
+    #[arg(long)]
+    pub goal: Option<String>,
+    /// Goal attainment, −2…+2.
+    #[arg(long, value_parser = parse::attainment, allow_negative_numbers = true)]
+    pub attainment: Option<i8>,
+    #[arg(long)]
+    pub note: Option<String>,
+    /// The day of the review (default: today).
+    #[arg(long, value_parser = parse::date)]
+    pub date: Option<DateArg>,
+}

@@ -1,0 +1,47 @@
+//! Each command: read its arguments, call the store, answer in text or JSON.
+
+mod goals;
+mod plans;
+mod review;
+mod values;
+mod views;
+
+use crate::args::{Cli, Command};
+use crate::session::{Failure, Session};
+
+/// Runs the command `cli` asks for; returns what to print.
+pub fn run(cli: Cli) -> Result<String, Failure> {
+    let globals = &cli.globals;
+    // `init` tells of a new store itself.
+    let announce = !matches!(cli.command, Command::Init);
+    // The demo makes its own stores; every other command opens the person's.
+    let open = || Session::open(globals, announce);
+    match cli.command {
+        Command::Demo { store_dir } => {
+            let now = globals.now.unwrap_or_else(chrono::Utc::now);
+            crate::demo::run(store_dir.as_deref(), now)
+        }
+        Command::Init => views::init(&open()?),
+        Command::Value(command) => values::value(&open()?, command),
+        Command::Strength(command) => values::strength(&open()?, command),
+        Command::Support(command) => values::support(&open()?, command),
+        Command::Vision(command) => values::vision(&open()?, command),
+        Command::Goal(command) => goals::goal(&open()?, command),
+        Command::Plan(command) => plans::plan(&open()?, command),
+        Command::CheckIn(args) => review::check_in(&open()?, args),
+        Command::Review(args) => review::review(&open()?, args),
+        Command::Today => views::today(&open()?),
+        Command::Reminders { days } => views::reminders(&open()?, days),
+        Command::Show => views::show(&open()?),
+        Command::Insights { from, to } => views::insights(&open()?, from, to),
+        Command::Whoami => views::whoami(&open()?),
+    }
+}
+
+/// The record with `id` among `items`, for answering an add with what was stored.
+fn added<'a, T>(items: &'a [T], id: &str, id_of: impl Fn(&T) -> &str) -> Result<&'a T, Failure> {
+    items
+        .iter()
+        .find(|item| id_of(item) == id)
+        .ok_or_else(|| Failure::Failed(format!("{id} was added but cannot be read back")))
+}

@@ -1,0 +1,185 @@
+//! One run of a command against a store: where the store is, the clock, and how to answer.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use tandem_core::schedule::parse_time_zone;
+use tandem_core::{OpenOptions, Store};
+
+use crate::args::Globals;
+use crate::output::Page;
+use crate::parse::DateArg;
+
+/// Why a command did not do what was asked.
+#[derive(Debug)]
+pub enum Failure {
+    /// The input was refused and nothing was written (exit code 2).
+    Refused(String),
+    /// Anything else: something not found, storage trouble (exit code 1).
+    Failed(String),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Failure::Refused(_) => 2,
+            Failure::Failed(_) => 1,
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Refused(m) | Failure::Failed(m) => m,
+        }
+    }
+}
+
+impl From<tandem_core::Error> for Failure {
+    fn from(err: tandem_core::Error) -> Self {
+        match err {
+            tandem_core::Error::Invalid(_) => Failure::Refused(err.to_string()),
+            other => Failure::Failed(other.to_string()),
+        }
+    }
+}
+
+/// The file name of a store inside its folder.
+pub const STORE_FILE: &str = "store.db";
+
+/// An open store and how this run answers.
+pub struct Session {
+    pub store: Store,
+    pub json: bool,
+    /// The instant the command runs at.
+    pub now: DateTime<Utc>,
+    /// The journey's time zone.
+    pub tz: Tz,
+    /// Whether this run created the store.
+    pub created: bool,
+}
+
+impl Session {
+    /// Opens the store `cli` points at, creating it (in `--tz` or this computer's time zone)
+    /// when there is none; with `announce`, says so on stderr.
+    pub fn open(cli: &Globals, announce: bool) -> Result<Session, Failure> {
+        if let Some(tz) = &cli.tz {
+            parse_time_zone(tz)?;
+        }
+        let path = store_file(cli.store.as_deref())?;
+        let created = !path.exists();
+        let time_zone = match (&cli.tz, created) {
+            (Some(tz), _) => Some(tz.clone()),
+            (None, true) => Some(system_time_zone()),
+            (None, false) => None,
+        };
+        let store = Store::open(&path, OpenOptions { time_zone })?;
+        let journey_zone = store.journey()?.time_zone;
+        let tz = parse_time_zone(&journey_zone)?;
+        if created && announce {
+            note(&format!(
+                "created a new store at {} (time zone {journey_zone})",
+                path.display()
+            ));
+        } else if cli.tz.as_deref().is_some_and(|asked| asked != journey_zone) {
+            note(&format!(
+                "--tz is used only when a store is created; this journey is scheduled in {journey_zone}"
+            ));
+        }
+        Ok(Session {
+            store,
+            json: cli.json,
+            now: cli.now.unwrap_or_else(Utc::now),
+            tz,
+            created,
+        })
+    }
+
+    /// Today's date in the journey's time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.now.with_timezone(&self.tz).date_naive()
+    }
+
+    /// The date typed, or today when none was.
+    pub fn date(&self, arg: Option<DateArg>) -> NaiveDate {
+        arg.unwrap_or(DateArg::TODAY).resolve(self.today())
+    }
+
+    /// `value` as JSON with `--json`, otherwise the page `human` writes.
+    pub fn reply<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        human: impl FnOnce(&mut Page),
+    ) -> Result<String, Failure> {
+        if self.json {
+            json(value)
+        } else {
+            let mut page = Page::default();
+            human(&mut page);
+            Ok(page.into_string())
+        }
+    }
+}
+
+/// `value` as pretty JSON with a final line break.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
+    serde_json::to_string_pretty(value)
+        .map(|s| s + "\n")
+        .map_err(|e| Failure::Failed(format!("cannot write JSON: {e}")))
+}
+
+/// A remark about the run, on stderr so that stdout stays the answer.
+pub fn note(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "tandem: {text}");
+}
+
+/// The store file: `--store` (a folder, or a `.db` file), else the data folder's store.db.
+fn store_file(flag: Option<&Path>) -> Result<PathBuf, Failure> {
+    if let Some(path) = flag {
+        let is_file = path.is_file() || path.extension().is_some_and(|e| e == "db");
+        return Ok(if is_file {
+            path.to_path_buf()
+        } else {
+            path.join(STORE_FILE)
+        });
+    }
+    data_dir().map(|dir| dir.join(STORE_FILE)).ok_or_else(|| {
+        Failure::Failed(
+            "no folder for the store: set TANDEM_HOME or HOME, or pass --store PATH".into(),
+        )
+    })
+}
+
+/// `$TANDEM_HOME`, else `$XDG_DATA_HOME/tandem`, else `~/.local/share/tandem`.
+fn data_dir() -> Option<PathBuf> {
+    let var = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(home) = var("TANDEM_HOME") {
+        return Some(home);
+    }
+    // The XDG spec says to ignore a relative XDG_DATA_HOME.
+    if let Some(data) = var("XDG_DATA_HOME").filter(|p| p.is_absolute()) {
+        return Some(data.join("tandem"));
+    }
+    var("HOME").map(|home| home.join(".local").join("share").join("tandem"))
+}
+
+/// This computer's time zone, or UTC (with a note) when it cannot be told.
+fn system_time_zone() -> String {
+    match iana_time_zone::get_timezone() {
+        Ok(name) if parse_time_zone(&name).is_ok() => name,
+        Ok(name) => {
+            note(&format!("this computer's time zone {name:?} is not known here; using UTC (choose one with --tz)"));
+            "UTC".into()
+        }
+        Err(_) => {
+            note("cannot tell this computer's time zone; using UTC (choose one with --tz)");
+            "UTC".into()
+        }
+    }
+}
