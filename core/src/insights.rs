@@ -145,7 +145,8 @@ pub fn insights(
         let mut tally = Tally::default();
         let mut streak = Streak::default();
         let mut answered_occurrences = 0;
-        for occurrence in occurrences(plan, from, to, tz) {
+        // Occurrences after today never count, so they are not even listed.
+        for occurrence in occurrences(plan, from, to.min(today), tz) {
             let key = (plan.id.as_str(), occurrence.date, occurrence.time);
             let outcome = answers.get(&key).map(|c| c.outcome);
             answered_occurrences += u32::from(outcome.is_some());

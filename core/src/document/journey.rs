@@ -598,19 +598,12 @@ impl Record for Review {
     }
 }
 
-/// The check-in period documents a journey lists, by month ("2026-11").
-pub(crate) fn check_in_periods(doc: &Automerge) -> Vec<(String, String)> {
-    let Some(periods) = map_at(doc, &ROOT, "check_in_periods") else {
-        return Vec::new();
-    };
-    doc.map_range(&periods, ..)
-        .filter_map(|item| match automerge::Value::from(item.value) {
-            automerge::Value::Scalar(s) => s
-                .as_str()
-                .map(|doc| (item.key.to_string(), doc.to_string())),
-            _ => None,
-        })
-        .collect()
+/// The months ("2026-11") whose check-in documents a journey lists, in order. (Each month's
+/// document id is stored too, for peers; we derive it rather than trust it.)
+pub(crate) fn check_in_periods(doc: &Automerge) -> Vec<String> {
+    map_at(doc, &ROOT, "check_in_periods")
+        .map(|periods| doc.keys(&periods).collect())
+        .unwrap_or_default()
 }
 
 pub(crate) fn list_check_in_period<T: Transactable + ReadDoc>(

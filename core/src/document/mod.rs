@@ -227,7 +227,10 @@ mod tests {
         assert_eq!(header_str(&coaching, "coach").as_deref(), Some("k1"));
         assert!(map_at(&care, &ROOT, "consents").is_some());
         assert!(map_at(&coaching, &ROOT, "case_reviews").is_some());
-        assert!(map_at(&care, &ROOT, "values").is_none(), "no journey data in a care document");
+        assert!(
+            map_at(&care, &ROOT, "values").is_none(),
+            "no journey data in a care document"
+        );
     }
 
     #[test]

@@ -260,18 +260,19 @@ impl Store {
         let period = period_of(input.date);
         let journey_id = journey_id.to_string();
         let doc_id = period_doc_id(&journey_id, &period);
-        let create = |actor: &automerge::ActorId| new_period_doc(&journey_id, &period, actor);
-        self.edit_doc(&doc_id, DocKind::CheckIns, Some(&create), |tx| {
-            put_check_in(tx, &input, now)
-        })?;
+        // The month is listed before its first check-in is written: a crash in between leaves
+        // a listed month with no document yet, which reads as empty, never a check-in that
+        // cannot be found.
         let listed = self.read_doc(&self.journey_id.clone(), DocKind::Journey, true, |doc| {
-            jdoc::check_in_periods(doc)
-                .iter()
-                .any(|(p, _)| *p == period)
+            jdoc::check_in_periods(doc).contains(&period)
         })?;
         if listed != Some(true) {
             self.edit_journey(|tx| jdoc::list_check_in_period(tx, &period, &doc_id))?;
         }
+        let create = |actor: &automerge::ActorId| new_period_doc(&journey_id, &period, actor);
+        self.edit_doc(&doc_id, DocKind::CheckIns, Some(&create), |tx| {
+            put_check_in(tx, &input, now)
+        })?;
         Ok(CheckIn {
             plan_id: input.plan_id,
             date: input.date,

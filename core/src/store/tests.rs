@@ -598,3 +598,24 @@ fn removing_a_goal_unlinks_its_plans_and_removing_a_value_unlinks_its_goals() {
     assert!(journey.goals.is_empty());
     assert_eq!(journey.plan(&plan).unwrap().goal_id, None);
 }
+
+#[test]
+fn looking_over_any_range_of_dates_answers_without_walking_every_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let plan = store.add_plan(&walk(None)).unwrap();
+    let now = evening("2026-11-06");
+    store
+        .check_in_at(&check(&plan, "2026-11-02", Outcome::Done), now)
+        .unwrap();
+    let all = store.check_ins(NaiveDate::MIN, NaiveDate::MAX).unwrap();
+    assert_eq!(all.len(), 1);
+    let insights = store.insights(NaiveDate::MIN, NaiveDate::MAX, now).unwrap();
+    // Monday answered, Wednesday missed; Friday (today) counts only once answered.
+    assert_eq!(insights.per_plan[0].planned, 2);
+    assert_eq!(insights.per_plan[0].unanswered, 1);
+    assert!(matches!(
+        store.check_ins(date("2026-11-02"), date("2026-11-01")),
+        Err(Error::Invalid(_))
+    ));
+}

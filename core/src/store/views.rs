@@ -1,9 +1,10 @@
 //! What a person looks at: check-ins over a range, today's list, reminders and insights.
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Store;
 use crate::document::check_ins::{period_doc_id, period_of, read_check_ins};
+use crate::document::journey as jdoc;
 use crate::document::DocKind;
 use crate::error::{Error, Result};
 use crate::insights::{self, Insights};
@@ -13,24 +14,26 @@ use crate::schedule::{self, Reminder, TodayItem};
 impl Store {
     /// Check-ins dated `from..=to`, by date, time and plan.
     ///
-    /// Months other than the current one are read and let go, so looking back over years does
-    /// not keep years in memory.
+    /// Only months the journey lists are read; months other than the current one are read and
+    /// let go, so looking back over years does not keep years in memory.
     pub fn check_ins(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<CheckIn>> {
         if to < from {
             return Err(Error::invalid("to", format!("{to} is before {from}")));
         }
-        let journey_id = self.identity().journey_id.clone();
+        let journey_id = self.journey_id.clone();
+        let months = self
+            .read_doc(&journey_id, DocKind::Journey, true, jdoc::check_in_periods)?
+            .unwrap_or_default();
+        let (first, last) = (period_of(from), period_of(to));
         let current = period_of(Utc::now().date_naive());
         let mut all = Vec::new();
-        let mut month = from.with_day(1).expect("every month has a first day");
-        while month <= to {
-            let period = period_of(month);
-            let keep = period == current;
-            let doc_id = period_doc_id(&journey_id, &period);
+        for period in months.iter().filter(|p| **p >= first && **p <= last) {
+            // The id is derived, not taken from the listing: a peer cannot redirect us.
+            let doc_id = period_doc_id(&journey_id.to_string(), period);
+            let keep = *period == current;
             if let Some(found) = self.read_doc(&doc_id, DocKind::CheckIns, keep, read_check_ins)? {
                 all.extend(found.into_iter().filter(|c| c.date >= from && c.date <= to));
             }
-            month = month + Months::new(1);
         }
         Ok(all)
     }
