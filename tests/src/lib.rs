@@ -1,0 +1,10 @@
+//! End-to-end tests of Tandem, and the helpers they share with each other and with the core's
+//! benchmarks.
+//!
+//! - [`writer`]: the plan and the walk of occurrences used by the `check_in_writer` binary and
+//!   the durability test that kills it.
+//! - [`five_years`]: a deterministic five-year journey, for benchmarks and tests of long
+//!   histories (also compiled into `tandem-core`'s `budgets` benchmark).
+
+pub mod five_years;
+pub mod writer;
