@@ -4,7 +4,7 @@
 //! - [`writer`]: the plan and the walk of occurrences used by the `check_in_writer` binary and
 //!   the durability test that kills it.
 //! - [`five_years`]: a deterministic five-year journey, for benchmarks and tests of long
-//!   histories (also compiled into `tandem-core`'s `budgets` benchmark).
+//!   histories (the `budgets` benchmark of this crate uses it).
 
 pub mod five_years;
 pub mod writer;

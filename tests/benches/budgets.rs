@@ -2,7 +2,7 @@
 //! asserts on time: run it in release and read it.
 //!
 //! ```text
-//! cargo bench -p tandem-core --bench budgets
+//! cargo bench -p tandem-tests --bench budgets
 //! ```
 //!
 //! - one check-in made durable: p50 and p99 over thousands of check-ins into a store on disk;
@@ -20,10 +20,7 @@ use tandem_core::journey::*;
 use tandem_core::schedule::{local_instant, parse_time_zone};
 use tandem_core::{OpenOptions, Store};
 
-/// The generator of five-year journeys, shared with the end-to-end tests.
-#[path = "../../tests/src/five_years.rs"]
-#[allow(dead_code)]
-mod five_years;
+use tandem_tests::five_years;
 
 /// Re-runs this binary to open a store in a fresh process.
 const OPEN_CHILD: &str = "--open-child";
