@@ -7,6 +7,8 @@
 
 use automerge::transaction::Transactable;
 use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value, ValueRef};
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use crate::error::Result;
@@ -55,7 +57,15 @@ pub(crate) type Fields = Vec<(&'static str, Field)>;
 /// Reads the field `key` of the map `obj` as it is stored now.
 pub(crate) fn read_field<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Field {
     match doc.get(obj, key) {
-        Ok(Some((Value::Scalar(s), _))) => match s.as_ref() {
+        Ok(Some((value, id))) => to_field(doc, value, &id),
+        _ => Field::Absent,
+    }
+}
+
+/// The field a stored value stands for; `id` is the value's object id when it is an object.
+fn to_field<D: ReadDoc>(doc: &D, value: Value<'_>, id: &ObjId) -> Field {
+    match value {
+        Value::Scalar(s) => match s.as_ref() {
             ScalarValue::Str(s) => Field::Str(s.to_string()),
             ScalarValue::Int(i) => Field::Int(*i),
             ScalarValue::Uint(u) => i64::try_from(*u).map_or(Field::Absent, Field::Int),
@@ -64,24 +74,18 @@ pub(crate) fn read_field<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Field {
             ScalarValue::Timestamp(t) => Field::Int(*t),
             _ => Field::Absent,
         },
-        Ok(Some((Value::Object(ObjType::Text), id))) => {
-            doc.text(&id).map_or(Field::Absent, Field::Str)
-        }
-        Ok(Some((Value::Object(ObjType::List), id))) => {
-            let items = doc
-                .list_range(&id, ..)
-                .filter_map(|item| match Value::from(item.value.clone()) {
-                    Value::Scalar(s) => match s.as_ref() {
-                        ScalarValue::Str(s) => Some(s.to_string()),
+        Value::Object(ObjType::Text) => doc.text(id).map_or(Field::Absent, Field::Str),
+        Value::Object(ObjType::List) => Field::List(
+            doc.list_range(id, ..)
+                .filter_map(|item| {
+                    match to_field(doc, Value::from(item.value.clone()), &item.id()) {
+                        Field::Str(s) => Some(s),
                         _ => None,
-                    },
-                    Value::Object(ObjType::Text) => doc.text(item.id()).ok(),
-                    Value::Object(_) => None,
+                    }
                 })
-                .collect();
-            Field::List(items)
-        }
-        _ => Field::Absent,
+                .collect(),
+        ),
+        Value::Object(_) => Field::Absent,
     }
 }
 
@@ -134,53 +138,64 @@ pub(crate) fn ensure_map<T: Transactable + ReadDoc>(
 
 /// Reads typed fields out of one map; every accessor returns `None` for a missing or
 /// unreadable field, so a record written by a careless peer is skipped rather than fatal.
+///
+/// The map is read once, in one pass (one lookup per field costs ten times more in automerge).
 pub(crate) struct MapReader<'a, D: ReadDoc> {
-    pub doc: &'a D,
-    pub obj: ObjId,
+    doc: &'a D,
+    fields: HashMap<String, Field>,
+    maps: Vec<(String, ObjId)>,
 }
 
 impl<'a, D: ReadDoc> MapReader<'a, D> {
     pub fn new(doc: &'a D, obj: ObjId) -> Self {
-        MapReader { doc, obj }
-    }
-
-    pub fn field(&self, key: &str) -> Field {
-        read_field(self.doc, &self.obj, key)
+        let mut fields = HashMap::new();
+        let mut maps = Vec::new();
+        for item in doc.map_range(&obj, ..) {
+            let key = item.key.to_string();
+            match item.value {
+                ValueRef::Object(ObjType::Map) => maps.push((key, item.id())),
+                ref value => {
+                    let field = to_field(doc, Value::from(value.clone()), &item.id());
+                    fields.insert(key, field);
+                }
+            }
+        }
+        MapReader { doc, fields, maps }
     }
 
     pub fn str(&self, key: &str) -> Option<String> {
-        match self.field(key) {
-            Field::Str(s) => Some(s),
+        match self.fields.get(key) {
+            Some(Field::Str(s)) => Some(s.clone()),
             _ => None,
         }
     }
 
     pub fn int(&self, key: &str) -> Option<i64> {
-        match self.field(key) {
-            Field::Int(i) => Some(i),
-            Field::F64(f) if f.fract() == 0.0 => Some(f as i64),
+        match self.fields.get(key) {
+            Some(Field::Int(i)) => Some(*i),
+            Some(Field::F64(f)) if f.fract() == 0.0 => Some(*f as i64),
             _ => None,
         }
     }
 
     pub fn f64(&self, key: &str) -> Option<f64> {
-        match self.field(key) {
-            Field::F64(f) => Some(f),
-            Field::Int(i) => Some(i as f64),
+        match self.fields.get(key) {
+            Some(Field::F64(f)) => Some(*f),
+            Some(Field::Int(i)) => Some(*i as f64),
             _ => None,
         }
     }
 
     pub fn bool(&self, key: &str) -> Option<bool> {
-        match self.field(key) {
-            Field::Bool(b) => Some(b),
+        match self.fields.get(key) {
+            Some(Field::Bool(b)) => Some(*b),
             _ => None,
         }
     }
 
     pub fn list(&self, key: &str) -> Vec<String> {
-        match self.field(key) {
-            Field::List(items) => items,
+        match self.fields.get(key) {
+            Some(Field::List(items)) => items.clone(),
             _ => Vec::new(),
         }
     }
@@ -192,32 +207,39 @@ impl<'a, D: ReadDoc> MapReader<'a, D> {
     }
 
     pub fn date(&self, key: &str) -> Option<NaiveDate> {
-        self.str(key)
-            .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+        match self.fields.get(key) {
+            Some(Field::Str(s)) => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+            _ => None,
+        }
     }
 
     pub fn time(&self, key: &str) -> Option<NaiveTime> {
-        self.str(key).and_then(|s| parse_time(&s))
+        match self.fields.get(key) {
+            Some(Field::Str(s)) => parse_time(s),
+            _ => None,
+        }
     }
 
     pub fn instant(&self, key: &str) -> Option<DateTime<Utc>> {
-        self.str(key)
-            .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
-            .map(|t| t.with_timezone(&Utc))
+        match self.fields.get(key) {
+            Some(Field::Str(s)) => DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|t| t.with_timezone(&Utc)),
+            _ => None,
+        }
     }
 
     /// Each entry of the map at `key` whose value is a map, with its key.
     pub fn entries(&self, key: &str) -> Vec<(String, MapReader<'a, D>)> {
-        let Some(map) = map_at(self.doc, &self.obj, key) else {
+        let Some((_, map)) = self.maps.iter().find(|(k, _)| k == key) else {
             return Vec::new();
         };
         self.doc
-            .map_range(&map, ..)
+            .map_range(map, ..)
             .filter_map(|item| match item.value {
-                ValueRef::Object(ObjType::Map) => Some((
-                    item.key.to_string(),
-                    MapReader::new(self.doc, item.id().clone()),
-                )),
+                ValueRef::Object(ObjType::Map) => {
+                    Some((item.key.to_string(), MapReader::new(self.doc, item.id())))
+                }
                 _ => None,
             })
             .collect()

@@ -3,7 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Store;
-use crate::document::check_ins::{new_period_doc, period_doc_id, period_of, put_check_in};
+use crate::document::check_ins::{
+    is_recent, new_period_doc, period_doc_id, period_of, put_check_in,
+};
 use crate::document::journey::{self as jdoc, Record, VisionInput};
 use crate::document::DocKind;
 use crate::error::{Error, Result};
@@ -273,6 +275,9 @@ impl Store {
         self.edit_doc(&doc_id, DocKind::CheckIns, Some(&create), |tx| {
             put_check_in(tx, &input, now)
         })?;
+        if !is_recent(&period) {
+            self.forget_old_months(&doc_id);
+        }
         Ok(CheckIn {
             plan_id: input.plan_id,
             date: input.date,

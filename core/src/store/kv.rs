@@ -44,13 +44,28 @@ pub(crate) fn delete(conn: &Connection, key: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Every row whose key is `prefix` or lies under it (`prefix/...`), compared byte by byte:
-/// document ids are case-sensitive, so SQL `LIKE` would be wrong.
-pub(crate) fn load_prefix(conn: &Connection, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+/// The bounds of the keys under `prefix/`: at or after `prefix/`, before `prefix0` ('0' follows
+/// '/' in byte order).
+fn under(prefix: &[u8]) -> (Vec<u8>, Vec<u8>) {
     let mut lower = prefix.to_vec();
     lower.push(b'/');
     let mut upper = prefix.to_vec();
     upper.push(b'/' + 1);
+    (lower, upper)
+}
+
+/// Deletes every row whose key is `prefix` or lies under it.
+pub(crate) fn delete_prefix(conn: &Connection, prefix: &[u8]) -> Result<()> {
+    let (lower, upper) = under(prefix);
+    conn.prepare_cached("DELETE FROM kv WHERE key = ?1 OR (key >= ?2 AND key < ?3)")?
+        .execute(params![prefix, lower, upper])?;
+    Ok(())
+}
+
+/// Every row whose key is `prefix` or lies under it (`prefix/...`), compared byte by byte:
+/// document ids are case-sensitive, so SQL `LIKE` would be wrong.
+pub(crate) fn load_prefix(conn: &Connection, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    let (lower, upper) = under(prefix);
     let mut stmt = conn.prepare_cached(
         "SELECT key, value FROM kv WHERE key = ?1 OR (key >= ?2 AND key < ?3) ORDER BY key",
     )?;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Store;
-use crate::document::check_ins::{period_doc_id, period_of, read_check_ins};
+use crate::document::check_ins::{is_recent, period_doc_id, period_of, read_check_ins};
 use crate::document::journey as jdoc;
 use crate::document::DocKind;
 use crate::error::{Error, Result};
@@ -25,14 +25,14 @@ impl Store {
             .read_doc(&journey_id, DocKind::Journey, true, jdoc::check_in_periods)?
             .unwrap_or_default();
         let (first, last) = (period_of(from), period_of(to));
-        let current = period_of(Utc::now().date_naive());
         let mut all = Vec::new();
         for period in months.iter().filter(|p| **p >= first && **p <= last) {
             // The id is derived, not taken from the listing: a peer cannot redirect us.
             let doc_id = period_doc_id(&journey_id.to_string(), period);
-            let keep = *period == current;
-            if let Some(found) = self.read_doc(&doc_id, DocKind::CheckIns, keep, read_check_ins)? {
-                all.extend(found.into_iter().filter(|c| c.date >= from && c.date <= to));
+            let keep = is_recent(period);
+            let read = |doc: &automerge::Automerge| read_check_ins(doc, from, to);
+            if let Some(found) = self.read_doc(&doc_id, DocKind::CheckIns, keep, read)? {
+                all.extend(found);
             }
         }
         Ok(all)
