@@ -35,19 +35,27 @@ pub struct Insights {
     pub trends: Vec<RatingTrend>,
 }
 
+/// How the planned occurrences of a plan, a goal or a week went.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PlanInsight {
-    pub plan_id: String,
-    pub what: String,
+pub struct Completion {
     pub planned: u32,
     pub done: u32,
     pub partly: u32,
     pub not_done: u32,
     /// Planned occurrences with no check-in.
     pub unanswered: u32,
+    /// (done + ½ × partly) / planned; `None` when nothing was planned.
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanInsight {
+    pub plan_id: String,
+    pub what: String,
+    #[serde(flatten)]
+    pub completion: Completion,
     /// Check-ins on a day or time the plan did not plan.
     pub unplanned: u32,
-    pub rate: Option<f64>,
     /// Planned occurrences done or partly done in a row, up to the latest one counted.
     pub current_streak: u32,
     /// The longest such run in the range.
@@ -58,24 +66,16 @@ pub struct PlanInsight {
 pub struct GoalInsight {
     pub goal_id: String,
     pub text: String,
-    pub planned: u32,
-    pub done: u32,
-    pub partly: u32,
-    pub not_done: u32,
-    pub unanswered: u32,
-    pub rate: Option<f64>,
+    #[serde(flatten)]
+    pub completion: Completion,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WeekInsight {
     /// The Monday the week starts on (the week may be cut by the range).
     pub week_start: NaiveDate,
-    pub planned: u32,
-    pub done: u32,
-    pub partly: u32,
-    pub not_done: u32,
-    pub unanswered: u32,
-    pub rate: Option<f64>,
+    #[serde(flatten)]
+    pub completion: Completion,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -165,13 +165,8 @@ pub fn insights(
         per_plan.push(PlanInsight {
             plan_id: plan.id.clone(),
             what: plan.what.clone(),
-            planned: tally.planned,
-            done: tally.done,
-            partly: tally.partly,
-            not_done: tally.not_done,
-            unanswered: tally.unanswered(),
+            completion: tally.completion(),
             unplanned: checked_in - answered_occurrences,
-            rate: tally.rate(),
             current_streak: streak.current,
             longest_streak: streak.longest,
         });
@@ -189,12 +184,7 @@ pub fn insights(
             GoalInsight {
                 goal_id: goal.id.clone(),
                 text: goal.text.clone(),
-                planned: tally.planned,
-                done: tally.done,
-                partly: tally.partly,
-                not_done: tally.not_done,
-                unanswered: tally.unanswered(),
-                rate: tally.rate(),
+                completion: tally.completion(),
             }
         })
         .collect();
@@ -203,12 +193,7 @@ pub fn insights(
         .into_iter()
         .map(|(week_start, tally)| WeekInsight {
             week_start,
-            planned: tally.planned,
-            done: tally.done,
-            partly: tally.partly,
-            not_done: tally.not_done,
-            unanswered: tally.unanswered(),
-            rate: tally.rate(),
+            completion: tally.completion(),
         })
         .collect();
 
@@ -326,14 +311,17 @@ impl Tally {
         }
     }
 
-    fn unanswered(&self) -> u32 {
-        self.planned - self.done - self.partly - self.not_done
-    }
-
-    fn rate(&self) -> Option<f64> {
-        (self.planned > 0).then(|| {
-            (f64::from(self.done) + 0.5 * f64::from(self.partly)) / f64::from(self.planned)
-        })
+    fn completion(&self) -> Completion {
+        Completion {
+            planned: self.planned,
+            done: self.done,
+            partly: self.partly,
+            not_done: self.not_done,
+            unanswered: self.planned - self.done - self.partly - self.not_done,
+            rate: (self.planned > 0).then(|| {
+                (f64::from(self.done) + 0.5 * f64::from(self.partly)) / f64::from(self.planned)
+            }),
+        }
     }
 }
 
@@ -514,16 +502,20 @@ mod tests {
         );
         assert_eq!(
             (
-                plan.planned,
-                plan.done,
-                plan.partly,
-                plan.not_done,
-                plan.unanswered
+                plan.completion.planned,
+                plan.completion.done,
+                plan.completion.partly,
+                plan.completion.not_done,
+                plan.completion.unanswered
             ),
             (6, 3, 1, 1, 1)
         );
         assert_eq!(plan.unplanned, 1);
-        assert!(close(plan.rate, 3.5 / 6.0), "{:?}", plan.rate);
+        assert!(
+            close(plan.completion.rate, 3.5 / 6.0),
+            "{:?}",
+            plan.completion.rate
+        );
         assert_eq!((plan.current_streak, plan.longest_streak), (1, 3));
 
         // Week of 2 March: 3 planned, 2 done, 1 partly: 2.5 / 3.
@@ -534,11 +526,11 @@ mod tests {
             .map(|w| {
                 (
                     w.week_start,
-                    w.planned,
-                    w.done,
-                    w.partly,
-                    w.not_done,
-                    w.unanswered,
+                    w.completion.planned,
+                    w.completion.done,
+                    w.completion.partly,
+                    w.completion.not_done,
+                    w.completion.unanswered,
                 )
             })
             .collect();
@@ -549,8 +541,8 @@ mod tests {
                 (d("2026-03-09"), 3, 1, 0, 1, 1),
             ]
         );
-        assert!(close(got.per_week[0].rate, 2.5 / 3.0));
-        assert!(close(got.per_week[1].rate, 1.0 / 3.0));
+        assert!(close(got.per_week[0].completion.rate, 2.5 / 3.0));
+        assert!(close(got.per_week[1].completion.rate, 1.0 / 3.0));
 
         // One each, so in Reason order: too tired, low mood, other.
         let reasons: Vec<_> = got.reasons.iter().map(|r| (r.reason, r.count)).collect();
@@ -566,10 +558,14 @@ mod tests {
 
         let fit = &got.per_goal[0];
         assert_eq!(
-            (fit.goal_id.as_str(), fit.planned, fit.unanswered),
+            (
+                fit.goal_id.as_str(),
+                fit.completion.planned,
+                fit.completion.unanswered
+            ),
             ("fit", 6, 1)
         );
-        assert!(close(fit.rate, 3.5 / 6.0));
+        assert!(close(fit.completion.rate, 3.5 / 6.0));
         assert!(got.trends.is_empty());
     }
 
@@ -596,8 +592,11 @@ mod tests {
             london(),
         );
         let plan = &got.per_plan[0];
-        assert_eq!((plan.planned, plan.unanswered), (4, 1));
-        assert!(close(plan.rate, 0.625));
+        assert_eq!(
+            (plan.completion.planned, plan.completion.unanswered),
+            (4, 1)
+        );
+        assert!(close(plan.completion.rate, 0.625));
         assert_eq!((plan.current_streak, plan.longest_streak), (0, 3));
 
         // After it (not done): 5 count, rate 2.5 / 5.
@@ -614,8 +613,8 @@ mod tests {
             noon_wednesday_11,
             london(),
         );
-        assert_eq!(got.per_plan[0].planned, 5);
-        assert!(close(got.per_plan[0].rate, 0.5));
+        assert_eq!(got.per_plan[0].completion.planned, 5);
+        assert!(close(got.per_plan[0].completion.rate, 0.5));
 
         // Had Monday's walk been answered, today's open walk would leave the run at 4.
         let mut answered = before.clone();
@@ -630,12 +629,16 @@ mod tests {
         );
         let plan = &got.per_plan[0];
         assert_eq!(
-            (plan.planned, plan.current_streak, plan.longest_streak),
+            (
+                plan.completion.planned,
+                plan.current_streak,
+                plan.longest_streak
+            ),
             (4, 4, 4)
         );
         // Friday's walk has not happened: only the weeks so far have planned walks.
         assert_eq!(got.per_week.len(), 2);
-        assert_eq!(got.per_week[1].planned, 1);
+        assert_eq!(got.per_week[1].completion.planned, 1);
     }
 
     #[test]
@@ -677,25 +680,33 @@ mod tests {
         );
         assert_eq!(
             (
-                fit.planned,
-                fit.done,
-                fit.partly,
-                fit.not_done,
-                fit.unanswered
+                fit.completion.planned,
+                fit.completion.done,
+                fit.completion.partly,
+                fit.completion.not_done,
+                fit.completion.unanswered
             ),
             (8, 4, 1, 2, 1)
         );
-        assert!(close(fit.rate, 0.5625));
+        assert!(close(fit.completion.rate, 0.5625));
         // A goal with no plans yet has nothing planned and no rate.
         let friends = &got.per_goal[1];
         assert_eq!(
-            (friends.goal_id.as_str(), friends.planned, friends.rate),
+            (
+                friends.goal_id.as_str(),
+                friends.completion.planned,
+                friends.completion.rate
+            ),
             ("friends", 0, None)
         );
 
         // Week of 2 March: walk ✓ ✓ ½, swim ✓, journal ✓: (4 + ½) / 5.
         // Week of 9 March: walk unanswered ✗ ✓, swim ✗, journal ✓: 2 / 5.
-        let weeks: Vec<_> = got.per_week.iter().map(|w| (w.planned, w.rate)).collect();
+        let weeks: Vec<_> = got
+            .per_week
+            .iter()
+            .map(|w| (w.completion.planned, w.completion.rate))
+            .collect();
         assert_eq!(weeks.len(), 2);
         assert_eq!((weeks[0].0, weeks[1].0), (5, 5));
         assert!(close(weeks[0].1, 0.9));
@@ -807,7 +818,7 @@ mod tests {
         assert_eq!(dates, ["2026-03-01", "2026-03-15", "2026-03-29"].map(d));
         // Nothing was planned, so no rates.
         assert!(got.per_week.is_empty());
-        assert_eq!(got.per_goal[0].rate, None);
+        assert_eq!(got.per_goal[0].completion.rate, None);
     }
 
     #[test]
@@ -840,8 +851,21 @@ mod tests {
         let journey = journey(vec![goal("fit", "Get fitter")], vec![walk], Vec::new());
         let got = insights(&journey, &[], range.0, range.1, now, london());
         let plan = &got.per_plan[0];
-        assert_eq!((plan.planned, plan.rate, plan.current_streak), (0, None, 0));
-        assert_eq!((got.per_goal[0].planned, got.per_goal[0].rate), (0, None));
+        assert_eq!(
+            (
+                plan.completion.planned,
+                plan.completion.rate,
+                plan.current_streak
+            ),
+            (0, None, 0)
+        );
+        assert_eq!(
+            (
+                got.per_goal[0].completion.planned,
+                got.per_goal[0].completion.rate
+            ),
+            (0, None)
+        );
         assert!(got.per_week.is_empty());
     }
 
@@ -864,7 +888,14 @@ mod tests {
             london(),
         );
         let plan = &got.per_plan[0];
-        assert_eq!((plan.planned, plan.done, plan.unplanned), (3, 1, 0));
+        assert_eq!(
+            (
+                plan.completion.planned,
+                plan.completion.done,
+                plan.unplanned
+            ),
+            (3, 1, 0)
+        );
         assert_eq!((plan.current_streak, plan.longest_streak), (1, 1));
         let reasons: Vec<_> = got.reasons.iter().map(|r| r.reason).collect();
         assert_eq!(reasons, [Reason::LowMood]);

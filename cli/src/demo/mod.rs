@@ -179,10 +179,10 @@ fn side_by_side(page: &mut Page, seen: &[(&str, Insights)]) {
         );
         page.line(format!(
             "  {name:<5} {} planned: {} done, {} partly, {} not done · {reason}",
-            sum(|p| p.planned),
-            sum(|p| p.done),
-            sum(|p| p.partly),
-            sum(|p| p.not_done),
+            sum(|p| p.completion.planned),
+            sum(|p| p.completion.done),
+            sum(|p| p.completion.partly),
+            sum(|p| p.completion.not_done),
         ));
     }
 }

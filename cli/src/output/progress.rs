@@ -135,13 +135,13 @@ pub fn insights(
         page.line(format!("    {}", plan.what));
         page.line(format!(
             "      {:>4}  {}  {} planned: {} done, {} partly, {} not done, {} unanswered",
-            percent(plan.rate),
-            bar(plan.rate),
-            plan.planned,
-            plan.done,
-            plan.partly,
-            plan.not_done,
-            plan.unanswered
+            percent(plan.completion.rate),
+            bar(plan.completion.rate),
+            plan.completion.planned,
+            plan.completion.done,
+            plan.completion.partly,
+            plan.completion.not_done,
+            plan.completion.unanswered
         ));
         let unplanned = if plan.unplanned > 0 {
             format!("; {} extra, unplanned", plan.unplanned)
@@ -153,15 +153,19 @@ pub fn insights(
             plan.current_streak, plan.longest_streak
         ));
     }
-    let goals: Vec<_> = insights.per_goal.iter().filter(|g| g.planned > 0).collect();
+    let goals: Vec<_> = insights
+        .per_goal
+        .iter()
+        .filter(|g| g.completion.planned > 0)
+        .collect();
     if !goals.is_empty() {
         page.line("  Goals:");
         for goal in goals {
             page.line(format!(
                 "    {:>4}  {} ({} planned)",
-                percent(goal.rate),
+                percent(goal.completion.rate),
                 goal.text,
-                goal.planned
+                goal.completion.planned
             ));
         }
     }
@@ -171,12 +175,12 @@ pub fn insights(
             page.line(format!(
                 "    week of {:<16} {:>4}  {}  {} planned, {} done, {} partly, {} not done",
                 day(week.week_start),
-                percent(week.rate),
-                bar(week.rate),
-                week.planned,
-                week.done,
-                week.partly,
-                week.not_done
+                percent(week.completion.rate),
+                bar(week.completion.rate),
+                week.completion.planned,
+                week.completion.done,
+                week.completion.partly,
+                week.completion.not_done
             ));
         }
     }

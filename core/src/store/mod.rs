@@ -28,6 +28,7 @@ use rusqlite::Connection;
 use samod::DocumentId;
 use sha2::{Digest, Sha256};
 
+use crate::document::journey as jdoc;
 use crate::document::{self, check_header, check_ins, DocKind};
 use crate::error::{Error, Result};
 use identity::StoredIdentity;
@@ -307,13 +308,42 @@ impl Store {
         )?)
     }
 
-    /// Compacts every document in memory into one snapshot each.
+    /// Rewrites each of the person's documents (journey, private, every month of check-ins)
+    /// as one snapshot, so the store takes the least room. Months not in memory are loaded,
+    /// compacted and let go.
     pub fn compact_all(&self) -> Result<()> {
-        let mut docs = self.lock_docs();
-        for (id, open) in docs.iter_mut() {
-            if open.incrementals > 0 {
-                self.compact(id, &open.doc)?;
-                open.incrementals = 0;
+        let journey = self.journey_id.to_string();
+        let months = self
+            .read_doc(
+                &self.journey_id.clone(),
+                DocKind::Journey,
+                true,
+                jdoc::check_in_periods,
+            )?
+            .unwrap_or_default();
+        let mut all = vec![(self.journey_id.clone(), DocKind::Journey)];
+        if let Ok(private) = self.me.identity.private_id.parse() {
+            all.push((private, DocKind::Private));
+        }
+        all.extend(
+            months
+                .iter()
+                .map(|m| (check_ins::period_doc_id(&journey, m), DocKind::CheckIns)),
+        );
+        for (id, kind) in all {
+            let mut docs = self.lock_docs();
+            if let Some(open) = docs.get_mut(&id) {
+                if open.incrementals > 0 {
+                    self.compact(&id, &open.doc)?;
+                    open.incrementals = 0;
+                }
+                continue;
+            }
+            drop(docs);
+            if let Some(open) = self.load_from_disk(&id, kind)? {
+                if open.incrementals > 0 {
+                    self.compact(&id, &open.doc)?;
+                }
             }
         }
         Ok(())

@@ -175,8 +175,8 @@ fn a_client_works_through_the_four_stages_and_finds_it_all_again_after_reopening
     let insights = store
         .insights(date("2026-11-02"), date("2026-11-06"), now)
         .unwrap();
-    assert_eq!(insights.per_plan[0].planned, 3);
-    assert_eq!(insights.per_plan[0].done, 1);
+    assert_eq!(insights.per_plan[0].completion.planned, 3);
+    assert_eq!(insights.per_plan[0].completion.done, 1);
 
     drop(store);
     let reopened = open(&dir);
@@ -612,8 +612,8 @@ fn looking_over_any_range_of_dates_answers_without_walking_every_day() {
     assert_eq!(all.len(), 1);
     let insights = store.insights(NaiveDate::MIN, NaiveDate::MAX, now).unwrap();
     // Monday answered, Wednesday missed; Friday (today) counts only once answered.
-    assert_eq!(insights.per_plan[0].planned, 2);
-    assert_eq!(insights.per_plan[0].unanswered, 1);
+    assert_eq!(insights.per_plan[0].completion.planned, 2);
+    assert_eq!(insights.per_plan[0].completion.unanswered, 1);
     assert!(matches!(
         store.check_ins(date("2026-11-02"), date("2026-11-01")),
         Err(Error::Invalid(_))
