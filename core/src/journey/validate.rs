@@ -7,6 +7,8 @@ use super::*;
 use crate::error::{Error, Result};
 use std::collections::HashSet;
 
+use chrono::Datelike;
+
 /// The longest text a field accepts, in characters.
 pub const MAX_TEXT: usize = 4000;
 /// The longest name-like text (a value, a strength, a step, a plan's "what"), in characters.
@@ -213,6 +215,25 @@ impl Validate for PlanInput {
                     "end",
                     format!("{end} is before the start, {}", self.start),
                 ));
+            }
+            // An every-N-days plan happens on its first day; a weekly one needs one of its
+            // days between start and end.
+            if let Repeat::Weekly { days } = &self.schedule.repeat {
+                let happens = self
+                    .start
+                    .iter_days()
+                    .take_while(|d| *d <= end)
+                    .take(7)
+                    .any(|d| days.contains(&d.weekday()));
+                if !happens {
+                    return Err(Error::invalid(
+                        "schedule.days",
+                        format!(
+                            "none of them falls between {} and {end}: the plan would never happen",
+                            self.start
+                        ),
+                    ));
+                }
             }
         }
         Ok(())

@@ -195,6 +195,12 @@ fn identity_of(dir: &tempfile::TempDir) -> Identity {
 }
 
 #[test]
+fn a_store_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Store>();
+}
+
+#[test]
 fn the_device_key_is_made_once_and_kept() {
     let dir = tempfile::tempdir().unwrap();
     let first = open(&dir).identity().clone();
@@ -311,6 +317,19 @@ fn bad_input_is_refused_with_the_field_and_the_problem_and_nothing_is_written() 
             Box::new(|s| {
                 let mut p = walk(None);
                 p.schedule.repeat = Repeat::Weekly { days: vec![] };
+                s.add_plan(&p)
+            }),
+            "schedule.days",
+            "never happen",
+        ),
+        (
+            Box::new(|s| {
+                // Starts on Monday 2 November, ends on Tuesday; walks on Wednesdays only.
+                let mut p = walk(None);
+                p.schedule.repeat = Repeat::Weekly {
+                    days: vec![Weekday::Wed],
+                };
+                p.end = Some(date("2026-11-03"));
                 s.add_plan(&p)
             }),
             "schedule.days",
