@@ -5,6 +5,7 @@
 //! stored in SQLite in the layout samod (our sync engine) expects. On top sit the schedule of
 //! planned occurrences and reminders, and insights computed on the device.
 
+pub mod auth;
 pub mod document;
 pub mod error;
 pub mod journey;
@@ -13,5 +14,6 @@ pub use error::{Error, InvalidInput, Result};
 pub mod insights;
 pub mod schedule;
 pub mod store;
+pub mod sync;
 
 pub use store::{Identity, OpenOptions, Store};

@@ -11,8 +11,12 @@ use samod::storage::{Storage, StorageKey};
 
 use crate::error::Result;
 
+/// The table these functions use; a database that holds documents creates it.
+pub const KV_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS kv (key BLOB PRIMARY KEY NOT NULL, value BLOB NOT NULL) WITHOUT ROWID;";
+
 /// The stored form of a key: its parts joined by `/` (parts never contain `/`).
-pub(crate) fn key_bytes(key: &StorageKey) -> Vec<u8> {
+pub fn key_bytes(key: &StorageKey) -> Vec<u8> {
     key.into_iter()
         .map(String::as_str)
         .collect::<Vec<_>>()
@@ -25,20 +29,20 @@ fn key_from_bytes(bytes: &[u8]) -> Option<StorageKey> {
     StorageKey::from_parts(text.split('/')).ok()
 }
 
-pub(crate) fn put(conn: &Connection, key: &[u8], value: &[u8]) -> Result<()> {
+pub fn put(conn: &Connection, key: &[u8], value: &[u8]) -> Result<()> {
     conn.prepare_cached("INSERT OR REPLACE INTO kv (key, value) VALUES (?1, ?2)")?
         .execute(params![key, value])?;
     Ok(())
 }
 
-pub(crate) fn get(conn: &Connection, key: &[u8]) -> Result<Option<Vec<u8>>> {
+pub fn get(conn: &Connection, key: &[u8]) -> Result<Option<Vec<u8>>> {
     Ok(conn
         .prepare_cached("SELECT value FROM kv WHERE key = ?1")?
         .query_row(params![key], |r| r.get(0))
         .optional()?)
 }
 
-pub(crate) fn delete(conn: &Connection, key: &[u8]) -> Result<()> {
+pub fn delete(conn: &Connection, key: &[u8]) -> Result<()> {
     conn.prepare_cached("DELETE FROM kv WHERE key = ?1")?
         .execute(params![key])?;
     Ok(())
@@ -55,7 +59,7 @@ fn under(prefix: &[u8]) -> (Vec<u8>, Vec<u8>) {
 }
 
 /// Deletes every row whose key is `prefix` or lies under it.
-pub(crate) fn delete_prefix(conn: &Connection, prefix: &[u8]) -> Result<()> {
+pub fn delete_prefix(conn: &Connection, prefix: &[u8]) -> Result<()> {
     let (lower, upper) = under(prefix);
     conn.prepare_cached("DELETE FROM kv WHERE key = ?1 OR (key >= ?2 AND key < ?3)")?
         .execute(params![prefix, lower, upper])?;
@@ -64,7 +68,7 @@ pub(crate) fn delete_prefix(conn: &Connection, prefix: &[u8]) -> Result<()> {
 
 /// Every row whose key is `prefix` or lies under it (`prefix/...`), compared byte by byte:
 /// document ids are case-sensitive, so SQL `LIKE` would be wrong.
-pub(crate) fn load_prefix(conn: &Connection, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+pub fn load_prefix(conn: &Connection, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
     let (lower, upper) = under(prefix);
     let mut stmt = conn.prepare_cached(
         "SELECT key, value FROM kv WHERE key = ?1 OR (key >= ?2 AND key < ?3) ORDER BY key",
@@ -88,7 +92,8 @@ pub struct SqliteStorage {
 }
 
 impl SqliteStorage {
-    pub(crate) fn new(conn: Arc<Mutex<Connection>>) -> Self {
+    /// Storage on `conn`, whose database must have the `kv` table (see [`KV_TABLE`]).
+    pub fn new(conn: Arc<Mutex<Connection>>) -> Self {
         SqliteStorage {
             conn,
             failure: Arc::default(),

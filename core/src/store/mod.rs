@@ -10,7 +10,7 @@ mod edits;
 #[cfg(test)]
 pub(crate) use edits::plan_input;
 mod identity;
-pub(crate) mod kv;
+pub mod kv;
 #[cfg(test)]
 mod tests;
 mod views;
@@ -158,6 +158,16 @@ impl Store {
     /// Signs `message` with this device's key (for authenticating to a sync server).
     pub fn sign(&self, message: &[u8]) -> Vec<u8> {
         self.me.sign(message)
+    }
+
+    /// A fresh token for `server_id`, signed by this device (docs/SYNC.md).
+    pub fn token(&self, server_id: &str) -> String {
+        crate::auth::make_token(
+            &self.me.signing_key,
+            server_id,
+            chrono::Utc::now().timestamp(),
+            crate::auth::LIFETIME_SECS,
+        )
     }
 
     /// samod storage over this store's database, for the sync engine.

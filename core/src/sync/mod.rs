@@ -1,0 +1,3 @@
+//! Sync with a Tandem server: the shared protocol types, and (to come) the client.
+
+pub mod api;
