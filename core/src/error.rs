@@ -26,6 +26,12 @@ pub enum Error {
     /// Something the input refers to does not exist (a goal, a plan, a step ...).
     #[error("{kind} {id} not found")]
     NotFound { kind: &'static str, id: String },
+    /// The server, or the person's role, does not allow this.
+    #[error("not permitted: {0}")]
+    NotPermitted(String),
+    /// Talking to the sync server failed (offline, refused, or an unexpected answer).
+    #[error("sync: {0}")]
+    Sync(String),
     /// A document was written by a newer version of Tandem than this one.
     #[error("document {doc} has schema version {found}; this version of Tandem reads up to {supported}: update the app")]
     NewerSchema {

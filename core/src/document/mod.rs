@@ -57,6 +57,7 @@ fn collections(kind: DocKind) -> &'static [&'static str] {
         DocKind::CheckIns => &["check_ins"],
         DocKind::Care => &["consents", "sessions", "alliance_check_ins"],
         DocKind::Coaching => &[
+            "consents",
             "conditions",
             "sessions",
             "case_reviews",
@@ -137,8 +138,6 @@ pub(crate) fn genesis(
 
 /// A care document (one per practitioner–client pair) or coaching document (one per
 /// coach–practitioner pair), naming its two people in its header.
-// Made when an invitation is accepted (the sync issue); until then only tests make them.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn new_relationship(
     kind: DocKind,
     doc_id: &DocumentId,
@@ -151,6 +150,41 @@ pub(crate) fn new_relationship(
         .map(|(role, person)| (*role, Field::str(*person)))
         .collect();
     genesis(kind, doc_id, header, false, actor)
+}
+
+/// A person's consent to share, as recorded in a care or coaching document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    /// Who consented.
+    pub who: String,
+    /// With whom they share.
+    pub whom: String,
+    /// What they share ("journey").
+    pub what: String,
+    /// RFC 3339.
+    pub when: String,
+    /// The version of the consent text they agreed to.
+    pub text_version: String,
+}
+
+/// Adds a consent record to a care or coaching document.
+pub(crate) fn record_consent<T: Transactable + automerge::ReadDoc>(
+    tx: &mut T,
+    consent: &Consent,
+) -> Result<()> {
+    let consents = fields::ensure_map(tx, &ROOT, "consents")?;
+    let record = tx.put_object(&consents, new_item_id().as_str(), ObjType::Map)?;
+    write_fields(
+        tx,
+        &record,
+        &vec![
+            ("who", Field::str(&consent.who)),
+            ("whom", Field::str(&consent.whom)),
+            ("what", Field::str(&consent.what)),
+            ("when", Field::str(&consent.when)),
+            ("text_version", Field::str(&consent.text_version)),
+        ],
+    )
 }
 
 /// Checks that `doc` is a document of `kind` this version can read.

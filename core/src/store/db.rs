@@ -22,6 +22,23 @@ const MIGRATIONS: &[&str] = &[
         private_doc TEXT NOT NULL,
         created_at TEXT NOT NULL
      );",
+    // 2: the sync server this store is joined to, the people linked to it, and which of its
+    // documents the server knows.
+    "CREATE TABLE sync_server (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        url TEXT NOT NULL,
+        server_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        last_synced_at TEXT
+     );
+     CREATE TABLE links (
+        person_id TEXT PRIMARY KEY NOT NULL,
+        role TEXT NOT NULL,
+        journey_id TEXT,
+        relationship_doc_id TEXT,
+        access TEXT
+     );
+     CREATE TABLE registered_documents (doc_id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;",
 ];
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.

@@ -11,12 +11,14 @@ mod edits;
 pub(crate) use edits::plan_input;
 mod identity;
 pub mod kv;
+mod sync_state;
 #[cfg(test)]
 mod tests;
 mod views;
 
 pub use identity::Identity;
 pub use kv::SqliteStorage;
+pub use sync_state::{OwnDocument, ServerLink};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -51,6 +53,9 @@ pub struct Store {
     docs: Mutex<HashMap<DocumentId, OpenDoc>>,
     me: StoredIdentity,
     journey_id: DocumentId,
+    /// While a sync session runs, samod writes rows for remote changes this store has not
+    /// loaded yet; compacting then would delete them, so compaction waits.
+    sync_running: std::sync::atomic::AtomicBool,
     /// This session's automerge actor: a new one each time the store is opened, so two
     /// processes that open one store by mistake can never write clashing changes.
     actor: ActorId,
@@ -133,6 +138,7 @@ impl Store {
             me,
             journey_id,
             actor,
+            sync_running: Default::default(),
         };
         {
             let mut docs = store.lock_docs();
@@ -168,6 +174,48 @@ impl Store {
             chrono::Utc::now().timestamp(),
             crate::auth::LIFETIME_SECS,
         )
+    }
+
+    /// Makes tokens for `server_id` on demand, from any thread (for reconnecting).
+    pub fn token_maker(&self, server_id: &str) -> std::sync::Arc<dyn Fn() -> String + Send + Sync> {
+        let key = self.me.signing_key.clone();
+        let server_id = server_id.to_string();
+        std::sync::Arc::new(move || {
+            crate::auth::make_token(
+                &key,
+                &server_id,
+                chrono::Utc::now().timestamp(),
+                crate::auth::LIFETIME_SECS,
+            )
+        })
+    }
+
+    fn sync_is_running(&self) -> bool {
+        self.sync_running.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Marks a sync session as running; when it ends, documents in memory are let go so the
+    /// next read loads what the session brought, and compaction resumes.
+    pub(crate) fn begin_sync(&self) -> SyncGuard<'_> {
+        self.sync_running
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        SyncGuard { store: self }
+    }
+
+    /// Creates a care or coaching document naming its two people, with the consent the joining
+    /// person gave; returns its id.
+    pub(crate) fn create_relationship(
+        &self,
+        kind: DocKind,
+        people: [(&'static str, &str); 2],
+        consent: &crate::document::Consent,
+    ) -> Result<DocumentId> {
+        let id = document::new_doc_id();
+        let create = |actor: &ActorId| document::new_relationship(kind, &id, people, actor);
+        self.edit_doc(&id, kind, Some(&create), |tx| {
+            document::record_consent(tx, consent)
+        })?;
+        Ok(id)
     }
 
     /// samod storage over this store's database, for the sync engine.
@@ -281,7 +329,7 @@ impl Store {
             return Err(err);
         }
         open.incrementals += 1;
-        if open.incrementals >= COMPACT_AFTER {
+        if open.incrementals >= COMPACT_AFTER && !self.sync_is_running() {
             match self.compact(id, &open.doc) {
                 Ok(()) => open.incrementals = 0,
                 Err(err) => tracing::warn!(%err, doc = %id, "compaction failed; will retry"),
@@ -357,6 +405,20 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+/// Ends a sync session (see [`Store::begin_sync`]).
+pub(crate) struct SyncGuard<'a> {
+    store: &'a Store,
+}
+
+impl Drop for SyncGuard<'_> {
+    fn drop(&mut self) {
+        self.store.lock_docs().clear();
+        self.store
+            .sync_running
+            .store(false, std::sync::atomic::Ordering::SeqCst);
     }
 }
 

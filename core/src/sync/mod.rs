@@ -1,3 +1,17 @@
-//! Sync with a Tandem server: the shared protocol types, and (to come) the client.
+//! Sync with a Tandem server (docs/SYNC.md): the shared protocol types, the HTTP API client,
+//! the WebSocket transport, and sync sessions.
 
 pub mod api;
+pub mod http;
+pub mod session;
+pub mod transport;
+
+pub use session::{SyncReport, SyncState, SyncStatus};
+
+/// Installs rustls's crypto provider (ring) for this process, once.
+pub(crate) fn install_crypto() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}

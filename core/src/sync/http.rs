@@ -1,0 +1,145 @@
+//! The server's HTTP API, from the client's side (docs/SYNC.md).
+
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::api::*;
+use crate::error::{Error, Result};
+
+/// Calls to one server's HTTP API.
+#[derive(Clone)]
+pub struct Api {
+    base: url::Url,
+    http: reqwest::Client,
+}
+
+impl Api {
+    /// An API client for the server at `base` (`http://host:port` or `https://...`).
+    pub fn new(base: &str) -> Result<Api> {
+        crate::sync::install_crypto();
+        let base = url::Url::parse(base)
+            .map_err(|e| Error::invalid("server", format!("{base} is not a URL: {e}")))?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(Error::invalid(
+                "server",
+                "the address must start with http:// or https://",
+            ));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(20))
+            .build()
+            .map_err(|e| Error::Sync(e.to_string()))?;
+        Ok(Api { base, http })
+    }
+
+    /// The server's address.
+    pub fn base(&self) -> &url::Url {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> Result<url::Url> {
+        self.base
+            .join(path)
+            .map_err(|e| Error::Sync(format!("bad path {path}: {e}")))
+    }
+
+    pub async fn server_info(&self) -> Result<ServerInfo> {
+        let response = self.http.get(self.url("/v1/server")?).send().await;
+        answer(response).await
+    }
+
+    async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<&B>,
+    ) -> Result<T> {
+        let mut request = self
+            .http
+            .request(method, self.url(path)?)
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        answer(request.send().await).await
+    }
+
+    pub async fn enrol(&self, token: &str, body: &EnrolRequest) -> Result<Enrolled> {
+        self.call(reqwest::Method::POST, "/v1/enrol", token, Some(body))
+            .await
+    }
+
+    pub async fn invite(&self, token: &str, kind: InvitationKind) -> Result<Invitation> {
+        let body = InvitationRequest { kind };
+        self.call(reqwest::Method::POST, "/v1/invitations", token, Some(&body))
+            .await
+    }
+
+    pub async fn join(&self, token: &str, body: &JoinRequest) -> Result<Joined> {
+        self.call(reqwest::Method::POST, "/v1/join", token, Some(body))
+            .await
+    }
+
+    pub async fn register(&self, token: &str, body: &RegisterDocument) -> Result<()> {
+        self.call::<_, Empty>(reqwest::Method::POST, "/v1/documents", token, Some(body))
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn share(&self, token: &str, body: &ShareRequest) -> Result<()> {
+        self.call::<_, Empty>(reqwest::Method::POST, "/v1/shares", token, Some(body))
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn revoke(&self, token: &str, body: &ShareRequest) -> Result<()> {
+        self.call::<_, Empty>(reqwest::Method::DELETE, "/v1/shares", token, Some(body))
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn links(&self, token: &str) -> Result<Vec<Link>> {
+        self.call::<(), _>(reqwest::Method::GET, "/v1/links", token, None)
+            .await
+    }
+}
+
+/// A body-less answer (204).
+struct Empty;
+
+impl<'de> serde::Deserialize<'de> for Empty {
+    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> std::result::Result<Self, D::Error> {
+        Ok(Empty)
+    }
+}
+
+async fn answer<T: DeserializeOwned>(
+    response: std::result::Result<reqwest::Response, reqwest::Error>,
+) -> Result<T> {
+    let response = response.map_err(|e| Error::Sync(format!("cannot reach the server: {e}")))?;
+    let status = response.status();
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| Error::Sync(format!("the server's answer broke off: {e}")))?;
+    if status.is_success() {
+        let body: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+        return serde_json::from_slice(body)
+            .map_err(|e| Error::Sync(format!("unexpected answer from the server: {e}")));
+    }
+    let message = serde_json::from_slice::<ApiError>(&bytes)
+        .map(|e| e.message)
+        .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned());
+    Err(match status {
+        StatusCode::GONE => Error::invalid("code", message),
+        StatusCode::BAD_REQUEST => Error::invalid("request", message),
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Error::NotPermitted(message),
+        StatusCode::NOT_FOUND => Error::NotFound {
+            kind: "server record",
+            id: message,
+        },
+        _ => Error::Sync(format!("the server answered {status}: {message}")),
+    })
+}

@@ -1,0 +1,378 @@
+//! Joining a server and syncing with it.
+//!
+//! A sync session connects, brings every document this person may see up to date in both
+//! directions, and disconnects. Everything works offline; a session is how edits meet.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use samod::{BackoffConfig, DocumentId, PeerId, Repo};
+use serde::Serialize;
+
+use super::api::*;
+use super::http::Api;
+use super::transport::ServerDialer;
+use crate::auth::peer_id_for;
+use crate::document::check_ins::period_doc_id;
+use crate::document::{journey as jdoc, Consent, DocKind};
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// The consent text version this build shows people before they share.
+pub const CONSENT_TEXT_VERSION: &str = "2026-11";
+
+/// Where sync stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum SyncState {
+    Offline,
+    Connecting,
+    Syncing { documents: u32 },
+    UpToDate,
+}
+
+/// What a person sees about sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncStatus {
+    pub state: SyncState,
+    /// RFC 3339.
+    pub last_synced_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// What a session did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    /// Documents brought up to date.
+    pub documents: u32,
+    /// Documents the server did not give (not shared with this person, or not there yet).
+    pub unavailable: u32,
+    pub duration_ms: u64,
+}
+
+/// How long one document may take to come up to date in a session.
+const DOCUMENT_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long connecting may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+async fn token(store: &Store, api: &Api) -> Result<(String, String)> {
+    let server_id = match store.server()? {
+        Some(server) if server.url == api.base().as_str() => server.server_id,
+        _ => api.server_info().await?.server_id,
+    };
+    Ok((store.token(&server_id), server_id))
+}
+
+/// Enrols this person on a server with a code its operator gave (practitioners and coaches).
+pub async fn enrol(store: &Store, server: &str, code: &str) -> Result<Enrolled> {
+    let api = Api::new(server)?;
+    let (token, _) = token(store, &api).await?;
+    let me = store.identity();
+    let enrolled = api
+        .enrol(
+            &token,
+            &EnrolRequest {
+                code: code.trim().to_string(),
+                person_id: me.person_id.clone(),
+                journey_id: me.journey_id.clone(),
+                private_id: me.private_id.clone(),
+            },
+        )
+        .await?;
+    store.set_server(api.base().as_str(), &enrolled.server_id, enrolled.role)?;
+    Ok(enrolled)
+}
+
+/// Makes an invitation code: for a client (practitioners), a practitioner (coaches), or another
+/// device of this person.
+pub async fn invite(store: &Store, kind: InvitationKind) -> Result<Invitation> {
+    let server = joined_server(store)?;
+    let api = Api::new(&server.url)?;
+    api.invite(&store.token(&server.server_id), kind).await
+}
+
+fn joined_server(store: &Store) -> Result<crate::store::ServerLink> {
+    store.server()?.ok_or_else(|| {
+        Error::Sync("this store has not joined a server yet: enrol or join with a code".into())
+    })
+}
+
+/// Joins a server with an invitation code. With a client or practitioner code this person is
+/// linked to the one who invited them, consenting to share their journey, and their care or
+/// coaching document is made. With a device code this store becomes another device of the
+/// inviting person (its own journey must still be empty). Returns the store to use from now on.
+pub async fn join(store: Store, server: &str, code: &str) -> Result<(Store, Joined)> {
+    let api = Api::new(server)?;
+    let (token, _) = token(&store, &api).await?;
+    let me = store.identity().clone();
+    let joined = api
+        .join(
+            &token,
+            &JoinRequest {
+                code: code.trim().to_string(),
+                person_id: me.person_id.clone(),
+                journey_id: me.journey_id.clone(),
+                private_id: me.private_id.clone(),
+                consent_text_version: CONSENT_TEXT_VERSION.to_string(),
+            },
+        )
+        .await?;
+    let store = if joined.person_id != me.person_id {
+        store.adopt_identity(&joined.person_id, &joined.journey_id, &joined.private_id)?
+    } else {
+        store
+    };
+    store.set_server(api.base().as_str(), &joined.server_id, joined.role)?;
+    if joined.person_id != me.person_id {
+        // Another device: the person's documents are registered already.
+        for doc in store.own_documents()? {
+            store.mark_registered(&doc.doc_id)?;
+        }
+    }
+    if let Some(linked) = &joined.linked {
+        let (kind, doc_kind, people) = match linked.role {
+            Role::Coach => (
+                DocKind::Coaching,
+                DocumentKind::Coaching,
+                [
+                    ("practitioner", me.person_id.as_str()),
+                    ("coach", linked.person_id.as_str()),
+                ],
+            ),
+            _ => (
+                DocKind::Care,
+                DocumentKind::Care,
+                [
+                    ("client", me.person_id.as_str()),
+                    ("practitioner", linked.person_id.as_str()),
+                ],
+            ),
+        };
+        let consent = Consent {
+            who: me.person_id.clone(),
+            whom: linked.person_id.clone(),
+            what: "journey".into(),
+            when: chrono::Utc::now().to_rfc3339(),
+            text_version: CONSENT_TEXT_VERSION.into(),
+        };
+        let doc_id = store.create_relationship(kind, people, &consent)?;
+        let register = RegisterDocument {
+            doc_id: doc_id.to_string(),
+            kind: doc_kind,
+            journey_id: None,
+            with_person: Some(linked.person_id.clone()),
+        };
+        api.register(&store.token(&joined.server_id), &register)
+            .await?;
+        store.mark_registered(&register.doc_id)?;
+    }
+    Ok((store, joined))
+}
+
+/// Shares one of this person's documents with a linked person (`Access::Read` or `Write`).
+pub async fn share(store: &Store, doc_id: &str, person_id: &str, access: Access) -> Result<()> {
+    let server = joined_server(store)?;
+    let api = Api::new(&server.url)?;
+    let body = ShareRequest {
+        doc_id: doc_id.to_string(),
+        person_id: person_id.to_string(),
+        access,
+    };
+    api.share(&store.token(&server.server_id), &body).await
+}
+
+/// Stops sharing a document with a person; the server stops syncing it to them at once.
+pub async fn revoke(store: &Store, doc_id: &str, person_id: &str) -> Result<()> {
+    let server = joined_server(store)?;
+    let api = Api::new(&server.url)?;
+    let body = ShareRequest {
+        doc_id: doc_id.to_string(),
+        person_id: person_id.to_string(),
+        access: Access::Read,
+    };
+    api.revoke(&store.token(&server.server_id), &body).await
+}
+
+/// Connects to the server, brings every document this person may see up to date in both
+/// directions, and disconnects. `on_status` hears each step.
+pub async fn sync_now(
+    store: &Store,
+    on_status: &(dyn Fn(SyncStatus) + Sync),
+) -> Result<SyncReport> {
+    let server = joined_server(store)?;
+    let report = |state, error: Option<String>| {
+        on_status(SyncStatus {
+            state,
+            last_synced_at: store.server().ok().flatten().and_then(|s| s.last_synced_at),
+            last_error: error,
+        })
+    };
+    report(SyncState::Connecting, None);
+    let outcome = run_session(store, &server, &report).await;
+    match &outcome {
+        Ok(_) => report(SyncState::UpToDate, None),
+        Err(e) => report(SyncState::Offline, Some(e.to_string())),
+    }
+    outcome
+}
+
+async fn run_session(
+    store: &Store,
+    server: &crate::store::ServerLink,
+    report: &(dyn Fn(SyncState, Option<String>) + Sync),
+) -> Result<SyncReport> {
+    let started = Instant::now();
+    let api = Api::new(&server.url)?;
+    for doc in store.unregistered_documents()? {
+        let body = RegisterDocument {
+            doc_id: doc.doc_id.clone(),
+            kind: doc.kind,
+            journey_id: doc.journey_id.clone(),
+            with_person: None,
+        };
+        api.register(&store.token(&server.server_id), &body).await?;
+        store.mark_registered(&doc.doc_id)?;
+    }
+    let links = api.links(&store.token(&server.server_id)).await?;
+    store.set_links(&links)?;
+
+    let _session = store.begin_sync();
+    let device = &store.identity().device_key;
+    let repo = Repo::build_tokio()
+        .with_storage(store.sqlite_storage())
+        .with_peer_id(PeerId::from(peer_id_for(device)))
+        .load()
+        .await;
+    let outcome = sync_documents(store, server, &links, &repo, report).await;
+    repo.stop().await;
+    if let Some(failure) = store.sqlite_storage().take_failure() {
+        return Err(Error::Sync(format!(
+            "saving synced changes failed: {failure}"
+        )));
+    }
+    let (documents, unavailable) = outcome?;
+    store.set_last_synced(&chrono::Utc::now().to_rfc3339())?;
+    Ok(SyncReport {
+        documents,
+        unavailable,
+        duration_ms: started.elapsed().as_millis() as u64,
+    })
+}
+
+async fn sync_documents(
+    store: &Store,
+    server: &crate::store::ServerLink,
+    links: &[Link],
+    repo: &Repo,
+    report: &(dyn Fn(SyncState, Option<String>) + Sync),
+) -> Result<(u32, u32)> {
+    let base = url::Url::parse(&server.url).map_err(|e| Error::Sync(e.to_string()))?;
+    let dialer = Arc::new(ServerDialer {
+        sync_url: ServerDialer::sync_url(&base),
+        server_peer: PeerId::from(format!("server-{}", server.server_id)),
+        token: store.token_maker(&server.server_id),
+    });
+    let backoff = BackoffConfig {
+        initial_delay: Duration::from_millis(200),
+        max_delay: Duration::from_secs(2),
+        max_retries: Some(3),
+    };
+    let handle = repo
+        .dial(backoff, dialer)
+        .map_err(|_| Error::Sync("the sync engine stopped".into()))?;
+    match tokio::time::timeout(CONNECT_TIMEOUT, handle.established()).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => return Err(Error::Sync(format!("cannot connect: {e:?}"))),
+        Err(_) => return Err(Error::Sync("cannot connect: timed out".into())),
+    }
+    let conn = handle
+        .connection_id()
+        .ok_or_else(|| Error::Sync("the connection dropped at once".into()))?;
+
+    let mut wanted: BTreeSet<String> = store
+        .own_documents()?
+        .into_iter()
+        .map(|d| d.doc_id)
+        .collect();
+    for link in links {
+        wanted.extend(link.relationship_doc_id.clone());
+        wanted.extend(link.journey_id.clone());
+    }
+    let linked_journeys: Vec<String> = links.iter().filter_map(|l| l.journey_id.clone()).collect();
+    report(
+        SyncState::Syncing {
+            documents: wanted.len() as u32,
+        },
+        None,
+    );
+    let (mut done, mut unavailable) = sync_set(repo, conn, &wanted).await?;
+
+    // Months of linked journeys are known once their journeys have arrived.
+    let mut months = BTreeSet::new();
+    for journey in &linked_journeys {
+        let Ok(id) = journey.parse::<DocumentId>() else {
+            continue;
+        };
+        if let Ok(Some(handle)) = repo.find(id).await {
+            for month in handle.with_document(|d| jdoc::check_in_periods(d)) {
+                months.insert(period_doc_id(journey, &month).to_string());
+            }
+        }
+    }
+    if !months.is_empty() {
+        report(
+            SyncState::Syncing {
+                documents: (wanted.len() + months.len()) as u32,
+            },
+            None,
+        );
+        let (d, u) = sync_set(repo, conn, &months).await?;
+        done += d;
+        unavailable += u;
+    }
+    handle.close();
+    Ok((done, unavailable))
+}
+
+/// Brings each document up to date with the server, all at once; counts those the server
+/// gave and those it did not.
+async fn sync_set(
+    repo: &Repo,
+    conn: samod::ConnectionId,
+    ids: &BTreeSet<String>,
+) -> Result<(u32, u32)> {
+    let jobs = ids
+        .iter()
+        .filter_map(|id| id.parse::<DocumentId>().ok())
+        .map(|id| {
+            let repo = repo.clone();
+            async move {
+                let found = repo
+                    .find(id.clone())
+                    .await
+                    .map_err(|_| Error::Sync("the sync engine stopped".into()))?;
+                let Some(handle) = found else {
+                    return Ok(false);
+                };
+                let both_ways = async {
+                    handle.they_have_our_changes(conn).await;
+                    handle.we_have_their_changes(conn).await;
+                };
+                tokio::time::timeout(DOCUMENT_TIMEOUT, both_ways)
+                    .await
+                    .map_err(|_| Error::Sync(format!("document {id} did not finish syncing")))?;
+                Ok::<bool, Error>(true)
+            }
+        });
+    let mut done = 0;
+    let mut unavailable = 0;
+    for result in futures::future::join_all(jobs).await {
+        if result? {
+            done += 1;
+        } else {
+            unavailable += 1;
+        }
+    }
+    Ok((done, unavailable))
+}

@@ -1,0 +1,96 @@
+//! The WebSocket connection to the server, for samod: rustls (no OpenSSL, so it builds for
+//! Android and iOS), a fresh token on every (re)connection, and the server's peer id bound to
+//! the connection.
+
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use futures::{SinkExt, StreamExt, TryStreamExt};
+use samod::{DialError, Dialer, PeerId, Transport};
+use tokio_tungstenite::tungstenite::Message;
+
+/// Why a connection attempt failed for good (the server refused who we are).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(pub String);
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Network(String);
+
+/// Dials `<server>/v1/sync?token=...`, asking `token` for a new token each time.
+pub struct ServerDialer {
+    pub sync_url: url::Url,
+    pub server_peer: PeerId,
+    pub token: Arc<dyn Fn() -> String + Send + Sync>,
+}
+
+impl ServerDialer {
+    /// The WebSocket address of the sync endpoint of a server at `base` (http or https).
+    pub fn sync_url(base: &url::Url) -> url::Url {
+        let mut url = base.clone();
+        let scheme = if base.scheme() == "https" {
+            "wss"
+        } else {
+            "ws"
+        };
+        url.set_scheme(scheme)
+            .expect("ws and wss are valid schemes");
+        url.set_path("/v1/sync");
+        url.set_query(None);
+        url
+    }
+}
+
+impl Dialer for ServerDialer {
+    type Error = Refused;
+
+    fn url(&self) -> url::Url {
+        self.sync_url.clone()
+    }
+
+    fn connect(&self) -> BoxFuture<'static, Result<Transport, DialError<Refused>>> {
+        let mut url = self.sync_url.clone();
+        url.query_pairs_mut().append_pair("token", &(self.token)());
+        let server_peer = self.server_peer.clone();
+        Box::pin(async move {
+            let (ws, _) = match tokio_tungstenite::connect_async(url.as_str()).await {
+                Ok(ok) => ok,
+                Err(tokio_tungstenite::tungstenite::Error::Http(response))
+                    if response.status() == 401 || response.status() == 403 =>
+                {
+                    let body = response
+                        .body()
+                        .as_deref()
+                        .map(String::from_utf8_lossy)
+                        .unwrap_or_default()
+                        .into_owned();
+                    return Err(DialError::PermanentFailure(Refused(format!(
+                        "the server refused this device ({}): {body}",
+                        response.status()
+                    ))));
+                }
+                Err(e) => return Err(DialError::transient(Network(e.to_string()))),
+            };
+            let (sink, stream) = ws.split();
+            let stream =
+                stream
+                    .map_err(|e| Network(e.to_string()))
+                    .try_filter_map(|message| async move {
+                        match message {
+                            Message::Binary(bytes) => Ok(Some(bytes.to_vec())),
+                            Message::Close(_) | Message::Ping(_) | Message::Pong(_) => Ok(None),
+                            Message::Text(_) | Message::Frame(_) => {
+                                Err(Network("unexpected text message from the server".into()))
+                            }
+                        }
+                    });
+            let sink =
+                sink.sink_map_err(|e| Network(e.to_string()))
+                    .with(|bytes: Vec<u8>| async move {
+                        Ok::<_, Network>(Message::Binary(bytes.into()))
+                    });
+            Ok(Transport::new(Box::pin(stream), Box::pin(sink)).with_expected_peer_id(server_peer))
+        })
+    }
+}
