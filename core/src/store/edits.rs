@@ -1,6 +1,7 @@
 //! The edits a person makes to their journey, each checked, then written as one durable change.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use samod::DocumentId;
 
 use super::Store;
 use crate::document::check_ins::{
@@ -16,19 +17,29 @@ use crate::schedule;
 impl Store {
     /// The person's own journey (check-ins are read by date range with [`Store::check_ins`]).
     pub fn journey(&self) -> Result<Journey> {
-        let id = self.journey_id.clone();
-        self.read_doc(&id, DocKind::Journey, true, |doc| {
-            jdoc::read_journey(doc, &id)
+        self.journey_doc(&self.journey_id)
+    }
+
+    pub(crate) fn journey_doc(&self, id: &DocumentId) -> Result<Journey> {
+        self.read_doc(id, DocKind::Journey, true, |doc| {
+            jdoc::read_journey(doc, id)
         })?
-        .ok_or_else(|| Error::damaged(&id, "the journey document is missing from the store"))
+        .ok_or_else(|| Error::not_found("journey", id.to_string()))
     }
 
     fn edit_journey<R>(
         &self,
         f: impl FnOnce(&mut automerge::transaction::Transaction<'_>) -> Result<R>,
     ) -> Result<R> {
-        let id = self.journey_id.clone();
-        self.edit_doc(&id, DocKind::Journey, None, f)
+        self.edit_journey_doc(&self.journey_id, f)
+    }
+
+    pub(crate) fn edit_journey_doc<R>(
+        &self,
+        id: &DocumentId,
+        f: impl FnOnce(&mut automerge::transaction::Transaction<'_>) -> Result<R>,
+    ) -> Result<R> {
+        self.edit_doc(id, DocKind::Journey, None, f)
     }
 
     /// Changes the time zone plans are scheduled in (IANA name, e.g. "Europe/London").
@@ -191,15 +202,30 @@ impl Store {
 
     /// Adds an action plan; returns its id.
     pub fn add_plan(&self, input: &PlanInput) -> Result<String> {
+        self.add_plan_to(&self.journey_id, input)
+    }
+
+    pub(crate) fn add_plan_to(&self, journey: &DocumentId, input: &PlanInput) -> Result<String> {
         input.validate()?;
-        Self::check_plan_links(&self.journey()?, input)?;
-        self.add::<ActionPlan>(input)
+        Self::check_plan_links(&self.journey_doc(journey)?, input)?;
+        self.edit_journey_doc(journey, |tx| jdoc::add_record::<ActionPlan, _>(tx, input))
     }
 
     pub fn update_plan(&self, id: &str, input: &PlanInput) -> Result<()> {
+        self.update_plan_in(&self.journey_id, id, input)
+    }
+
+    pub(crate) fn update_plan_in(
+        &self,
+        journey: &DocumentId,
+        id: &str,
+        input: &PlanInput,
+    ) -> Result<()> {
         input.validate()?;
-        Self::check_plan_links(&self.journey()?, input)?;
-        self.update::<ActionPlan>(id, input)
+        Self::check_plan_links(&self.journey_doc(journey)?, input)?;
+        self.edit_journey_doc(journey, |tx| {
+            jdoc::update_record::<ActionPlan, _>(tx, id, input)
+        })
     }
 
     /// Ends a plan after `last_day` (inclusive); its check-ins stay.
@@ -292,13 +318,21 @@ impl Store {
 
     /// Adds a review; returns its id.
     pub fn add_review(&self, input: &ReviewInput) -> Result<String> {
+        self.add_review_to(&self.journey_id, input)
+    }
+
+    pub(crate) fn add_review_to(
+        &self,
+        journey: &DocumentId,
+        input: &ReviewInput,
+    ) -> Result<String> {
         input.validate()?;
         if let Some(goal_id) = &input.goal_id {
-            if self.journey()?.goal(goal_id).is_none() {
+            if self.journey_doc(journey)?.goal(goal_id).is_none() {
                 return Err(Error::not_found("goal", goal_id.clone()));
             }
         }
-        self.add::<Review>(input)
+        self.edit_journey_doc(journey, |tx| jdoc::add_record::<Review, _>(tx, input))
     }
 
     pub fn remove_review(&self, id: &str) -> Result<()> {

@@ -11,6 +11,7 @@ mod edits;
 pub(crate) use edits::plan_input;
 mod identity;
 pub mod kv;
+mod linked;
 mod sync_state;
 #[cfg(test)]
 mod tests;
@@ -18,6 +19,7 @@ mod views;
 
 pub use identity::Identity;
 pub use kv::SqliteStorage;
+pub use linked::LinkedJourney;
 pub use sync_state::{OwnDocument, ServerLink};
 
 use std::collections::HashMap;

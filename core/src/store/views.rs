@@ -1,6 +1,7 @@
 //! What a person looks at: check-ins over a range, today's list, reminders and insights.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use samod::DocumentId;
 
 use super::Store;
 use crate::document::check_ins::{is_recent, period_doc_id, period_of, read_check_ins};
@@ -17,10 +18,19 @@ impl Store {
     /// Only months the journey lists are read; months other than the current one are read and
     /// let go, so looking back over years does not keep years in memory.
     pub fn check_ins(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<CheckIn>> {
+        self.check_ins_of(&self.journey_id, from, to)
+    }
+
+    pub(crate) fn check_ins_of(
+        &self,
+        journey_id: &DocumentId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<CheckIn>> {
         if to < from {
             return Err(Error::invalid("to", format!("{to} is before {from}")));
         }
-        let journey_id = self.journey_id.clone();
+        let journey_id = journey_id.clone();
         let months = self
             .read_doc(&journey_id, DocKind::Journey, true, jdoc::check_in_periods)?
             .unwrap_or_default();
