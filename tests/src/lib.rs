@@ -3,8 +3,10 @@
 //!
 //! - [`writer`]: the plan and the walk of occurrences used by the `check_in_writer` binary and
 //!   the durability test that kills it.
+//! - [`server_process`]: a real `tandem-server` on 127.0.0.1, stopped when dropped.
 //! - [`five_years`]: a deterministic five-year journey, for benchmarks and tests of long
 //!   histories (the `budgets` benchmark of this crate uses it).
 
 pub mod five_years;
+pub mod server_process;
 pub mod writer;

@@ -1,0 +1,99 @@
+//! A real `tandem-server` process on 127.0.0.1 for end-to-end tests: started on a free port
+//! with its own data directory, and always stopped (killed and reaped) when dropped.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// The `tandem-server` binary built beside the running test (cargo puts test executables in
+/// `target/<profile>/deps/` and binaries in `target/<profile>/`).
+pub fn server_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test knows where it runs");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("tests run from target/<profile>/deps");
+    let binary = dir.join(format!("tandem-server{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} is missing: run the tests with `cargo test --workspace` so it is built",
+        binary.display()
+    );
+    binary
+}
+
+/// A running server; killed when dropped.
+pub struct ServerProcess {
+    child: Child,
+    pub url: String,
+    pub data_dir: PathBuf,
+}
+
+impl ServerProcess {
+    /// Starts a server on a free loopback port with `data_dir` and waits until it listens.
+    pub fn start(data_dir: &Path) -> ServerProcess {
+        let mut child = Command::new(server_binary())
+            .args(["--bind", "127.0.0.1", "--port", "0", "--data-dir"])
+            .arg(data_dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tandem-server starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut lines = BufReader::new(stdout).lines();
+        let url = loop {
+            match lines.next() {
+                Some(Ok(line)) => {
+                    if let Some(url) = line.trim().strip_prefix("listening on ") {
+                        break url.trim_end_matches('/').to_string();
+                    }
+                }
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("tandem-server exited before listening");
+                }
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        ServerProcess {
+            child,
+            url,
+            data_dir: data_dir.to_path_buf(),
+        }
+    }
+
+    /// Runs `tandem-server enrol --role ROLE` on this server's data directory; the code.
+    pub fn enrol_code(&self, role: &str) -> String {
+        let output = Command::new(server_binary())
+            .args(["enrol", "--role", role, "--data-dir"])
+            .arg(&self.data_dir)
+            .output()
+            .expect("tandem-server enrol runs");
+        assert!(
+            output.status.success(),
+            "enrol failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout)
+            .expect("the code is text")
+            .split_whitespace()
+            .last()
+            .expect("enrol prints a code")
+            .to_string()
+    }
+
+    /// Kills the server at once (no clean shutdown), as a crash would.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,240 @@
+//! People on their own devices, working offline, meeting through a real `tandem-server` on
+//! 127.0.0.1: a practitioner, their client, their coach, and a second device.
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use tandem_core::journey::*;
+use tandem_core::sync::api::{InvitationKind, Role};
+use tandem_core::sync::session::{enrol, invite, join, sync_now};
+use tandem_core::{OpenOptions, Store};
+use tandem_tests::server_process::ServerProcess;
+
+fn store(dir: &tempfile::TempDir, name: &str) -> Store {
+    Store::open(
+        dir.path().join(format!("{name}.db")),
+        OpenOptions {
+            time_zone: Some("Europe/London".into()),
+        },
+    )
+    .unwrap()
+}
+
+fn quiet(_: tandem_core::sync::SyncStatus) {}
+
+async fn sync(store: &Store) {
+    sync_now(store, &quiet).await.expect("sync succeeds");
+}
+
+fn walk() -> PlanInput {
+    PlanInput {
+        what: "Walk round the park".into(),
+        place: None,
+        schedule: Schedule {
+            repeat: Repeat::Weekly {
+                days: vec![Weekday::Mon, Weekday::Wed, Weekday::Fri],
+            },
+            times: vec![NaiveTime::from_hms_opt(8, 0, 0).unwrap()],
+        },
+        duration_minutes: Some(20),
+        goal_id: None,
+        step_id: None,
+        barriers: None,
+        supports: None,
+        agreed_by: vec![Party::Myself, Party::Supporter],
+        reminder: true,
+        start: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+        end: None,
+    }
+}
+
+struct People {
+    practitioner: Store,
+    client: Store,
+    coach: Store,
+}
+
+/// A coach and a practitioner enrolled by the operator; the practitioner invites a client and
+/// the coach invites the practitioner.
+async fn people(server: &ServerProcess, dir: &tempfile::TempDir) -> People {
+    let practitioner = store(dir, "practitioner");
+    let coach = store(dir, "coach");
+    let enrolled = enrol(&practitioner, &server.url, &server.enrol_code("practitioner"))
+        .await
+        .unwrap();
+    assert_eq!(enrolled.role, Role::Practitioner);
+    enrol(&coach, &server.url, &server.enrol_code("coach")).await.unwrap();
+
+    let code = invite(&practitioner, InvitationKind::Client).await.unwrap().code;
+    let (client, joined) = join(store(dir, "client"), &server.url, &code).await.unwrap();
+    assert_eq!(joined.role, Role::Client);
+    assert_eq!(
+        joined.linked.as_ref().map(|l| l.person_id.as_str()),
+        Some(practitioner.identity().person_id.as_str())
+    );
+    let code = invite(&coach, InvitationKind::Practitioner).await.unwrap().code;
+    let (practitioner, _) = join(practitioner, &server.url, &code).await.unwrap();
+    People {
+        practitioner,
+        client,
+        coach,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_edits_to_one_plan_by_client_and_practitioner_converge_in_either_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("server"));
+    let People {
+        practitioner,
+        client,
+        ..
+    } = people(&server, &dir).await;
+
+    let plan = client.add_plan(&walk()).unwrap();
+    sync(&client).await;
+    sync(&practitioner).await;
+    let client_journey = client.identity().journey_id.clone();
+    let link = practitioner
+        .links()
+        .unwrap()
+        .into_iter()
+        .find(|l| l.person_id == client.identity().person_id)
+        .expect("the practitioner is linked to the client");
+    assert_eq!(link.journey_id.as_deref(), Some(client_journey.as_str()));
+    let seen = practitioner.linked_journey(&client_journey).unwrap();
+    assert_eq!(seen.journey().unwrap().plan(&plan).unwrap().what, "Walk round the park");
+
+    // Both offline: the client names a barrier, the practitioner moves the walk to 09:00.
+    let mut by_client = walk();
+    by_client.barriers = Some("Dark mornings".into());
+    client.update_plan(&plan, &by_client).unwrap();
+    let mut by_practitioner = walk();
+    by_practitioner.schedule.times = vec![NaiveTime::from_hms_opt(9, 0, 0).unwrap()];
+    seen.update_plan(&plan, &by_practitioner).unwrap();
+
+    // Practitioner first this time; the other order below.
+    sync(&practitioner).await;
+    sync(&client).await;
+    sync(&practitioner).await;
+    let on_client = client.journey().unwrap();
+    let on_practitioner = practitioner.linked_journey(&client_journey).unwrap().journey().unwrap();
+    assert_eq!(on_client, on_practitioner);
+    let merged = on_client.plan(&plan).unwrap();
+    assert_eq!(merged.barriers.as_deref(), Some("Dark mornings"));
+    assert_eq!(merged.schedule.times, vec![NaiveTime::from_hms_opt(9, 0, 0).unwrap()]);
+
+    // Client first: a check-in and a new place, against the practitioner's new duration.
+    let mut by_client = plan_input(merged);
+    by_client.place = Some("Victoria Park".into());
+    client.update_plan(&plan, &by_client).unwrap();
+    let check_in = CheckInInput {
+        plan_id: plan.clone(),
+        date: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+        time: None,
+        outcome: Outcome::Partly,
+        reasons: vec![Reason::LowMood],
+        reason_text: None,
+        note: None,
+    };
+    client.check_in(&check_in).unwrap();
+    let mut by_practitioner = plan_input(merged);
+    by_practitioner.duration_minutes = Some(30);
+    practitioner
+        .linked_journey(&client_journey)
+        .unwrap()
+        .update_plan(&plan, &by_practitioner)
+        .unwrap();
+    sync(&client).await;
+    sync(&practitioner).await;
+    sync(&client).await;
+    let on_client = client.journey().unwrap();
+    let seen = practitioner.linked_journey(&client_journey).unwrap();
+    assert_eq!(on_client, seen.journey().unwrap());
+    let merged = on_client.plan(&plan).unwrap();
+    assert_eq!(merged.place.as_deref(), Some("Victoria Park"));
+    assert_eq!(merged.duration_minutes, Some(30));
+    let november = |s: &Store| s.check_ins(check_in.date, check_in.date).unwrap();
+    assert_eq!(november(&client).len(), 1);
+    let theirs = seen.check_ins(check_in.date, check_in.date).unwrap();
+    assert_eq!(theirs, november(&client), "the practitioner sees the client's check-in");
+}
+
+/// The input that recreates a plan as it stands.
+fn plan_input(plan: &ActionPlan) -> PlanInput {
+    PlanInput {
+        what: plan.what.clone(),
+        place: plan.place.clone(),
+        schedule: plan.schedule.clone(),
+        duration_minutes: plan.duration_minutes,
+        goal_id: plan.goal_id.clone(),
+        step_id: plan.step_id.clone(),
+        barriers: plan.barriers.clone(),
+        supports: plan.supports.clone(),
+        agreed_by: plan.agreed_by.clone(),
+        reminder: plan.reminder,
+        start: plan.start,
+        end: plan.end,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_coach_never_receives_the_clients_journey() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("server"));
+    let People {
+        practitioner,
+        client,
+        coach,
+    } = people(&server, &dir).await;
+    client.add_plan(&walk()).unwrap();
+    sync(&client).await;
+    sync(&practitioner).await;
+    sync(&coach).await;
+    let client_journey = client.identity().journey_id.clone();
+    assert!(coach
+        .links()
+        .unwrap()
+        .iter()
+        .all(|l| l.journey_id.as_deref() != Some(client_journey.as_str())));
+    assert!(
+        coach.linked_journey(&client_journey).unwrap().journey().is_err(),
+        "the client's journey is not in the coach's store"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_device_catches_up_from_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("server"));
+    let phone = store(&dir, "phone");
+    enrol(&phone, &server.url, &server.enrol_code("practitioner"))
+        .await
+        .unwrap();
+    phone
+        .add_value(&ValueInput {
+            text: "Evenings that are mine".into(),
+            life_area: LifeArea::Family,
+            importance: 9,
+        })
+        .unwrap();
+    let plan = phone.add_plan(&walk()).unwrap();
+    phone
+        .check_in(&CheckInInput {
+            plan_id: plan,
+            date: NaiveDate::from_ymd_opt(2026, 11, 4).unwrap(),
+            time: None,
+            outcome: Outcome::Done,
+            reasons: vec![],
+            reason_text: None,
+            note: None,
+        })
+        .unwrap();
+    sync(&phone).await;
+    let code = invite(&phone, InvitationKind::Device).await.unwrap().code;
+    let (tablet, joined) = join(store(&dir, "tablet"), &server.url, &code).await.unwrap();
+    assert_eq!(joined.person_id, phone.identity().person_id);
+    sync(&tablet).await;
+    assert_eq!(tablet.identity().person_id, phone.identity().person_id);
+    assert_eq!(tablet.journey().unwrap(), phone.journey().unwrap());
+    let day = NaiveDate::from_ymd_opt(2026, 11, 4).unwrap();
+    assert_eq!(tablet.check_ins(day, day).unwrap(), phone.check_ins(day, day).unwrap());
+}
