@@ -123,7 +123,7 @@ async fn offline_edits_to_one_plan_by_client_and_practitioner_converge_in_either
     assert_eq!(merged.schedule.times, vec![NaiveTime::from_hms_opt(9, 0, 0).unwrap()]);
 
     // Client first: a check-in and a new place, against the practitioner's new duration.
-    let mut by_client = plan_input(merged);
+    let mut by_client = PlanInput::from(merged);
     by_client.place = Some("Victoria Park".into());
     client.update_plan(&plan, &by_client).unwrap();
     let check_in = CheckInInput {
@@ -136,7 +136,7 @@ async fn offline_edits_to_one_plan_by_client_and_practitioner_converge_in_either
         note: None,
     };
     client.check_in(&check_in).unwrap();
-    let mut by_practitioner = plan_input(merged);
+    let mut by_practitioner = PlanInput::from(merged);
     by_practitioner.duration_minutes = Some(30);
     practitioner
         .linked_journey(&client_journey)
@@ -156,24 +156,6 @@ async fn offline_edits_to_one_plan_by_client_and_practitioner_converge_in_either
     assert_eq!(november(&client).len(), 1);
     let theirs = seen.check_ins(check_in.date, check_in.date).unwrap();
     assert_eq!(theirs, november(&client), "the practitioner sees the client's check-in");
-}
-
-/// The input that recreates a plan as it stands.
-fn plan_input(plan: &ActionPlan) -> PlanInput {
-    PlanInput {
-        what: plan.what.clone(),
-        place: plan.place.clone(),
-        schedule: plan.schedule.clone(),
-        duration_minutes: plan.duration_minutes,
-        goal_id: plan.goal_id.clone(),
-        step_id: plan.step_id.clone(),
-        barriers: plan.barriers.clone(),
-        supports: plan.supports.clone(),
-        agreed_by: plan.agreed_by.clone(),
-        reminder: plan.reminder,
-        start: plan.start,
-        end: plan.end,
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -234,7 +234,7 @@ fn apply(replica: &mut Replica, op: &Op, ledger: &mut Ledger, doc_id: &samod::Do
         }
         Op::RenamePlan { pick: i, word } => {
             if let Some(p) = pick(&state.plans, *i) {
-                let mut input = crate::store::plan_input(p);
+                let mut input = PlanInput::from(p);
                 input.what = format!("plan-{word}");
                 update_record::<ActionPlan, _>(&mut tx, &p.id, &input).unwrap();
                 ledger

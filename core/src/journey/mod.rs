@@ -379,3 +379,39 @@ pub struct ReviewInput {
     pub attainment: Option<i8>,
     pub note: Option<String>,
 }
+
+impl From<&Goal> for GoalInput {
+    /// The input that recreates the goal as it stands (to change one field of it).
+    fn from(goal: &Goal) -> Self {
+        GoalInput {
+            text: goal.text.clone(),
+            value_ids: goal.value_ids.clone(),
+            framing: goal.framing,
+            proposed_by: goal.proposed_by,
+            target_date: goal.target_date,
+            importance: goal.importance,
+            confidence: goal.confidence,
+            attainment_levels: goal.attainment_levels.clone(),
+        }
+    }
+}
+
+impl From<&ActionPlan> for PlanInput {
+    /// The input that recreates the plan as it stands (to change one field of it).
+    fn from(plan: &ActionPlan) -> Self {
+        PlanInput {
+            what: plan.what.clone(),
+            place: plan.place.clone(),
+            schedule: plan.schedule.clone(),
+            duration_minutes: plan.duration_minutes,
+            goal_id: plan.goal_id.clone(),
+            step_id: plan.step_id.clone(),
+            barriers: plan.barriers.clone(),
+            supports: plan.supports.clone(),
+            agreed_by: plan.agreed_by.clone(),
+            reminder: plan.reminder,
+            start: plan.start,
+            end: plan.end,
+        }
+    }
+}

@@ -73,7 +73,7 @@ impl Store {
         self.edit_journey(|tx| {
             jdoc::remove_record::<Value, _>(tx, id)?;
             for goal in goals.iter().filter(|g| g.value_ids.iter().any(|v| v == id)) {
-                let mut input = goal_input(goal);
+                let mut input = GoalInput::from(goal);
                 input.value_ids.retain(|v| v != id);
                 jdoc::update_record::<Goal, _>(tx, &goal.id, &input)?;
             }
@@ -152,7 +152,7 @@ impl Store {
         self.edit_journey(|tx| {
             jdoc::remove_record::<Goal, _>(tx, id)?;
             for plan in plans.iter().filter(|p| p.goal_id.as_deref() == Some(id)) {
-                let mut input = plan_input(plan);
+                let mut input = PlanInput::from(plan);
                 input.goal_id = None;
                 input.step_id = None;
                 jdoc::update_record::<ActionPlan, _>(tx, &plan.id, &input)?;
@@ -234,7 +234,7 @@ impl Store {
         let plan = journey
             .plan(id)
             .ok_or_else(|| Error::not_found("action plan", id))?;
-        let mut input = plan_input(plan);
+        let mut input = PlanInput::from(plan);
         input.end = Some(last_day);
         self.update_plan(id, &input)
     }
@@ -381,37 +381,5 @@ fn resolve_time(
             "time",
             format!("the plan happens at {} on {date}: say which", shown(times)),
         )),
-    }
-}
-
-/// The input that would recreate `goal` as it is.
-pub(crate) fn goal_input(goal: &Goal) -> GoalInput {
-    GoalInput {
-        text: goal.text.clone(),
-        value_ids: goal.value_ids.clone(),
-        framing: goal.framing,
-        proposed_by: goal.proposed_by,
-        target_date: goal.target_date,
-        importance: goal.importance,
-        confidence: goal.confidence,
-        attainment_levels: goal.attainment_levels.clone(),
-    }
-}
-
-/// The input that would recreate `plan` as it is.
-pub(crate) fn plan_input(plan: &ActionPlan) -> PlanInput {
-    PlanInput {
-        what: plan.what.clone(),
-        place: plan.place.clone(),
-        schedule: plan.schedule.clone(),
-        duration_minutes: plan.duration_minutes,
-        goal_id: plan.goal_id.clone(),
-        step_id: plan.step_id.clone(),
-        barriers: plan.barriers.clone(),
-        supports: plan.supports.clone(),
-        agreed_by: plan.agreed_by.clone(),
-        reminder: plan.reminder,
-        start: plan.start,
-        end: plan.end,
     }
 }

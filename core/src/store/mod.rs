@@ -7,8 +7,6 @@
 
 pub(crate) mod db;
 mod edits;
-#[cfg(test)]
-pub(crate) use edits::plan_input;
 mod identity;
 pub mod kv;
 mod linked;
