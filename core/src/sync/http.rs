@@ -83,35 +83,41 @@ impl Api {
     }
 
     pub async fn register(&self, token: &str, body: &RegisterDocument) -> Result<()> {
-        self.call::<_, Empty>(reqwest::Method::POST, "/v1/documents", token, Some(body))
-            .await
-            .map(|_| ())
+        self.call::<_, serde::de::IgnoredAny>(
+            reqwest::Method::POST,
+            "/v1/documents",
+            token,
+            Some(body),
+        )
+        .await
+        .map(|_| ())
     }
 
     pub async fn share(&self, token: &str, body: &ShareRequest) -> Result<()> {
-        self.call::<_, Empty>(reqwest::Method::POST, "/v1/shares", token, Some(body))
-            .await
-            .map(|_| ())
+        self.call::<_, serde::de::IgnoredAny>(
+            reqwest::Method::POST,
+            "/v1/shares",
+            token,
+            Some(body),
+        )
+        .await
+        .map(|_| ())
     }
 
     pub async fn revoke(&self, token: &str, body: &ShareRequest) -> Result<()> {
-        self.call::<_, Empty>(reqwest::Method::DELETE, "/v1/shares", token, Some(body))
-            .await
-            .map(|_| ())
+        self.call::<_, serde::de::IgnoredAny>(
+            reqwest::Method::DELETE,
+            "/v1/shares",
+            token,
+            Some(body),
+        )
+        .await
+        .map(|_| ())
     }
 
     pub async fn links(&self, token: &str) -> Result<Vec<Link>> {
         self.call::<(), _>(reqwest::Method::GET, "/v1/links", token, None)
             .await
-    }
-}
-
-/// A body-less answer (204).
-struct Empty;
-
-impl<'de> serde::Deserialize<'de> for Empty {
-    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> std::result::Result<Self, D::Error> {
-        Ok(Empty)
     }
 }
 

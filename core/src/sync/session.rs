@@ -299,7 +299,10 @@ async fn sync_documents(
         wanted.extend(link.relationship_doc_id.clone());
         wanted.extend(link.journey_id.clone());
     }
-    let linked_journeys: Vec<String> = links.iter().filter_map(|l| l.journey_id.clone()).collect();
+    // Own journey too: on a new device it arrives in this session, with the list of its months.
+    let journeys: Vec<String> = std::iter::once(store.identity().journey_id.clone())
+        .chain(links.iter().filter_map(|l| l.journey_id.clone()))
+        .collect();
     report(
         SyncState::Syncing {
             documents: wanted.len() as u32,
@@ -308,15 +311,18 @@ async fn sync_documents(
     );
     let (mut done, mut unavailable) = sync_set(repo, conn, &wanted).await?;
 
-    // Months of linked journeys are known once their journeys have arrived.
+    // Months of journeys are known once the journeys have arrived.
     let mut months = BTreeSet::new();
-    for journey in &linked_journeys {
+    for journey in &journeys {
         let Ok(id) = journey.parse::<DocumentId>() else {
             continue;
         };
         if let Ok(Some(handle)) = repo.find(id).await {
             for month in handle.with_document(|d| jdoc::check_in_periods(d)) {
-                months.insert(period_doc_id(journey, &month).to_string());
+                let id = period_doc_id(journey, &month).to_string();
+                if !wanted.contains(&id) {
+                    months.insert(id);
+                }
             }
         }
     }
