@@ -268,28 +268,11 @@ async fn sync_documents(
     report: &(dyn Fn(SyncState, Option<String>) + Sync),
 ) -> Result<(u32, u32)> {
     let base = url::Url::parse(&server.url).map_err(|e| Error::Sync(e.to_string()))?;
-    let dialer = Arc::new(ServerDialer {
+    let dialer = ServerDialer {
         sync_url: ServerDialer::sync_url(&base),
-        server_peer: PeerId::from(format!("server-{}", server.server_id)),
-        token: store.token_maker(&server.server_id),
-    });
-    let backoff = BackoffConfig {
-        initial_delay: Duration::from_millis(200),
-        max_delay: Duration::from_secs(2),
-        max_retries: Some(3),
+        server_peer: Some(PeerId::from(format!("server-{}", server.server_id))),
+        token: Some(store.token_maker(&server.server_id)),
     };
-    let handle = repo
-        .dial(backoff, dialer)
-        .map_err(|_| Error::Sync("the sync engine stopped".into()))?;
-    match tokio::time::timeout(CONNECT_TIMEOUT, handle.established()).await {
-        Ok(Ok(_)) => {}
-        Ok(Err(e)) => return Err(Error::Sync(format!("cannot connect: {e:?}"))),
-        Err(_) => return Err(Error::Sync("cannot connect: timed out".into())),
-    }
-    let conn = handle
-        .connection_id()
-        .ok_or_else(|| Error::Sync("the connection dropped at once".into()))?;
-
     let mut wanted: BTreeSet<String> = store
         .own_documents()?
         .into_iter()
@@ -303,6 +286,66 @@ async fn sync_documents(
     let journeys: Vec<String> = std::iter::once(store.identity().journey_id.clone())
         .chain(links.iter().filter_map(|l| l.journey_id.clone()))
         .collect();
+    connect_and_sync(repo, dialer, wanted, &journeys, report).await
+}
+
+/// Syncs `doc_ids` (and the months of any journeys among them) with a plain automerge-repo
+/// WebSocket peer at `ws_url` — no Tandem server API, no token. This is how Tandem talks to any
+/// automerge-repo sync server, and how interop with one is tested.
+pub async fn sync_with_peer(store: &Store, ws_url: &str, doc_ids: &[String]) -> Result<SyncReport> {
+    let started = Instant::now();
+    let sync_url =
+        url::Url::parse(ws_url).map_err(|e| Error::invalid("url", format!("{ws_url}: {e}")))?;
+    let dialer = ServerDialer {
+        sync_url,
+        server_peer: None,
+        token: None,
+    };
+    let _session = store.begin_sync();
+    let device = &store.identity().device_key;
+    let repo = Repo::build_tokio()
+        .with_storage(store.sqlite_storage())
+        .with_peer_id(PeerId::from(peer_id_for(device)))
+        .load()
+        .await;
+    let wanted: BTreeSet<String> = doc_ids.iter().cloned().collect();
+    let outcome = connect_and_sync(&repo, dialer, wanted, doc_ids, &|_, _| {}).await;
+    repo.stop().await;
+    let (documents, unavailable) = outcome?;
+    Ok(SyncReport {
+        documents,
+        unavailable,
+        duration_ms: started.elapsed().as_millis() as u64,
+    })
+}
+
+/// Dials, syncs `wanted`, then the months of `journeys` (known once they have arrived), and
+/// hangs up; counts documents synced and documents the peer did not give.
+async fn connect_and_sync(
+    repo: &Repo,
+    dialer: ServerDialer,
+    mut wanted: BTreeSet<String>,
+    journeys: &[String],
+    report: &(dyn Fn(SyncState, Option<String>) + Sync),
+) -> Result<(u32, u32)> {
+    crate::sync::install_crypto();
+    let backoff = BackoffConfig {
+        initial_delay: Duration::from_millis(200),
+        max_delay: Duration::from_secs(2),
+        max_retries: Some(3),
+    };
+    let handle = repo
+        .dial(backoff, Arc::new(dialer))
+        .map_err(|_| Error::Sync("the sync engine stopped".into()))?;
+    match tokio::time::timeout(CONNECT_TIMEOUT, handle.established()).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => return Err(Error::Sync(format!("cannot connect: {e:?}"))),
+        Err(_) => return Err(Error::Sync("cannot connect: timed out".into())),
+    }
+    let conn = handle
+        .connection_id()
+        .ok_or_else(|| Error::Sync("the connection dropped at once".into()))?;
+
     report(
         SyncState::Syncing {
             documents: wanted.len() as u32,
@@ -311,9 +354,8 @@ async fn sync_documents(
     );
     let (mut done, mut unavailable) = sync_set(repo, conn, &wanted).await?;
 
-    // Months of journeys are known once the journeys have arrived.
     let mut months = BTreeSet::new();
-    for journey in &journeys {
+    for journey in journeys {
         let Ok(id) = journey.parse::<DocumentId>() else {
             continue;
         };
@@ -327,9 +369,10 @@ async fn sync_documents(
         }
     }
     if !months.is_empty() {
+        wanted.extend(months.iter().cloned());
         report(
             SyncState::Syncing {
-                documents: (wanted.len() + months.len()) as u32,
+                documents: wanted.len() as u32,
             },
             None,
         );

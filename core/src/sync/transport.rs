@@ -18,11 +18,13 @@ pub struct Refused(pub String);
 #[error("{0}")]
 struct Network(String);
 
-/// Dials `<server>/v1/sync?token=...`, asking `token` for a new token each time.
+/// Dials a WebSocket sync endpoint. For a Tandem server (`<server>/v1/sync`) it adds a fresh
+/// token to each attempt and binds the server's peer id; for any other automerge-repo peer
+/// both are left out.
 pub struct ServerDialer {
     pub sync_url: url::Url,
-    pub server_peer: PeerId,
-    pub token: Arc<dyn Fn() -> String + Send + Sync>,
+    pub server_peer: Option<PeerId>,
+    pub token: Option<Arc<dyn Fn() -> String + Send + Sync>>,
 }
 
 impl ServerDialer {
@@ -51,7 +53,9 @@ impl Dialer for ServerDialer {
 
     fn connect(&self) -> BoxFuture<'static, Result<Transport, DialError<Refused>>> {
         let mut url = self.sync_url.clone();
-        url.query_pairs_mut().append_pair("token", &(self.token)());
+        if let Some(token) = &self.token {
+            url.query_pairs_mut().append_pair("token", &token());
+        }
         let server_peer = self.server_peer.clone();
         Box::pin(async move {
             let (ws, _) = match tokio_tungstenite::connect_async(url.as_str()).await {
@@ -90,7 +94,11 @@ impl Dialer for ServerDialer {
                     .with(|bytes: Vec<u8>| async move {
                         Ok::<_, Network>(Message::Binary(bytes.into()))
                     });
-            Ok(Transport::new(Box::pin(stream), Box::pin(sink)).with_expected_peer_id(server_peer))
+            let transport = Transport::new(Box::pin(stream), Box::pin(sink));
+            Ok(match server_peer {
+                Some(peer) => transport.with_expected_peer_id(peer),
+                None => transport,
+            })
         })
     }
 }
