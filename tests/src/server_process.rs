@@ -22,6 +22,20 @@ pub fn server_binary() -> PathBuf {
     binary
 }
 
+/// Where a server's log goes: the file named by `TANDEM_TEST_SERVER_LOG` (appended to, so a
+/// restarted server adds to it), else nowhere.
+fn server_log() -> Stdio {
+    std::env::var_os("TANDEM_TEST_SERVER_LOG")
+        .and_then(|path| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .ok()
+        })
+        .map_or_else(Stdio::null, Stdio::from)
+}
+
 /// A running server; killed when dropped.
 pub struct ServerProcess {
     child: Child,
@@ -36,7 +50,7 @@ impl ServerProcess {
             .args(["--bind", "127.0.0.1", "--port", "0", "--data-dir"])
             .arg(data_dir)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(server_log())
             .spawn()
             .expect("tandem-server starts");
         let stdout = child.stdout.take().expect("stdout is piped");
@@ -82,6 +96,22 @@ impl ServerProcess {
             .last()
             .expect("enrol prints a code")
             .to_string()
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Asks the server to stop (SIGTERM) and waits for it; its exit status.
+    #[cfg(unix)]
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "SIGTERM was not delivered");
+        self.child.wait().expect("the server is reaped")
     }
 
     /// Kills the server at once (no clean shutdown), as a crash would.

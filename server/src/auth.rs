@@ -1,0 +1,71 @@
+//! Checking a device's token (docs/SYNC.md, "Tokens"): form, signature, server and times by
+//! `tandem_core::auth::verify_token`, then the nonce (each accepted once, remembered until the
+//! token expires), then, for most calls, that the device is known here.
+
+use tandem_core::auth::{verify_token, TokenError};
+
+use crate::directory::{Caller, Directory, Refusal};
+
+/// Why a call was not authenticated.
+#[derive(Debug)]
+pub enum AuthError {
+    /// Refused with 401 and the token error's word.
+    Token(TokenError),
+    /// The directory failed (500).
+    Internal(Refusal),
+}
+
+impl From<TokenError> for AuthError {
+    fn from(e: TokenError) -> Self {
+        AuthError::Token(e)
+    }
+}
+
+impl From<Refusal> for AuthError {
+    fn from(e: Refusal) -> Self {
+        AuthError::Internal(e)
+    }
+}
+
+/// The word an `ApiError` carries for a refused token.
+pub fn token_error_word(e: &TokenError) -> &'static str {
+    match e {
+        TokenError::Malformed(_) => "malformed",
+        TokenError::BadSignature => "bad_signature",
+        TokenError::WrongServer => "wrong_server",
+        TokenError::NotYetValid => "not_yet_valid",
+        TokenError::Expired => "expired",
+        TokenError::TooLong => "too_long",
+        TokenError::Replayed => "replayed",
+        TokenError::UnknownDevice => "unknown_device",
+    }
+}
+
+/// Checks `token` as of `now` (Unix seconds). With `known_only`, the device must belong to a
+/// person here; otherwise (enrol, join) a new device is let through with `person: None`.
+pub fn authenticate(
+    directory: &dyn Directory,
+    token: Option<&str>,
+    now: i64,
+    known_only: bool,
+) -> Result<Caller, AuthError> {
+    let token = token.ok_or_else(|| TokenError::Malformed("no token".into()))?;
+    let claims = verify_token(token, directory.server_id(), now)?;
+    if !directory.remember_nonce(&claims.nonce, claims.exp, now)? {
+        return Err(TokenError::Replayed.into());
+    }
+    let person = directory.device_person(&claims.device)?;
+    if known_only && person.is_none() {
+        return Err(TokenError::UnknownDevice.into());
+    }
+    Ok(Caller {
+        device_id: claims.device,
+        person,
+    })
+}
+
+/// The token of an `Authorization: Bearer <token>` header value.
+pub fn bearer(header: Option<&str>) -> Option<&str> {
+    let (scheme, token) = header?.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}

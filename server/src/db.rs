@@ -1,0 +1,184 @@
+//! The server's SQLite database: documents (samod's key/value rows) and the directory (people,
+//! devices, codes, invitations, links, documents, memberships, consents, token nonces) in one
+//! file. WAL mode, a busy timeout so a second process (`tandem-server enrol`) can write while the
+//! server runs, and migrations counted by `PRAGMA user_version`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, Transaction};
+
+/// The database's file name inside the data directory.
+pub const DB_FILE: &str = "tandem-server.db";
+
+/// How long a connection waits for another writer before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Each entry moves the schema one version up; the index + 1 is the resulting `user_version`.
+/// Never edit a shipped migration: add one.
+const MIGRATIONS: &[fn(&Transaction) -> rusqlite::Result<()>] = &[migrate_1];
+
+/// 1: documents, and the directory.
+///
+/// Times are Unix seconds. Ids are the strings of the protocol (docs/SYNC.md): person ids are
+/// base58 of 16 bytes, device ids base58 of an ed25519 key, document ids automerge-repo's
+/// bs58check form.
+fn migrate_1(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(tandem_core::store::kv::KV_TABLE)?;
+    tx.execute_batch(
+        "CREATE TABLE server (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            server_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+         );
+         CREATE TABLE people (
+            person_id TEXT PRIMARY KEY NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('client', 'practitioner', 'coach')),
+            journey_id TEXT NOT NULL,
+            private_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+         );
+         CREATE TABLE devices (
+            device_id TEXT PRIMARY KEY NOT NULL,
+            person_id TEXT NOT NULL REFERENCES people (person_id),
+            created_at INTEGER NOT NULL
+         );
+         CREATE INDEX devices_by_person ON devices (person_id);
+         -- One-time codes, stored as the SHA-256 of their normalised text.
+         CREATE TABLE codes (
+            code_hash BLOB PRIMARY KEY NOT NULL,
+            purpose TEXT NOT NULL CHECK (purpose IN ('enrol', 'invitation')),
+            -- For an enrolment code: the role it gives.
+            role TEXT CHECK (role IN ('practitioner', 'coach')),
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at INTEGER,
+            -- The device that used it.
+            used_by TEXT
+         );
+         CREATE TABLE invitations (
+            code_hash BLOB PRIMARY KEY NOT NULL REFERENCES codes (code_hash),
+            kind TEXT NOT NULL CHECK (kind IN ('client', 'practitioner', 'device')),
+            inviter TEXT NOT NULL REFERENCES people (person_id)
+         );
+         -- Two linked people. `supporter` is the practitioner of a care link and the coach of a
+         -- coaching link; `supported` is the client, or the practitioner.
+         CREATE TABLE links (
+            supporter TEXT NOT NULL REFERENCES people (person_id),
+            supported TEXT NOT NULL REFERENCES people (person_id),
+            kind TEXT NOT NULL CHECK (kind IN ('care', 'coaching')),
+            relationship_doc TEXT,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (supporter, supported)
+         );
+         CREATE INDEX links_by_supported ON links (supported);
+         CREATE TABLE documents (
+            doc_id TEXT PRIMARY KEY NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('journey', 'check_ins', 'care', 'coaching', 'private')),
+            owner TEXT NOT NULL REFERENCES people (person_id),
+            -- For a month of check-ins: the journey whose members it follows.
+            journey_id TEXT REFERENCES documents (doc_id),
+            -- For a care or coaching document: the other person in it.
+            with_person TEXT REFERENCES people (person_id),
+            created_at INTEGER NOT NULL
+         );
+         CREATE TABLE memberships (
+            doc_id TEXT NOT NULL REFERENCES documents (doc_id),
+            person_id TEXT NOT NULL REFERENCES people (person_id),
+            access TEXT NOT NULL CHECK (access IN ('read', 'write')),
+            granted_by TEXT NOT NULL,
+            granted_at INTEGER NOT NULL,
+            PRIMARY KEY (doc_id, person_id)
+         ) WITHOUT ROWID;
+         -- Every grant and revocation: who shared what with whom, when, under which consent text.
+         CREATE TABLE consents (
+            id INTEGER PRIMARY KEY,
+            who TEXT NOT NULL,
+            whom TEXT NOT NULL,
+            what TEXT NOT NULL,
+            access TEXT,
+            action TEXT NOT NULL CHECK (action IN ('grant', 'revoke')),
+            at INTEGER NOT NULL,
+            consent_text_version TEXT
+         );
+         -- Token nonces, each accepted once, kept until their token expires.
+         CREATE TABLE nonces (
+            nonce TEXT PRIMARY KEY NOT NULL,
+            expires_at INTEGER NOT NULL
+         ) WITHOUT ROWID;
+         CREATE INDEX nonces_by_expiry ON nonces (expires_at);",
+    )
+}
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database has schema version {found}; this server reads up to {supported}")]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("data directory: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Opens (creating if needed) the database in `data_dir` and brings its schema up to date.
+///
+/// Durability: WAL with `synchronous = NORMAL`: a commit survives a crash of this process; only a
+/// power loss may drop the last commits.
+pub fn open(data_dir: &Path) -> Result<Connection, OpenError> {
+    std::fs::create_dir_all(data_dir)?;
+    open_file(&data_dir.join(DB_FILE))
+}
+
+/// Opens the database file at `path` (`:memory:` for tests).
+pub fn open_file(path: &Path) -> Result<Connection, OpenError> {
+    let mut conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") && path != Path::new(":memory:") {
+        tracing::warn!(mode, "SQLite refused WAL mode");
+    }
+    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), OpenError> {
+    let supported = MIGRATIONS.len() as i64;
+    // An immediate transaction: two processes opening a fresh database at once must not both
+    // run the same migration.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > supported {
+        return Err(OpenError::NewerSchema {
+            found: version,
+            supported,
+        });
+    }
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        step(&tx)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_from_a_newer_server_is_refused_and_reopening_is_harmless() {
+        let dir = tempfile::tempdir().unwrap();
+        open(dir.path()).unwrap();
+        open(dir.path()).unwrap();
+        Connection::open(dir.path().join(DB_FILE))
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        assert!(matches!(
+            open(dir.path()),
+            Err(OpenError::NewerSchema { found: 99, .. })
+        ));
+    }
+}

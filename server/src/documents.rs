@@ -1,0 +1,501 @@
+//! Where the server keeps documents, and how it knows what is safely on disk.
+//!
+//! [`DocumentStore`] is the storage interface: samod's key/value layout (`<docId>/incremental/
+//! <changeHash>`, `<docId>/snapshot/<hash>`) with fallible calls, so that another backend
+//! (PostgreSQL) can take SQLite's place. [`SqliteDocuments`] keeps the rows in the server's SQLite
+//! file with tandem-core's key/value helpers. [`SamodStorage`] adapts a store to samod, whose
+//! storage calls cannot fail: an error is logged, counted, and remembered against the document.
+//!
+//! [`Durability`] follows which changes of each document are on disk. samod answers a peer's
+//! sync message as soon as it has applied the changes in memory, while the writes run
+//! alongside; the WebSocket transport (`transport.rs`) asks [`Durability::wait`] before sending a
+//! sync message, so the server never tells a peer it has changes (the heads in its message) that
+//! a crash could still lose.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use automerge::ChangeHash;
+use rusqlite::Connection;
+use samod::storage::StorageKey;
+use tandem_core::store::kv;
+use tokio::sync::watch;
+
+use crate::chunks;
+
+/// A storage failure, as text (the backend's own error is logged where it happens).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("document storage: {0}")]
+pub struct StoreError(pub String);
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A key/value store for samod's document rows. Keys are compared byte by byte (document ids are
+/// case sensitive); `load_range(prefix)` answers every key equal to `prefix` or under `prefix/`.
+pub trait DocumentStore: Send + Sync + 'static {
+    fn load(&self, key: &StorageKey) -> impl Future<Output = StoreResult<Option<Vec<u8>>>> + Send;
+    fn load_range(
+        &self,
+        prefix: &StorageKey,
+    ) -> impl Future<Output = StoreResult<Vec<(StorageKey, Vec<u8>)>>> + Send;
+    fn put(&self, key: &StorageKey, value: &[u8]) -> impl Future<Output = StoreResult<()>> + Send;
+    fn delete(&self, key: &StorageKey) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Documents in the server's SQLite file (the `kv` table), through tandem-core's helpers.
+///
+/// Each call is one short statement on its own connection; it completes when first polled, so
+/// samod's writes land in the order samod issues them.
+pub struct SqliteDocuments {
+    conn: Mutex<Connection>,
+}
+
+impl SqliteDocuments {
+    /// Documents on `conn`, whose database has the `kv` table (see `db.rs`).
+    pub fn new(conn: Connection) -> Self {
+        SqliteDocuments {
+            conn: Mutex::new(conn),
+        }
+    }
+
+    fn run<T>(&self, f: impl FnOnce(&Connection) -> tandem_core::Result<T>) -> StoreResult<T> {
+        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        f(&conn).map_err(|e| StoreError(e.to_string()))
+    }
+}
+
+fn key_from_bytes(bytes: &[u8]) -> Option<StorageKey> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    StorageKey::from_parts(text.split('/')).ok()
+}
+
+impl DocumentStore for SqliteDocuments {
+    async fn load(&self, key: &StorageKey) -> StoreResult<Option<Vec<u8>>> {
+        self.run(|c| kv::get(c, &kv::key_bytes(key)))
+    }
+
+    async fn load_range(&self, prefix: &StorageKey) -> StoreResult<Vec<(StorageKey, Vec<u8>)>> {
+        let rows = self.run(|c| kv::load_prefix(c, &kv::key_bytes(prefix)))?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(k, v)| key_from_bytes(&k).map(|k| (k, v)))
+            .collect())
+    }
+
+    async fn put(&self, key: &StorageKey, value: &[u8]) -> StoreResult<()> {
+        self.run(|c| kv::put(c, &kv::key_bytes(key), value))
+    }
+
+    async fn delete(&self, key: &StorageKey) -> StoreResult<()> {
+        self.run(|c| kv::delete(c, &kv::key_bytes(key)))
+    }
+}
+
+/// How many on-disk heads are remembered per document: a document has a handful of heads; the
+/// bound only matters for a damaged history.
+const MAX_REMEMBERED_HEADS: usize = 64;
+/// How many superseded heads are remembered per document, for a while (see [`DocState`]).
+const MAX_RECENTLY_SUPERSEDED: usize = 256;
+
+/// What is on disk of one document.
+///
+/// A sync message advertises the heads the document had when the message was made; every one of
+/// them was saved in the step that brought it (as its own change row, or as a head of a saved
+/// document). By the time the message is about to leave, newer changes may have superseded those
+/// heads, so heads superseded recently are remembered too.
+#[derive(Default)]
+struct DocState {
+    /// Changes known to be on disk that no other change on disk is known to depend on.
+    heads: VecDeque<ChangeHash>,
+    /// Former heads, with when they were superseded.
+    superseded: VecDeque<(ChangeHash, Instant)>,
+    /// Writes started and not finished.
+    writing: usize,
+    /// A write of this document failed: what it held may be lost until a peer sends it again.
+    failed: bool,
+}
+
+impl DocState {
+    fn add_head(&mut self, hash: ChangeHash) {
+        if !self.heads.contains(&hash) {
+            if self.heads.len() == MAX_REMEMBERED_HEADS {
+                self.heads.pop_front();
+            }
+            self.heads.push_back(hash);
+        }
+    }
+
+    fn contains(&self, hash: &ChangeHash) -> bool {
+        self.heads.contains(hash) || self.superseded.iter().any(|(h, _)| h == hash)
+    }
+
+    /// Notes rows now on disk: changes (`incremental`) and saved documents (`snapshot`).
+    fn note_rows<'a>(
+        &mut self,
+        rows: impl IntoIterator<Item = (&'a StorageKey, &'a [u8])>,
+        now: Instant,
+        keep: Duration,
+    ) {
+        let mut changes = Vec::new();
+        let mut deps = HashSet::new();
+        for (key, data) in rows {
+            let parts: Vec<&str> = key.into_iter().map(String::as_str).collect();
+            match parts.as_slice() {
+                [_, "incremental", hash] => {
+                    let Ok(hash) = hash.parse::<ChangeHash>() else {
+                        continue;
+                    };
+                    deps.extend(chunks::change_deps(data).unwrap_or_default());
+                    changes.push(hash);
+                }
+                [_, "snapshot", _] => match chunks::document_heads(data) {
+                    Some(heads) => heads.into_iter().for_each(|h| self.add_head(h)),
+                    None => tracing::warn!(%key, "could not read the heads of a saved document"),
+                },
+                _ => {}
+            }
+        }
+        while self
+            .superseded
+            .front()
+            .is_some_and(|(_, at)| now.duration_since(*at) > keep)
+        {
+            self.superseded.pop_front();
+        }
+        let (gone, kept): (Vec<_>, Vec<_>) = self.heads.drain(..).partition(|h| deps.contains(h));
+        self.heads = kept.into();
+        for hash in gone {
+            if self.superseded.len() == MAX_RECENTLY_SUPERSEDED {
+                self.superseded.pop_front();
+            }
+            self.superseded.push_back((hash, now));
+        }
+        for hash in changes {
+            if !deps.contains(&hash) {
+                self.add_head(hash);
+            }
+        }
+    }
+}
+
+/// Whether a document's heads are on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durable {
+    Yes,
+    NotYet,
+    /// A write of this document failed.
+    Failed,
+}
+
+/// Why a sync message was not sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotDurable {
+    #[error("a write of document {0} failed: its changes may not be on disk")]
+    Failed(String),
+}
+
+/// What the server knows is on disk, per document (see the module documentation).
+pub struct Durability {
+    docs: Mutex<HashMap<String, DocState>>,
+    /// Bumped after every write, so waiters look again.
+    written: watch::Sender<u64>,
+    failures: AtomicU64,
+    wait_limit: Duration,
+}
+
+impl Default for Durability {
+    fn default() -> Self {
+        Self::new(Duration::from_secs(10))
+    }
+}
+
+impl Durability {
+    /// A tracker whose waits give up after `wait_limit` (then the message goes out anyway, with
+    /// a warning, unless a write failed).
+    pub fn new(wait_limit: Duration) -> Self {
+        Durability {
+            docs: Mutex::default(),
+            written: watch::Sender::new(0),
+            failures: AtomicU64::new(0),
+            wait_limit,
+        }
+    }
+
+    fn docs(&self) -> std::sync::MutexGuard<'_, HashMap<String, DocState>> {
+        self.docs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn bump(&self) {
+        self.written.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// How many storage calls have failed since the server started.
+    pub fn failures(&self) -> u64 {
+        self.failures.load(Ordering::Relaxed)
+    }
+
+    fn failed(&self, doc_id: Option<&str>) {
+        self.failures.fetch_add(1, Ordering::Relaxed);
+        if let Some(doc_id) = doc_id {
+            self.docs().entry(doc_id.to_string()).or_default().failed = true;
+        }
+        self.bump();
+    }
+
+    fn write_started(&self, doc_id: &str) {
+        self.docs().entry(doc_id.to_string()).or_default().writing += 1;
+    }
+
+    fn write_finished(&self, doc_id: &str, key: &StorageKey, data: &[u8], ok: bool) {
+        {
+            let mut docs = self.docs();
+            let doc = docs.entry(doc_id.to_string()).or_default();
+            doc.writing = doc.writing.saturating_sub(1);
+            if ok {
+                doc.note_rows([(key, data)], Instant::now(), self.wait_limit * 3);
+            } else {
+                doc.failed = true;
+            }
+        }
+        self.bump();
+    }
+
+    fn loaded(&self, doc_id: &str, rows: &[(StorageKey, Vec<u8>)]) {
+        if rows.is_empty() {
+            return;
+        }
+        self.docs()
+            .entry(doc_id.to_string())
+            .or_default()
+            .note_rows(
+                rows.iter().map(|(k, v)| (k, v.as_slice())),
+                Instant::now(),
+                self.wait_limit * 3,
+            );
+        self.bump();
+    }
+
+    /// Whether every one of `heads` of `doc_id` is on disk, with no write of it under way.
+    pub fn check(&self, doc_id: &str, heads: &[ChangeHash]) -> Durable {
+        if heads.is_empty() {
+            return Durable::Yes;
+        }
+        let docs = self.docs();
+        let Some(doc) = docs.get(doc_id) else {
+            return Durable::NotYet;
+        };
+        if doc.failed {
+            Durable::Failed
+        } else if doc.writing == 0 && heads.iter().all(|h| doc.contains(h)) {
+            Durable::Yes
+        } else {
+            Durable::NotYet
+        }
+    }
+
+    /// Waits until `heads` of `doc_id` are on disk. After the wait limit the answer is yes, with
+    /// a warning (the tracker may have missed a write); a failed write is an error.
+    pub async fn wait(&self, doc_id: &str, heads: &[ChangeHash]) -> Result<(), NotDurable> {
+        let deadline = tokio::time::Instant::now() + self.wait_limit;
+        loop {
+            let mut written = self.written.subscribe();
+            match self.check(doc_id, heads) {
+                Durable::Yes => return Ok(()),
+                Durable::Failed => return Err(NotDurable::Failed(doc_id.to_string())),
+                Durable::NotYet => {
+                    if tracing::enabled!(tracing::Level::DEBUG) {
+                        let docs = self.docs();
+                        let doc = docs.get(doc_id);
+                        tracing::debug!(
+                            doc_id,
+                            ?heads,
+                            on_disk = ?doc.map(|d| &d.heads),
+                            writing = doc.map(|d| d.writing),
+                            "sync message waits for its heads to reach the disk"
+                        );
+                    }
+                }
+            }
+            if tokio::time::timeout_at(deadline, written.changed())
+                .await
+                .is_err()
+            {
+                tracing::warn!(
+                    doc_id,
+                    ?heads,
+                    "heads not seen on disk in time; sending the sync message anyway"
+                );
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// A [`DocumentStore`] as samod's storage, telling [`Durability`] what reaches the disk.
+pub struct SamodStorage<S> {
+    store: Arc<S>,
+    durability: Arc<Durability>,
+}
+
+impl<S> Clone for SamodStorage<S> {
+    fn clone(&self) -> Self {
+        SamodStorage {
+            store: self.store.clone(),
+            durability: self.durability.clone(),
+        }
+    }
+}
+
+impl<S: DocumentStore> SamodStorage<S> {
+    pub fn new(store: S, durability: Arc<Durability>) -> Self {
+        SamodStorage {
+            store: Arc::new(store),
+            durability,
+        }
+    }
+}
+
+/// The document a key belongs to (`None` for samod's own keys, such as its storage id).
+fn doc_of(key: &StorageKey) -> Option<&str> {
+    let mut parts = key.into_iter();
+    let doc = parts.next()?;
+    parts.next().map(|_| doc.as_str())
+}
+
+impl<S: DocumentStore> samod::storage::Storage for SamodStorage<S> {
+    async fn load(&self, key: StorageKey) -> Option<Vec<u8>> {
+        match self.store.load(&key).await {
+            Ok(value) => value,
+            Err(err) => {
+                tracing::error!(%err, %key, "storage load failed");
+                self.durability.failed(None);
+                None
+            }
+        }
+    }
+
+    async fn load_range(&self, prefix: StorageKey) -> HashMap<StorageKey, Vec<u8>> {
+        match self.store.load_range(&prefix).await {
+            Ok(rows) => {
+                if let Some(doc_id) = (&prefix).into_iter().next() {
+                    self.durability.loaded(doc_id, &rows);
+                }
+                rows.into_iter().collect()
+            }
+            Err(err) => {
+                tracing::error!(%err, %prefix, "storage range load failed");
+                self.durability.failed(None);
+                HashMap::new()
+            }
+        }
+    }
+
+    async fn put(&self, key: StorageKey, data: Vec<u8>) {
+        let doc_id = doc_of(&key).map(str::to_string);
+        if let Some(doc_id) = &doc_id {
+            self.durability.write_started(doc_id);
+        }
+        let result = self.store.put(&key, &data).await;
+        tracing::trace!(%key, ok = result.is_ok(), "put");
+        if let Err(err) = &result {
+            tracing::error!(%err, %key, "storage put failed");
+            self.durability.failed(doc_id.as_deref());
+        }
+        if let Some(doc_id) = &doc_id {
+            self.durability
+                .write_finished(doc_id, &key, &data, result.is_ok());
+        }
+    }
+
+    async fn delete(&self, key: StorageKey) {
+        if let Err(err) = self.store.delete(&key).await {
+            // A failed delete leaves superseded rows behind; loading still works.
+            tracing::error!(%err, %key, "storage delete failed");
+            self.durability.failed(None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::transaction::Transactable;
+    use automerge::{AutoCommit, ROOT};
+
+    fn key(parts: &[&str]) -> StorageKey {
+        StorageKey::from_parts(parts).unwrap()
+    }
+
+    fn store() -> SqliteDocuments {
+        SqliteDocuments::new(crate::db::open_file(std::path::Path::new(":memory:")).unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_sqlite_store_round_trips_and_ranges_by_exact_bytes() {
+        let s = store();
+        s.put(&key(&["AbC", "incremental", "1"]), b"a")
+            .await
+            .unwrap();
+        s.put(&key(&["abc", "incremental", "2"]), b"b")
+            .await
+            .unwrap();
+        s.put(&key(&["AbCd", "snapshot", "3"]), b"c").await.unwrap();
+        let found = s.load_range(&key(&["AbC"])).await.unwrap();
+        assert_eq!(
+            found,
+            vec![(key(&["AbC", "incremental", "1"]), b"a".to_vec())]
+        );
+        assert_eq!(
+            s.load(&key(&["abc", "incremental", "2"])).await.unwrap(),
+            Some(b"b".to_vec())
+        );
+        s.delete(&key(&["abc", "incremental", "2"])).await.unwrap();
+        assert_eq!(
+            s.load(&key(&["abc", "incremental", "2"])).await.unwrap(),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn heads_become_durable_when_their_change_or_a_snapshot_is_written() {
+        use samod::storage::Storage;
+        let durability = Arc::new(Durability::new(Duration::from_millis(50)));
+        let storage = SamodStorage::new(store(), durability.clone());
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "a", 1).unwrap();
+        let first = doc.commit().unwrap();
+        doc.put(ROOT, "b", 2).unwrap();
+        let second = doc.commit().unwrap();
+
+        assert_eq!(durability.check("d", &[]), Durable::Yes);
+        assert_eq!(durability.check("d", &[first]), Durable::NotYet);
+        for change in doc.document().get_changes(&[]) {
+            let k = key(&["d", "incremental", &change.hash().to_string()]);
+            storage.put(k, change.raw_bytes().to_vec()).await;
+        }
+        assert_eq!(durability.check("d", &[second]), Durable::Yes);
+        // The first change is no longer a head, but a message made before the second arrived
+        // advertises it: it is on disk too.
+        assert_eq!(durability.check("d", &[first]), Durable::Yes);
+
+        doc.put(ROOT, "c", 3).unwrap();
+        let third = doc.commit().unwrap();
+        assert_eq!(durability.check("d", &[third]), Durable::NotYet);
+        storage.put(key(&["d", "snapshot", "x"]), doc.save()).await;
+        assert_eq!(durability.check("d", &[third]), Durable::Yes);
+        durability.wait("d", &[third]).await.unwrap();
+
+        // A new server reading the rows back knows them durable too.
+        let reloaded = Arc::new(Durability::default());
+        let again = SamodStorage {
+            store: storage.store.clone(),
+            durability: reloaded.clone(),
+        };
+        again.load_range(key(&["d", "snapshot"])).await;
+        again.load_range(key(&["d", "incremental"])).await;
+        assert_eq!(reloaded.check("d", &[third]), Durable::Yes);
+    }
+}

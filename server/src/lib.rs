@@ -1,0 +1,30 @@
+//! tandem-server: Tandem's sync server.
+//!
+//! A samod repo (the Rust automerge-repo) behind axum WebSockets. Each connection is
+//! authenticated at the upgrade by a short-lived token its device signed, bound to that device's
+//! peer id, and every document request is answered by a share policy that reads the membership
+//! table, live. Documents and the directory (people, devices, codes, links, memberships,
+//! consents, nonces) share one SQLite file in the data directory. docs/SYNC.md is the protocol.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`api`] | the HTTP routes and the WebSocket upgrade |
+//! | [`auth`] | token checks and replay refusal |
+//! | [`directory`] | the `Directory` trait, its SQLite implementation and the sharing rules |
+//! | [`documents`] | the `DocumentStore` trait, SQLite documents, samod storage, durability |
+//! | [`policy`] | the live share policy |
+//! | [`transport`] | a WebSocket as a samod transport: inbound checks, outbound durability |
+//! | [`server`] | start, serve, stop; enrolment codes for the operator |
+
+pub mod api;
+pub mod auth;
+mod chunks;
+pub mod codes;
+pub mod db;
+pub mod directory;
+pub mod documents;
+pub mod policy;
+pub mod server;
+pub mod transport;
+
+pub use server::{serve, Config, Listening, ServeError};

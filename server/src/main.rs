@@ -1,0 +1,119 @@
+//! `tandem-server`: serve, or print an enrolment code for the operator.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use tandem_core::sync::api::Role;
+use tandem_server::server::{announce, enrolment_code, shutdown_signal};
+use tandem_server::Config;
+
+/// Tandem's sync server.
+///
+/// Without a subcommand it serves: it prints `listening on http://ADDR:PORT` on stdout once it
+/// accepts connections, logs to stderr (filter with TANDEM_LOG or RUST_LOG, e.g. `info`,
+/// `tandem_server=debug`), and stops cleanly on SIGTERM or Ctrl-C.
+#[derive(Parser)]
+#[command(name = "tandem-server", version, about, long_about)]
+struct Cli {
+    /// Where the server keeps its database.
+    #[arg(
+        long,
+        env = "TANDEM_DATA_DIR",
+        default_value = "./tandem-server-data",
+        global = true
+    )]
+    data_dir: PathBuf,
+    /// The address to listen on.
+    #[arg(long, env = "TANDEM_BIND", default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// The port to listen on (0: any free port; the chosen one is printed).
+    #[arg(long, env = "TANDEM_PORT", default_value_t = 0)]
+    port: u16,
+    /// PEM certificate chain: serve HTTPS and WSS (needs --tls-key).
+    #[arg(long, env = "TANDEM_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, env = "TANDEM_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print a one-time code (valid 7 days) that enrols a practitioner or a coach.
+    ///
+    /// Works while a server runs on the same data directory.
+    Enrol {
+        #[arg(long, value_enum)]
+        role: EnrolRole,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EnrolRole {
+    Practitioner,
+    Coach,
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match cli.command {
+        Some(Command::Enrol { role }) => {
+            let role = match role {
+                EnrolRole::Practitioner => Role::Practitioner,
+                EnrolRole::Coach => Role::Coach,
+            };
+            match enrolment_code(&cli.data_dir, role) {
+                Ok((code, expires_at)) => {
+                    println!("{code}");
+                    let until = chrono::DateTime::from_timestamp(expires_at, 0)
+                        .map(|t| t.to_rfc3339())
+                        .unwrap_or_default();
+                    eprintln!("a one-time code enrolling a {role}, valid until {until}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("tandem-server enrol: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        None => {
+            let config = Config {
+                bind: cli.bind,
+                port: cli.port,
+                data_dir: cli.data_dir,
+                tls: cli.tls_cert.zip(cli.tls_key),
+            };
+            let runtime = match tokio::runtime::Runtime::new() {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("tandem-server: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match runtime.block_on(tandem_server::serve(config, announce, shutdown_signal())) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("tandem-server: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}

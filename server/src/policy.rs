@@ -1,0 +1,93 @@
+//! samod's share policy, answered from the directory's membership table, live.
+//!
+//! For each (document, peer) pair samod keeps open, [`MembershipPolicy::share`] returns a stream:
+//! the current decision first, then a fresh decision after every membership change. Every grant,
+//! revoke, registration or join calls [`MembershipPolicy::memberships_changed`], which bumps a
+//! watch channel; each open stream looks the pair up again, and samod installs a changed
+//! decision on the connections already open (identical decisions are ignored). So a revoke stops
+//! sync to that member at once, and a grant starts it without reconnecting.
+//!
+//! Peers are trusted by id only because the server bound each connection to the peer id of the
+//! device that authenticated it (`device-<device id>`). Any other peer, a device the directory
+//! does not know, an unregistered document and a non-member all get [`ShareConfig::none`]:
+//! samod then answers "unavailable", exactly as for a document that does not exist.
+
+use std::sync::Arc;
+
+use futures::Stream;
+use samod::{DocumentId, PeerId, ShareConfig};
+use tandem_core::sync::api::Access;
+use tokio::sync::watch;
+
+use crate::directory::Directory;
+
+/// The share policy (cheap to clone: clones share the directory and the change signal).
+#[derive(Clone)]
+pub struct MembershipPolicy {
+    directory: Arc<dyn Directory>,
+    changes: Arc<watch::Sender<u64>>,
+}
+
+impl MembershipPolicy {
+    pub fn new(directory: Arc<dyn Directory>) -> Self {
+        MembershipPolicy {
+            directory,
+            changes: Arc::new(watch::Sender::new(0)),
+        }
+    }
+
+    /// Tells every open decision to look again.
+    pub fn memberships_changed(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// The decision for `peer_id` on `doc_id` now.
+    pub fn decide(&self, doc_id: &DocumentId, peer_id: &PeerId) -> ShareConfig {
+        let Some(device) = peer_id.as_str().strip_prefix("device-") else {
+            return ShareConfig::none();
+        };
+        let person = match self.directory.device_person(device) {
+            Ok(Some(person)) => person,
+            Ok(None) => return ShareConfig::none(),
+            Err(err) => {
+                tracing::error!(%err, "share policy could not read the directory");
+                return ShareConfig::none();
+            }
+        };
+        match self
+            .directory
+            .access(&doc_id.to_string(), &person.person_id)
+        {
+            Ok(Some(Access::Write)) => ShareConfig::read_write(),
+            Ok(Some(Access::Read)) => ShareConfig::read_only(),
+            Ok(None) => ShareConfig::none(),
+            Err(err) => {
+                tracing::error!(%err, "share policy could not read the directory");
+                ShareConfig::none()
+            }
+        }
+    }
+}
+
+impl samod::SharePolicy for MembershipPolicy {
+    fn share(
+        &self,
+        doc_id: DocumentId,
+        peer_id: PeerId,
+    ) -> impl Stream<Item = ShareConfig> + Send + 'static {
+        // Subscribe before the first decision, so a change made meanwhile is not missed.
+        let changes = self.changes.subscribe();
+        let policy = self.clone();
+        futures::stream::unfold(
+            (policy, changes, doc_id, peer_id, true),
+            |(policy, mut changes, doc_id, peer_id, first)| async move {
+                if !first && changes.changed().await.is_err() {
+                    return None;
+                }
+                let decision = policy.decide(&doc_id, &peer_id);
+                tracing::debug!(%doc_id, %peer_id, ?decision, "share decision");
+                Some((decision, (policy, changes, doc_id, peer_id, false)))
+            },
+        )
+    }
+}

@@ -1,0 +1,217 @@
+//! The WebSocket of one authenticated device, as a samod transport.
+//!
+//! - The transport is bound to the device's peer id (`device-<device id>`): samod disconnects a
+//!   peer whose handshake claims another id.
+//! - Inbound, only binary messages are accepted, and each must be a readable automerge-repo
+//!   message whose sync payload decodes; anything else (text, junk, a payload that does not
+//!   decode, even one that would make the decoder panic) ends this connection only. The size of
+//!   a message is limited at the upgrade (`MAX_MESSAGE_BYTES`).
+//! - Outbound, a sync message waits until the heads it advertises are on disk
+//!   ([`Durability::wait`]): a peer that learns the server has its changes can rely on it.
+
+use std::sync::Arc;
+
+use axum::extract::ws::{Message, WebSocket};
+use futures::{SinkExt, StreamExt};
+use samod::{AcceptorHandle, PeerId, Transport};
+
+use crate::chunks;
+use crate::documents::Durability;
+
+/// The largest WebSocket message (and frame) a device may send.
+pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Why a connection was ended.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct TransportError(pub String);
+
+/// What the server reads of an automerge-repo message: its type, document and sync payload.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Envelope<'a> {
+    pub kind: &'a str,
+    pub document_id: Option<String>,
+    pub data: Option<&'a [u8]>,
+}
+
+/// Reads the envelope of an automerge-repo message (a CBOR map).
+pub fn envelope(bytes: &[u8]) -> Result<Envelope<'_>, String> {
+    use minicbor::data::Type;
+    let mut d = minicbor::Decoder::new(bytes);
+    let len = d
+        .map()
+        .map_err(|e| e.to_string())?
+        .ok_or("an indefinite map")?;
+    let (mut kind, mut document_id, mut data) = (None, None, None);
+    for _ in 0..len {
+        let key = d.str().map_err(|e| e.to_string())?;
+        match key {
+            "type" => kind = Some(d.str().map_err(|e| e.to_string())?),
+            "documentId" => {
+                document_id = Some(match d.datatype().map_err(|e| e.to_string())? {
+                    Type::Bytes => {
+                        let raw = d.bytes().map_err(|e| e.to_string())?.to_vec();
+                        samod::DocumentId::try_from(raw)
+                            .map_err(|e| e.to_string())?
+                            .to_string()
+                    }
+                    _ => d.str().map_err(|e| e.to_string())?.to_string(),
+                })
+            }
+            "data" => data = Some(d.bytes().map_err(|e| e.to_string())?),
+            _ => d.skip().map_err(|e| e.to_string())?,
+        }
+    }
+    if d.position() != bytes.len() {
+        return Err("bytes after the message".into());
+    }
+    Ok(Envelope {
+        kind: kind.ok_or("no type")?,
+        document_id,
+        data,
+    })
+}
+
+/// Checks a message from a device: a readable envelope, and a sync payload that decodes.
+pub fn check_inbound(bytes: &[u8]) -> Result<(), String> {
+    let message = envelope(bytes)?;
+    if matches!(message.kind, "sync" | "request") {
+        let data = message.data.ok_or("a sync message without data")?;
+        // automerge's decoder is not expected to panic; if it ever does on hostile bytes, only
+        // this connection pays.
+        match std::panic::catch_unwind(|| automerge::sync::Message::decode(data).map(|_| ())) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(format!("sync payload does not decode: {e}")),
+            Err(_) => return Err("sync payload made the decoder panic".into()),
+        }
+    }
+    Ok(())
+}
+
+/// Waits until what an outbound message tells the peer we have is on disk.
+async fn before_sending(durability: &Durability, bytes: &[u8]) -> Result<(), TransportError> {
+    let Ok(message) = envelope(bytes) else {
+        return Ok(());
+    };
+    let (Some(doc_id), Some(data)) = (&message.document_id, message.data) else {
+        return Ok(());
+    };
+    if !matches!(message.kind, "sync" | "request") {
+        return Ok(());
+    }
+    let Some(heads) = chunks::sync_message_heads(data) else {
+        return Ok(());
+    };
+    durability
+        .wait(doc_id, &heads)
+        .await
+        .map_err(|e| TransportError(e.to_string()))
+}
+
+/// An outbound byte sink whose sync messages wait until what they advertise is on disk
+/// ([`Durability::wait`]); a failed write ends the connection instead.
+pub fn durable_sink<Si, E>(
+    sink: Si,
+    durability: Arc<Durability>,
+) -> impl futures::Sink<Vec<u8>, Error = TransportError> + Send + Unpin + 'static
+where
+    Si: futures::Sink<Vec<u8>, Error = E> + Send + Unpin + 'static,
+    E: std::fmt::Display,
+{
+    sink.sink_map_err(|e| TransportError(format!("sending: {e}")))
+        .with(move |bytes: Vec<u8>| {
+            let durability = durability.clone();
+            Box::pin(async move {
+                before_sending(&durability, &bytes).await?;
+                Ok::<_, TransportError>(bytes)
+            })
+                as std::pin::Pin<
+                    Box<dyn std::future::Future<Output = Result<Vec<u8>, TransportError>> + Send>,
+                >
+        })
+}
+
+/// Hands an upgraded WebSocket to samod as a connection of `peer_id`.
+pub fn accept(
+    acceptor: &AcceptorHandle,
+    socket: WebSocket,
+    peer_id: PeerId,
+    durability: Arc<Durability>,
+) -> Result<(), samod::Stopped> {
+    let (sink, stream) = socket.split();
+    let log_peer = peer_id.clone();
+    let inbound = stream.filter_map(move |message| {
+        let result = match message {
+            Ok(Message::Binary(bytes)) => Some(
+                check_inbound(&bytes)
+                    .map(|()| bytes.to_vec())
+                    .map_err(TransportError),
+            ),
+            Ok(Message::Text(_)) => Some(Err(TransportError(
+                "a text message (the protocol is binary)".into(),
+            ))),
+            Ok(Message::Ping(_) | Message::Pong(_) | Message::Close(_)) => None,
+            Err(e) => Some(Err(TransportError(format!("receiving: {e}")))),
+        };
+        if let Some(Err(e)) = &result {
+            tracing::warn!(peer = %log_peer, error = %e, "dropping the connection");
+        }
+        futures::future::ready(result)
+    });
+    let binary = sink.with(|bytes: Vec<u8>| {
+        futures::future::ready(Ok::<_, axum::Error>(Message::Binary(bytes.into())))
+    });
+    let outbound = durable_sink(binary, durability);
+    let transport = Transport::new(Box::pin(inbound), outbound).with_expected_peer_id(peer_id);
+    acceptor.accept(transport).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cbor_map(entries: &[(&str, minicbor::data::Type, &[u8])]) -> Vec<u8> {
+        let mut e = minicbor::Encoder::new(Vec::new());
+        e.map(entries.len() as u64).unwrap();
+        for (key, kind, value) in entries {
+            e.str(key).unwrap();
+            match kind {
+                minicbor::data::Type::Bytes => e.bytes(value).unwrap(),
+                _ => e.str(std::str::from_utf8(value).unwrap()).unwrap(),
+            };
+        }
+        e.into_writer()
+    }
+
+    #[test]
+    fn envelopes_are_read_and_junk_is_refused() {
+        use automerge::sync::SyncDoc;
+        use minicbor::data::Type;
+        let doc = samod::DocumentId::try_from(vec![7u8; 16]).unwrap();
+        let good_sync = automerge::Automerge::new()
+            .generate_sync_message(&mut automerge::sync::State::new())
+            .unwrap()
+            .encode();
+        let sync = cbor_map(&[
+            ("type", Type::String, b"sync"),
+            ("documentId", Type::String, doc.to_string().as_bytes()),
+            ("data", Type::Bytes, &good_sync),
+        ]);
+        let read = envelope(&sync).unwrap();
+        assert_eq!(read.kind, "sync");
+        assert_eq!(read.document_id, Some(doc.to_string()));
+        assert!(check_inbound(&sync).is_ok());
+
+        let bad_payload = cbor_map(&[
+            ("type", Type::String, b"sync"),
+            ("documentId", Type::String, doc.to_string().as_bytes()),
+            ("data", Type::Bytes, b"\x42\x05garbage"),
+        ]);
+        assert!(check_inbound(&bad_payload).is_err());
+        for junk in [&b""[..], b"\xff\xff", b"hello", &[0xa1, 0x61]] {
+            assert!(check_inbound(junk).is_err(), "{junk:?}");
+        }
+        let join = cbor_map(&[("type", Type::String, b"join")]);
+        assert!(check_inbound(&join).is_ok());
+    }
+}

@@ -1,0 +1,882 @@
+//! The HTTP API and the share policy, in process: tokens, enrolment, invitations, joining,
+//! documents, shares, links, and the live membership decisions.
+
+use std::str::FromStr;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use ed25519_dalek::SigningKey;
+use futures::StreamExt;
+use serde_json::{json, Value};
+use tandem_core::auth::{make_token, peer_id_for, LIFETIME_SECS};
+use tandem_core::sync::api::{Access, EnrolRequest, InvitationKind, JoinRequest, Role};
+use tandem_server::directory::Caller;
+use tandem_server::server::App;
+use tower::ServiceExt;
+
+struct Harness {
+    app: App,
+    _dir: tempfile::TempDir,
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn new_doc_id() -> String {
+    samod::DocumentId::try_from(rand::random::<[u8; 16]>().to_vec())
+        .unwrap()
+        .to_string()
+}
+
+fn new_person_id() -> String {
+    bs58::encode(rand::random::<[u8; 16]>()).into_string()
+}
+
+struct Device {
+    key: SigningKey,
+}
+
+impl Device {
+    fn new() -> Device {
+        Device {
+            key: SigningKey::generate(&mut rand::rngs::OsRng),
+        }
+    }
+
+    fn id(&self) -> String {
+        tandem_core::auth::device_id(&self.key)
+    }
+}
+
+/// A person with one device.
+struct Member {
+    device: Device,
+    person_id: String,
+    journey_id: String,
+    private_id: String,
+}
+
+impl Harness {
+    async fn new() -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::open(dir.path()).await.unwrap();
+        Harness { app, _dir: dir }
+    }
+
+    fn server_id(&self) -> String {
+        self.app.directory.server_id().to_string()
+    }
+
+    fn token(&self, device: &Device) -> String {
+        make_token(&device.key, &self.server_id(), now(), LIFETIME_SECS)
+    }
+
+    async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<String>,
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(body) => request
+                .header("content-type", "application/json")
+                .body(Body::from(body)),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        let response = self.app.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+                panic!("not JSON: {}", String::from_utf8_lossy(&bytes));
+            })
+        };
+        (status, value)
+    }
+
+    /// A call as `device`, with a fresh token.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        device: &Device,
+        body: Value,
+    ) -> (StatusCode, Value) {
+        let body = (!body.is_null()).then(|| body.to_string());
+        self.raw(method, path, Some(&self.token(device)), body)
+            .await
+    }
+
+    async fn enrol(&self, role: Role) -> Member {
+        let code = self
+            .app
+            .directory
+            .create_enrolment_code(role, now(), now() + 3600)
+            .unwrap();
+        let member = Member {
+            device: Device::new(),
+            person_id: new_person_id(),
+            journey_id: new_doc_id(),
+            private_id: new_doc_id(),
+        };
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/v1/enrol",
+                &member.device,
+                json!({"code": code, "person_id": member.person_id,
+                       "journey_id": member.journey_id, "private_id": member.private_id}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["role"], role.as_str());
+        assert_eq!(body["server_id"], self.server_id());
+        member
+    }
+
+    async fn invite(&self, inviter: &Member, kind: InvitationKind) -> String {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/v1/invitations",
+                &inviter.device,
+                json!({"kind": kind.as_str()}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["kind"], kind.as_str());
+        body["code"].as_str().unwrap().to_string()
+    }
+
+    /// A new person joins with `code`.
+    async fn join_new(&self, code: &str) -> (Member, Value) {
+        let member = Member {
+            device: Device::new(),
+            person_id: new_person_id(),
+            journey_id: new_doc_id(),
+            private_id: new_doc_id(),
+        };
+        let (status, body) = self.join(&member, code).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        (member, body)
+    }
+
+    async fn join(&self, member: &Member, code: &str) -> (StatusCode, Value) {
+        self.call(
+            Method::POST,
+            "/v1/join",
+            &member.device,
+            json!({"code": code, "person_id": member.person_id, "journey_id": member.journey_id,
+                   "private_id": member.private_id, "consent_text_version": "2025-01"}),
+        )
+        .await
+    }
+
+    async fn share(
+        &self,
+        owner: &Member,
+        doc: &str,
+        with: &Member,
+        access: &str,
+    ) -> (StatusCode, Value) {
+        self.call(
+            Method::POST,
+            "/v1/shares",
+            &owner.device,
+            json!({"doc_id": doc, "person_id": with.person_id, "access": access}),
+        )
+        .await
+    }
+
+    async fn unshare(&self, owner: &Member, doc: &str, with: &Member) -> (StatusCode, Value) {
+        self.call(
+            Method::DELETE,
+            "/v1/shares",
+            &owner.device,
+            json!({"doc_id": doc, "person_id": with.person_id, "access": "read"}),
+        )
+        .await
+    }
+
+    async fn register(&self, member: &Member, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, "/v1/documents", &member.device, body)
+            .await
+    }
+
+    fn access(&self, doc: &str, member: &Member) -> Option<Access> {
+        self.app.directory.access(doc, &member.person_id).unwrap()
+    }
+
+    /// A practitioner and a client who joined their invitation.
+    async fn practitioner_and_client(&self) -> (Member, Member) {
+        let practitioner = self.enrol(Role::Practitioner).await;
+        let code = self.invite(&practitioner, InvitationKind::Client).await;
+        let (client, _) = self.join_new(&code).await;
+        (practitioner, client)
+    }
+}
+
+#[tokio::test]
+async fn the_public_routes_answer_anyone() {
+    let h = Harness::new().await;
+    assert_eq!(
+        h.raw(Method::GET, "/health", None, None).await,
+        (StatusCode::OK, json!({"status": "ok"}))
+    );
+    assert_eq!(
+        h.raw(Method::GET, "/v1/server", None, None).await,
+        (StatusCode::OK, json!({"server_id": h.server_id()}))
+    );
+    let (status, body) = h.raw(Method::GET, "/v2/anything", None, None).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+}
+
+#[tokio::test]
+async fn tokens_are_checked_and_each_nonce_is_accepted_once() {
+    let h = Harness::new().await;
+    let member = h.enrol(Role::Coach).await;
+    let key = &member.device.key;
+    let server = h.server_id();
+    let t = now();
+    let forged = {
+        let good = make_token(key, &server, t, 60);
+        let other = make_token(&Device::new().key, &server, t, 60);
+        format!(
+            "{}.{}",
+            good.split_once('.').unwrap().0,
+            other.split_once('.').unwrap().1
+        )
+    };
+    let cases = [
+        (None, "malformed"),
+        (Some("not a token".to_string()), "malformed"),
+        (Some(forged), "bad_signature"),
+        (
+            Some(make_token(key, "another-server", t, 60)),
+            "wrong_server",
+        ),
+        (Some(make_token(key, &server, t - 700, 600)), "expired"),
+        (Some(make_token(key, &server, t + 300, 60)), "not_yet_valid"),
+        (Some(make_token(key, &server, t, 3600)), "too_long"),
+        (
+            Some(make_token(&Device::new().key, &server, t, 60)),
+            "unknown_device",
+        ),
+    ];
+    for (token, word) in cases {
+        let (status, body) = h
+            .raw(Method::GET, "/v1/links", token.as_deref(), None)
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{word}: {body}");
+        assert_eq!(body["error"], word);
+        assert!(!body["message"].as_str().unwrap().is_empty());
+    }
+
+    let token = h.token(&member.device);
+    let (status, _) = h.raw(Method::GET, "/v1/links", Some(&token), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = h.raw(Method::GET, "/v1/links", Some(&token), None).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("replayed"))
+    );
+    // A replayed token is refused on the WebSocket route too, before any upgrade.
+    let (status, body) = h
+        .raw(Method::GET, &format!("/v1/sync?token={token}"), None, None)
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("replayed"))
+    );
+    let (status, body) = h.raw(Method::GET, "/v1/sync", None, None).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("malformed"))
+    );
+}
+
+#[tokio::test]
+async fn enrolment_codes_work_once_and_only_before_they_expire() {
+    let h = Harness::new().await;
+    let directory = &h.app.directory;
+    let t = now();
+    let code = directory
+        .create_enrolment_code(Role::Practitioner, t, t + 100)
+        .unwrap();
+    assert!(directory
+        .create_enrolment_code(Role::Client, t, t + 100)
+        .is_err());
+    let request = |code: &str| EnrolRequest {
+        code: code.to_string(),
+        person_id: new_person_id(),
+        journey_id: new_doc_id(),
+        private_id: new_doc_id(),
+    };
+
+    // Expired (directory clock moved on), unknown, then used once, then used up.
+    let expired = directory
+        .enrol(&Device::new().id(), &request(&code), t + 100)
+        .unwrap_err();
+    assert_eq!(expired.word, "code_expired");
+    let unknown = directory
+        .enrol(&Device::new().id(), &request("AAAA-BBBB-CCCC"), t)
+        .unwrap_err();
+    assert_eq!(unknown.word, "unknown_code");
+    let enrolled = directory
+        .enrol(&Device::new().id(), &request(&code.to_lowercase()), t + 99)
+        .unwrap();
+    assert_eq!(enrolled.role, Role::Practitioner);
+    let used = directory
+        .enrol(&Device::new().id(), &request(&code), t + 99)
+        .unwrap_err();
+    assert_eq!(used.word, "code_used");
+
+    // Over HTTP: the same refusals with their statuses.
+    let code = directory
+        .create_enrolment_code(Role::Coach, t, t + 100)
+        .unwrap();
+    let device = Device::new();
+    let body = |code: &str, person: &str, journey: &str, private: &str| json!({"code": code, "person_id": person, "journey_id": journey, "private_id": private});
+    let (person, journey, private) = (new_person_id(), new_doc_id(), new_doc_id());
+    for (bad, word) in [
+        (body(&code, "nope", &journey, &private), "invalid"),
+        (body(&code, &person, "not-a-doc", &private), "invalid"),
+        (body(&code, &person, &journey, &journey), "invalid"),
+        (json!({"code": code}), "invalid"),
+    ] {
+        let (status, answer) = h.call(Method::POST, "/v1/enrol", &device, bad).await;
+        assert_eq!(
+            (status, answer["error"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(word)),
+            "{answer}"
+        );
+    }
+    let (status, answer) = h
+        .call(
+            Method::POST,
+            "/v1/enrol",
+            &device,
+            body("ZZZZ-ZZZZ-ZZZZ", &person, &journey, &private),
+        )
+        .await;
+    assert_eq!(
+        (status, answer["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("unknown_code"))
+    );
+    let (status, _) = h
+        .call(
+            Method::POST,
+            "/v1/enrol",
+            &device,
+            body(&code, &person, &journey, &private),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, answer) = h
+        .call(
+            Method::POST,
+            "/v1/enrol",
+            &Device::new(),
+            body(&code, &new_person_id(), &new_doc_id(), &new_doc_id()),
+        )
+        .await;
+    assert_eq!(
+        (status, answer["error"].as_str()),
+        (StatusCode::GONE, Some("code_used"))
+    );
+
+    // Junk JSON gets an ApiError too.
+    let (status, answer) = h
+        .raw(
+            Method::POST,
+            "/v1/enrol",
+            Some(&h.token(&Device::new())),
+            Some("{not json".into()),
+        )
+        .await;
+    assert_eq!(
+        (status, answer["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid"))
+    );
+}
+
+#[tokio::test]
+async fn invitations_are_one_time_and_expire() {
+    let h = Harness::new().await;
+    let practitioner = h.enrol(Role::Practitioner).await;
+    let person = h
+        .app
+        .directory
+        .person(&practitioner.person_id)
+        .unwrap()
+        .unwrap();
+    let t = now();
+    let invitation = h
+        .app
+        .directory
+        .invite(&person, InvitationKind::Client, t, t + 10)
+        .unwrap();
+    let joiner = Device::new();
+    let request = JoinRequest {
+        code: invitation.code.clone(),
+        person_id: new_person_id(),
+        journey_id: new_doc_id(),
+        private_id: new_doc_id(),
+        consent_text_version: "v1".into(),
+    };
+    let caller = Caller {
+        device_id: joiner.id(),
+        person: None,
+    };
+    let expired = h.app.directory.join(&caller, &request, t + 10).unwrap_err();
+    assert_eq!(expired.word, "code_expired");
+    h.app.directory.join(&caller, &request, t + 9).unwrap();
+
+    // Over HTTP the code is now used: 410.
+    let (other, _) = (
+        Member {
+            device: Device::new(),
+            person_id: new_person_id(),
+            journey_id: new_doc_id(),
+            private_id: new_doc_id(),
+        },
+        (),
+    );
+    let (status, body) = h.join(&other, &invitation.code).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::GONE, Some("code_used"))
+    );
+    let (status, body) = h.join(&other, "0000-0000-0000").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::NOT_FOUND, Some("unknown_code"))
+    );
+}
+
+#[tokio::test]
+async fn a_client_who_joins_is_linked_to_their_practitioner_with_consent() {
+    let h = Harness::new().await;
+    let practitioner = h.enrol(Role::Practitioner).await;
+
+    // Only a practitioner invites clients.
+    let (status, body) = h
+        .call(
+            Method::POST,
+            "/v1/invitations",
+            &practitioner.device,
+            json!({"kind": "practitioner"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("wrong_role"))
+    );
+
+    let code = h.invite(&practitioner, InvitationKind::Client).await;
+    let (client, joined) = h.join_new(&code).await;
+    assert_eq!(joined["role"], "client");
+    assert_eq!(joined["person_id"], client.person_id);
+    assert_eq!(joined["journey_id"], client.journey_id);
+    assert_eq!(joined["linked"]["person_id"], practitioner.person_id);
+    assert_eq!(joined["linked"]["role"], "practitioner");
+    // The client does not see their practitioner's journey.
+    assert_eq!(joined["linked"]["journey_id"], Value::Null);
+
+    // By consenting, the client lets their practitioner work on their journey.
+    assert_eq!(
+        h.access(&client.journey_id, &practitioner),
+        Some(Access::Write)
+    );
+    assert_eq!(h.access(&client.private_id, &practitioner), None);
+    assert_eq!(h.access(&practitioner.journey_id, &client), None);
+    let (status, links) = h
+        .call(Method::GET, "/v1/links", &practitioner.device, Value::Null)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        links,
+        json!([{"person_id": client.person_id, "role": "client", "journey_id": client.journey_id,
+                "relationship_doc_id": null, "access": "write"}])
+    );
+
+    // A client cannot invite clients; a known device cannot take a device code.
+    let (status, _) = h
+        .call(
+            Method::POST,
+            "/v1/invitations",
+            &client.device,
+            json!({"kind": "client"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let device_code = h.invite(&practitioner, InvitationKind::Device).await;
+    let (status, body) = h.join(&client, &device_code).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::CONFLICT, Some("device_known"))
+    );
+
+    // The care document: made by the client, registered with their practitioner.
+    let care = new_doc_id();
+    let (status, body) = h
+        .register(
+            &client,
+            json!({"doc_id": care, "kind": "care", "with_person": practitioner.person_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_eq!(h.access(&care, &practitioner), Some(Access::Write));
+    assert_eq!(h.access(&care, &client), Some(Access::Write));
+    // Registering it again (from either side) is harmless.
+    let (status, _) = h
+        .register(
+            &practitioner,
+            json!({"doc_id": care, "kind": "care", "with_person": client.person_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, links) = h
+        .call(Method::GET, "/v1/links", &client.device, Value::Null)
+        .await;
+    assert_eq!(links[0]["relationship_doc_id"], care);
+
+    // The client withdraws consent: the practitioner loses the journey and its months.
+    let month = new_doc_id();
+    let (status, body) = h
+        .register(
+            &practitioner,
+            json!({"doc_id": month, "kind": "check_ins", "journey_id": client.journey_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_eq!(h.access(&month, &client), Some(Access::Write));
+    assert_eq!(h.access(&month, &practitioner), Some(Access::Write));
+    let (status, _) = h.unshare(&client, &client.journey_id, &practitioner).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(h.access(&client.journey_id, &practitioner), None);
+    assert_eq!(h.access(&month, &practitioner), None);
+    assert_eq!(h.access(&month, &client), Some(Access::Write));
+}
+
+#[tokio::test]
+async fn a_coach_invites_a_practitioner_and_a_device_code_adds_a_device() {
+    let h = Harness::new().await;
+    let coach = h.enrol(Role::Coach).await;
+    let practitioner = h.enrol(Role::Practitioner).await;
+    let code = h.invite(&coach, InvitationKind::Practitioner).await;
+
+    // An enrolled practitioner accepts with their own device and ids.
+    let (status, joined) = h.join(&practitioner, &code).await;
+    assert_eq!(status, StatusCode::OK, "{joined}");
+    assert_eq!(joined["person_id"], practitioner.person_id);
+    assert_eq!(joined["linked"]["role"], "coach");
+    // Being coached does not share the practitioner's journey by itself.
+    assert_eq!(h.access(&practitioner.journey_id, &coach), None);
+
+    // A device code: a new device joins the practitioner and takes on their ids.
+    let device_code = h.invite(&practitioner, InvitationKind::Device).await;
+    let (second, joined) = h.join_new(&device_code).await;
+    assert_eq!(joined["person_id"], practitioner.person_id);
+    assert_eq!(joined["journey_id"], practitioner.journey_id);
+    assert_eq!(joined["private_id"], practitioner.private_id);
+    assert_eq!(joined["role"], "practitioner");
+    assert_eq!(joined["linked"], Value::Null);
+    let person = h
+        .app
+        .directory
+        .device_person(&second.device.id())
+        .unwrap()
+        .unwrap();
+    assert_eq!(person.person_id, practitioner.person_id);
+    let (status, body) = h
+        .join(
+            &Member {
+                device: Device::new(),
+                ..second
+            },
+            &device_code,
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::GONE, Some("code_used"))
+    );
+
+    // A coach cannot accept a client invitation; nobody accepts their own.
+    let other_practitioner = h.enrol(Role::Practitioner).await;
+    let client_code = h.invite(&other_practitioner, InvitationKind::Client).await;
+    let (status, body) = h.join(&coach, &client_code).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("wrong_role"))
+    );
+    let own = h.invite(&coach, InvitationKind::Practitioner).await;
+    let (status, _) = h.join(&coach, &own).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The practitioner shares their journey with their coach, read only, then stops.
+    let (status, body) = h
+        .share(&practitioner, &practitioner.journey_id, &coach, "read")
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_eq!(
+        h.access(&practitioner.journey_id, &coach),
+        Some(Access::Read)
+    );
+    let (_, links) = h
+        .call(Method::GET, "/v1/links", &coach.device, Value::Null)
+        .await;
+    assert_eq!(links[0]["journey_id"], practitioner.journey_id);
+    assert_eq!(links[0]["access"], "read");
+    let (status, _) = h
+        .unshare(&practitioner, &practitioner.journey_id, &coach)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(h.access(&practitioner.journey_id, &coach), None);
+
+    // Their coaching document.
+    let coaching = new_doc_id();
+    let (status, body) = h
+        .register(
+            &practitioner,
+            json!({"doc_id": coaching, "kind": "coaching", "with_person": coach.person_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_eq!(h.access(&coaching, &coach), Some(Access::Write));
+}
+
+#[tokio::test]
+async fn a_clients_documents_are_never_granted_to_a_coach() {
+    let h = Harness::new().await;
+    let coach = h.enrol(Role::Coach).await;
+    let (practitioner, client) = h.practitioner_and_client().await;
+    let code = h.invite(&coach, InvitationKind::Practitioner).await;
+    assert_eq!(h.join(&practitioner, &code).await.0, StatusCode::OK);
+
+    // The client is not linked to the coach, and the rule holds before the link question.
+    for doc in [&client.journey_id, &client.private_id] {
+        let (status, body) = h.share(&client, doc, &coach, "read").await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::FORBIDDEN, Some("client_data")),
+            "{body}"
+        );
+    }
+    // The practitioner may write the client's journey but does not own it.
+    let (status, body) = h
+        .share(&practitioner, &client.journey_id, &coach, "read")
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("not_owner"))
+    );
+    // A care document stays between client and practitioner, whoever registered it.
+    let care = new_doc_id();
+    let (status, _) = h
+        .register(
+            &practitioner,
+            json!({"doc_id": care, "kind": "care", "with_person": client.person_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = h.share(&practitioner, &care, &coach, "read").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("client_data"))
+    );
+    // A care document cannot name a coach, nor a coaching document a client.
+    let (status, body) = h
+        .register(
+            &practitioner,
+            json!({"doc_id": new_doc_id(), "kind": "care", "with_person": coach.person_id}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("not_linked"))
+    );
+    let (status, _) = h
+        .register(
+            &practitioner,
+            json!({"doc_id": new_doc_id(), "kind": "coaching", "with_person": client.person_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Nothing gave the coach anything of the client's.
+    for doc in [&client.journey_id, &client.private_id, &care] {
+        assert_eq!(h.access(doc, &coach), None);
+    }
+    // A private document is nobody else's, and a month follows its journey.
+    let (status, body) = h
+        .share(&practitioner, &practitioner.private_id, &coach, "read")
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("private_document"))
+    );
+}
+
+#[tokio::test]
+async fn documents_are_registered_by_their_rules() {
+    let h = Harness::new().await;
+    let (practitioner, client) = h.practitioner_and_client().await;
+    let stranger = h.enrol(Role::Practitioner).await;
+    let cases = [
+        (
+            json!({"doc_id": "x", "kind": "journey"}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            json!({"doc_id": new_doc_id(), "kind": "novel"}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            json!({"doc_id": new_doc_id(), "kind": "check_ins"}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            json!({"doc_id": new_doc_id(), "kind": "care"}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            json!({"doc_id": new_doc_id(), "kind": "journey", "with_person": practitioner.person_id}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            json!({"doc_id": new_doc_id(), "kind": "check_ins", "journey_id": new_doc_id()}),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            json!({"doc_id": new_doc_id(), "kind": "check_ins", "journey_id": client.private_id}),
+            StatusCode::BAD_REQUEST,
+        ),
+        // Someone else's journey: no months for a stranger.
+        (
+            json!({"doc_id": new_doc_id(), "kind": "check_ins", "journey_id": client.journey_id}),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            json!({"doc_id": new_doc_id(), "kind": "care", "with_person": new_person_id()}),
+            StatusCode::NOT_FOUND,
+        ),
+        // Someone else's document id.
+        (
+            json!({"doc_id": client.journey_id, "kind": "journey"}),
+            StatusCode::CONFLICT,
+        ),
+    ];
+    for (body, expected) in cases {
+        let (status, answer) = h.register(&stranger, body.clone()).await;
+        assert_eq!(status, expected, "{body} -> {answer}");
+        assert!(
+            answer["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{answer}"
+        );
+    }
+    let month = new_doc_id();
+    let (status, _) = h
+        .register(
+            &client,
+            json!({"doc_id": month, "kind": "check_ins", "journey_id": client.journey_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(h.access(&month, &practitioner), Some(Access::Write));
+    assert_eq!(h.access(&month, &stranger), None);
+    // Sharing a month directly is refused: share the journey.
+    let (status, _) = h.share(&client, &month, &practitioner, "read").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Sharing with an unlinked person is refused.
+    let (status, body) = h
+        .share(&stranger, &stranger.journey_id, &practitioner, "read")
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::FORBIDDEN, Some("not_linked"))
+    );
+}
+
+async fn next(
+    decisions: &mut (impl futures::Stream<Item = samod::ShareConfig> + Unpin),
+) -> samod::ShareConfig {
+    tokio::time::timeout(std::time::Duration::from_secs(5), decisions.next())
+        .await
+        .expect("a decision")
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_share_policy_answers_from_the_membership_table_live() {
+    use samod::SharePolicy;
+    let h = Harness::new().await;
+    let coach = h.enrol(Role::Coach).await;
+    let practitioner = h.enrol(Role::Practitioner).await;
+    let code = h.invite(&coach, InvitationKind::Practitioner).await;
+    assert_eq!(h.join(&practitioner, &code).await.0, StatusCode::OK);
+
+    let journey = samod::DocumentId::from_str(&practitioner.journey_id).unwrap();
+    let coach_peer = samod::PeerId::from(peer_id_for(&coach.device.id()));
+    let owner_peer = samod::PeerId::from(peer_id_for(&practitioner.device.id()));
+    let policy = &h.app.policy;
+    assert_eq!(
+        policy.decide(&journey, &owner_peer),
+        samod::ShareConfig::read_write()
+    );
+    for peer in [
+        coach_peer.clone(),
+        samod::PeerId::from("server-x"),
+        samod::PeerId::from(peer_id_for(&Device::new().id())),
+        samod::PeerId::from(format!("{}-x", peer_id_for(&practitioner.device.id()))),
+    ] {
+        assert_eq!(
+            policy.decide(&journey, &peer),
+            samod::ShareConfig::none(),
+            "{peer}"
+        );
+    }
+    let unknown = samod::DocumentId::try_from(vec![1u8; 16]).unwrap();
+    assert_eq!(
+        policy.decide(&unknown, &owner_peer),
+        samod::ShareConfig::none()
+    );
+
+    let mut decisions = Box::pin(policy.share(journey.clone(), coach_peer));
+    assert_eq!(next(&mut decisions).await, samod::ShareConfig::none());
+    assert_eq!(
+        h.share(&practitioner, &practitioner.journey_id, &coach, "read")
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(next(&mut decisions).await, samod::ShareConfig::read_only());
+    assert_eq!(
+        h.share(&practitioner, &practitioner.journey_id, &coach, "write")
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(next(&mut decisions).await, samod::ShareConfig::read_write());
+    assert_eq!(
+        h.unshare(&practitioner, &practitioner.journey_id, &coach)
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(next(&mut decisions).await, samod::ShareConfig::none());
+}
