@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::api::*;
 use super::http::Api;
-use super::transport::ServerDialer;
+use super::transport::{ServerDialer, WireStats};
 use crate::auth::peer_id_for;
 use crate::document::check_ins::period_doc_id;
 use crate::document::{journey as jdoc, Consent, DocKind};
@@ -49,6 +49,8 @@ pub struct SyncReport {
     /// Documents the server did not give (not shared with this person, or not there yet).
     pub unavailable: u32,
     pub duration_ms: u64,
+    /// What crossed the wire.
+    pub wire: WireStats,
 }
 
 /// How long one document may take to come up to date in a session.
@@ -251,12 +253,13 @@ async fn run_session(
             "saving synced changes failed: {failure}"
         )));
     }
-    let (documents, unavailable) = outcome?;
+    let (documents, unavailable, wire) = outcome?;
     store.set_last_synced(&chrono::Utc::now().to_rfc3339())?;
     Ok(SyncReport {
         documents,
         unavailable,
         duration_ms: started.elapsed().as_millis() as u64,
+        wire,
     })
 }
 
@@ -266,12 +269,13 @@ async fn sync_documents(
     links: &[Link],
     repo: &Repo,
     report: &(dyn Fn(SyncState, Option<String>) + Sync),
-) -> Result<(u32, u32)> {
+) -> Result<(u32, u32, WireStats)> {
     let base = url::Url::parse(&server.url).map_err(|e| Error::Sync(e.to_string()))?;
     let dialer = ServerDialer {
         sync_url: ServerDialer::sync_url(&base),
         server_peer: Some(PeerId::from(format!("server-{}", server.server_id))),
         token: Some(store.token_maker(&server.server_id)),
+        wire: Arc::default(),
     };
     let mut wanted: BTreeSet<String> = store
         .own_documents()?
@@ -300,6 +304,7 @@ pub async fn sync_with_peer(store: &Store, ws_url: &str, doc_ids: &[String]) -> 
         sync_url,
         server_peer: None,
         token: None,
+        wire: Arc::default(),
     };
     let _session = store.begin_sync();
     let device = &store.identity().device_key;
@@ -311,11 +316,12 @@ pub async fn sync_with_peer(store: &Store, ws_url: &str, doc_ids: &[String]) -> 
     let wanted: BTreeSet<String> = doc_ids.iter().cloned().collect();
     let outcome = connect_and_sync(&repo, dialer, wanted, doc_ids, &|_, _| {}).await;
     repo.stop().await;
-    let (documents, unavailable) = outcome?;
+    let (documents, unavailable, wire) = outcome?;
     Ok(SyncReport {
         documents,
         unavailable,
         duration_ms: started.elapsed().as_millis() as u64,
+        wire,
     })
 }
 
@@ -327,8 +333,9 @@ async fn connect_and_sync(
     mut wanted: BTreeSet<String>,
     journeys: &[String],
     report: &(dyn Fn(SyncState, Option<String>) + Sync),
-) -> Result<(u32, u32)> {
+) -> Result<(u32, u32, WireStats)> {
     crate::sync::install_crypto();
+    let wire = dialer.wire.clone();
     let backoff = BackoffConfig {
         initial_delay: Duration::from_millis(200),
         max_delay: Duration::from_secs(2),
@@ -381,7 +388,7 @@ async fn connect_and_sync(
         unavailable += u;
     }
     handle.close();
-    Ok((done, unavailable))
+    Ok((done, unavailable, wire.stats()))
 }
 
 /// Brings each document up to date with the server, all at once; counts those the server
