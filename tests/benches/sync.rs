@@ -1,0 +1,312 @@
+//! The sync budgets of DESIGN.md, measured against a real tandem-server on 127.0.0.1 (started
+//! in this process through its library, serving over real loopback sockets) and printed beside
+//! their targets. Nothing here asserts: run it and read the figures.
+//!
+//! ```sh
+//! cargo bench -p tandem-tests --bench sync
+//! ```
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::{Days, NaiveDate, NaiveTime, Utc};
+use tandem_core::journey::*;
+use tandem_core::sync::api::{Access, InvitationKind, Role};
+use tandem_core::sync::session::{enrol, invite, join, share, sync_now, SyncReport};
+use tandem_core::{OpenOptions, Store};
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo bench -- --list` asks what there is; there is one program.
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let (url, stop) = runtime.block_on(start_server(&dir.path().join("server")));
+    println!("Tandem sync budgets (DESIGN.md), against tandem-server at {url}; no assertions.\n");
+    runtime.block_on(async {
+        reconnect_after_a_week_offline(&url, dir.path()).await;
+        coach_first_sync(&url, dir.path()).await;
+        one_edit_between_devices(&url, dir.path()).await;
+    });
+    let _ = stop.send(());
+    drop(runtime);
+}
+
+async fn start_server(data_dir: &Path) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (listening, heard) = tokio::sync::oneshot::channel();
+    let config = tandem_server::Config {
+        bind: "127.0.0.1".parse().expect("an address"),
+        port: 0,
+        data_dir: data_dir.to_path_buf(),
+        tls: None,
+    };
+    tokio::spawn(async move {
+        let on_listening = move |l: tandem_server::Listening| {
+            let _ = listening.send(l.to_string());
+        };
+        if let Err(e) = tandem_server::serve(config, on_listening, async {
+            let _ = stopped.await;
+        })
+        .await
+        {
+            eprintln!("server stopped: {e}");
+        }
+    });
+    (heard.await.expect("the server listens"), stop)
+}
+
+fn code(data_dir: &Path, role: Role) -> String {
+    tandem_server::server::enrolment_code(&data_dir.join("server"), role)
+        .expect("an enrolment code")
+        .0
+}
+
+fn open(dir: &Path, name: &str) -> Store {
+    Store::open(
+        dir.join(format!("{name}.db")),
+        OpenOptions {
+            time_zone: Some("Europe/London".into()),
+        },
+    )
+    .expect("a store")
+}
+
+async fn sync(store: &Store) -> SyncReport {
+    sync_now(store, &|_| {}).await.expect("sync succeeds")
+}
+
+fn daily(start: NaiveDate, times: usize) -> PlanInput {
+    PlanInput {
+        what: "Short walk".into(),
+        place: None,
+        schedule: Schedule {
+            repeat: Repeat::EveryNDays { n: 1 },
+            times: (0..times)
+                .map(|i| NaiveTime::from_hms_opt(8 + i as u32, 0, 0).expect("a time"))
+                .collect(),
+        },
+        duration_minutes: Some(15),
+        goal_id: None,
+        step_id: None,
+        barriers: None,
+        supports: None,
+        agreed_by: vec![Party::Myself],
+        reminder: false,
+        start,
+        end: None,
+    }
+}
+
+/// Bytes of the single-change rows a store wrote while `f` ran: the edits' own size.
+fn edit_bytes(store: &Store, f: impl FnOnce()) -> u64 {
+    let (before, _) = store.stored_bytes().expect("sizes");
+    f();
+    let (after, _) = store.stored_bytes().expect("sizes");
+    after.saturating_sub(before)
+}
+
+async fn reconnect_after_a_week_offline(url: &str, dir: &Path) {
+    let practitioner = open(dir, "week-practitioner");
+    enrol(&practitioner, url, &code(dir, Role::Practitioner)).await.expect("enrol");
+    let invitation = invite(&practitioner, InvitationKind::Client).await.expect("invite");
+    let (client, _) = join(open(dir, "week-client"), url, &invitation.code).await.expect("join");
+    let today = Utc::now().date_naive();
+    let start = today - Days::new(7);
+    let plan = client.add_plan(&daily(start, 6)).expect("a plan");
+    let goal = client
+        .add_goal(&GoalInput {
+            text: "Get out of the house every day".into(),
+            value_ids: vec![],
+            framing: Framing::Approach,
+            proposed_by: ProposedBy::Together,
+            target_date: None,
+            importance: 8,
+            confidence: 5,
+            attainment_levels: vec![],
+        })
+        .expect("a goal");
+    sync(&client).await;
+    sync(&practitioner).await;
+    let journey = client.identity().journey_id.clone();
+
+    // A week offline: the client checks in six times a day and keeps a few notes; the
+    // practitioner reviews and adjusts, ~300 edits each.
+    let client_bytes = edit_bytes(&client, || {
+        for day in 0..7u64 {
+            for slot in 0..6u32 {
+                let date = start + Days::new(day);
+                client
+                    .check_in(&CheckInInput {
+                        plan_id: plan.clone(),
+                        date,
+                        time: Some(NaiveTime::from_hms_opt(8 + slot, 0, 0).expect("a time")),
+                        outcome: if (day + u64::from(slot)) % 4 == 0 {
+                            Outcome::NotDone
+                        } else {
+                            Outcome::Done
+                        },
+                        reasons: vec![],
+                        reason_text: None,
+                        note: None,
+                    })
+                    .expect("a check-in");
+            }
+        }
+        for i in 0..258 {
+            client
+                .add_step(&goal, &format!("Small step {i}"))
+                .expect("a step");
+        }
+    });
+    let seen = practitioner.linked_journey(&journey).expect("the client's journey");
+    let practitioner_bytes = edit_bytes(&practitioner, || {
+        for i in 0..300u32 {
+            seen.add_review(&ReviewInput {
+                date: today,
+                goal_id: Some(goal.clone()),
+                motivation: (i % 11) as u8,
+                confidence: 5,
+                progress: 4,
+                attainment: None,
+                note: None,
+            })
+            .expect("a review");
+        }
+    });
+    let first = sync(&client).await;
+    let second = sync(&practitioner).await;
+    let third = sync(&client).await;
+    println!("Reconnect after a week offline (~300 edits on each side)");
+    println!(
+        "  client uploads {} B of its edits, downloads the practitioner's {} B",
+        client_bytes, practitioner_bytes
+    );
+    for (who, report, own) in [
+        ("client sends", &first, client_bytes),
+        ("practitioner", &second, practitioner_bytes + client_bytes),
+        ("client gets", &third, practitioner_bytes),
+    ] {
+        let wire = report.wire.sent_bytes + report.wire.received_bytes;
+        println!(
+            "  {who:13} round trips after connect {:>3}   budget ≤ 2   ({} messages out, {} in, {} documents, {} ms)",
+            report.wire.round_trips,
+            report.wire.sent_messages,
+            report.wire.received_messages,
+            report.documents,
+            report.duration_ms
+        );
+        println!(
+            "  {who:13} bytes on the wire {:>8} = {:.2} × the edits' own {} B   budget ≤ 1.5×",
+            wire,
+            wire as f64 / own.max(1) as f64,
+            own
+        );
+    }
+    println!();
+}
+
+async fn coach_first_sync(url: &str, dir: &Path) {
+    let coach = open(dir, "coach");
+    enrol(&coach, url, &code(dir, Role::Coach)).await.expect("enrol");
+    let practitioner = open(dir, "coached");
+    enrol(&practitioner, url, &code(dir, Role::Practitioner)).await.expect("enrol");
+    let invitation = invite(&coach, InvitationKind::Practitioner).await.expect("invite");
+    let (practitioner, _) = join(practitioner, url, &invitation.code).await.expect("join");
+    // 18 months of the practitioner's own check-ins: journey + 18 months + coaching = 20.
+    let start = Utc::now().date_naive() - Days::new(17 * 31);
+    let plan = practitioner.add_plan(&daily(start - Days::new(31), 2)).expect("a plan");
+    let mut date = start;
+    while date <= Utc::now().date_naive() {
+        for hour in [8, 9] {
+            practitioner
+                .check_in(&CheckInInput {
+                    plan_id: plan.clone(),
+                    date,
+                    time: Some(NaiveTime::from_hms_opt(hour, 0, 0).expect("a time")),
+                    outcome: Outcome::Done,
+                    reasons: vec![],
+                    reason_text: None,
+                    note: None,
+                })
+                .expect("a check-in");
+        }
+        date = date + Days::new(1);
+    }
+    sync(&practitioner).await;
+    let coach_id = coach.identity().person_id.clone();
+    for doc in practitioner.own_documents().expect("documents") {
+        if doc.kind != tandem_core::sync::api::DocumentKind::Private {
+            share(&practitioner, &doc.doc_id, &coach_id, Access::Read)
+                .await
+                .expect("share");
+        }
+    }
+    let started = Instant::now();
+    let report = sync(&coach).await;
+    let took = started.elapsed();
+    println!("A coach's first sync of the documents a practitioner shares");
+    println!(
+        "  {} documents in {:.1} ms (whole session: connect, links, sync)   budget ≤ 1000 ms for 20",
+        report.documents,
+        took.as_secs_f64() * 1e3
+    );
+    println!(
+        "  {} B received in {} messages, {} round trips\n",
+        report.wire.received_bytes, report.wire.received_messages, report.wire.round_trips
+    );
+}
+
+async fn one_edit_between_devices(url: &str, dir: &Path) {
+    let phone = open(dir, "phone");
+    enrol(&phone, url, &code(dir, Role::Practitioner)).await.expect("enrol");
+    let value = phone
+        .add_value(&ValueInput {
+            text: "Rest".into(),
+            life_area: LifeArea::Health,
+            importance: 5,
+        })
+        .expect("a value");
+    sync(&phone).await;
+    let invitation = invite(&phone, InvitationKind::Device).await.expect("invite");
+    let (tablet, _) = join(open(dir, "tablet"), url, &invitation.code).await.expect("join");
+    sync(&tablet).await;
+    let mut times = Vec::new();
+    for i in 0..60u8 {
+        let started = Instant::now();
+        let importance = i % 11;
+        phone
+            .update_value(
+                &value,
+                &ValueInput {
+                    text: "Rest".into(),
+                    life_area: LifeArea::Health,
+                    importance,
+                },
+            )
+            .expect("an edit");
+        sync(&phone).await;
+        sync(&tablet).await;
+        let arrived = tablet.journey().expect("a journey").values[0].importance;
+        assert_eq!(arrived, importance, "the edit arrived");
+        times.push(started.elapsed());
+    }
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!("One edit from one device to another through the server (edit, phone syncs, tablet syncs)");
+    println!(
+        "  p50 {:.1} ms   p99 {:.1} ms   over {} edits (each sync is a whole session: connect, links, sync)",
+        ms(at(0.5)),
+        ms(at(0.99)),
+        times.len()
+    );
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
