@@ -865,3 +865,33 @@ async fn memory_of_the_server_after_syncing_many_documents() {
         after_serving / 1024
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_registered_after_it_was_announced_reaches_the_server_on_the_open_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let process = ServerProcess::start(&dir.path().join("server"));
+    let server = Server::of(&process).await;
+    let owner = Person::enrolled(&process, &server, "practitioner").await;
+    let _link = connected(&owner.repo, &owner.device).await;
+    let (tablet_device, tablet) = owner.second_device().await;
+    let _tablet_link = connected(&tablet, &tablet_device).await;
+
+    // Made (and so announced to the server) before it is registered: refused for now.
+    let month = owner.repo.create(Automerge::new()).await.unwrap();
+    put(&month, "day1", 1);
+    sleep(Duration::from_millis(300)).await;
+    assert!(find(&tablet, month.document_id()).await.is_none());
+    owner
+        .device
+        .post(
+            "/v1/documents",
+            json!({"doc_id": month.document_id().to_string(), "kind": "check_ins",
+                   "journey_id": owner.journey.document_id().to_string()}),
+        )
+        .await;
+    let copy = find_eventually(&tablet, month.document_id()).await;
+    eventually("the month's content arrives", || {
+        get(&copy, "day1") == Some(1)
+    })
+    .await;
+}
