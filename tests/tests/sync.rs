@@ -57,20 +57,34 @@ struct People {
 async fn people(server: &ServerProcess, dir: &tempfile::TempDir) -> People {
     let practitioner = store(dir, "practitioner");
     let coach = store(dir, "coach");
-    let enrolled = enrol(&practitioner, &server.url, &server.enrol_code("practitioner"))
+    let enrolled = enrol(
+        &practitioner,
+        &server.url,
+        &server.enrol_code("practitioner"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(enrolled.role, Role::Practitioner);
+    enrol(&coach, &server.url, &server.enrol_code("coach"))
         .await
         .unwrap();
-    assert_eq!(enrolled.role, Role::Practitioner);
-    enrol(&coach, &server.url, &server.enrol_code("coach")).await.unwrap();
 
-    let code = invite(&practitioner, InvitationKind::Client).await.unwrap().code;
-    let (client, joined) = join(store(dir, "client"), &server.url, &code).await.unwrap();
+    let code = invite(&practitioner, InvitationKind::Client)
+        .await
+        .unwrap()
+        .code;
+    let (client, joined) = join(store(dir, "client"), &server.url, &code)
+        .await
+        .unwrap();
     assert_eq!(joined.role, Role::Client);
     assert_eq!(
         joined.linked.as_ref().map(|l| l.person_id.as_str()),
         Some(practitioner.identity().person_id.as_str())
     );
-    let code = invite(&coach, InvitationKind::Practitioner).await.unwrap().code;
+    let code = invite(&coach, InvitationKind::Practitioner)
+        .await
+        .unwrap()
+        .code;
     let (practitioner, _) = join(practitioner, &server.url, &code).await.unwrap();
     People {
         practitioner,
@@ -101,7 +115,10 @@ async fn offline_edits_to_one_plan_by_client_and_practitioner_converge_in_either
         .expect("the practitioner is linked to the client");
     assert_eq!(link.journey_id.as_deref(), Some(client_journey.as_str()));
     let seen = practitioner.linked_journey(&client_journey).unwrap();
-    assert_eq!(seen.journey().unwrap().plan(&plan).unwrap().what, "Walk round the park");
+    assert_eq!(
+        seen.journey().unwrap().plan(&plan).unwrap().what,
+        "Walk round the park"
+    );
 
     // Both offline: the client names a barrier, the practitioner moves the walk to 09:00.
     let mut by_client = walk();
@@ -116,11 +133,18 @@ async fn offline_edits_to_one_plan_by_client_and_practitioner_converge_in_either
     sync(&client).await;
     sync(&practitioner).await;
     let on_client = client.journey().unwrap();
-    let on_practitioner = practitioner.linked_journey(&client_journey).unwrap().journey().unwrap();
+    let on_practitioner = practitioner
+        .linked_journey(&client_journey)
+        .unwrap()
+        .journey()
+        .unwrap();
     assert_eq!(on_client, on_practitioner);
     let merged = on_client.plan(&plan).unwrap();
     assert_eq!(merged.barriers.as_deref(), Some("Dark mornings"));
-    assert_eq!(merged.schedule.times, vec![NaiveTime::from_hms_opt(9, 0, 0).unwrap()]);
+    assert_eq!(
+        merged.schedule.times,
+        vec![NaiveTime::from_hms_opt(9, 0, 0).unwrap()]
+    );
 
     // Client first: a check-in and a new place, against the practitioner's new duration.
     let mut by_client = PlanInput::from(merged);
@@ -155,7 +179,11 @@ async fn offline_edits_to_one_plan_by_client_and_practitioner_converge_in_either
     let november = |s: &Store| s.check_ins(check_in.date, check_in.date).unwrap();
     assert_eq!(november(&client).len(), 1);
     let theirs = seen.check_ins(check_in.date, check_in.date).unwrap();
-    assert_eq!(theirs, november(&client), "the practitioner sees the client's check-in");
+    assert_eq!(
+        theirs,
+        november(&client),
+        "the practitioner sees the client's check-in"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -178,7 +206,11 @@ async fn the_coach_never_receives_the_clients_journey() {
         .iter()
         .all(|l| l.journey_id.as_deref() != Some(client_journey.as_str())));
     assert!(
-        coach.linked_journey(&client_journey).unwrap().journey().is_err(),
+        coach
+            .linked_journey(&client_journey)
+            .unwrap()
+            .journey()
+            .is_err(),
         "the client's journey is not in the coach's store"
     );
 }
@@ -212,11 +244,109 @@ async fn a_second_device_catches_up_from_the_server() {
         .unwrap();
     sync(&phone).await;
     let code = invite(&phone, InvitationKind::Device).await.unwrap().code;
-    let (tablet, joined) = join(store(&dir, "tablet"), &server.url, &code).await.unwrap();
+    let (tablet, joined) = join(store(&dir, "tablet"), &server.url, &code)
+        .await
+        .unwrap();
     assert_eq!(joined.person_id, phone.identity().person_id);
     sync(&tablet).await;
     assert_eq!(tablet.identity().person_id, phone.identity().person_id);
     assert_eq!(tablet.journey().unwrap(), phone.journey().unwrap());
     let day = NaiveDate::from_ymd_opt(2026, 11, 4).unwrap();
-    assert_eq!(tablet.check_ins(day, day).unwrap(), phone.check_ins(day, day).unwrap());
+    assert_eq!(
+        tablet.check_ins(day, day).unwrap(),
+        phone.check_ins(day, day).unwrap()
+    );
+}
+
+/// Waits (bounded) until `check` holds, polling; panics with `what` if it never does.
+async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    for _ in 0..400 {
+        if check() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{what} did not happen within 20 s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn online_devices_pass_edits_along_and_report_when_the_server_is_gone() {
+    use std::sync::Arc;
+    use tandem_core::sync::service::SyncService;
+    use tandem_core::sync::SyncState;
+
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("server"));
+    let phone = store(&dir, "phone");
+    enrol(&phone, &server.url, &server.enrol_code("practitioner"))
+        .await
+        .unwrap();
+    let code = invite(&phone, InvitationKind::Device).await.unwrap().code;
+    sync(&phone).await;
+    let (tablet, _) = join(store(&dir, "tablet"), &server.url, &code)
+        .await
+        .unwrap();
+    let (phone, tablet) = (Arc::new(phone), Arc::new(tablet));
+    let phone_sync = SyncService::start(phone.clone());
+    let tablet_sync = SyncService::start(tablet.clone());
+    let status = phone_sync.status();
+    assert_eq!(
+        status.borrow().state,
+        SyncState::Offline,
+        "offline until told"
+    );
+    phone_sync.set_online(true);
+    tablet_sync.set_online(true);
+    eventually("the phone is up to date", || {
+        status.borrow().state == SyncState::UpToDate
+    })
+    .await;
+    assert!(status.borrow().last_synced_at.is_some());
+
+    // An edit on the phone goes to the server without anyone asking for a sync...
+    let synced_before = status.borrow().last_synced_at.clone();
+    phone
+        .add_value(&ValueInput {
+            text: "Quiet mornings".into(),
+            life_area: LifeArea::Health,
+            importance: 7,
+        })
+        .unwrap();
+    let on_tablet = || {
+        tablet
+            .journey()
+            .map(|j| j.values.iter().any(|v| v.text == "Quiet mornings"))
+            .unwrap_or(false)
+    };
+    eventually("the phone sends its edit", || {
+        status.borrow().last_synced_at != synced_before
+    })
+    .await;
+    // ...and on to the tablet, which looks for others' edits every 30 s; ask it to look now, as
+    // an app does when it comes to the foreground.
+    tablet_sync.set_online(false);
+    tablet_sync.set_online(true);
+    eventually("the edit reaches the tablet", on_tablet).await;
+
+    // The server goes away: the phone keeps working and says why it cannot sync.
+    server.kill();
+    phone
+        .add_value(&ValueInput {
+            text: "Walks after work".into(),
+            life_area: LifeArea::Health,
+            importance: 6,
+        })
+        .unwrap();
+    eventually("the phone reports the lost server", || {
+        let s = status.borrow();
+        s.state == SyncState::Offline && s.last_error.is_some()
+    })
+    .await;
+    assert_eq!(
+        phone.journey().unwrap().values.len(),
+        2,
+        "work goes on offline"
+    );
+    phone_sync.stop();
+    tablet_sync.stop();
 }

@@ -56,6 +56,8 @@ pub struct Store {
     /// While a sync session runs, samod writes rows for remote changes this store has not
     /// loaded yet; compacting then would delete them, so compaction waits.
     sync_running: std::sync::atomic::AtomicBool,
+    /// Woken after every durable edit (the sync service listens, to send it soon).
+    edited: tokio::sync::Notify,
     /// This session's automerge actor: a new one each time the store is opened, so two
     /// processes that open one store by mistake can never write clashing changes.
     actor: ActorId,
@@ -139,6 +141,7 @@ impl Store {
             journey_id,
             actor,
             sync_running: Default::default(),
+            edited: tokio::sync::Notify::new(),
         };
         {
             let mut docs = store.lock_docs();
@@ -188,6 +191,11 @@ impl Store {
                 crate::auth::LIFETIME_SECS,
             )
         })
+    }
+
+    /// Resolves after the next durable edit (or at once if one happened since the last call).
+    pub async fn edited(&self) {
+        self.edited.notified().await
     }
 
     fn sync_is_running(&self) -> bool {
@@ -329,6 +337,7 @@ impl Store {
             return Err(err);
         }
         open.incrementals += 1;
+        self.edited.notify_one();
         if open.incrementals >= COMPACT_AFTER && !self.sync_is_running() {
             match self.compact(id, &open.doc) {
                 Ok(()) => open.incrementals = 0,

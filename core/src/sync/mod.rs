@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod http;
+pub mod service;
 pub mod session;
 pub mod transport;
 
