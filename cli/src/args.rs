@@ -7,6 +7,7 @@ use clap::{ArgGroup, Args, Parser, Subcommand};
 use tandem_core::journey::{
     AttainmentLevel, Framing, GoalStatus, LifeArea, Outcome, Party, ProposedBy, Reason, SupportKind,
 };
+use tandem_core::sync::api::InvitationKind;
 
 use crate::parse::{self, DateArg, DaySet, Words};
 
@@ -16,8 +17,10 @@ const GLOBAL: &str = "Global options";
 /// Tandem on the desktop: your journey through values, goals, action plans and reviews.
 ///
 /// Everything stays on this computer, in one store (by default in $TANDEM_HOME, else
-/// $XDG_DATA_HOME/tandem, else ~/.local/share/tandem). Exit codes: 0 done, 2 the input was
-/// refused (nothing was written), 1 anything else (something not found, a storage problem).
+/// $XDG_DATA_HOME/tandem, else ~/.local/share/tandem), and works offline; `tandem sync` meets
+/// the people you are linked to through a Tandem sync server. Exit codes: 0 done, 2 the input
+/// was refused (nothing was written), 1 anything else (something not found, a storage problem,
+/// the network or the server).
 #[derive(Debug, Parser)]
 #[command(name = "tandem", version)]
 pub struct Cli {
@@ -88,8 +91,8 @@ pub enum Command {
         #[arg(long, default_value_t = 7)]
         days: u32,
     },
-    /// The whole journey, stage by stage.
-    Show,
+    /// The whole journey, stage by stage: yours, or a linked person's (--person, --journey).
+    Show(ShowArgs),
     /// Completion, streaks, reasons and trends.
     Insights {
         /// First day (default: four weeks ago).
@@ -101,12 +104,81 @@ pub enum Command {
     },
     /// Who this store belongs to.
     Whoami,
-    /// Play two weeks of a client's and a practitioner's journeys, and show what each sees.
+    /// Sync: enrol on a server with the one-time code its operator gave you (practitioners and
+    /// coaches).
+    Enrol {
+        /// The server's address, e.g. https://tandem.example.org.
+        #[arg(long, value_parser = parse::server_url, value_name = "URL")]
+        server: String,
+        /// The enrolment code, e.g. 7KQ2-M9XD-4WTR.
+        code: String,
+    },
+    /// Sync: make a one-time code (valid 72 hours) inviting a client (practitioners), a
+    /// practitioner (coaches) or another device of yours.
+    Invite {
+        #[arg(value_parser = Words::<InvitationKind>::default())]
+        kind: InvitationKind,
+    },
+    /// Sync: accept an invitation code: link with the person who invited you, or make this
+    /// store another device of yours.
+    ///
+    /// A client's code links you with your practitioner, and joining is your consent: your
+    /// journey (values, goals, plans, check-ins, reviews) is shared with them, and they may add
+    /// to it. Your private notes stay on your own devices, and a client's data never reaches a
+    /// coach. A practitioner's code links you with your coach; your own journey stays yours
+    /// until you share it (`tandem share journey COACH`). A device code makes this new, empty
+    /// store another device of the person who invited it; it syncs at once.
+    Join {
+        /// The server's address, as the invitation gave it.
+        #[arg(long, value_parser = parse::server_url, value_name = "URL")]
+        server: String,
+        /// The invitation code, e.g. 7KQ2-M9XD-4WTR.
+        code: String,
+    },
+    /// Sync: share one of your documents with a linked person (read-only unless --write).
+    #[command(group(ArgGroup::new("access").args(["read", "write"])))]
+    Share {
+        /// `journey` (your journey), or a document id.
+        doc: String,
+        /// The person's id, as `tandem status` lists it.
+        person: String,
+        /// They may read it (the default).
+        #[arg(long)]
+        read: bool,
+        /// They may also change it.
+        #[arg(long)]
+        write: bool,
+    },
+    /// Sync: stop sharing a document with a person; the server stops syncing it to them at once.
+    Revoke {
+        /// `journey` (your journey), or a document id.
+        doc: String,
+        /// The person's id, as `tandem status` lists it.
+        person: String,
+    },
+    /// Sync now: send your changes and bring what others changed, then disconnect.
+    Sync,
+    /// Sync: the server, your role, when you last synced, and the people you are linked to.
+    Status,
+    /// Play two weeks of a client's and a practitioner's journeys, show what each sees, then
+    /// sync them and a coach through a server running in this process.
     Demo {
-        /// Keep the demo stores here (client.db, practitioner.db) instead of throwing them away.
+        /// Keep the demo stores here (client.db, practitioner.db, coach.db, and the server's
+        /// data in server/) instead of throwing them away.
         #[arg(long, value_name = "DIR")]
         store_dir: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("whose").args(["person", "journey"])))]
+pub struct ShowArgs {
+    /// Show the journey of this linked person (a practitioner viewing a client), as last synced.
+    #[arg(long, value_name = "PERSON_ID")]
+    pub person: Option<String>,
+    /// Show this linked journey, by its id.
+    #[arg(long, value_name = "JOURNEY_ID")]
+    pub journey: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

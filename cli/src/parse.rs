@@ -13,6 +13,7 @@ use clap::error::ErrorKind;
 use tandem_core::journey::{
     AttainmentLevel, Framing, GoalStatus, LifeArea, Outcome, Party, ProposedBy, Reason, SupportKind,
 };
+use tandem_core::sync::api::InvitationKind;
 
 /// One of the core's word enums, as typed on the command line.
 pub trait Word: Sized + Copy + Send + Sync + 'static {
@@ -43,6 +44,7 @@ words!(
     Party => "party",
     Outcome => "outcome",
     Reason => "reason",
+    InvitationKind => "kind of invitation",
 );
 
 /// Reads a word, ignoring case and accepting `-` or a space for `_` (`not-done`).
@@ -176,6 +178,24 @@ pub fn attainment(text: &str) -> Result<i8, String> {
     i8::try_from(n).map_err(|_| format!("{n} is outside -2…+2"))
 }
 
+/// A sync server's address: `http://` or `https://`, then a host.
+pub fn server_url(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or_else(|| {
+            format!("{text:?} is not a server address; give one starting with https:// or http://")
+        })?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || rest.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "{text:?} is not a server address; give e.g. https://tandem.example.org"
+        ));
+    }
+    Ok(text.to_string())
+}
+
 /// A place in a list, counted from 1 as `show` numbers steps.
 pub fn place(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
@@ -232,5 +252,18 @@ mod tests {
         assert!(level("no colon").is_err());
         assert_eq!(rating("12"), Ok(12));
         assert!(rating("300").unwrap_err().contains("0–10"));
+    }
+
+    #[test]
+    fn server_addresses_need_a_scheme_and_a_host() {
+        assert_eq!(
+            server_url(" http://127.0.0.1:8080 "),
+            Ok("http://127.0.0.1:8080".into())
+        );
+        assert!(server_url("tandem.example.org")
+            .unwrap_err()
+            .contains("https://"));
+        assert!(server_url("https:///path").is_err());
+        assert!(server_url("http://a b").is_err());
     }
 }

@@ -45,6 +45,31 @@ impl From<tandem_core::Error> for Failure {
     }
 }
 
+/// A failure of a call that went to the sync server: whatever the server or the network said
+/// (exit code 1), after `doing` ("cannot join"). Input the command line can check is checked
+/// before the call, and refused with exit code 2.
+pub fn remote(doing: &str, err: tandem_core::Error) -> Failure {
+    let said = match err {
+        // The core names a 404 "server record ... not found"; the server's sentence says more.
+        tandem_core::Error::NotFound {
+            kind: "server record",
+            id,
+        } => format!("the server answered: {id}"),
+        tandem_core::Error::Sync(said) => said,
+        other => other.to_string(),
+    };
+    Failure::Failed(format!("{doing}: {said}"))
+}
+
+/// A runtime for the network calls of one command (the core's sync API is async).
+pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Failed(format!("cannot start the network runtime: {e}")))
+}
+
 /// The file name of a store inside its folder.
 pub const STORE_FILE: &str = "store.db";
 

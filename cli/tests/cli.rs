@@ -265,7 +265,7 @@ fn typos_get_a_clear_message_and_nothing_panics() {
 }
 
 #[test]
-fn demo_plays_two_weeks_for_a_client_and_a_practitioner() {
+fn demo_plays_two_weeks_then_syncs_three_people_through_a_server() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = Command::new(env!("CARGO_BIN_EXE_tandem"))
         .arg("demo")
@@ -284,6 +284,17 @@ fn demo_plays_two_weeks_for_a_client_and_a_practitioner() {
         "low mood",
         "no time",
         "Side by side",
+        // Together, through the in-process server.
+        "Together, through a sync server",
+        "Everyone syncs",
+        "Back online: Alex syncs, then Sam, then Alex again.",
+        "The same on both devices, with both changes: Alex's 09:00 and Sam's new barrier.",
+        "Evening check on mood: done — Calmer tonight; the walk helped",
+        // The coach.
+        "Priya is linked with: Alex (practitioner, shares their journey with her, to read). Nobody else.",
+        "Priya tries to open Sam's journey: she cannot",
+        "The server refuses: not permitted",
+        "The server stops.",
     ] {
         assert!(
             text.contains(expected),
@@ -292,24 +303,74 @@ fn demo_plays_two_weeks_for_a_client_and_a_practitioner() {
     }
     assert_eq!(text.matches("Insights, ").count(), 2, "{text}");
 
-    // The stores stay, and hold what the demo showed: Sam's six walks, four done, one partly,
-    // one not done (low mood).
-    let sam = run_with_store(&dir.path().join("client.db"), &["--json", "insights"]);
-    let insights: Value = serde_json::from_str(&expect_success(sam, &["insights"])).expect("JSON");
-    let walks = insights["per_plan"]
+    // What each person saw of the walk after the offline edits: the same plan, with Alex's
+    // 09:00 and Sam's new barrier.
+    let seen_of_walk = |heading: &str| -> String {
+        let from = text.find(heading).expect(heading);
+        text[from..]
+            .lines()
+            .skip(1)
+            .take_while(|line| !line.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let by_sam = seen_of_walk("What Sam sees of the walk:");
+    let by_alex = seen_of_walk("What Alex sees of it, in Sam's journey:");
+    assert_eq!(by_sam, by_alex);
+    assert!(by_sam.contains("Mon, Wed, Fri at 09:00"), "{by_sam}");
+    assert!(
+        by_sam.contains("barriers: Low mood in the morning; rain; the school run"),
+        "{by_sam}"
+    );
+
+    // The stores stay, and hold what the demo showed.
+    let store = |file: &str| dir.path().join(file);
+    let json = |file: &str, args: &[&str]| -> Value {
+        let mut with_json = vec!["--json"];
+        with_json.extend_from_slice(args);
+        let out = expect_success(run_with_store(&store(file), &with_json), args);
+        serde_json::from_str(&out).expect("JSON")
+    };
+    // Sam's evening checks: 14 days, the last checked in during the demo.
+    let insights = json("client.db", &["insights"]);
+    let checks = insights["per_plan"]
         .as_array()
-        .and_then(|plans| plans.iter().find(|p| p["what"] == "Walk around the park"))
-        .expect("Sam's walking plan");
+        .and_then(|plans| plans.iter().find(|p| p["what"] == "Evening check on mood"))
+        .expect("Sam's evening plan");
     assert_eq!(
         (
-            &walks["planned"],
-            &walks["done"],
-            &walks["partly"],
-            &walks["not_done"]
+            &checks["planned"],
+            &checks["done"],
+            &checks["partly"],
+            &checks["not_done"]
         ),
-        (&6.into(), &4.into(), &1.into(), &1.into())
+        (&14.into(), &10.into(), &1.into(), &2.into())
     );
-    let alex = run_with_store(&dir.path().join("practitioner.db"), &["--json", "insights"]);
-    let insights: Value = serde_json::from_str(&expect_success(alex, &["insights"])).expect("JSON");
+    let insights = json("practitioner.db", &["insights"]);
     assert_eq!(insights["reasons"][0]["reason"], "no_time");
+
+    // Alex's device holds Sam's journey as Sam's does, and reads it offline.
+    let sam = json("client.db", &["whoami"]);
+    let on_sam = json("client.db", &["show"]);
+    let on_alex = json(
+        "practitioner.db",
+        &["show", "--person", sam["person_id"].as_str().unwrap()],
+    );
+    assert_eq!(on_alex["journey"], on_sam["journey"]);
+    assert_eq!(on_alex["check_ins"], on_sam["check_ins"]);
+    assert_eq!(on_alex["access"], "write");
+
+    // The coach is linked with Alex only, and has nothing of Sam's.
+    let alex = json("practitioner.db", &["whoami"]);
+    let coach = json("coach.db", &["status"]);
+    let links = coach["links"].as_array().expect("links");
+    assert_eq!(links.len(), 1, "{coach}");
+    assert_eq!(links[0]["person_id"], alex["person_id"]);
+    let out = run_with_store(
+        &store("coach.db"),
+        &["show", "--journey", sam["journey_id"].as_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not on this device"), "{stderr}");
 }

@@ -3,8 +3,11 @@
 mod goals;
 mod plans;
 mod review;
+pub mod sync;
 mod values;
 mod views;
+
+use tandem_core::sync::api::Access;
 
 use crate::args::{Cli, Command};
 use crate::session::{Failure, Session};
@@ -32,9 +35,24 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         Command::Review(args) => review::review(&open()?, args),
         Command::Today => views::today(&open()?),
         Command::Reminders { days } => views::reminders(&open()?, days),
-        Command::Show => views::show(&open()?),
+        Command::Show(args) => views::show(&open()?, args),
         Command::Insights { from, to } => views::insights(&open()?, from, to),
         Command::Whoami => views::whoami(&open()?),
+        Command::Enrol { server, code } => sync::enrol(&open()?, &server, &code),
+        Command::Invite { kind } => sync::invite(&open()?, kind),
+        Command::Join { server, code } => sync::join(open()?, &server, &code),
+        Command::Share {
+            doc,
+            person,
+            read: _,
+            write,
+        } => {
+            let access = if write { Access::Write } else { Access::Read };
+            sync::share(&open()?, &doc, &person, access)
+        }
+        Command::Revoke { doc, person } => sync::revoke(&open()?, &doc, &person),
+        Command::Sync => sync::sync(&open()?),
+        Command::Status => sync::status(&open()?),
     }
 }
 

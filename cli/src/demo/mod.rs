@@ -1,13 +1,15 @@
-//! `tandem demo`: two weeks of two journeys, played into real stores, and what each person sees.
+//! `tandem demo`: two weeks of two journeys, played into real stores, and what each person sees;
+//! then the same people together, through a sync server running in this process.
 //!
-//! Sam is a client in recovery; Alex is a practitioner using the same tools on their own life.
-//! The story is scripted (no randomness) on dates counted back from today, so it always looks
-//! current; "now" is this evening, 19:30 in London, so the same day gives the same output
-//! (`--now` picks another day).
+//! Sam is a client in recovery; Alex is a practitioner using the same tools on their own life;
+//! Priya is Alex's coach. The story is scripted (no randomness) on dates counted back from
+//! today, so it always looks current; "now" is this evening, 19:30 in London, so the same day
+//! gives the same output apart from ids and codes (`--now` picks another day).
 
 mod alex;
 mod sam;
 mod story;
+mod together;
 
 use std::path::Path;
 
@@ -92,7 +94,9 @@ pub fn run(store_dir: Option<&Path>, now: DateTime<Utc>) -> Result<String, Failu
     let temporary;
     let dir = match store_dir {
         Some(dir) => {
-            if let Some(taken) = PEOPLE.iter().map(|p| dir.join(p.file)).find(|f| f.exists()) {
+            let files = PEOPLE.iter().map(|p| p.file);
+            let kept = files.chain([together::COACH_FILE, together::SERVER_DIR]);
+            if let Some(taken) = kept.map(|f| dir.join(f)).find(|f| f.exists()) {
                 return Err(Failure::Failed(format!(
                     "{} already exists: give an empty folder, or remove the demo stores first",
                     taken.display()
@@ -115,6 +119,7 @@ pub fn run(store_dir: Option<&Path>, now: DateTime<Utc>) -> Result<String, Failu
     ));
     page.line("Sam is a client; Alex, a practitioner, uses the very same tools on their own life.");
     let mut seen = Vec::new();
+    let mut stores = Vec::new();
     for person in &PEOPLE {
         let store = Store::open(
             dir.join(person.file),
@@ -126,9 +131,15 @@ pub fn run(store_dir: Option<&Path>, now: DateTime<Utc>) -> Result<String, Failu
         page.blank();
         page.line(format!("══ What {} sees — {} ══", person.name, person.who));
         seen.push((person.name, seen_by(&mut page, &store, &clock)?));
+        stores.push(store);
     }
     page.blank();
     side_by_side(&mut page, &seen);
+    page.blank();
+    let (Some(alex), Some(sam), None) = (stores.pop(), stores.pop(), stores.pop()) else {
+        unreachable!("the demo has two people before the coach");
+    };
+    let sam_id = together::play(&mut page, dir, sam, alex, &clock)?;
     page.blank();
     match store_dir {
         Some(dir) => {
@@ -140,6 +151,15 @@ pub fn run(store_dir: Option<&Path>, now: DateTime<Utc>) -> Result<String, Failu
                     dir.join(person.file).display()
                 ));
             }
+            page.line(format!(
+                "Priya's store: {}; the server's data: {}",
+                dir.join(together::COACH_FILE).display(),
+                dir.join(together::SERVER_DIR).display()
+            ));
+            page.line(format!(
+                "Alex reads Sam's journey, offline: `tandem --store {} show --person {sam_id}`",
+                dir.join("practitioner.db").display()
+            ));
         }
         None => page
             .line("The demo stores were temporary; keep them with `tandem demo --store-dir DIR`."),

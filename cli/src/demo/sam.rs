@@ -8,6 +8,11 @@ use tandem_core::{Result, Store};
 use super::story::*;
 use super::Clock;
 
+/// Sam's walking plan, as the story names it.
+pub const WALK: &str = "Walk around the park";
+/// Sam's evening plan, as the story names it.
+pub const MOOD_CHECK: &str = "Evening check on mood";
+
 /// Sam, a client in recovery: walking three mornings a week, and an evening check on mood.
 pub fn play(store: &Store, clock: &Clock) -> Result<()> {
     let kids = value(store, "Being there for my kids", LifeArea::Family, 9)?;
@@ -70,7 +75,7 @@ pub fn play(store: &Store, clock: &Clock) -> Result<()> {
     })?;
 
     let walking = store.add_plan(&PlanInput {
-        what: "Walk around the park".into(),
+        what: WALK.into(),
         place: some("The park at the end of our road"),
         schedule: Schedule {
             repeat: Repeat::Weekly {
@@ -89,7 +94,7 @@ pub fn play(store: &Store, clock: &Clock) -> Result<()> {
         end: None,
     })?;
     let checking = store.add_plan(&PlanInput {
-        what: "Evening check on mood".into(),
+        what: MOOD_CHECK.into(),
         place: some("At home, once the kids are in bed"),
         schedule: Schedule {
             repeat: Repeat::EveryNDays { n: 1 },

@@ -99,7 +99,8 @@ pub fn plan_line(plan: &ActionPlan, ids: bool) -> String {
     format!("{}{} — {}", tag(&plan.id, ids), plan.what, when(plan))
 }
 
-fn plan_details(page: &mut Page, plan: &ActionPlan, journey: &Journey, ids: bool) {
+/// A plan with when, where, what it works toward, barriers, supports and who agreed.
+pub fn plan_details(page: &mut Page, plan: &ActionPlan, journey: &Journey, ids: bool) {
     page.line(format!("  {}", plan_line(plan, ids)));
     let mut about = vec![match plan.end {
         Some(end) => format!("{} to {end}", plan.start),

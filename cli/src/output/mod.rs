@@ -3,7 +3,9 @@
 mod journey;
 mod progress;
 
-pub use journey::{goal_line, plan_line, show, strength_line, summary, support_line, value_line};
+pub use journey::{
+    goal_line, plan_details, plan_line, show, strength_line, summary, support_line, value_line,
+};
 pub use progress::{check_in_line, insights, reminders, today};
 
 use std::fmt::{Display, Write};

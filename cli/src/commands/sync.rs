@@ -1,0 +1,427 @@
+//! Sync: enrolling, inviting, joining, sharing, syncing, and where sync stands.
+//!
+//! Each command that talks to the server runs the core's async call on a runtime of its own.
+//! What the command line can check (a server address, a document id) is refused before the
+//! call, with exit code 2; whatever the network or the server answers fails with exit code 1
+//! and the core's message.
+
+use serde::Serialize;
+use tandem_core::store::ServerLink;
+use tandem_core::sync::api::{Access, Enrolled, Invitation, InvitationKind, Joined, Link, Role};
+use tandem_core::sync::session::{self as sync, CONSENT_TEXT_VERSION};
+use tandem_core::sync::{SyncReport, SyncState, SyncStatus};
+use tandem_core::Store;
+
+use crate::output::Page;
+use crate::session::{self, note, remote, Failure, Session};
+
+/// `tandem enrol --server URL CODE`.
+pub fn enrol(session: &Session, server: &str, code: &str) -> Result<String, Failure> {
+    let enrolled = session::runtime()?
+        .block_on(sync::enrol(&session.store, server, code))
+        .map_err(|e| code_failure("cannot enrol", e))?;
+    #[derive(Serialize)]
+    struct Answer<'a> {
+        server: &'a str,
+        #[serde(flatten)]
+        enrolled: &'a Enrolled,
+    }
+    let server = server_url(&session.store)?;
+    session.reply(
+        &Answer {
+            server: &server,
+            enrolled: &enrolled,
+        },
+        |page| {
+            page.line(format!(
+                "Enrolled on {server} as a {}.",
+                enrolled.role.as_str()
+            ));
+            match enrolled.role {
+                Role::Practitioner => page.line(
+                    "Invite a client with `tandem invite client`; sync with `tandem sync`.",
+                ),
+                Role::Coach => page.line(
+                    "Invite a practitioner with `tandem invite practitioner`; sync with `tandem sync`.",
+                ),
+                Role::Client => page.line("Sync with `tandem sync`."),
+            }
+        },
+    )
+}
+
+/// A failed `enrol` or `join`: the server's word, and what to do when it did not know the code.
+fn code_failure(doing: &str, err: tandem_core::Error) -> Failure {
+    let unknown = matches!(err, tandem_core::Error::NotFound { .. });
+    let failure = remote(doing, err);
+    if unknown {
+        Failure::Failed(format!(
+            "{}; check the code, or ask for a new one",
+            failure.message()
+        ))
+    } else {
+        failure
+    }
+}
+
+/// `tandem invite client|practitioner|device`.
+pub fn invite(session: &Session, kind: InvitationKind) -> Result<String, Failure> {
+    let invitation = session::runtime()?
+        .block_on(sync::invite(&session.store, kind))
+        .map_err(|e| remote("cannot make an invitation", e))?;
+    let server = server_url(&session.store)?;
+    let join = format!("tandem join --server {server} {}", invitation.code);
+    #[derive(Serialize)]
+    struct Answer<'a> {
+        #[serde(flatten)]
+        invitation: &'a Invitation,
+        server: &'a str,
+        /// What the invited person runs.
+        join: &'a str,
+    }
+    let answer = Answer {
+        invitation: &invitation,
+        server: &server,
+        join: &join,
+    };
+    session.reply(&answer, |page| {
+        page.line(format!("Invitation code: {}", invitation.code));
+        page.line(format!(
+            "It works once, until {}.",
+            invitation.expires_at
+        ));
+        page.blank();
+        match kind {
+            InvitationKind::Client => {
+                page.line("Give it to your client. On their device they run:");
+                page.line(format!("  {join}"));
+                page.line("Joining is their consent: their journey is shared with you, and you may add to it.");
+                page.line("Their private notes stay theirs, and nothing of theirs ever reaches a coach.");
+            }
+            InvitationKind::Practitioner => {
+                page.line("Give it to the practitioner you coach. On their device they run:");
+                page.line(format!("  {join}"));
+                page.line("Joining links you for coaching. Their own journey reaches you only if they share it;");
+                page.line("their clients' data never does.");
+            }
+            InvitationKind::Device => {
+                page.line("On your other device, with a new, empty store, run:");
+                page.line(format!("  {join}"));
+                page.line("It becomes another device of yours, and your journey arrives by sync.");
+            }
+        }
+    })
+}
+
+/// What joining agreed to, in words a person can check.
+#[derive(Serialize)]
+struct Consent {
+    /// The version of the consent text.
+    text_version: &'static str,
+    /// The person the journey is shared with, or `None` when nothing is shared by joining.
+    journey_shared_with: Option<String>,
+}
+
+/// `tandem join --server URL CODE`: takes the session, since a device code turns its store into
+/// another device of the inviting person.
+pub fn join(session: Session, server: &str, code: &str) -> Result<String, Failure> {
+    let runtime = session::runtime()?;
+    let json = session.json;
+    let (store, joined) = runtime
+        .block_on(sync::join(session.store, server, code))
+        .map_err(|e| code_failure("cannot join", e))?;
+    let session = Session { store, ..session };
+    // A new device: bring the person's journey at once.
+    let report = match joined.linked {
+        None => Some(
+            runtime
+                .block_on(sync::sync_now(&session.store, &progress(json)))
+                .map_err(|e| remote("joined, but the first sync failed (try `tandem sync`)", e))?,
+        ),
+        Some(_) => None,
+    };
+    let consent = joined.linked.as_ref().map(|linked| Consent {
+        text_version: CONSENT_TEXT_VERSION,
+        journey_shared_with: (linked.role == Role::Practitioner).then(|| linked.person_id.clone()),
+    });
+    #[derive(Serialize)]
+    struct Answer<'a> {
+        #[serde(flatten)]
+        joined: &'a Joined,
+        consent: Option<Consent>,
+        sync: Option<SyncReport>,
+    }
+    let server = server_url(&session.store)?;
+    let answer = Answer {
+        joined: &joined,
+        consent,
+        sync: report.clone(),
+    };
+    session.reply(&answer, |page| match &joined.linked {
+        Some(linked) if linked.role == Role::Coach => {
+            page.line(format!(
+                "Joined {server} as a practitioner, coached by {}.",
+                linked.person_id
+            ));
+            page.line(format!(
+                "You agreed to be coached (consent text {CONSENT_TEXT_VERSION}). Your own journey stays yours: share it"
+            ));
+            page.line(format!(
+                "only if you choose, with `tandem share journey {}` (read-only).",
+                linked.person_id
+            ));
+            page.line("Your clients' data never reaches your coach. Sync with `tandem sync`.");
+        }
+        Some(linked) => {
+            page.line(format!(
+                "Joined {server} as a {}, linked with your {} {}.",
+                joined.role.as_str(),
+                linked.role.as_str(),
+                linked.person_id
+            ));
+            page.line(format!(
+                "Consent recorded (consent text {CONSENT_TEXT_VERSION}): your journey — values, goals, plans,"
+            ));
+            page.line("check-ins and reviews — is shared with them, and they may add to it. Your private");
+            page.line("notes stay on your own devices, and nothing of yours ever reaches a coach.");
+            page.line(format!(
+                "Stop sharing at any time with `tandem revoke journey {}`. Sync with `tandem sync`.",
+                linked.person_id
+            ));
+        }
+        None => {
+            page.line(format!(
+                "This store is now a device of person {} ({}), on {server}.",
+                joined.person_id,
+                joined.role.as_str()
+            ));
+            if let Some(report) = &report {
+                report_lines(page, report);
+            }
+            page.line("See your journey with `tandem show`.");
+        }
+    })
+}
+
+/// `share` and `revoke` name a document as `journey` (one's own) or by its id.
+fn document(session: &Session, doc: &str) -> Result<String, Failure> {
+    if doc.eq_ignore_ascii_case("journey") {
+        return Ok(session.store.identity().journey_id.clone());
+    }
+    // Reading a linked journey's handle checks the id's form and nothing else.
+    match session.store.linked_journey(doc) {
+        Ok(_) => Ok(doc.to_string()),
+        Err(_) => Err(Failure::Refused(format!(
+            "invalid document: {doc:?} is not a document id; give `journey` for your journey"
+        ))),
+    }
+}
+
+fn person(person: &str) -> Result<&str, Failure> {
+    if person.is_empty() || !person.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Failure::Refused(format!(
+            "invalid person: {person:?} is not a person id; `tandem status` lists the people linked to you"
+        )));
+    }
+    Ok(person)
+}
+
+#[derive(Serialize)]
+struct Shared<'a> {
+    doc_id: &'a str,
+    person_id: &'a str,
+    /// `None` once revoked.
+    access: Option<Access>,
+}
+
+/// The words for a document in a sentence: "your journey" or "document ID".
+fn doc_words(session: &Session, doc_id: &str) -> String {
+    if doc_id == session.store.identity().journey_id {
+        "your journey".into()
+    } else {
+        format!("document {doc_id}")
+    }
+}
+
+/// `tandem share DOC PERSON [--read|--write]`.
+pub fn share(session: &Session, doc: &str, who: &str, access: Access) -> Result<String, Failure> {
+    let doc_id = document(session, doc)?;
+    let who = person(who)?;
+    session::runtime()?
+        .block_on(sync::share(&session.store, &doc_id, who, access))
+        .map_err(|e| remote("cannot share", e))?;
+    let shared = Shared {
+        doc_id: &doc_id,
+        person_id: who,
+        access: Some(access),
+    };
+    session.reply(&shared, |page| {
+        let may = match access {
+            Access::Read => "read",
+            Access::Write => "read and change",
+        };
+        page.line(format!(
+            "Shared {} with {who}: they may {may} it from their next sync.",
+            doc_words(session, &doc_id)
+        ));
+        page.line(format!("Stop with `tandem revoke {doc} {who}`."));
+    })
+}
+
+/// `tandem revoke DOC PERSON`.
+pub fn revoke(session: &Session, doc: &str, who: &str) -> Result<String, Failure> {
+    let doc_id = document(session, doc)?;
+    let who = person(who)?;
+    session::runtime()?
+        .block_on(sync::revoke(&session.store, &doc_id, who))
+        .map_err(|e| remote("cannot stop sharing", e))?;
+    let revoked = Shared {
+        doc_id: &doc_id,
+        person_id: who,
+        access: None,
+    };
+    session.reply(&revoked, |page| {
+        page.line(format!(
+            "Stopped sharing {} with {who}: the server no longer syncs it to them.",
+            doc_words(session, &doc_id)
+        ))
+    })
+}
+
+/// Progress lines on stderr as a session goes (not with --json, whose answer is the report).
+fn progress(json: bool) -> impl Fn(SyncStatus) + Sync {
+    move |status: SyncStatus| {
+        if json {
+            return;
+        }
+        match (status.state, status.last_error) {
+            (SyncState::Connecting, _) => note("connecting to the server…"),
+            (SyncState::Syncing { documents }, _) => {
+                note(&format!("syncing {documents} documents…"))
+            }
+            (SyncState::UpToDate, _) => note("up to date"),
+            (SyncState::Offline, Some(error)) => note(&format!("offline: {error}")),
+            (SyncState::Offline, None) => note("offline"),
+        }
+    }
+}
+
+fn report_lines(page: &mut Page, report: &SyncReport) {
+    page.line(format!(
+        "Synced {} document{} in {:.1} s.",
+        report.documents,
+        if report.documents == 1 { "" } else { "s" },
+        report.duration_ms as f64 / 1000.0
+    ));
+    if report.unavailable > 0 {
+        page.line(format!(
+            "{} unavailable: not shared with you, or not on the server yet.",
+            report.unavailable
+        ));
+    }
+}
+
+/// `tandem sync`.
+pub fn sync(session: &Session) -> Result<String, Failure> {
+    let report = session::runtime()?
+        .block_on(sync::sync_now(&session.store, &progress(session.json)))
+        .map_err(|e| remote("cannot sync", e))?;
+    session.reply(&report, |page| report_lines(page, &report))
+}
+
+#[derive(Serialize)]
+struct Status<'a> {
+    person_id: &'a str,
+    device_key: &'a str,
+    /// `None` until the store enrols or joins.
+    server: Option<ServerLink>,
+    /// The people linked to this person, as of the last sync.
+    links: Vec<Link>,
+}
+
+/// How `mine` relates to a linked person with role `theirs`: "your client".
+pub fn relation(mine: Option<Role>, theirs: Role) -> &'static str {
+    match (mine, theirs) {
+        (_, Role::Client) => "your client",
+        (_, Role::Coach) => "your coach",
+        (Some(Role::Coach), Role::Practitioner) => "a practitioner you coach",
+        (_, Role::Practitioner) => "your practitioner",
+    }
+}
+
+/// `tandem status`.
+pub fn status(session: &Session) -> Result<String, Failure> {
+    let me = session.store.identity();
+    let status = Status {
+        person_id: &me.person_id,
+        device_key: &me.device_key,
+        server: session.store.server()?,
+        links: session.store.links()?,
+    };
+    session.reply(&status, |page| {
+        page.line(format!("Person:      {}", status.person_id));
+        let Some(server) = &status.server else {
+            page.line("Server:      none yet");
+            page.line("Practitioners and coaches enrol with `tandem enrol --server URL CODE`;");
+            page.line("clients, coached practitioners and new devices join with `tandem join --server URL CODE`.");
+            return;
+        };
+        page.line(format!(
+            "Server:      {} (you are a {})",
+            server.url.trim_end_matches('/'),
+            server.role.as_str()
+        ));
+        let last = server.last_synced_at.as_deref().map_or_else(
+            || "never".to_string(),
+            |at| match chrono::DateTime::parse_from_rfc3339(at) {
+                Ok(at) => at
+                    .with_timezone(&session.tz)
+                    .format("%a %-d %b %Y %H:%M:%S %Z")
+                    .to_string(),
+                Err(_) => at.to_string(),
+            },
+        );
+        page.line(format!("Last synced: {last}"));
+        page.blank();
+        if status.links.is_empty() {
+            page.line("Linked people: none yet.");
+        } else {
+            page.line("Linked people (as of the last sync):");
+        }
+        for link in &status.links {
+            page.line(format!(
+                "  {}  {}",
+                link.person_id,
+                relation(Some(server.role), link.role)
+            ));
+            let journey = match (&link.journey_id, link.access) {
+                (Some(journey), access) => format!(
+                    "their journey is shared with you ({}): `tandem show --person {}` [{journey}]",
+                    match access {
+                        Some(Access::Write) => "read and change",
+                        _ => "read",
+                    },
+                    link.person_id
+                ),
+                (None, _) => "their journey is not shared with you".into(),
+            };
+            page.line(format!("      {journey}"));
+            if let Some(doc) = &link.relationship_doc_id {
+                let kind = if link.role == Role::Coach || server.role == Role::Coach {
+                    "coaching"
+                } else {
+                    "care"
+                };
+                page.line(format!("      your {kind} document together: {doc}"));
+            }
+        }
+    })
+}
+
+/// The server address the store keeps (as the core normalised it).
+fn server_url(store: &Store) -> Result<String, Failure> {
+    Ok(store
+        .server()?
+        .map(|s| s.url.trim_end_matches('/').to_string())
+        .unwrap_or_default())
+}

@@ -1,0 +1,305 @@
+//! The sync commands of the real `tandem` binary against a real `tandem-server` process on
+//! 127.0.0.1: a practitioner enrols and invites a client, who joins and syncs.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+const NOW: &str = "2026-03-04T19:00:00Z";
+
+/// The `tandem-server` binary beside this test (tests run from `target/<profile>/deps/`, and
+/// binaries are built in `target/<profile>/`).
+fn server_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test knows where it runs");
+    let binary = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("tests run from target/<profile>/deps")
+        .join(format!("tandem-server{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} is missing: build it with `cargo build -p tandem-server` (or run `cargo test --workspace`)",
+        binary.display()
+    );
+    binary
+}
+
+/// A `tandem-server` on a free loopback port; killed and reaped when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    data_dir: PathBuf,
+}
+
+impl Server {
+    fn start(data_dir: PathBuf) -> Server {
+        let mut child = Command::new(server_binary())
+            .args(["--bind", "127.0.0.1", "--port", "0", "--data-dir"])
+            .arg(&data_dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tandem-server starts");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout is piped")).lines();
+        let url = lines.by_ref().map_while(Result::ok).find_map(|line| {
+            line.trim()
+                .strip_prefix("listening on ")
+                .map(str::to_string)
+        });
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        let server = Server {
+            child,
+            url: url.unwrap_or_default(),
+            data_dir,
+        };
+        assert!(
+            !server.url.is_empty(),
+            "tandem-server exited before listening"
+        );
+        server
+    }
+
+    /// A one-time enrolment code from the operator's command.
+    fn enrolment_code(&self, role: &str) -> String {
+        let out = Command::new(server_binary())
+            .args(["enrol", "--role", role, "--data-dir"])
+            .arg(&self.data_dir)
+            .output()
+            .expect("tandem-server enrol runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .expect("text")
+            .trim()
+            .to_string()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One person's store, and the binary pointed at it.
+struct Person {
+    store: PathBuf,
+}
+
+impl Person {
+    fn new(dir: &tempfile::TempDir, name: &str) -> Person {
+        Person {
+            store: dir.path().join(name),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_tandem"))
+            .arg("--store")
+            .arg(&self.store)
+            .args(["--tz", "Europe/London"])
+            .args(args)
+            .env("TANDEM_NOW", NOW)
+            .env_remove("TANDEM_HOME")
+            .env_remove("XDG_DATA_HOME")
+            .output()
+            .expect("the tandem binary runs")
+    }
+
+    /// Runs `args`, expecting success; stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed ({:?}):\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("UTF-8 output")
+    }
+
+    /// Runs `args` with `--json`; the parsed answer.
+    fn json(&self, args: &[&str]) -> Value {
+        let mut with_json = vec!["--json"];
+        with_json.extend_from_slice(args);
+        let out = self.ok(&with_json);
+        serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("{args:?} printed bad JSON ({e}):\n{out}"))
+    }
+
+    /// Runs `args`, expecting failure; the exit code and stderr.
+    fn fails(&self, args: &[&str]) -> (i32, String) {
+        let out = self.run(args);
+        assert!(!out.status.success(), "{args:?} should have failed");
+        (
+            out.status.code().expect("an exit code, not a signal"),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+fn text(value: &Value) -> &str {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("{value} is not a string"))
+}
+
+#[test]
+fn a_practitioner_enrols_invites_a_client_who_joins_and_both_sync() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let server = Server::start(dir.path().join("server"));
+    let alex = Person::new(&dir, "alex");
+    let sam = Person::new(&dir, "sam");
+
+    let enrolled = alex.json(&[
+        "enrol",
+        "--server",
+        &server.url,
+        &server.enrolment_code("practitioner"),
+    ]);
+    assert_eq!(enrolled["role"], "practitioner");
+    let alex_id = enrolled["person_id"].clone();
+
+    let invitation = alex.json(&["invite", "client"]);
+    assert_eq!(invitation["kind"], "client");
+    let code = text(&invitation["code"]).to_string();
+    assert_eq!(
+        text(&invitation["join"]),
+        format!("tandem join --server {} {code}", server.url)
+    );
+    let shown = alex.ok(&["invite", "client"]);
+    assert!(
+        shown.contains("their journey is shared with you"),
+        "{shown}"
+    );
+
+    let joined = sam.json(&["join", "--server", &server.url, &code]);
+    assert_eq!(joined["role"], "client");
+    assert_eq!(joined["linked"]["person_id"], alex_id);
+    assert_eq!(joined["consent"]["journey_shared_with"], alex_id);
+    let sam_id = joined["person_id"].clone();
+    let sam_journey = joined["journey_id"].clone();
+
+    // The code worked once.
+    let late = Person::new(&dir, "late");
+    let (code_, stderr) = late.fails(&["join", "--server", &server.url, &code]);
+    assert_eq!(code_, 1);
+    assert!(stderr.contains("used"), "{stderr}");
+
+    sam.ok(&[
+        "plan",
+        "add",
+        "Walk round the park",
+        "--days",
+        "mon,wed,fri",
+        "--at",
+        "08:00",
+        "--start",
+        "2026-03-02",
+    ]);
+    sam.ok(&["check-in", &plan_id(&sam), "done", "--date", "2026-03-02"]);
+    let report = sam.json(&["sync"]);
+    assert!(report["documents"].as_u64() >= Some(4), "{report}");
+    let out = alex.run(&["sync"]);
+    assert!(out.status.success());
+    let progress = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        progress.contains("connecting") && progress.contains("up to date"),
+        "{progress}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Synced "));
+
+    let status = alex.json(&["status"]);
+    assert_eq!(status["server"]["role"], "practitioner");
+    assert!(status["server"]["last_synced_at"].is_string(), "{status}");
+    let links = status["links"].as_array().expect("links");
+    assert_eq!(links.len(), 1, "{status}");
+    assert_eq!(links[0]["person_id"], sam_id);
+    assert_eq!(links[0]["role"], "client");
+    assert_eq!(links[0]["journey_id"], sam_journey);
+    assert_eq!(links[0]["access"], "write");
+    assert!(links[0]["relationship_doc_id"].is_string(), "{status}");
+    let shown = alex.ok(&["status"]);
+    assert!(shown.contains("your client"), "{shown}");
+
+    // Alex reads Sam's journey, the walk and its check-in included.
+    let seen = alex.json(&["show", "--person", text(&sam_id)]);
+    assert_eq!(seen["journey"]["plans"][0]["what"], "Walk round the park");
+    assert_eq!(seen["check_ins"].as_array().map(Vec::len), Some(1));
+    assert_eq!(seen, alex.json(&["show", "--journey", text(&sam_journey)]));
+    assert!(alex
+        .ok(&["show", "--person", text(&sam_id)])
+        .contains("your client"));
+
+    // Sam sees Alex as their practitioner, whose journey is not shared with Sam.
+    sam.ok(&["sync"]);
+    let status = sam.json(&["status"]);
+    assert_eq!(status["links"][0]["person_id"], alex_id);
+    assert_eq!(status["links"][0]["journey_id"], Value::Null);
+    let (code_, stderr) = sam.fails(&["show", "--person", text(&alex_id)]);
+    assert_eq!(code_, 1);
+    assert!(stderr.contains("does not share their journey"), "{stderr}");
+}
+
+fn plan_id(person: &Person) -> String {
+    let plans = person.json(&["plan", "list"]);
+    text(&plans[0]["id"]).to_string()
+}
+
+#[test]
+fn joining_with_a_bad_code_or_no_server_fails_clearly() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let server = Server::start(dir.path().join("server"));
+    let sam = Person::new(&dir, "sam");
+
+    let (code, stderr) = sam.fails(&["join", "--server", &server.url, "AAAA-BBBB-CCCC"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("cannot join: the server answered: no such code"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("check the code"), "{stderr}");
+    assert_eq!(sam.json(&["status"])["server"], Value::Null);
+
+    // An enrolment code is not an invitation.
+    let (code, stderr) = sam.fails(&[
+        "join",
+        "--server",
+        &server.url,
+        &server.enrolment_code("coach"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("enrolment code"), "{stderr}");
+
+    // Input the command line can check is refused before any call (exit 2).
+    let (code, stderr) = sam.fails(&["join", "--server", "tandem.example.org", "AAAA-BBBB-CCCC"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("https://"), "{stderr}");
+    let (code, stderr) = sam.fails(&["invite", "friend"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("client, practitioner, device"), "{stderr}");
+
+    // Nobody listening: the network's word, exit 1.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        format!("http://{}", listener.local_addr().expect("an address"))
+    };
+    let (code, stderr) = sam.fails(&["join", "--server", &closed, "AAAA-BBBB-CCCC"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("cannot join: cannot reach the server"),
+        "{stderr}"
+    );
+
+    // Not joined: sync says what to do.
+    let (code, stderr) = sam.fails(&["sync"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("enrol or join with a code"), "{stderr}");
+}
