@@ -367,6 +367,7 @@ mod tests {
             id: id.into(),
             what: format!("{id} plan"),
             place: None,
+            earlier_schedules: vec![],
             schedule: Schedule {
                 repeat: Repeat::Weekly {
                     days: days.to_vec(),

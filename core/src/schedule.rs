@@ -16,7 +16,7 @@ use chrono::{
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::journey::{word_enum, ActionPlan, CheckIn, Outcome, Repeat};
+use crate::journey::{word_enum, ActionPlan, CheckIn, Outcome, Repeat, Schedule};
 use crate::{Error, Result};
 
 /// When the reminder for a plan with no time of day goes off, in local time.
@@ -60,7 +60,7 @@ pub fn is_planned_day(plan: &ActionPlan, date: NaiveDate) -> bool {
     if date < plan.start || plan.end.is_some_and(|end| date > end) {
         return false;
     }
-    match &plan.schedule.repeat {
+    match &plan.schedule_on(date).repeat {
         Repeat::Weekly { days } => days.contains(&date.weekday()),
         Repeat::EveryNDays { n } => *n > 0 && (date - plan.start).num_days() % i64::from(*n) == 0,
     }
@@ -113,8 +113,49 @@ pub fn occurrences(plan: &ActionPlan, from: NaiveDate, to: NaiveDate, tz: Tz) ->
     if first > last {
         return Vec::new();
     }
+    // Each stretch of days follows the schedule that applied then.
+    let mut out = Vec::new();
+    let mut stretch_start = first;
+    for earlier in &plan.earlier_schedules {
+        if earlier.until < stretch_start {
+            continue;
+        }
+        let stretch_end = earlier.until.min(last);
+        out.extend(occurrences_of(
+            plan,
+            &earlier.schedule,
+            stretch_start,
+            stretch_end,
+            tz,
+        ));
+        match earlier.until.succ_opt() {
+            Some(next) if next <= last => stretch_start = next,
+            _ => return out,
+        }
+    }
+    out.extend(occurrences_of(
+        plan,
+        &plan.schedule,
+        stretch_start,
+        last,
+        tz,
+    ));
+    out
+}
 
-    let mut times: Vec<Option<NaiveTime>> = plan.schedule.times.iter().copied().map(Some).collect();
+/// The occurrences of `plan` following `schedule` from `first` to `last` (inclusive, within
+/// the plan's dates).
+fn occurrences_of(
+    plan: &ActionPlan,
+    schedule: &Schedule,
+    first: NaiveDate,
+    last: NaiveDate,
+    tz: Tz,
+) -> Vec<Occurrence> {
+    if first > last {
+        return Vec::new();
+    }
+    let mut times: Vec<Option<NaiveTime>> = schedule.times.iter().copied().map(Some).collect();
     times.sort();
     times.dedup();
     if times.is_empty() {
@@ -133,7 +174,7 @@ pub fn occurrences(plan: &ActionPlan, from: NaiveDate, to: NaiveDate, tz: Tz) ->
         }
     };
 
-    match &plan.schedule.repeat {
+    match &schedule.repeat {
         Repeat::Weekly { days } => {
             let mut date = first;
             loop {
@@ -411,6 +452,7 @@ mod tests {
             id: id.into(),
             what: format!("{id} plan"),
             place: None,
+            earlier_schedules: vec![],
             schedule: crate::journey::Schedule {
                 repeat,
                 times: times.iter().map(|s| t(s)).collect(),

@@ -476,28 +476,79 @@ fn weekday_word(day: Weekday) -> &'static str {
     }
 }
 
+/// The stored fields of a schedule (a plan's, or one it had before).
+fn schedule_fields(schedule: &Schedule) -> Fields {
+    let (repeat, days, every_n) = match &schedule.repeat {
+        Repeat::Weekly { days } => (
+            "weekly",
+            Field::words(days.iter().map(|d| weekday_word(*d))),
+            Field::Absent,
+        ),
+        Repeat::EveryNDays { n } => ("every_n_days", Field::Absent, Field::Int(i64::from(*n))),
+    };
+    let mut times = schedule.times.clone();
+    times.sort();
+    vec![
+        ("repeat", Field::str(repeat)),
+        ("days", days),
+        ("every_n_days", every_n),
+        ("times", Field::words(times.into_iter().map(Field::time))),
+    ]
+}
+
+fn read_schedule<D: ReadDoc>(r: &MapReader<'_, D>) -> Option<Schedule> {
+    let repeat = match r.str("repeat")?.as_str() {
+        "weekly" => Repeat::Weekly {
+            days: r
+                .list("days")
+                .iter()
+                .filter_map(|d| d.parse::<Weekday>().ok())
+                .collect(),
+        },
+        "every_n_days" => Repeat::EveryNDays {
+            n: u32::try_from(r.int("every_n_days")?)
+                .ok()
+                .filter(|n| *n > 0)?,
+        },
+        _ => return None,
+    };
+    Some(Schedule {
+        repeat,
+        times: r
+            .list("times")
+            .iter()
+            .filter_map(|t| parse_time(t))
+            .collect(),
+    })
+}
+
+/// Keeps `schedule` as the one a plan followed up to and including `until`, so that changing
+/// a plan's days or times does not rewrite its history.
+pub(crate) fn add_earlier_schedule<T: Transactable + ReadDoc>(
+    tx: &mut T,
+    plan_id: &str,
+    until: NaiveDate,
+    schedule: &Schedule,
+) -> Result<()> {
+    let plan = record_obj::<ActionPlan, _>(tx, plan_id)?;
+    let earlier = ensure_map(tx, &plan, "earlier_schedules")?;
+    let entry = tx.put_object(&earlier, new_item_id().as_str(), automerge::ObjType::Map)?;
+    let mut fields = schedule_fields(schedule);
+    fields.push(("until", Field::date(until)));
+    write_fields(tx, &entry, &fields)
+}
+
 impl Record for ActionPlan {
     const COLLECTION: &'static str = "plans";
     const NAME: &'static str = "action plan";
     type Input = PlanInput;
     fn fields(input: &PlanInput) -> Fields {
-        let (repeat, days, every_n) = match &input.schedule.repeat {
-            Repeat::Weekly { days } => (
-                "weekly",
-                Field::words(days.iter().map(|d| weekday_word(*d))),
-                Field::Absent,
-            ),
-            Repeat::EveryNDays { n } => ("every_n_days", Field::Absent, Field::Int(i64::from(*n))),
-        };
-        let mut times = input.schedule.times.clone();
-        times.sort();
-        vec![
+        let mut fields = vec![
             ("what", Field::str(&input.what)),
             ("place", Field::opt_str(input.place.as_deref())),
-            ("repeat", Field::str(repeat)),
-            ("days", days),
-            ("every_n_days", every_n),
-            ("times", Field::words(times.into_iter().map(Field::time))),
+        ];
+        fields.extend(schedule_fields(&input.schedule));
+        fields.extend([
             (
                 "duration_minutes",
                 input
@@ -512,36 +563,30 @@ impl Record for ActionPlan {
             ("reminder", Field::Bool(input.reminder)),
             ("start", Field::date(input.start)),
             ("end", Field::opt_date(input.end)),
-        ]
+        ]);
+        fields
+    }
+    fn child_maps() -> &'static [&'static str] {
+        &["earlier_schedules"]
     }
     fn read<D: ReadDoc>(id: String, r: &MapReader<'_, D>) -> Option<Self> {
-        let repeat = match r.str("repeat")?.as_str() {
-            "weekly" => Repeat::Weekly {
-                days: r
-                    .list("days")
-                    .iter()
-                    .filter_map(|d| d.parse::<Weekday>().ok())
-                    .collect(),
-            },
-            "every_n_days" => Repeat::EveryNDays {
-                n: u32::try_from(r.int("every_n_days")?)
-                    .ok()
-                    .filter(|n| *n > 0)?,
-            },
-            _ => return None,
-        };
+        let mut earlier_schedules: Vec<EarlierSchedule> = r
+            .entries("earlier_schedules")
+            .iter()
+            .filter_map(|(_, e)| {
+                Some(EarlierSchedule {
+                    until: e.date("until")?,
+                    schedule: read_schedule(e)?,
+                })
+            })
+            .collect();
+        earlier_schedules.sort_by_key(|e| e.until);
         Some(ActionPlan {
             id,
             what: r.str("what")?,
             place: r.str("place"),
-            schedule: Schedule {
-                repeat,
-                times: r
-                    .list("times")
-                    .iter()
-                    .filter_map(|t| parse_time(t))
-                    .collect(),
-            },
+            schedule: read_schedule(r)?,
+            earlier_schedules,
             duration_minutes: r
                 .int("duration_minutes")
                 .and_then(|m| u32::try_from(m).ok()),

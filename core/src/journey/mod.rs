@@ -219,13 +219,25 @@ pub struct Schedule {
     pub times: Vec<NaiveTime>,
 }
 
+/// A schedule a plan followed before it was changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierSchedule {
+    /// The last day this schedule applied.
+    pub until: NaiveDate,
+    pub schedule: Schedule,
+}
+
 /// A concrete task toward a goal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionPlan {
     pub id: String,
     pub what: String,
     pub place: Option<String>,
+    /// The schedule from now on (and on every day no earlier schedule covers).
     pub schedule: Schedule,
+    /// Schedules the plan followed before its schedule was changed, oldest first: past days
+    /// keep the occurrences they had.
+    pub earlier_schedules: Vec<EarlierSchedule>,
     pub duration_minutes: Option<u32>,
     pub goal_id: Option<String>,
     pub step_id: Option<String>,
@@ -288,6 +300,16 @@ pub struct Journey {
     pub plans: Vec<ActionPlan>,
     /// Oldest first.
     pub reviews: Vec<Review>,
+}
+
+impl ActionPlan {
+    /// The schedule that applies on `date`.
+    pub fn schedule_on(&self, date: NaiveDate) -> &Schedule {
+        self.earlier_schedules
+            .iter()
+            .find(|e| date <= e.until)
+            .map_or(&self.schedule, |e| &e.schedule)
+    }
 }
 
 impl Journey {

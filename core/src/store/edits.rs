@@ -215,6 +215,8 @@ impl Store {
         self.update_plan_in(&self.journey_id, id, input)
     }
 
+    /// Changes a plan. A new schedule applies from today: the days before keep the schedule
+    /// they had, so their check-ins still match their occurrences.
     pub(crate) fn update_plan_in(
         &self,
         journey: &DocumentId,
@@ -222,8 +224,22 @@ impl Store {
         input: &PlanInput,
     ) -> Result<()> {
         input.validate()?;
-        Self::check_plan_links(&self.journey_doc(journey)?, input)?;
+        let current = self.journey_doc(journey)?;
+        Self::check_plan_links(&current, input)?;
+        let plan = current
+            .plan(id)
+            .ok_or_else(|| Error::not_found("action plan", id))?;
+        let tz = schedule::parse_time_zone(&current.time_zone)?;
+        let yesterday = Utc::now().with_timezone(&tz).date_naive().pred_opt();
+        let keep_until = yesterday.filter(|y| {
+            input.schedule != plan.schedule
+                && plan.start <= *y
+                && plan.earlier_schedules.last().is_none_or(|e| e.until < *y)
+        });
         self.edit_journey_doc(journey, |tx| {
+            if let Some(until) = keep_until {
+                jdoc::add_earlier_schedule(tx, id, until, &plan.schedule)?;
+            }
             jdoc::update_record::<ActionPlan, _>(tx, id, input)
         })
     }
@@ -347,7 +363,7 @@ fn resolve_time(
     date: NaiveDate,
     time: Option<chrono::NaiveTime>,
 ) -> Result<Option<chrono::NaiveTime>> {
-    let times = &plan.schedule.times;
+    let times = &plan.schedule_on(date).times;
     let shown = |ts: &[chrono::NaiveTime]| {
         ts.iter()
             .map(|t| t.format("%H:%M").to_string())

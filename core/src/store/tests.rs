@@ -638,3 +638,47 @@ fn looking_over_any_range_of_dates_answers_without_walking_every_day() {
         Err(Error::Invalid(_))
     ));
 }
+
+#[test]
+fn moving_a_plan_to_a_new_time_keeps_the_check_ins_of_the_days_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let plan = store.add_plan(&walk(None)).unwrap();
+    let then = evening("2026-11-06");
+    for day in ["2026-11-02", "2026-11-04", "2026-11-06"] {
+        store
+            .check_in_at(&check(&plan, day, Outcome::Done), then)
+            .unwrap();
+    }
+    // From today on, the walk is at 09:00.
+    let mut later = PlanInput::from(store.journey().unwrap().plan(&plan).unwrap());
+    later.schedule.times = vec![at(9, 0)];
+    store.update_plan(&plan, &later).unwrap();
+    let moved = store.journey().unwrap().plan(&plan).unwrap().clone();
+    assert_eq!(moved.schedule.times, vec![at(9, 0)]);
+    assert_eq!(moved.earlier_schedules.len(), 1);
+    assert_eq!(moved.schedule_on(date("2026-11-04")).times, vec![at(8, 0)]);
+
+    let insights = store
+        .insights(date("2026-11-02"), date("2026-11-06"), then)
+        .unwrap();
+    assert_eq!(
+        insights.per_plan[0].completion.done, 3,
+        "last week's walks still count"
+    );
+    assert_eq!(insights.per_plan[0].unplanned, 0);
+    // Changing it again today does not rewrite the days before.
+    later.schedule.times = vec![at(10, 0)];
+    store.update_plan(&plan, &later).unwrap();
+    let moved = store.journey().unwrap().plan(&plan).unwrap().clone();
+    assert_eq!(moved.earlier_schedules.len(), 1);
+    assert_eq!(moved.schedule_on(date("2026-11-04")).times, vec![at(8, 0)]);
+    // A late check-in for a past day answers that day's time.
+    let late = store
+        .check_in_at(
+            &check(&plan, "2026-11-09", Outcome::Partly),
+            evening("2026-11-10"),
+        )
+        .unwrap();
+    assert_eq!(late.time, Some(at(8, 0)));
+}

@@ -142,10 +142,8 @@ async fn answer<T: DeserializeOwned>(
         StatusCode::GONE => Error::invalid("code", message),
         StatusCode::BAD_REQUEST => Error::invalid("request", message),
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Error::NotPermitted(message),
-        StatusCode::NOT_FOUND => Error::NotFound {
-            kind: "server record",
-            id: message,
-        },
+        // An unknown code or document: the server's sentence says which.
+        StatusCode::NOT_FOUND => Error::invalid("request", message),
         _ => Error::Sync(format!("the server answered {status}: {message}")),
     })
 }
