@@ -112,9 +112,15 @@ fn edit_bytes(store: &Store, f: impl FnOnce()) -> u64 {
 
 async fn reconnect_after_a_week_offline(url: &str, dir: &Path) {
     let practitioner = open(dir, "week-practitioner");
-    enrol(&practitioner, url, &code(dir, Role::Practitioner)).await.expect("enrol");
-    let invitation = invite(&practitioner, InvitationKind::Client).await.expect("invite");
-    let (client, _) = join(open(dir, "week-client"), url, &invitation.code).await.expect("join");
+    enrol(&practitioner, url, &code(dir, Role::Practitioner))
+        .await
+        .expect("enrol");
+    let invitation = invite(&practitioner, InvitationKind::Client)
+        .await
+        .expect("invite");
+    let (client, _) = join(open(dir, "week-client"), url, &invitation.code)
+        .await
+        .expect("join");
     let today = Utc::now().date_naive();
     let start = today - Days::new(7);
     let plan = client.add_plan(&daily(start, 6)).expect("a plan");
@@ -163,7 +169,9 @@ async fn reconnect_after_a_week_offline(url: &str, dir: &Path) {
                 .expect("a step");
         }
     });
-    let seen = practitioner.linked_journey(&journey).expect("the client's journey");
+    let seen = practitioner
+        .linked_journey(&journey)
+        .expect("the client's journey");
     let practitioner_bytes = edit_bytes(&practitioner, || {
         for i in 0..300u32 {
             seen.add_review(&ReviewInput {
@@ -212,14 +220,24 @@ async fn reconnect_after_a_week_offline(url: &str, dir: &Path) {
 
 async fn coach_first_sync(url: &str, dir: &Path) {
     let coach = open(dir, "coach");
-    enrol(&coach, url, &code(dir, Role::Coach)).await.expect("enrol");
+    enrol(&coach, url, &code(dir, Role::Coach))
+        .await
+        .expect("enrol");
     let practitioner = open(dir, "coached");
-    enrol(&practitioner, url, &code(dir, Role::Practitioner)).await.expect("enrol");
-    let invitation = invite(&coach, InvitationKind::Practitioner).await.expect("invite");
-    let (practitioner, _) = join(practitioner, url, &invitation.code).await.expect("join");
+    enrol(&practitioner, url, &code(dir, Role::Practitioner))
+        .await
+        .expect("enrol");
+    let invitation = invite(&coach, InvitationKind::Practitioner)
+        .await
+        .expect("invite");
+    let (practitioner, _) = join(practitioner, url, &invitation.code)
+        .await
+        .expect("join");
     // 18 months of the practitioner's own check-ins: journey + 18 months + coaching = 20.
     let start = Utc::now().date_naive() - Days::new(17 * 31);
-    let plan = practitioner.add_plan(&daily(start - Days::new(31), 2)).expect("a plan");
+    let plan = practitioner
+        .add_plan(&daily(start - Days::new(31), 2))
+        .expect("a plan");
     let mut date = start;
     while date <= Utc::now().date_naive() {
         for hour in [8, 9] {
@@ -263,7 +281,9 @@ async fn coach_first_sync(url: &str, dir: &Path) {
 
 async fn one_edit_between_devices(url: &str, dir: &Path) {
     let phone = open(dir, "phone");
-    enrol(&phone, url, &code(dir, Role::Practitioner)).await.expect("enrol");
+    enrol(&phone, url, &code(dir, Role::Practitioner))
+        .await
+        .expect("enrol");
     let value = phone
         .add_value(&ValueInput {
             text: "Rest".into(),
@@ -272,8 +292,12 @@ async fn one_edit_between_devices(url: &str, dir: &Path) {
         })
         .expect("a value");
     sync(&phone).await;
-    let invitation = invite(&phone, InvitationKind::Device).await.expect("invite");
-    let (tablet, _) = join(open(dir, "tablet"), url, &invitation.code).await.expect("join");
+    let invitation = invite(&phone, InvitationKind::Device)
+        .await
+        .expect("invite");
+    let (tablet, _) = join(open(dir, "tablet"), url, &invitation.code)
+        .await
+        .expect("join");
     sync(&tablet).await;
     let mut times = Vec::new();
     for i in 0..60u8 {
@@ -297,7 +321,9 @@ async fn one_edit_between_devices(url: &str, dir: &Path) {
     }
     times.sort();
     let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
-    println!("One edit from one device to another through the server (edit, phone syncs, tablet syncs)");
+    println!(
+        "One edit from one device to another through the server (edit, phone syncs, tablet syncs)"
+    );
     println!(
         "  p50 {:.1} ms   p99 {:.1} ms   over {} edits (each sync is a whole session: connect, links, sync)",
         ms(at(0.5)),
@@ -309,4 +335,3 @@ async fn one_edit_between_devices(url: &str, dir: &Path) {
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
-

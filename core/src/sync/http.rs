@@ -142,8 +142,11 @@ async fn answer<T: DeserializeOwned>(
         StatusCode::GONE => Error::invalid("code", message),
         StatusCode::BAD_REQUEST => Error::invalid("request", message),
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Error::NotPermitted(message),
-        // An unknown code or document: the server's sentence says which.
-        StatusCode::NOT_FOUND => Error::invalid("request", message),
+        // An unknown code or document: the server's sentence (the id here) says which.
+        StatusCode::NOT_FOUND => Error::NotFound {
+            kind: "server record",
+            id: message,
+        },
         _ => Error::Sync(format!("the server answered {status}: {message}")),
     })
 }
