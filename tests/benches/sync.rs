@@ -257,13 +257,11 @@ async fn coach_first_sync(url: &str, dir: &Path) {
     }
     sync(&practitioner).await;
     let coach_id = coach.identity().person_id.clone();
-    for doc in practitioner.own_documents().expect("documents") {
-        if doc.kind != tandem_core::sync::api::DocumentKind::Private {
-            share(&practitioner, &doc.doc_id, &coach_id, Access::Read)
-                .await
-                .expect("share");
-        }
-    }
+    // Sharing the journey shares its months (SYNC.md).
+    let journey = practitioner.identity().journey_id.clone();
+    share(&practitioner, &journey, &coach_id, Access::Read)
+        .await
+        .expect("share");
     let started = Instant::now();
     let report = sync(&coach).await;
     let took = started.elapsed();
