@@ -30,7 +30,6 @@ use rusqlite::Connection;
 use samod::DocumentId;
 use sha2::{Digest, Sha256};
 
-use crate::document::journey as jdoc;
 use crate::document::{self, check_header, check_ins, DocKind};
 use crate::error::{Error, Result};
 use identity::StoredIdentity;
@@ -379,24 +378,10 @@ impl Store {
     /// as one snapshot, so the store takes the least room. Months not in memory are loaded,
     /// compacted and let go.
     pub fn compact_all(&self) -> Result<()> {
-        let journey = self.journey_id.to_string();
-        let months = self
-            .read_doc(
-                &self.journey_id.clone(),
-                DocKind::Journey,
-                true,
-                jdoc::check_in_periods,
-            )?
-            .unwrap_or_default();
-        let mut all = vec![(self.journey_id.clone(), DocKind::Journey)];
-        if let Ok(private) = self.me.identity.private_id.parse() {
-            all.push((private, DocKind::Private));
-        }
-        all.extend(
-            months
-                .iter()
-                .map(|m| (check_ins::period_doc_id(&journey, m), DocKind::CheckIns)),
-        );
+        let all = self.own_documents()?.into_iter().filter_map(|d| {
+            let id: DocumentId = d.doc_id.parse().ok()?;
+            Some((id, d.kind))
+        });
         for (id, kind) in all {
             let mut docs = self.lock_docs();
             if let Some(open) = docs.get_mut(&id) {

@@ -33,16 +33,8 @@ word_enum!(
     }
 );
 
-word_enum!(
-    /// The kinds of document a server registers (see DESIGN.md's sharing table).
-    DocumentKind {
-        Journey = "journey",
-        CheckIns = "check_ins",
-        Care = "care",
-        Coaching = "coaching",
-        Private = "private",
-    }
-);
+/// The kinds of document a server registers: the same as the core's.
+pub use crate::document::DocKind as DocumentKind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerInfo {

@@ -240,12 +240,7 @@ async fn run_session(
     store.set_links(&links)?;
 
     let _session = store.begin_sync();
-    let device = &store.identity().device_key;
-    let repo = Repo::build_tokio()
-        .with_storage(store.sqlite_storage())
-        .with_peer_id(PeerId::from(peer_id_for(device)))
-        .load()
-        .await;
+    let repo = start_repo(store).await;
     let outcome = sync_documents(store, server, &links, &repo, report).await;
     repo.stop().await;
     if let Some(failure) = store.sqlite_storage().take_failure() {
@@ -307,12 +302,7 @@ pub async fn sync_with_peer(store: &Store, ws_url: &str, doc_ids: &[String]) -> 
         wire: Arc::default(),
     };
     let _session = store.begin_sync();
-    let device = &store.identity().device_key;
-    let repo = Repo::build_tokio()
-        .with_storage(store.sqlite_storage())
-        .with_peer_id(PeerId::from(peer_id_for(device)))
-        .load()
-        .await;
+    let repo = start_repo(store).await;
     let wanted: BTreeSet<String> = doc_ids.iter().cloned().collect();
     let outcome = connect_and_sync(&repo, dialer, wanted, doc_ids, &|_, _| {}).await;
     repo.stop().await;
@@ -323,6 +313,15 @@ pub async fn sync_with_peer(store: &Store, ws_url: &str, doc_ids: &[String]) -> 
         duration_ms: started.elapsed().as_millis() as u64,
         wire,
     })
+}
+
+/// A samod repo on the store's own rows, with this device's peer id.
+async fn start_repo(store: &Store) -> Repo {
+    Repo::build_tokio()
+        .with_storage(store.sqlite_storage())
+        .with_peer_id(PeerId::from(peer_id_for(&store.identity().device_key)))
+        .load()
+        .await
 }
 
 /// Dials, syncs `wanted`, then the months of `journeys` (known once they have arrived), and
