@@ -16,4 +16,4 @@ pub mod schedule;
 pub mod store;
 pub mod sync;
 
-pub use store::{Identity, OpenOptions, Store};
+pub use store::{Changes, Identity, OpenOptions, Store};

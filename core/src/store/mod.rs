@@ -55,11 +55,21 @@ pub struct Store {
     /// While a sync session runs, samod writes rows for remote changes this store has not
     /// loaded yet; compacting then would delete them, so compaction waits.
     sync_running: std::sync::atomic::AtomicBool,
-    /// Woken after every durable edit (the sync service listens, to send it soon).
-    edited: tokio::sync::Notify,
+    /// Counts edits made here and sessions that brought others' edits; observers (the app,
+    /// the sync service) watch it.
+    changes: tokio::sync::watch::Sender<Changes>,
     /// This session's automerge actor: a new one each time the store is opened, so two
     /// processes that open one store by mistake can never write clashing changes.
     actor: ActorId,
+}
+
+/// How many times a store has changed since it was opened.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Edits made on this device.
+    pub local: u64,
+    /// Sync sessions finished (each may have brought edits from elsewhere).
+    pub synced: u64,
 }
 
 /// Makes a document that does not exist yet, for this session's actor.
@@ -140,7 +150,7 @@ impl Store {
             journey_id,
             actor,
             sync_running: Default::default(),
-            edited: tokio::sync::Notify::new(),
+            changes: tokio::sync::watch::Sender::new(Changes::default()),
         };
         {
             let mut docs = store.lock_docs();
@@ -192,9 +202,10 @@ impl Store {
         })
     }
 
-    /// Resolves after the next durable edit (or at once if one happened since the last call).
-    pub async fn edited(&self) {
-        self.edited.notified().await
+    /// Watches the store's changes: `changed().await` wakes after each durable edit made here
+    /// and after each sync session (which may have brought others' edits).
+    pub fn watch_changes(&self) -> tokio::sync::watch::Receiver<Changes> {
+        self.changes.subscribe()
     }
 
     fn sync_is_running(&self) -> bool {
@@ -336,7 +347,7 @@ impl Store {
             return Err(err);
         }
         open.incrementals += 1;
-        self.edited.notify_one();
+        self.changes.send_modify(|c| c.local += 1);
         if open.incrementals >= COMPACT_AFTER && !self.sync_is_running() {
             match self.compact(id, &open.doc) {
                 Ok(()) => open.incrementals = 0,
@@ -410,6 +421,7 @@ pub(crate) struct SyncGuard<'a> {
 impl Drop for SyncGuard<'_> {
     fn drop(&mut self) {
         self.store.lock_docs().clear();
+        self.store.changes.send_modify(|c| c.synced += 1);
         self.store
             .sync_running
             .store(false, std::sync::atomic::Ordering::SeqCst);

@@ -73,6 +73,7 @@ async fn run(
     status: watch::Sender<SyncStatus>,
 ) {
     let mut backoff = FIRST_BACKOFF;
+    let mut changes = store.watch_changes();
     loop {
         // Offline: wait to be told otherwise.
         while !*online.borrow_and_update() {
@@ -112,7 +113,7 @@ async fn run(
             // Up to date: go again after an edit, a while, or a change of online state.
             None => {
                 tokio::select! {
-                    _ = store.edited() => tokio::time::sleep(GATHER_EDITS).await,
+                    _ = local_edit(&mut changes) => tokio::time::sleep(GATHER_EDITS).await,
                     _ = tokio::time::sleep(POLL_EVERY) => {}
                     changed = online.changed() => if changed.is_err() { return },
                 }
@@ -126,4 +127,15 @@ async fn run(
             }
         }
     }
+}
+
+/// Resolves at the next edit made on this device (not at sessions' own notices).
+async fn local_edit(changes: &mut watch::Receiver<crate::store::Changes>) {
+    let seen = changes.borrow_and_update().local;
+    while changes.changed().await.is_ok() {
+        if changes.borrow_and_update().local != seen {
+            return;
+        }
+    }
+    std::future::pending::<()>().await
 }
