@@ -1,0 +1,118 @@
+//! The one error apps see, made from the core's richer one in one place.
+
+use tandem_core::Error;
+
+/// Everything that can go wrong in a Tandem call, in cases an app can act on.
+///
+/// Fields are named `detail` rather than `message`: a field named `message` clashes with
+/// `Throwable.message` in the generated Kotlin (uniffi-rs issue 1434).
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum TandemError {
+    /// The input was refused and nothing was written. Show `problem` next to `field`.
+    #[error("{field}: {problem}")]
+    InvalidInput {
+        /// The field as the person sees it: `importance`, `schedule.times`, `date`.
+        field: String,
+        /// What is wrong, in words a person can act on: "12 is outside 0–10".
+        problem: String,
+    },
+    /// What the call refers to does not exist (a goal, a plan, a step, an invitation code ...).
+    #[error("{what} not found")]
+    NotFound {
+        /// What was not found, with its id, or the server's sentence about it.
+        what: String,
+    },
+    /// The server, the person's role, or the state of the store does not allow this now.
+    #[error("not permitted: {reason}")]
+    NotPermitted {
+        /// Why, in a sentence a person can read.
+        reason: String,
+    },
+    /// The device's storage failed (disk full, database unreadable, no access to the path).
+    #[error("storage: {detail}")]
+    Storage {
+        /// What failed.
+        detail: String,
+    },
+    /// Talking to the sync server failed: offline, unreachable, or an unexpected answer.
+    /// Retry later; everything keeps working offline meanwhile.
+    #[error("sync: {detail}")]
+    Sync {
+        /// What happened.
+        detail: String,
+    },
+    /// Data written by a newer version of Tandem: ask the person to update the app.
+    #[error("{detail}")]
+    NewerVersion {
+        /// Which document or store, and the versions involved.
+        detail: String,
+    },
+    /// Stored data is damaged and cannot be read.
+    #[error("{detail}")]
+    Damaged {
+        /// Which document, and what is wrong with it.
+        detail: String,
+    },
+    /// A bug in Tandem or in an observer the app implemented. Report it.
+    #[error("internal error: {detail}")]
+    Internal {
+        /// What went wrong.
+        detail: String,
+    },
+}
+
+impl TandemError {
+    pub(crate) fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        TandemError::InvalidInput {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+
+    pub(crate) fn internal(detail: impl Into<String>) -> Self {
+        TandemError::Internal {
+            detail: detail.into(),
+        }
+    }
+}
+
+impl From<Error> for TandemError {
+    fn from(err: Error) -> Self {
+        match err {
+            Error::Invalid(invalid) => TandemError::InvalidInput {
+                field: invalid.field,
+                problem: invalid.problem,
+            },
+            // For a 404 from the server the core puts the server's sentence in `id`.
+            Error::NotFound {
+                kind: "server record",
+                id,
+            } => TandemError::NotFound { what: id },
+            Error::NotFound { kind, id } => TandemError::NotFound {
+                what: format!("{kind} {id}"),
+            },
+            Error::NotPermitted(reason) => TandemError::NotPermitted { reason },
+            Error::Sync(detail) => TandemError::Sync { detail },
+            err @ Error::NewerSchema { .. } => TandemError::NewerVersion {
+                detail: err.to_string(),
+            },
+            err @ Error::Damaged { .. } => TandemError::Damaged {
+                detail: err.to_string(),
+            },
+            Error::Storage(err) => TandemError::Storage {
+                detail: err.to_string(),
+            },
+            Error::Io(err) => TandemError::Storage {
+                detail: err.to_string(),
+            },
+            err @ Error::Automerge(_) => TandemError::internal(err.to_string()),
+        }
+    }
+}
+
+/// An observer the app implemented threw something other than a `TandemError`.
+impl From<uniffi::UnexpectedUniFFICallbackError> for TandemError {
+    fn from(err: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        TandemError::internal(format!("an observer failed: {}", err.reason))
+    }
+}

@@ -1,0 +1,33 @@
+//! tandem-ffi: Tandem for Kotlin, Swift and Python, through uniffi.
+//!
+//! Small wrappers around tandem-core, in the style of matrix-rust-sdk's FFI crate: each exported
+//! object holds the core type and forwards to it; records and enums mirror the core's with
+//! `From` impls; errors become one [`TandemError`]. Behaviour lives in the core, where it is
+//! tested; what is here is conversion (dates, times and instants, numbers) and plumbing (a tokio
+//! runtime, observers, the store `join` may replace).
+//!
+//! Dates cross the boundary as `"YYYY-MM-DD"` strings and times of day as `"HH:MM"` (24-hour)
+//! strings, in the person's time zone; instants as timestamps (`java.time.Instant`, `Date`,
+//! `datetime`). A string that does not parse is refused with [`TandemError::InvalidInput`]
+//! naming the field.
+
+uniffi::setup_scaffolding!();
+
+mod convert;
+mod error;
+mod journey;
+mod linked;
+mod observe;
+mod runtime;
+mod slot;
+mod store;
+mod sync;
+mod views;
+
+pub use error::TandemError;
+pub use journey::*;
+pub use linked::LinkedJourney;
+pub use observe::{ChangeObserver, Subscription, SyncStatusObserver};
+pub use store::TandemStore;
+pub use sync::*;
+pub use views::*;

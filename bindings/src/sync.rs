@@ -1,0 +1,392 @@
+//! Sync: enrolling, invitations, joining, sharing, sync sessions and the background sync
+//! service. The calls that talk to the server are `async` and run on the bindings' runtime.
+
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use tandem_core::sync::{api, service, session};
+use tokio::sync::watch;
+
+use crate::convert::rfc3339;
+use crate::error::TandemError;
+use crate::journey::mirror_enum;
+use crate::linked::LinkedJourney;
+use crate::observe::{self, Subscription, SyncStatusObserver};
+use crate::runtime::{run, runtime};
+use crate::store::TandemStore;
+
+mirror_enum!(
+    /// A person's role on a server.
+    Role = api::Role { Client, Practitioner, Coach }
+);
+
+mirror_enum!(
+    /// What an invitation code is for.
+    InvitationKind = api::InvitationKind {
+        /// A practitioner invites a client.
+        Client,
+        /// A coach invites a practitioner.
+        Practitioner,
+        /// A person adds one of their own devices.
+        Device,
+    }
+);
+
+mirror_enum!(
+    /// How a linked person may use a journey.
+    Access = api::Access { Read, Write }
+);
+
+/// What enrolling did.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Enrolled {
+    pub server_id: String,
+    pub person_id: String,
+    pub role: Role,
+}
+
+/// A one-time invitation code to give to the person invited.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Invitation {
+    /// Shown as `XXXX-XXXX-XXXX`; case, dashes and spaces do not matter.
+    pub code: String,
+    pub kind: InvitationKind,
+    /// When the code stops working (72 hours after it was made).
+    pub expires_at: Option<SystemTime>,
+}
+
+/// Another person linked to this one, and what they share with them.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Link {
+    pub person_id: String,
+    pub role: Role,
+    /// Their journey, when this person may sync it (open it with `linked_journey`).
+    pub journey_id: Option<String>,
+    /// The care or coaching document between the two, once registered.
+    pub relationship_doc_id: Option<String>,
+    /// This person's access to their journey.
+    pub access: Option<Access>,
+}
+
+/// What joining did.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Joined {
+    pub server_id: String,
+    /// The person this store now belongs to: another person's id after a device code.
+    pub person_id: String,
+    pub role: Role,
+    pub journey_id: String,
+    pub private_id: String,
+    /// For a client or practitioner code: the person who invited.
+    pub linked: Option<Link>,
+}
+
+/// The server a store is joined to.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ServerLink {
+    /// Base URL, e.g. `https://tandem.example.org/`.
+    pub url: String,
+    pub server_id: String,
+    /// This person's role there.
+    pub role: Role,
+    /// When a sync last finished.
+    pub last_synced_at: Option<SystemTime>,
+}
+
+/// Where sync stands.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum SyncState {
+    /// Not syncing: the app said the device is offline, or the last attempt failed.
+    Offline,
+    Connecting,
+    /// Bringing `documents` documents up to date.
+    Syncing {
+        documents: u32,
+    },
+    UpToDate,
+}
+
+/// What a person sees about sync.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SyncStatus {
+    pub state: SyncState,
+    pub last_synced_at: Option<SystemTime>,
+    /// Why the last attempt failed, while it stands.
+    pub last_error: Option<String>,
+}
+
+/// What crossed the wire in a sync session.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WireStats {
+    pub sent_bytes: u64,
+    pub received_bytes: u64,
+    pub sent_messages: u64,
+    pub received_messages: u64,
+    /// Turns from sending to receiving.
+    pub round_trips: u64,
+}
+
+/// What a sync session did.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SyncReport {
+    /// Documents brought up to date.
+    pub documents: u32,
+    /// Documents the server did not give (not shared with this person, or not there yet).
+    pub unavailable: u32,
+    pub duration_ms: u64,
+    pub wire: WireStats,
+}
+
+impl From<api::Enrolled> for Enrolled {
+    fn from(e: api::Enrolled) -> Self {
+        Enrolled {
+            server_id: e.server_id,
+            person_id: e.person_id,
+            role: e.role.into(),
+        }
+    }
+}
+
+impl From<api::Invitation> for Invitation {
+    fn from(i: api::Invitation) -> Self {
+        Invitation {
+            expires_at: rfc3339(&i.expires_at),
+            code: i.code,
+            kind: i.kind.into(),
+        }
+    }
+}
+
+impl From<api::Link> for Link {
+    fn from(l: api::Link) -> Self {
+        Link {
+            person_id: l.person_id,
+            role: l.role.into(),
+            journey_id: l.journey_id,
+            relationship_doc_id: l.relationship_doc_id,
+            access: l.access.map(Access::from),
+        }
+    }
+}
+
+impl From<api::Joined> for Joined {
+    fn from(j: api::Joined) -> Self {
+        Joined {
+            server_id: j.server_id,
+            person_id: j.person_id,
+            role: j.role.into(),
+            journey_id: j.journey_id,
+            private_id: j.private_id,
+            linked: j.linked.map(Link::from),
+        }
+    }
+}
+
+impl From<tandem_core::store::ServerLink> for ServerLink {
+    fn from(s: tandem_core::store::ServerLink) -> Self {
+        ServerLink {
+            last_synced_at: s.last_synced_at.as_deref().and_then(rfc3339),
+            url: s.url,
+            server_id: s.server_id,
+            role: s.role.into(),
+        }
+    }
+}
+
+impl From<tandem_core::sync::SyncState> for SyncState {
+    fn from(s: tandem_core::sync::SyncState) -> Self {
+        use tandem_core::sync::SyncState as Core;
+        match s {
+            Core::Offline => SyncState::Offline,
+            Core::Connecting => SyncState::Connecting,
+            Core::Syncing { documents } => SyncState::Syncing { documents },
+            Core::UpToDate => SyncState::UpToDate,
+        }
+    }
+}
+
+impl From<tandem_core::sync::SyncStatus> for SyncStatus {
+    fn from(s: tandem_core::sync::SyncStatus) -> Self {
+        SyncStatus {
+            state: s.state.into(),
+            last_synced_at: s.last_synced_at.as_deref().and_then(rfc3339),
+            last_error: s.last_error,
+        }
+    }
+}
+
+impl From<tandem_core::sync::transport::WireStats> for WireStats {
+    fn from(w: tandem_core::sync::transport::WireStats) -> Self {
+        WireStats {
+            sent_bytes: w.sent_bytes,
+            received_bytes: w.received_bytes,
+            sent_messages: w.sent_messages,
+            received_messages: w.received_messages,
+            round_trips: w.round_trips,
+        }
+    }
+}
+
+impl From<tandem_core::sync::SyncReport> for SyncReport {
+    fn from(r: tandem_core::sync::SyncReport) -> Self {
+        SyncReport {
+            documents: r.documents,
+            unavailable: r.unavailable,
+            duration_ms: r.duration_ms,
+            wire: r.wire.into(),
+        }
+    }
+}
+
+/// The version of the consent text this build shows people before they join with a code
+/// (joining records that they agreed to it). Quick.
+#[uniffi::export]
+pub fn consent_text_version() -> String {
+    session::CONSENT_TEXT_VERSION.to_string()
+}
+
+#[uniffi::export]
+impl TandemStore {
+    /// The server this store is joined to, if any. Quick.
+    pub fn server(&self) -> Result<Option<ServerLink>, TandemError> {
+        Ok(self.store()?.server()?.map(ServerLink::from))
+    }
+
+    /// The people linked to this person (a practitioner's clients, a client's practitioner, a
+    /// coach's practitioners ...), as the server said at the last sync. Quick.
+    pub fn links(&self) -> Result<Vec<Link>, TandemError> {
+        Ok(crate::journey::into_all(self.store()?.links()?))
+    }
+
+    /// The journey `journey_id` of a linked person (see `links`), readable once a sync has
+    /// brought it. Quick.
+    pub fn linked_journey(&self, journey_id: String) -> Result<Arc<LinkedJourney>, TandemError> {
+        LinkedJourney::new(self, journey_id)
+    }
+
+    /// Starts syncing in the background, offline until `set_online(true)`: a session when the
+    /// device goes online, soon after each edit, and every 30 s for others' edits, backing off
+    /// after failures. Keep one per store; stop it (or drop it) to end it. Quick.
+    pub fn sync_service(&self) -> Result<Arc<SyncService>, TandemError> {
+        let store = self.store()?;
+        let _entered = runtime()?.enter();
+        let inner = service::SyncService::start(store);
+        Ok(Arc::new(SyncService {
+            status: inner.status(),
+            inner: Mutex::new(Some(inner)),
+        }))
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl TandemStore {
+    /// Enrols this person on `server` (its base URL) with a code its operator gave:
+    /// practitioners and coaches start here. Network: async.
+    pub async fn enrol(&self, server: String, code: String) -> Result<Enrolled, TandemError> {
+        let store = self.store()?;
+        run(async move { Ok(session::enrol(&store, &server, &code).await?.into()) }).await
+    }
+
+    /// Makes a one-time invitation code (valid 72 hours): `Client` for a practitioner's
+    /// client, `Practitioner` for a coach's practitioner, `Device` for another device of this
+    /// person. Needs a joined server. Network: async.
+    pub async fn invite(&self, kind: InvitationKind) -> Result<Invitation, TandemError> {
+        let store = self.store()?;
+        run(async move { Ok(session::invite(&store, kind.into()).await?.into()) }).await
+    }
+
+    /// Joins `server` with an invitation code. With a client or practitioner code this person
+    /// is linked to the one who invited them and consents to share their journey with them
+    /// (show the consent text of `consent_text_version()` first). With a device code this
+    /// store becomes another device of the inviting person: its own journey must still be
+    /// empty, and theirs arrives with the next sync.
+    ///
+    /// This object stays the one to use. Stop this store's `SyncService` first (joining is
+    /// refused with `NotPermitted` while one runs); change subscriptions carry on. While the
+    /// call runs, other calls on this store answer `NotPermitted`. Network: async.
+    pub async fn join(&self, server: String, code: String) -> Result<Joined, TandemError> {
+        let slot = self.slot.clone();
+        run(async move {
+            slot.replace_with(|store| session::join(store, &server, &code))
+                .await
+                .map(Joined::from)
+        })
+        .await
+    }
+
+    /// Shares one of this person's documents with a linked person (in practice their journey,
+    /// `identity().journey_id`, e.g. a practitioner with their coach), read-only or writable.
+    /// Network: async.
+    pub async fn share(
+        &self,
+        doc_id: String,
+        person_id: String,
+        access: Access,
+    ) -> Result<(), TandemError> {
+        let store = self.store()?;
+        run(async move { Ok(session::share(&store, &doc_id, &person_id, access.into()).await?) })
+            .await
+    }
+
+    /// Stops sharing a document with a person; the server stops syncing it to them at once
+    /// (what they synced before stays on their device). Network: async.
+    pub async fn revoke(&self, doc_id: String, person_id: String) -> Result<(), TandemError> {
+        let store = self.store()?;
+        run(async move { Ok(session::revoke(&store, &doc_id, &person_id).await?) }).await
+    }
+
+    /// Syncs now, once: sends this device's edits and brings everyone else's, for every
+    /// document this person may see. Change observers hear `on_change(false)` when it ends.
+    /// Network: async (a second or two on a good connection).
+    pub async fn sync_now(&self) -> Result<SyncReport, TandemError> {
+        let store = self.store()?;
+        run(async move { Ok(session::sync_now(&store, &|_| {}).await?.into()) }).await
+    }
+
+    /// Rewrites each of the person's documents as one compact snapshot, so the store takes the
+    /// least room (e.g. when the app goes to the background). Disk: async.
+    pub async fn compact(&self) -> Result<(), TandemError> {
+        let store = self.store()?;
+        run(async move { Ok(store.compact_all()?) }).await
+    }
+}
+
+/// The background sync of one store (see `TandemStore.sync_service`).
+#[derive(uniffi::Object)]
+pub struct SyncService {
+    inner: Mutex<Option<service::SyncService>>,
+    status: watch::Receiver<tandem_core::sync::SyncStatus>,
+}
+
+#[uniffi::export]
+impl SyncService {
+    /// Tells the service whether the device is online (the app knows; Tandem does not):
+    /// going online syncs at once, going offline stops trying. Quick.
+    pub fn set_online(&self, online: bool) {
+        if let Some(inner) = &*self.inner.lock().unwrap_or_else(|e| e.into_inner()) {
+            inner.set_online(online);
+        }
+    }
+
+    /// Where sync stands now. Quick.
+    pub fn status(&self) -> SyncStatus {
+        self.status.borrow().clone().into()
+    }
+
+    /// Calls `observer` with the status now, then after every change, on a background
+    /// thread, until the subscription is cancelled or dropped or the service stops. Quick.
+    pub fn subscribe_status(
+        &self,
+        observer: Arc<dyn SyncStatusObserver>,
+    ) -> Result<Arc<Subscription>, TandemError> {
+        observe::follow_status(self.status.clone(), observer)
+    }
+
+    /// Stops the service (a session under way is cut off; what it received is kept or will
+    /// be fetched again). Stopping twice is harmless. Quick.
+    pub fn stop(&self) {
+        if let Some(inner) = self.inner.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            inner.stop();
+        }
+    }
+}
