@@ -2,10 +2,11 @@
 
 use tandem_core::Error;
 
+// Fields are named `detail`, not `message`: a field named `message` clashes with
+// `Throwable.message` in the Kotlin uniffi generates, which then does not compile (uniffi-rs
+// issue 1434).
+
 /// Everything that can go wrong in a Tandem call, in cases an app can act on.
-///
-/// Fields are named `detail` rather than `message`: a field named `message` clashes with
-/// `Throwable.message` in the generated Kotlin (uniffi-rs issue 1434).
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum TandemError {
     /// The input was refused and nothing was written. Show `problem` next to `field`.

@@ -4,7 +4,7 @@
 //! channels and calls the observer; the `Subscription` handle aborts the task when cancelled or
 //! dropped, so no background work outlives it.
 
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, Mutex, Weak};
 
 use tokio::sync::watch;
 use tokio::task::AbortHandle;
@@ -36,20 +36,52 @@ pub trait SyncStatusObserver: Send + Sync {
 #[derive(uniffi::Object)]
 pub struct Subscription {
     task: AbortHandle,
+    /// Lets go of the observer on the thread that cancels or drops the subscription.
+    release: Box<dyn Fn() + Send + Sync>,
 }
 
 #[uniffi::export]
 impl Subscription {
     /// Stops the subscription: once this returns the observer is not called again (a call
-    /// already under way finishes). Cancelling twice is harmless. Quick.
+    /// already under way finishes) and Tandem holds it no more. Cancelling twice is harmless.
+    /// Quick.
     pub fn cancel(&self) {
         self.task.abort();
+        (self.release)();
     }
 }
 
 impl Drop for Subscription {
     fn drop(&mut self) {
-        self.task.abort();
+        self.cancel();
+    }
+}
+
+/// The app's observer, held for a subscription's task.
+///
+/// The task borrows it for each call, and the subscription lets it go when cancelled or
+/// dropped, on that thread. Were the observer dropped with the task, on a runtime thread, the
+/// host would be called from there to free it, possibly while the host is shutting down
+/// (Python then ends that thread, which aborts the process).
+struct Held<T: ?Sized>(Mutex<Option<Arc<T>>>);
+
+impl<T: ?Sized + Send + Sync + 'static> Held<T> {
+    fn new(observer: Arc<T>) -> Arc<Self> {
+        Arc::new(Held(Mutex::new(Some(observer))))
+    }
+
+    /// The observer, unless the subscription has ended.
+    fn get(&self) -> Option<Arc<T>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn subscription(self: &Arc<Self>, task: AbortHandle) -> Arc<Subscription> {
+        let held = self.clone();
+        let release = move || drop(held.0.lock().unwrap_or_else(|e| e.into_inner()).take());
+        Arc::new(Subscription {
+            task,
+            release: Box::new(release),
+        })
     }
 }
 
@@ -63,58 +95,78 @@ fn report(result: Result<(), TandemError>) {
 /// replaces it. Holds the slot weakly: dropping the `TandemStore` ends the subscription.
 pub(crate) fn follow_changes(
     slot: &Arc<Slot>,
-    observer: Arc<dyn super::ChangeObserver>,
+    observer: Arc<dyn ChangeObserver>,
 ) -> Result<Arc<Subscription>, TandemError> {
+    let observer = Held::new(observer);
+    let notify = {
+        let observer = observer.clone();
+        move |local: bool| {
+            if let Some(observer) = observer.get() {
+                report(observer.on_change(local));
+            }
+        }
+    };
     let weak: Weak<Slot> = Arc::downgrade(slot);
     let mut replacements = slot.replacements();
-    let mut changes = slot.watch_changes();
+    // Taken here, not in the task: an edit made before the task first runs is still heard.
+    let mut current = slot.watch_changes().map(|changes| {
+        let seen = *changes.borrow();
+        (changes, seen)
+    });
     let task = runtime()?.spawn(async move {
-        let mut moved = false;
         loop {
-            if let Some(mut current) = changes.take() {
-                if moved {
-                    // A store replaced by `join` holds what came with it.
-                    report(observer.on_change(false));
-                }
-                let mut seen = *current.borrow_and_update();
-                while current.changed().await.is_ok() {
-                    let now = *current.borrow_and_update();
-                    report(observer.on_change(now.synced == seen.synced));
+            if let Some((mut changes, mut seen)) = current.take() {
+                while changes.changed().await.is_ok() {
+                    let now = *changes.borrow_and_update();
+                    notify(now.synced == seen.synced);
                     seen = now;
                 }
-                moved = true;
             }
-            // The store was let go: by `join` (a new one follows) or for good.
+            // The store was let go: by `join` (another follows) or for good.
             replacements.borrow_and_update();
-            changes = match weak.upgrade() {
-                Some(slot) => slot.watch_changes(),
-                None => return,
-            };
-            if changes.is_none() && replacements.changed().await.is_err() {
-                return;
+            let Some(slot) = weak.upgrade() else { return };
+            current = slot.watch_changes().map(|mut changes| {
+                let seen = *changes.borrow_and_update();
+                (changes, seen)
+            });
+            drop(slot);
+            match current {
+                // A store replaced by `join` holds what came with it.
+                Some(_) => notify(false),
+                None => {
+                    if replacements.changed().await.is_err() {
+                        return;
+                    }
+                }
             }
         }
     });
-    Ok(Arc::new(Subscription {
-        task: task.abort_handle(),
-    }))
+    Ok(observer.subscription(task.abort_handle()))
 }
 
 /// Calls `observer` with the current status, then with every change, until the sync service
 /// stops.
 pub(crate) fn follow_status(
     mut status: watch::Receiver<tandem_core::sync::SyncStatus>,
-    observer: Arc<dyn super::SyncStatusObserver>,
+    observer: Arc<dyn SyncStatusObserver>,
 ) -> Result<Arc<Subscription>, TandemError> {
+    let observer = Held::new(observer);
+    let notify = {
+        let observer = observer.clone();
+        move |status: tandem_core::sync::SyncStatus| {
+            if let Some(observer) = observer.get() {
+                report(observer.on_status(status.into()));
+            }
+        }
+    };
+    // The status now is marked seen here, so no change after it is missed.
+    let first = status.borrow_and_update().clone();
     let task = runtime()?.spawn(async move {
-        let first = status.borrow_and_update().clone();
-        report(observer.on_status(first.into()));
+        notify(first);
         while status.changed().await.is_ok() {
             let now = status.borrow_and_update().clone();
-            report(observer.on_status(now.into()));
+            notify(now);
         }
     });
-    Ok(Arc::new(Subscription {
-        task: task.abort_handle(),
-    }))
+    Ok(observer.subscription(task.abort_handle()))
 }

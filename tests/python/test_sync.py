@@ -1,0 +1,173 @@
+"""People meeting through a real tandem-server, from Python: enrol, invite, join, sync, a
+practitioner changing a client's plan, the background sync service, and a second device."""
+
+import asyncio
+import datetime
+import time
+
+import pytest
+
+import tandem_ffi as tandem
+from conftest import ChangeRecorder, StatusRecorder, days_ago
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def walk_plan() -> tandem.PlanInput:
+    return tandem.PlanInput(
+        what="Walk round the park",
+        schedule=tandem.Schedule(repeat=tandem.Repeat.WEEKLY(days=[tandem.Weekday.MON, tandem.Weekday.THU]), times=["08:00"]),
+        start=days_ago(10),
+        reminder=True,
+    )
+
+
+def test_alex_invites_sam_and_they_work_on_one_plan(server, open_store):
+    alex = open_store("alex")  # a practitioner
+    enrolled = run(alex.enrol(server.url, server.enrol_code("practitioner")))
+    assert enrolled.role == tandem.Role.PRACTITIONER
+    assert alex.server().role == tandem.Role.PRACTITIONER
+
+    invitation = run(alex.invite(tandem.InvitationKind.CLIENT))
+    assert invitation.kind == tandem.InvitationKind.CLIENT
+    hours_left = (invitation.expires_at - datetime.datetime.now(datetime.timezone.utc)).total_seconds() / 3600
+    assert 71 < hours_left <= 72
+
+    # Sam started offline, then joins: consent to share the journey with Alex.
+    sam = open_store("sam")
+    sam.add_value(tandem.ValueInput(text="Being there for my kids", life_area=tandem.LifeArea.FAMILY, importance=9))
+    plan = sam.add_plan(walk_plan())
+    joined = run(sam.join(server.url, invitation.code))
+    assert joined.role == tandem.Role.CLIENT
+    assert joined.linked.person_id == alex.identity().person_id
+    assert joined.person_id == sam.identity().person_id
+    assert tandem.consent_text_version()
+
+    sam_hears = ChangeRecorder()
+    sam_subscription = sam.subscribe_changes(sam_hears)
+    report = run(sam.sync_now())
+    assert report.documents >= 3 and report.wire.sent_bytes > 0
+    assert sam_hears.wait_for(lambda calls: False in calls)  # a session ended
+    assert sam.server().last_synced_at is not None
+
+    run(alex.sync_now())
+    (link,) = alex.links()
+    assert link.person_id == sam.identity().person_id
+    assert link.role == tandem.Role.CLIENT and link.access == tandem.Access.WRITE
+    sams = alex.linked_journey(link.journey_id)
+    assert [v.text for v in sams.journey().values] == ["Being there for my kids"]
+
+    # Alex and Sam agree rain is a barrier; Alex writes it into Sam's plan.
+    agreed = walk_plan()
+    agreed.barriers = "Rain"
+    agreed.agreed_by = [tandem.Party.MYSELF, tandem.Party.SUPPORTER]
+    sams.update_plan(plan, agreed)
+    run(alex.sync_now())
+    run(sam.sync_now())
+    assert sam.journey().plans[0].barriers == "Rain"
+
+    # Sam checks in; Alex sees it after syncing.
+    sam.check_in(tandem.CheckInInput(plan_id=plan, date=days_ago(0), outcome=tandem.Outcome.PARTLY))
+    run(sam.sync_now())
+    run(alex.sync_now())
+    assert [c.outcome for c in sams.check_ins(days_ago(0), days_ago(0))] == [tandem.Outcome.PARTLY]
+    sam_subscription.cancel()
+
+
+def test_the_sync_service_reports_its_status_and_sends_edits(server, open_store):
+    alex = open_store("alex")
+    run(alex.enrol(server.url, server.enrol_code("practitioner")))
+    service = alex.sync_service()
+    statuses = StatusRecorder()
+    subscription = service.subscribe_status(statuses)
+    assert statuses.wait_for(lambda seen: seen and seen[0].state == tandem.SyncState.OFFLINE())
+
+    service.set_online(True)
+    up_to_date = lambda seen: any(s.state == tandem.SyncState.UP_TO_DATE() for s in seen)  # noqa: E731
+    assert statuses.wait_for(up_to_date, timeout=20)
+    assert service.status().last_synced_at is not None
+    assert any(isinstance(s.state, tandem.SyncState.CONNECTING) for s in statuses.heard)
+
+    # An edit goes out on its own: a second device of Alex's sees it.
+    invitation = run(alex.invite(tandem.InvitationKind.DEVICE))
+    tablet = open_store("alex-tablet")
+    run(tablet.join(server.url, invitation.code))
+    alex.add_value(tandem.ValueInput(text="Rest", life_area=tandem.LifeArea.HEALTH, importance=8))
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        run(tablet.sync_now())
+        if [v.text for v in tablet.journey().values] == ["Rest"]:
+            break
+        time.sleep(0.2)
+    assert [v.text for v in tablet.journey().values] == ["Rest"]
+
+    service.set_online(False)
+    assert statuses.wait_for(lambda seen: seen[-1].state == tandem.SyncState.OFFLINE())
+    subscription.cancel()
+    service.stop()
+    service.stop()
+
+
+def test_a_second_device_joins_and_takes_on_the_person(server, open_store):
+    sam = open_store("sam-phone")
+    run(sam.enrol(server.url, server.enrol_code("practitioner")))
+    sam.add_value(tandem.ValueInput(text="Patience", life_area=tandem.LifeArea.WORK, importance=6))
+    run(sam.sync_now())
+    code = run(sam.invite(tandem.InvitationKind.DEVICE)).code
+
+    tablet = open_store("sam-tablet")
+    own_person = tablet.identity().person_id
+    tablet_hears = ChangeRecorder()
+    subscription = tablet.subscribe_changes(tablet_hears)
+
+    # A mistyped code: the server does not know it, and the store carries on as it was.
+    with pytest.raises(tandem.TandemError.NotFound):
+        run(tablet.join(server.url, "AAAA-BBBB-CCCC"))
+    assert tablet.identity().person_id == own_person
+
+    # Joining waits for the background sync to stop.
+    service = tablet.sync_service()
+    with pytest.raises(tandem.TandemError.NotPermitted) as refused:
+        run(tablet.join(server.url, code))
+    assert "SyncService" in refused.value.reason
+    service.stop()
+
+    joined = run(tablet.join(server.url, code))
+    assert joined.person_id == sam.identity().person_id
+    assert tablet.identity().person_id == sam.identity().person_id
+    assert tablet.identity().device_key != sam.identity().device_key
+    run(tablet.sync_now())
+    assert [v.text for v in tablet.journey().values] == ["Patience"]
+
+    # The subscription made before joining follows the store join reopened.
+    tablet_hears.heard.clear()
+    tablet.add_value(tandem.ValueInput(text="Curiosity", life_area=tandem.LifeArea.LEARNING, importance=7))
+    assert tablet_hears.wait_for(lambda calls: True in calls)
+    subscription.cancel()
+
+
+def test_a_practitioner_shares_their_own_journey_with_their_coach_and_revokes_it(server, open_store):
+    priya = open_store("priya")  # the coach
+    run(priya.enrol(server.url, server.enrol_code("coach")))
+    alex = open_store("alex")
+    run(alex.enrol(server.url, server.enrol_code("practitioner")))
+    run(alex.join(server.url, run(priya.invite(tandem.InvitationKind.PRACTITIONER)).code))
+    alex.add_value(tandem.ValueInput(text="Boundaries", life_area=tandem.LifeArea.WORK, importance=8))
+    run(alex.sync_now())
+
+    run(priya.sync_now())
+    (link,) = priya.links()
+    assert link.journey_id is None  # nothing shared yet
+
+    assert link.person_id == alex.identity().person_id
+    run(alex.share(alex.identity().journey_id, priya.identity().person_id, tandem.Access.READ))
+    run(priya.sync_now())
+    (link,) = priya.links()
+    assert link.access == tandem.Access.READ
+    assert [v.text for v in priya.linked_journey(link.journey_id).journey().values] == ["Boundaries"]
+
+    run(alex.revoke(alex.identity().journey_id, priya.identity().person_id))
+    run(priya.sync_now())
+    assert priya.links()[0].journey_id is None
