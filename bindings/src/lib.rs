@@ -15,6 +15,7 @@ uniffi::setup_scaffolding!();
 
 mod convert;
 mod error;
+mod input;
 mod journey;
 mod linked;
 mod observe;
@@ -25,6 +26,7 @@ mod sync;
 mod views;
 
 pub use error::TandemError;
+pub use input::*;
 pub use journey::*;
 pub use linked::LinkedJourney;
 pub use observe::{ChangeObserver, Subscription, SyncStatusObserver};

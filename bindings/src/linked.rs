@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use crate::convert;
 use crate::error::TandemError;
-use crate::journey::{into_all, CheckIn, Journey, PlanInput, ReviewInput};
+use crate::input::{PlanInput, ReviewInput};
+use crate::journey::{into_all, CheckIn, Journey};
 use crate::slot::Slot;
 use crate::store::TandemStore;
 

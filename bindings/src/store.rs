@@ -13,6 +13,7 @@ use tandem_core::{OpenOptions, Store};
 
 use crate::convert;
 use crate::error::TandemError;
+use crate::input::*;
 use crate::journey::*;
 use crate::observe::{self, ChangeObserver, Subscription};
 use crate::slot::Slot;
