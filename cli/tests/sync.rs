@@ -1,92 +1,13 @@
 //! The sync commands of the real `tandem` binary against a real `tandem-server` process on
 //! 127.0.0.1: a practitioner enrols and invites a client, who joins and syncs.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Output};
 
 use serde_json::Value;
+use tandem_tests::server_process::ServerProcess;
 
 const NOW: &str = "2026-03-04T19:00:00Z";
-
-/// The `tandem-server` binary beside this test (tests run from `target/<profile>/deps/`, and
-/// binaries are built in `target/<profile>/`).
-fn server_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test knows where it runs");
-    let binary = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("tests run from target/<profile>/deps")
-        .join(format!("tandem-server{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        binary.exists(),
-        "{} is missing: build it with `cargo build -p tandem-server` (or run `cargo test --workspace`)",
-        binary.display()
-    );
-    binary
-}
-
-/// A `tandem-server` on a free loopback port; killed and reaped when dropped.
-struct Server {
-    child: Child,
-    url: String,
-    data_dir: PathBuf,
-}
-
-impl Server {
-    fn start(data_dir: PathBuf) -> Server {
-        let mut child = Command::new(server_binary())
-            .args(["--bind", "127.0.0.1", "--port", "0", "--data-dir"])
-            .arg(&data_dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tandem-server starts");
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout is piped")).lines();
-        let url = lines.by_ref().map_while(Result::ok).find_map(|line| {
-            line.trim()
-                .strip_prefix("listening on ")
-                .map(str::to_string)
-        });
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        let server = Server {
-            child,
-            url: url.unwrap_or_default(),
-            data_dir,
-        };
-        assert!(
-            !server.url.is_empty(),
-            "tandem-server exited before listening"
-        );
-        server
-    }
-
-    /// A one-time enrolment code from the operator's command.
-    fn enrolment_code(&self, role: &str) -> String {
-        let out = Command::new(server_binary())
-            .args(["enrol", "--role", role, "--data-dir"])
-            .arg(&self.data_dir)
-            .output()
-            .expect("tandem-server enrol runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .expect("text")
-            .trim()
-            .to_string()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// One person's store, and the binary pointed at it.
 struct Person {
@@ -154,7 +75,7 @@ fn text(value: &Value) -> &str {
 #[test]
 fn a_practitioner_enrols_invites_a_client_who_joins_and_both_sync() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let server = Server::start(dir.path().join("server"));
+    let server = ServerProcess::start(&dir.path().join("server"));
     let alex = Person::new(&dir, "alex");
     let sam = Person::new(&dir, "sam");
 
@@ -162,7 +83,7 @@ fn a_practitioner_enrols_invites_a_client_who_joins_and_both_sync() {
         "enrol",
         "--server",
         &server.url,
-        &server.enrolment_code("practitioner"),
+        &server.enrol_code("practitioner"),
     ]);
     assert_eq!(enrolled["role"], "practitioner");
     let alex_id = enrolled["person_id"].clone();
@@ -256,7 +177,7 @@ fn plan_id(person: &Person) -> String {
 #[test]
 fn joining_with_a_bad_code_or_no_server_fails_clearly() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let server = Server::start(dir.path().join("server"));
+    let server = ServerProcess::start(&dir.path().join("server"));
     let sam = Person::new(&dir, "sam");
 
     let (code, stderr) = sam.fails(&["join", "--server", &server.url, "AAAA-BBBB-CCCC"]);
@@ -269,12 +190,7 @@ fn joining_with_a_bad_code_or_no_server_fails_clearly() {
     assert_eq!(sam.json(&["status"])["server"], Value::Null);
 
     // An enrolment code is not an invitation.
-    let (code, stderr) = sam.fails(&[
-        "join",
-        "--server",
-        &server.url,
-        &server.enrolment_code("coach"),
-    ]);
+    let (code, stderr) = sam.fails(&["join", "--server", &server.url, &server.enrol_code("coach")]);
     assert_eq!(code, 1);
     assert!(stderr.contains("enrolment code"), "{stderr}");
 
