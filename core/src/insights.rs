@@ -48,6 +48,22 @@ pub struct Completion {
     pub rate: Option<f64>,
 }
 
+impl Completion {
+    /// The completion of several plans, weeks or people together.
+    pub fn sum<'a>(parts: impl IntoIterator<Item = &'a Completion>) -> Completion {
+        let mut tally = Tally::default();
+        for part in parts {
+            tally = tally.plus(&Tally {
+                planned: part.planned,
+                done: part.done,
+                partly: part.partly,
+                not_done: part.not_done,
+            });
+        }
+        tally.completion()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlanInsight {
     pub plan_id: String,
@@ -233,7 +249,7 @@ pub fn insights(
 }
 
 /// The Monday of `date`'s ISO week.
-fn week_start(date: NaiveDate) -> NaiveDate {
+pub(crate) fn week_start(date: NaiveDate) -> NaiveDate {
     let back = u64::from(date.weekday().num_days_from_monday());
     date.checked_sub_days(Days::new(back)).unwrap_or(date)
 }

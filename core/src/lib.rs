@@ -6,6 +6,7 @@
 //! planned occurrences and reminders, and insights computed on the device.
 
 pub mod auth;
+pub mod coaching;
 pub mod document;
 pub mod error;
 pub mod journey;

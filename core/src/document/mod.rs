@@ -6,6 +6,7 @@
 //! fields, so concurrent additions on different devices never collide.
 
 pub(crate) mod check_ins;
+pub(crate) mod coaching;
 #[cfg(test)]
 mod convergence;
 pub(crate) mod fields;
@@ -53,6 +54,7 @@ fn collections(kind: DocKind) -> &'static [&'static str] {
             "plans",
             "reviews",
             "check_in_periods",
+            "wellbeing",
         ],
         DocKind::CheckIns => &["check_ins"],
         DocKind::Care => &["consents", "sessions", "alliance_check_ins"],
@@ -64,6 +66,7 @@ fn collections(kind: DocKind) -> &'static [&'static str] {
             "reflections",
             "alliance_check_ins",
             "parallel_summaries",
+            "wellbeing",
         ],
         DocKind::Private => &["reflections", "pattern_links"],
     }

@@ -5,6 +5,7 @@
 //! fails leaves nothing behind: its change is rolled back, or, if the write failed, the
 //! document is dropped from memory and reloaded from disk on next use.
 
+mod coaching;
 pub(crate) mod db;
 mod edits;
 mod identity;
@@ -15,6 +16,7 @@ mod sync_state;
 mod tests;
 mod views;
 
+pub use coaching::{Relationship, RelationshipRuptures};
 pub use identity::Identity;
 pub use kv::SqliteStorage;
 pub use linked::LinkedJourney;

@@ -431,3 +431,34 @@ async fn sync_set(
     }
     Ok((done, unavailable))
 }
+
+/// In transformational coaching, shares this practitioner's own journey with their coach (read
+/// only), by explicit opt-in: the server grants it, and the coaching document records the
+/// consent. Returns the coach's person id.
+pub async fn share_journey_with_coach(store: &Store, coaching_doc: &str) -> Result<String> {
+    // Checked before anything is granted: refused outside transformational coaching.
+    let coaching = store.coaching(coaching_doc)?;
+    if coaching.practitioner != store.identity().person_id {
+        return Err(Error::NotPermitted(
+            "only the practitioner shares their own journey".into(),
+        ));
+    }
+    if coaching.condition != Some(crate::coaching::CoachingCondition::Transformational) {
+        return Err(Error::NotPermitted(
+            "a practitioner shares their own journey in transformational coaching only".into(),
+        ));
+    }
+    let journey = store.identity().journey_id.clone();
+    share(store, &journey, &coaching.coach, Access::Read).await?;
+    store.record_journey_sharing(coaching_doc, true)
+}
+
+/// Withdraws the practitioner's journey from their coach: the server stops syncing it to them
+/// at once, and the coaching document records the withdrawal.
+pub async fn withdraw_journey_from_coach(store: &Store, coaching_doc: &str) -> Result<()> {
+    let coaching = store.coaching(coaching_doc)?;
+    let journey = store.identity().journey_id.clone();
+    revoke(store, &journey, &coaching.coach).await?;
+    store.record_journey_sharing(coaching_doc, false)?;
+    Ok(())
+}

@@ -1,0 +1,711 @@
+//! Coaching, reflections, alliance, wellbeing and the parallel view, on the store.
+//!
+//! Who may write what is checked here, against the people a care or coaching document names:
+//! the practitioner sets a coaching session's agenda and brings case reviews, either person may
+//! comment or set the condition, and each person answers alliance check-ins about the other
+//! (a client about their practitioner, a practitioner about their coach). The server lets both
+//! people write the whole document; these checks keep the apps honest.
+
+use automerge::Automerge;
+use chrono::{DateTime, NaiveDate, Utc};
+use samod::DocumentId;
+use sha2::{Digest, Sha256};
+
+use super::Store;
+use crate::coaching::alliance::{ruptures, Rupture};
+use crate::coaching::export::{research_export, ResearchExport};
+use crate::coaching::parallel::{
+    parallel_view, ClientData, JourneyData, ParallelInput, ParallelView, SharedSummary,
+    SummaryChoices, SummaryWeek,
+};
+use crate::coaching::*;
+use crate::document::coaching::{self as cdoc, AllianceRecord, ConditionInput, SessionInput};
+use crate::document::journey::{self as jdoc, read_records};
+use crate::document::{header_str, Consent, DocKind};
+use crate::error::{Error, Result};
+use crate::schedule::parse_time_zone;
+use crate::sync::api::Role;
+
+/// A care or coaching relationship this person is in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Relationship {
+    /// The care or coaching document.
+    pub doc_id: String,
+    pub kind: DocKind,
+    /// The other person, and their role.
+    pub person_id: String,
+    pub role: Role,
+    /// Their journey, when this person may see it (a client's, for their practitioner).
+    pub journey_id: Option<String>,
+}
+
+/// The ruptures of one relationship, as shown to its people.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RelationshipRuptures {
+    pub doc_id: String,
+    pub kind: DocKind,
+    /// The person whose check-ins these are (the client, or the practitioner about a coach).
+    pub answered_by: String,
+    pub check_ins: u32,
+    pub ruptures: Vec<Rupture>,
+}
+
+impl Store {
+    fn me(&self) -> &str {
+        &self.identity().person_id
+    }
+
+    fn doc_id(id: &str) -> Result<DocumentId> {
+        id.parse()
+            .map_err(|_| Error::invalid("doc_id", format!("{id} is not a document id")))
+    }
+
+    /// This person's care and coaching relationships, as the server last listed them.
+    pub fn relationships(&self) -> Result<Vec<Relationship>> {
+        let mine = self.server()?.map(|s| s.role);
+        Ok(self
+            .links()?
+            .into_iter()
+            .filter_map(|link| {
+                let doc_id = link.relationship_doc_id?;
+                let kind = match (mine, link.role) {
+                    (_, Role::Coach) | (Some(Role::Coach), Role::Practitioner) => {
+                        DocKind::Coaching
+                    }
+                    _ => DocKind::Care,
+                };
+                Some(Relationship {
+                    doc_id,
+                    kind,
+                    person_id: link.person_id,
+                    role: link.role,
+                    journey_id: link.journey_id,
+                })
+            })
+            .collect())
+    }
+
+    /// Reads a care or coaching document; `NotFound` until a sync has brought it.
+    fn read_relationship<R>(
+        &self,
+        id: &str,
+        kind: DocKind,
+        f: impl FnOnce(&Automerge) -> R,
+    ) -> Result<R> {
+        let doc_id = Self::doc_id(id)?;
+        self.read_doc(&doc_id, kind, true, f)?
+            .ok_or_else(|| Error::not_found(kind_name(kind), id))
+    }
+
+    /// The role this person has in a care or coaching document ("client", "practitioner",
+    /// "coach"), or `NotPermitted`.
+    fn my_part(&self, id: &str, kind: DocKind) -> Result<&'static str> {
+        let me = self.me().to_string();
+        let parts: &[&'static str] = match kind {
+            DocKind::Care => &["client", "practitioner"],
+            _ => &["practitioner", "coach"],
+        };
+        self.read_relationship(id, kind, |doc| {
+            parts
+                .iter()
+                .copied()
+                .find(|part| header_str(doc, part).as_deref() == Some(me.as_str()))
+        })?
+        .ok_or_else(|| {
+            Error::NotPermitted(format!("this person is not in {} {id}", kind_name(kind)))
+        })
+    }
+
+    fn require_part(&self, id: &str, kind: DocKind, part: &str, doing: &str) -> Result<()> {
+        let mine = self.my_part(id, kind)?;
+        if mine != part {
+            return Err(Error::NotPermitted(format!(
+                "only the {part} {doing}; this person is the {mine} here"
+            )));
+        }
+        Ok(())
+    }
+
+    fn edit_relationship<R>(
+        &self,
+        id: &str,
+        kind: DocKind,
+        f: impl FnOnce(&mut automerge::transaction::Transaction<'_>) -> Result<R>,
+    ) -> Result<R> {
+        self.edit_doc(&Self::doc_id(id)?, kind, None, f)
+    }
+
+    // ----- coaching -----
+
+    /// A coaching document, as either of its people sees it.
+    pub fn coaching(&self, doc_id: &str) -> Result<Coaching> {
+        self.my_part(doc_id, DocKind::Coaching)?;
+        let today = Utc::now().date_naive();
+        self.read_relationship(doc_id, DocKind::Coaching, |doc| {
+            cdoc::read_coaching(doc, doc_id, today)
+        })
+    }
+
+    /// Records the coaching condition from `from` on (either person may); returns the record's id.
+    pub fn set_coaching_condition(
+        &self,
+        doc_id: &str,
+        condition: CoachingCondition,
+        from: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<String> {
+        check_note(note)?;
+        self.my_part(doc_id, DocKind::Coaching)?;
+        let input = ConditionInput {
+            condition,
+            from,
+            set_by: self.me().to_string(),
+            note: note.map(str::to_owned),
+        };
+        self.edit_relationship(doc_id, DocKind::Coaching, |tx| {
+            jdoc::add_record::<ConditionChange, _>(tx, &input)
+        })
+    }
+
+    /// Adds a coaching session with its agenda (the practitioner sets it).
+    pub fn add_coaching_session(&self, doc_id: &str, date: NaiveDate, agenda: &str) -> Result<String> {
+        check_agenda(agenda)?;
+        self.require_part(doc_id, DocKind::Coaching, "practitioner", "sets the agenda")?;
+        let input = SessionInput {
+            date,
+            agenda: agenda.to_string(),
+        };
+        self.edit_relationship(doc_id, DocKind::Coaching, |tx| {
+            jdoc::add_record::<CoachingSession, _>(tx, &input)
+        })
+    }
+
+    /// Changes a session's date and agenda (the practitioner).
+    pub fn update_coaching_session(
+        &self,
+        doc_id: &str,
+        session_id: &str,
+        date: NaiveDate,
+        agenda: &str,
+    ) -> Result<()> {
+        check_agenda(agenda)?;
+        self.require_part(doc_id, DocKind::Coaching, "practitioner", "sets the agenda")?;
+        let input = SessionInput {
+            date,
+            agenda: agenda.to_string(),
+        };
+        self.edit_relationship(doc_id, DocKind::Coaching, |tx| {
+            jdoc::update_record::<CoachingSession, _>(tx, session_id, &input)
+        })
+    }
+
+    /// Comments on a session (either person; typically the coach on the agenda).
+    pub fn comment_on_session(&self, doc_id: &str, session_id: &str, text: &str) -> Result<String> {
+        check_comment(text)?;
+        self.my_part(doc_id, DocKind::Coaching)?;
+        let me = self.me().to_string();
+        self.edit_relationship(doc_id, DocKind::Coaching, |tx| {
+            cdoc::add_comment(tx, session_id, &me, text)
+        })
+    }
+
+    /// The pseudonymous code for a client of this practitioner, the same on all their devices
+    /// and meaningless to anyone else: a hash of the client's id with the practitioner's private
+    /// document id, which only their own devices (and the server, which holds the documents
+    /// anyway) know.
+    pub fn client_code(&self, client_person_id: &str) -> Result<String> {
+        let is_client = self
+            .links()?
+            .iter()
+            .any(|l| l.person_id == client_person_id && l.role == Role::Client);
+        if !is_client {
+            return Err(Error::not_found("client", client_person_id));
+        }
+        let mut hasher = Sha256::new();
+        for part in [
+            "tandem-client-code-v1",
+            &self.identity().private_id,
+            client_person_id,
+        ] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        Ok(format!("C-{}", base32(&hasher.finalize()[..5])))
+    }
+
+    /// Brings a case to skills-acquisition coaching (the practitioner). The client is named by
+    /// their code only; in transformational coaching case reviews are refused.
+    pub fn add_case_review(&self, doc_id: &str, input: &CaseReviewInput) -> Result<String> {
+        check_case_review(input)?;
+        self.require_part(doc_id, DocKind::Coaching, "practitioner", "brings case reviews")?;
+        let coaching = self.coaching(doc_id)?;
+        match condition_on(&coaching.conditions, input.date) {
+            Some(CoachingCondition::SkillsAcquisition) => {}
+            other => {
+                return Err(Error::NotPermitted(format!(
+                    "case reviews belong to skills-acquisition coaching; on {} this coaching is {}",
+                    input.date,
+                    other.map_or("without a condition", |c| c.as_str())
+                )))
+            }
+        }
+        self.edit_relationship(doc_id, DocKind::Coaching, |tx| {
+            jdoc::add_record::<CaseReview, _>(tx, input)
+        })
+    }
+
+    pub fn remove_case_review(&self, doc_id: &str, review_id: &str) -> Result<()> {
+        self.require_part(doc_id, DocKind::Coaching, "practitioner", "removes case reviews")?;
+        self.edit_relationship(doc_id, DocKind::Coaching, |tx| {
+            jdoc::remove_record::<CaseReview, _>(tx, review_id)
+        })
+    }
+
+    /// Records, in the coaching document, that the practitioner shares their own journey with
+    /// the coach (or withdraws it). Only in transformational coaching. The server grant itself
+    /// is [`crate::sync::session::share_journey_with_coach`], which checks the condition.
+    pub(crate) fn record_journey_sharing(&self, doc_id: &str, shared: bool) -> Result<String> {
+        self.require_part(doc_id, DocKind::Coaching, "practitioner", "shares their journey")?;
+        let coaching = self.coaching(doc_id)?;
+        let consent = Consent {
+            who: self.me().to_string(),
+            whom: coaching.coach.clone(),
+            what: if shared {
+                cdoc::JOURNEY_SHARED
+            } else {
+                cdoc::JOURNEY_WITHDRAWN
+            }
+            .to_string(),
+            when: Utc::now().to_rfc3339(),
+            text_version: crate::sync::session::CONSENT_TEXT_VERSION.to_string(),
+        };
+        self.edit_relationship(doc_id, DocKind::Coaching, |tx| {
+            crate::document::record_consent(tx, &consent)
+        })?;
+        Ok(coaching.coach)
+    }
+
+    // ----- reflections (private) -----
+
+    fn private_id(&self) -> Result<DocumentId> {
+        Self::doc_id(&self.identity().private_id)
+    }
+
+    /// The reflections in this person's private document, oldest first.
+    pub fn reflections(&self) -> Result<Vec<Reflection>> {
+        let id = self.private_id()?;
+        let mut all: Vec<Reflection> = self
+            .read_doc(&id, DocKind::Private, true, read_records)?
+            .unwrap_or_default();
+        all.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        Ok(all)
+    }
+
+    fn reflection(&self, id: &str) -> Result<Reflection> {
+        self.reflections()?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| Error::not_found("reflection", id))
+    }
+
+    fn check_reflection_plans(&self, input: &ReflectionInput) -> Result<()> {
+        let journey = self.journey()?;
+        for (i, plan) in input.plan_ids.iter().enumerate() {
+            if journey.plan(plan).is_none() {
+                return Err(Error::invalid(
+                    format!("plan_ids[{i}]"),
+                    format!("{plan} is not one of your action plans"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn add_reflection(&self, input: &ReflectionInput) -> Result<String> {
+        check_reflection(input)?;
+        self.check_reflection_plans(input)?;
+        let id = self.private_id()?;
+        self.edit_doc(&id, DocKind::Private, None, |tx| {
+            jdoc::add_record::<Reflection, _>(tx, input)
+        })
+    }
+
+    /// Changes a reflection; the copies shared into coaching documents change with it.
+    pub fn update_reflection(&self, id: &str, input: &ReflectionInput) -> Result<()> {
+        check_reflection(input)?;
+        self.check_reflection_plans(input)?;
+        let private = self.private_id()?;
+        self.edit_doc(&private, DocKind::Private, None, |tx| {
+            jdoc::update_record::<Reflection, _>(tx, id, input)
+        })?;
+        let reflection = self.reflection(id)?;
+        for doc in &reflection.shared_in {
+            self.edit_relationship(doc, DocKind::Coaching, |tx| {
+                cdoc::put_copy::<SharedReflection, _>(tx, id, &reflection)
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Removes a reflection, withdrawing every shared copy first.
+    pub fn remove_reflection(&self, id: &str) -> Result<()> {
+        let reflection = self.reflection(id)?;
+        for doc in &reflection.shared_in {
+            self.withdraw_reflection(id, doc)?;
+        }
+        let private = self.private_id()?;
+        self.edit_doc(&private, DocKind::Private, None, |tx| {
+            jdoc::remove_record::<Reflection, _>(tx, id)
+        })
+    }
+
+    /// Shares a copy of a reflection into a coaching document (the practitioner's choice);
+    /// returns the copy's id. Sharing again brings the copy up to date.
+    pub fn share_reflection(&self, id: &str, coaching_doc: &str) -> Result<String> {
+        self.require_part(coaching_doc, DocKind::Coaching, "practitioner", "shares reflections")?;
+        let reflection = self.reflection(id)?;
+        let copy = self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
+            cdoc::put_copy::<SharedReflection, _>(tx, id, &reflection)
+        })?;
+        let private = self.private_id()?;
+        self.edit_doc(&private, DocKind::Private, None, |tx| {
+            cdoc::mark_shared_in(tx, id, coaching_doc, true)
+        })?;
+        Ok(copy)
+    }
+
+    /// Withdraws a shared reflection: its copy leaves the coaching document, and later edits
+    /// of the reflection stay private.
+    pub fn withdraw_reflection(&self, id: &str, coaching_doc: &str) -> Result<()> {
+        self.require_part(coaching_doc, DocKind::Coaching, "practitioner", "withdraws reflections")?;
+        self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
+            for copy in cdoc::copies_of::<SharedReflection, _>(tx, id) {
+                jdoc::remove_record::<SharedReflection, _>(tx, &copy)?;
+            }
+            Ok(())
+        })?;
+        let private = self.private_id()?;
+        self.edit_doc(&private, DocKind::Private, None, |tx| {
+            cdoc::mark_shared_in(tx, id, coaching_doc, false)
+        })
+    }
+
+    // ----- alliance -----
+
+    /// Answers an alliance check-in in a care document (the client, about their practitioner)
+    /// or a coaching document (the practitioner, about their coach).
+    pub fn add_alliance_check_in(&self, relationship_doc: &str, input: &AllianceInput) -> Result<String> {
+        check_alliance(input)?;
+        let kind = self.relationship_kind(relationship_doc)?;
+        let answerer = answering_part(kind);
+        self.require_part(relationship_doc, kind, answerer, "answers alliance check-ins here")?;
+        let record = AllianceRecord {
+            by: self.me().to_string(),
+            input: input.clone(),
+        };
+        self.edit_relationship(relationship_doc, kind, |tx| {
+            jdoc::add_record::<AllianceCheckIn, _>(tx, &record)
+        })
+    }
+
+    /// Writes (or clears) how a rupture was repaired, on the check-in that showed it.
+    pub fn set_repair_note(
+        &self,
+        relationship_doc: &str,
+        check_in_id: &str,
+        note: Option<&str>,
+    ) -> Result<()> {
+        crate::journey::validate::check_optional_text("repair_note", note, crate::journey::MAX_TEXT)?;
+        let kind = self.relationship_kind(relationship_doc)?;
+        self.my_part(relationship_doc, kind)?;
+        self.edit_relationship(relationship_doc, kind, |tx| {
+            cdoc::set_repair_note(tx, check_in_id, note)
+        })
+    }
+
+    /// Every alliance check-in of a care or coaching document, oldest first.
+    pub fn alliance_check_ins(&self, relationship_doc: &str) -> Result<Vec<AllianceCheckIn>> {
+        let kind = self.relationship_kind(relationship_doc)?;
+        self.my_part(relationship_doc, kind)?;
+        let mut all: Vec<AllianceCheckIn> =
+            self.read_relationship(relationship_doc, kind, read_records)?;
+        all.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        Ok(all)
+    }
+
+    /// The ruptures in each of this person's relationships.
+    pub fn ruptures(&self) -> Result<Vec<RelationshipRuptures>> {
+        let mut out = Vec::new();
+        for rel in self.relationships()? {
+            let Ok(check_ins) = self.alliance_check_ins(&rel.doc_id) else {
+                continue; // not synced yet
+            };
+            let part = answering_part(rel.kind);
+            let answered_by = self.read_relationship(&rel.doc_id, rel.kind, |doc| {
+                header_str(doc, part).unwrap_or_default()
+            })?;
+            let theirs: Vec<AllianceCheckIn> =
+                check_ins.into_iter().filter(|c| c.by == answered_by).collect();
+            out.push(RelationshipRuptures {
+                doc_id: rel.doc_id,
+                kind: rel.kind,
+                answered_by,
+                check_ins: theirs.len() as u32,
+                ruptures: ruptures(&theirs),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Whether a relationship document is a care or a coaching one (from the server's list).
+    fn relationship_kind(&self, id: &str) -> Result<DocKind> {
+        self.relationships()?
+            .into_iter()
+            .find(|r| r.doc_id == id)
+            .map(|r| r.kind)
+            .ok_or_else(|| Error::not_found("relationship", id))
+    }
+
+    // ----- wellbeing -----
+
+    /// Adds a wellbeing entry to this person's own journey; returns its id.
+    pub fn add_wellbeing(&self, input: &WellbeingInput) -> Result<String> {
+        check_wellbeing(input)?;
+        let journey = self.journey_id.clone();
+        self.edit_journey_doc(&journey, |tx| jdoc::add_record::<WellbeingEntry, _>(tx, input))
+    }
+
+    pub fn remove_wellbeing(&self, id: &str) -> Result<()> {
+        let journey = self.journey_id.clone();
+        self.edit_journey_doc(&journey, |tx| jdoc::remove_record::<WellbeingEntry, _>(tx, id))
+    }
+
+    /// This person's wellbeing entries, oldest first.
+    pub fn wellbeing(&self) -> Result<Vec<WellbeingEntry>> {
+        let journey = self.journey_id.clone();
+        let mut all: Vec<WellbeingEntry> = self
+            .read_doc(&journey, DocKind::Journey, true, read_records)?
+            .unwrap_or_default();
+        all.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        Ok(all)
+    }
+
+    /// Shares the chosen measures of one wellbeing entry into a coaching document; returns the
+    /// copy's id. Sharing the same entry again replaces what was shared.
+    pub fn share_wellbeing(
+        &self,
+        entry_id: &str,
+        coaching_doc: &str,
+        measures: WellbeingMeasures,
+    ) -> Result<String> {
+        self.require_part(coaching_doc, DocKind::Coaching, "practitioner", "shares wellbeing")?;
+        let entry = self
+            .wellbeing()?
+            .into_iter()
+            .find(|e| e.id == entry_id)
+            .ok_or_else(|| Error::not_found("wellbeing entry", entry_id))?;
+        let shares_something = (measures.who5 && entry.who5.is_some())
+            || (measures.stress && entry.stress.is_some())
+            || (measures.burnout && entry.burnout.is_some());
+        if !shares_something {
+            return Err(Error::invalid(
+                "measures",
+                "choose at least one measure this entry has",
+            ));
+        }
+        self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
+            cdoc::put_copy::<SharedWellbeing, _>(tx, entry_id, &(entry.clone(), measures))
+        })
+    }
+
+    /// Withdraws a shared wellbeing entry from a coaching document.
+    pub fn withdraw_wellbeing(&self, entry_id: &str, coaching_doc: &str) -> Result<()> {
+        self.require_part(coaching_doc, DocKind::Coaching, "practitioner", "withdraws wellbeing")?;
+        self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
+            let copies = cdoc::copies_of::<SharedWellbeing, _>(tx, entry_id);
+            if copies.is_empty() {
+                return Err(Error::not_found("shared wellbeing entry", entry_id));
+            }
+            for copy in copies {
+                jdoc::remove_record::<SharedWellbeing, _>(tx, &copy)?;
+            }
+            Ok(())
+        })
+    }
+
+    // ----- the parallel view -----
+
+    /// The parallel view over `from..=to` as of `now`, from what is on this device: the
+    /// person's own journey, their clients' journeys and care documents, their coaching
+    /// documents and their wellbeing.
+    pub fn parallel_view(&self, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<ParallelView> {
+        if to < from {
+            return Err(Error::invalid("to", format!("{to} is before {from}")));
+        }
+        let own = self.journey()?;
+        let own_tz = parse_time_zone(&own.time_zone)?;
+        let own_check_ins = self.check_ins(from, to)?;
+        let me = self.me().to_string();
+
+        let mut clients = Vec::new();
+        let mut coaching_alliance = Vec::new();
+        for rel in self.relationships()? {
+            match rel.kind {
+                DocKind::Coaching => {
+                    if let Ok(all) = self.alliance_check_ins(&rel.doc_id) {
+                        coaching_alliance.extend(all.into_iter().filter(|c| c.by == me));
+                    }
+                }
+                _ if rel.role == Role::Client => {
+                    let Some(journey_id) = &rel.journey_id else {
+                        continue;
+                    };
+                    let linked = self.linked_journey(journey_id)?;
+                    let Ok(journey) = linked.journey() else {
+                        continue; // not synced yet
+                    };
+                    let tz = parse_time_zone(&journey.time_zone).unwrap_or(chrono_tz::UTC);
+                    let check_ins = linked.check_ins(from, to)?;
+                    let alliance: Vec<AllianceCheckIn> = self
+                        .alliance_check_ins(&rel.doc_id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|c| c.by == rel.person_id)
+                        .collect();
+                    clients.push((journey, check_ins, tz, alliance));
+                }
+                _ => {}
+            }
+        }
+        let wellbeing = self.wellbeing()?;
+        let input = ParallelInput {
+            own: JourneyData {
+                journey: &own,
+                check_ins: &own_check_ins,
+                time_zone: own_tz,
+            },
+            clients: clients
+                .iter()
+                .map(|(journey, check_ins, tz, alliance)| ClientData {
+                    journey: JourneyData {
+                        journey,
+                        check_ins,
+                        time_zone: *tz,
+                    },
+                    alliance,
+                })
+                .collect(),
+            coaching_alliance: &coaching_alliance,
+            wellbeing: &wellbeing,
+            from,
+            to,
+            now,
+        };
+        Ok(parallel_view(&input))
+    }
+
+    /// Shares a summary of the parallel view over `from..=to` into a coaching document; returns
+    /// its id. It carries rates and counts, client figures only over at least three clients,
+    /// wellbeing only if chosen, and the note if one is given.
+    pub fn share_summary(
+        &self,
+        coaching_doc: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+        choices: &SummaryChoices,
+    ) -> Result<String> {
+        crate::journey::validate::check_optional_text("note", choices.note.as_deref(), crate::journey::MAX_TEXT)?;
+        self.require_part(coaching_doc, DocKind::Coaching, "practitioner", "shares summaries")?;
+        let coaching = self.coaching(coaching_doc)?;
+        let view = self.parallel_view(from, to, now)?;
+        let summary = SharedSummary {
+            id: String::new(),
+            shared_at: now,
+            from,
+            to,
+            condition: coaching.condition,
+            weeks: view
+                .weeks
+                .iter()
+                .map(|w| SummaryWeek::of(w, choices.include_wellbeing))
+                .collect(),
+            note: choices.note.clone(),
+            note_for_research: choices.note_for_research && choices.note.is_some(),
+        };
+        self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
+            jdoc::add_record::<SharedSummary, _>(tx, &summary)
+        })
+    }
+
+    /// Withdraws a shared summary from a coaching document.
+    pub fn withdraw_summary(&self, coaching_doc: &str, summary_id: &str) -> Result<()> {
+        self.require_part(coaching_doc, DocKind::Coaching, "practitioner", "withdraws summaries")?;
+        self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
+            jdoc::remove_record::<SharedSummary, _>(tx, summary_id)
+        })
+    }
+
+    /// The coaching documents this person is in that are on this device.
+    fn coaching_docs(&self) -> Result<Vec<Coaching>> {
+        let mut out = Vec::new();
+        for rel in self.relationships()? {
+            if rel.kind != DocKind::Coaching {
+                continue;
+            }
+            match self.coaching(&rel.doc_id) {
+                Ok(c) => out.push(c),
+                Err(Error::NotFound { .. }) => {} // not synced yet
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// For a coach: each practitioner's coaching (with what they shared), grouped by condition.
+    pub fn coach_overview(&self) -> Result<CoachOverview> {
+        let me = self.me().to_string();
+        let mut groups: Vec<ConditionGroup> = Vec::new();
+        let mut mine: Vec<Coaching> = self
+            .coaching_docs()?
+            .into_iter()
+            .filter(|c| c.coach == me)
+            .collect();
+        mine.sort_by(|a, b| (a.condition, &a.practitioner).cmp(&(b.condition, &b.practitioner)));
+        for coaching in mine {
+            match groups.last_mut() {
+                Some(g) if g.condition == coaching.condition => g.practitioners.push(coaching),
+                _ => groups.push(ConditionGroup {
+                    condition: coaching.condition,
+                    practitioners: vec![coaching],
+                }),
+            }
+        }
+        Ok(CoachOverview { groups })
+    }
+
+    /// The research export over the summaries shared in this person's coaching documents (a
+    /// coach's: every practitioner's; a practitioner's: their own), weeks starting in
+    /// `from..=to`.
+    pub fn research_export(&self, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<ResearchExport> {
+        if to < from {
+            return Err(Error::invalid("to", format!("{to} is before {from}")));
+        }
+        Ok(research_export(&self.coaching_docs()?, from, to, now))
+    }
+}
+
+/// Who answers alliance check-ins in a document of `kind`.
+fn answering_part(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Care => "client",
+        _ => "practitioner",
+    }
+}
+
+fn kind_name(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Care => "care document",
+        _ => "coaching document",
+    }
+}
