@@ -84,10 +84,10 @@ mod tests {
     #[test]
     fn a_flag_or_a_drop_below_the_persons_own_level_is_a_rupture() {
         let history = vec![
-            check_in(2, (8, 8, 8), false), // 8.0, no history
-            check_in(9, (7, 7, 7), false), // 7.0, one earlier: not enough
+            check_in(2, (8, 8, 8), false),  // 8.0, no history
+            check_in(9, (7, 7, 7), false),  // 7.0, one earlier: not enough
             check_in(16, (5, 5, 6), false), // 5.33, level 7.5: drop of 2.17 → rupture
-            check_in(23, (6, 6, 6), true), // flagged; level (8+7+5.33)/3 = 6.78, drop 0.78
+            check_in(23, (6, 6, 6), true),  // flagged; level (8+7+5.33)/3 = 6.78, drop 0.78
             check_in(30, (6, 6, 6), false), // level (8+7+5.33+6)/4 = 6.58: no rupture
         ];
         let found = ruptures(&history);

@@ -392,4 +392,3 @@ pub(crate) fn base32(bytes: &[u8]) -> String {
     }
     out
 }
-

@@ -249,14 +249,7 @@ fn figures(
     to: NaiveDate,
     now: DateTime<Utc>,
 ) -> (Completion, Vec<ReasonCount>) {
-    let found = insights(
-        data.journey,
-        data.check_ins,
-        from,
-        to,
-        now,
-        data.time_zone,
-    );
+    let found = insights(data.journey, data.check_ins, from, to, now, data.time_zone);
     let completion = Completion::sum(found.per_plan.iter().map(|p| &p.completion));
     (completion, found.reasons)
 }
@@ -369,7 +362,10 @@ fn prompts(view: &ParallelView) -> Vec<Prompt> {
     }
     for week in &view.weeks {
         if week.coaching_ruptures > 0
-            && week.client_ruptures.as_ref().is_some_and(|r| r.ruptures > 0)
+            && week
+                .client_ruptures
+                .as_ref()
+                .is_some_and(|r| r.ruptures > 0)
         {
             out.push(Prompt {
                 kind: PromptKind::RupturesInBoth,
@@ -525,5 +521,400 @@ mod tests {
         assert_eq!(guarded.clients_rate, None);
         assert_eq!(guarded.client_ruptures, None);
         assert_eq!(guarded.own_rate, Some(1.0));
+    }
+
+    /// A scripted caseload, worked out by hand. Plans on Mon/Wed/Fri from Monday 2 November
+    /// 2026; three ISO weeks, w1 = 2–8, w2 = 9–15, w3 = 16–22 November; now is 23 November.
+    /// D = done, P = partly, N = not done, - = no check-in.
+    mod hand_worked {
+        use super::super::*;
+        use crate::coaching::{AllianceCheckIn, WellbeingEntry};
+        use crate::journey::*;
+        use chrono::{TimeZone, Weekday};
+
+        fn day(d: u32) -> NaiveDate {
+            NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+        }
+
+        fn journey(owner: &str, start: u32) -> Journey {
+            Journey {
+                id: format!("journey-{owner}"),
+                owner: owner.into(),
+                time_zone: "UTC".into(),
+                values: vec![],
+                strengths: vec![],
+                supports: vec![],
+                visions: vec![],
+                goals: vec![],
+                plans: vec![ActionPlan {
+                    id: format!("plan-{owner}"),
+                    what: "Walk".into(),
+                    place: None,
+                    schedule: Schedule {
+                        repeat: Repeat::Weekly {
+                            days: vec![Weekday::Mon, Weekday::Wed, Weekday::Fri],
+                        },
+                        times: vec![],
+                    },
+                    earlier_schedules: vec![],
+                    duration_minutes: None,
+                    goal_id: None,
+                    step_id: None,
+                    barriers: None,
+                    supports: None,
+                    agreed_by: vec![],
+                    reminder: false,
+                    start: day(start),
+                    end: None,
+                }],
+                reviews: vec![],
+            }
+        }
+
+        /// Check-ins from a script of (day, outcome letter, reason).
+        fn check_ins(owner: &str, script: &[(u32, char, Option<Reason>)]) -> Vec<CheckIn> {
+            script
+                .iter()
+                .map(|(d, o, reason)| CheckIn {
+                    plan_id: format!("plan-{owner}"),
+                    date: day(*d),
+                    time: None,
+                    outcome: match o {
+                        'D' => Outcome::Done,
+                        'P' => Outcome::Partly,
+                        _ => Outcome::NotDone,
+                    },
+                    reasons: reason.iter().copied().collect(),
+                    reason_text: None,
+                    note: None,
+                    recorded_at: Utc.with_ymd_and_hms(2026, 11, *d, 20, 0, 0).unwrap(),
+                })
+                .collect()
+        }
+
+        fn alliance(by: &str, d: u32, score: u8, felt_off: bool) -> AllianceCheckIn {
+            AllianceCheckIn {
+                id: format!("{by}-{d}"),
+                date: day(d),
+                by: by.into(),
+                goals: score,
+                tasks: score,
+                bond: score,
+                felt_off,
+                repair_note: None,
+            }
+        }
+
+        #[test]
+        fn the_view_matches_the_figures_worked_out_by_hand() {
+            use Reason::{Forgot, NoTime};
+            let (own, a, b, c) = (
+                journey("alex", 2),
+                journey("a", 2),
+                journey("b", 2),
+                journey("c", 9), // C's plan starts in w2
+            );
+            // Alex  w1 D D D | w2 D D N(no time) | w3 P(no time) N(no time) -
+            let own_c = check_ins(
+                "alex",
+                &[
+                    (2, 'D', None),
+                    (4, 'D', None),
+                    (6, 'D', None),
+                    (9, 'D', None),
+                    (11, 'D', None),
+                    (13, 'N', Some(NoTime)),
+                    (16, 'P', Some(NoTime)),
+                    (18, 'N', Some(NoTime)),
+                ],
+            );
+            // A     w1 D D D | w2 D D D | w3 D N(no time) N(no time)
+            let a_c = check_ins(
+                "a",
+                &[
+                    (2, 'D', None),
+                    (4, 'D', None),
+                    (6, 'D', None),
+                    (9, 'D', None),
+                    (11, 'D', None),
+                    (13, 'D', None),
+                    (16, 'D', None),
+                    (18, 'N', Some(NoTime)),
+                    (20, 'N', Some(NoTime)),
+                ],
+            );
+            // B     w1 D P(forgot) D | w2 D D P(no time) | w3 P(no time) N(forgot) -
+            let b_c = check_ins(
+                "b",
+                &[
+                    (2, 'D', None),
+                    (4, 'P', Some(Forgot)),
+                    (6, 'D', None),
+                    (9, 'D', None),
+                    (11, 'D', None),
+                    (13, 'P', Some(NoTime)),
+                    (16, 'P', Some(NoTime)),
+                    (18, 'N', Some(Forgot)),
+                ],
+            );
+            // C     w1 (no plan) | w2 D N(forgot) D | w3 - - -
+            let c_c = check_ins(
+                "c",
+                &[(9, 'D', None), (11, 'N', Some(Forgot)), (13, 'D', None)],
+            );
+            // Alliance, 0–10 items all alike. A: 8, 7, then 5 (level 7.5, a drop of 2.5:
+            // rupture in w3). B: 9 flagged in w2 (rupture), 9 in w3. C: 6 in w3.
+            let a_al = vec![
+                alliance("a", 3, 8, false),
+                alliance("a", 10, 7, false),
+                alliance("a", 17, 5, false),
+            ];
+            let b_al = vec![alliance("b", 11, 9, true), alliance("b", 18, 9, false)];
+            let c_al = vec![alliance("c", 19, 6, false)];
+            // Alex about Priya: 9, 9, then 6 (level 9): rupture in w3.
+            let coach_al = vec![
+                alliance("alex", 4, 9, false),
+                alliance("alex", 11, 9, false),
+                alliance("alex", 18, 6, false),
+            ];
+            // WHO-5 80% (stress 4) in w2, 56% (stress 7) in w3.
+            let wellbeing = vec![
+                WellbeingEntry {
+                    id: "w2".into(),
+                    date: day(12),
+                    who5: Some([4, 4, 4, 4, 4]),
+                    stress: Some(4),
+                    burnout: None,
+                },
+                WellbeingEntry {
+                    id: "w3".into(),
+                    date: day(19),
+                    who5: Some([3, 3, 3, 3, 2]),
+                    stress: Some(7),
+                    burnout: None,
+                },
+            ];
+            let data = |journey, check_ins| JourneyData {
+                journey,
+                check_ins,
+                time_zone: chrono_tz::UTC,
+            };
+            let input = ParallelInput {
+                own: data(&own, &own_c),
+                clients: vec![
+                    ClientData {
+                        journey: data(&a, &a_c),
+                        alliance: &a_al,
+                    },
+                    ClientData {
+                        journey: data(&b, &b_c),
+                        alliance: &b_al,
+                    },
+                    ClientData {
+                        journey: data(&c, &c_c),
+                        alliance: &c_al,
+                    },
+                ],
+                coaching_alliance: &coach_al,
+                wellbeing: &wellbeing,
+                from: day(2),
+                to: day(22),
+                now: Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap(),
+            };
+            let view = parallel_view(&input);
+            let close = |x: Option<f64>, y: f64| (x.unwrap() - y).abs() < 1e-9;
+
+            assert_eq!(view.weeks.len(), 3);
+            let [w1, w2, w3] = [&view.weeks[0], &view.weeks[1], &view.weeks[2]];
+            // Own: 3/3, 2/3, (0 + ½)/3.
+            assert!(
+                close(w1.own.rate, 1.0)
+                    && close(w2.own.rate, 2.0 / 3.0)
+                    && close(w3.own.rate, 0.5 / 3.0)
+            );
+            assert_eq!(
+                (
+                    w3.own.planned,
+                    w3.own.partly,
+                    w3.own.not_done,
+                    w3.own.unanswered
+                ),
+                (3, 1, 1, 1)
+            );
+            // Clients: w1 only A and B had plans → not enough data.
+            assert_eq!(w1.clients, None);
+            // w2: 9 planned, 7 done, 1 partly → 7.5/9. w3: 9 planned, 1 done, 1 partly → 1.5/9.
+            let c2 = w2.clients.as_ref().unwrap();
+            assert_eq!(
+                (
+                    c2.clients,
+                    c2.completion.planned,
+                    c2.completion.done,
+                    c2.completion.partly
+                ),
+                (3, 9, 7, 1)
+            );
+            assert!(close(c2.completion.rate, 7.5 / 9.0));
+            let c3 = w3.clients.as_ref().unwrap();
+            assert!(close(c3.completion.rate, 1.5 / 9.0));
+            assert_eq!(c3.completion.unanswered, 4); // B's Friday and C's whole week
+                                                     // w3 reasons: no time ×3 (A ×2, B ×1), forgot ×1 (B).
+            assert_eq!(
+                c3.reasons,
+                vec![
+                    ReasonCount {
+                        reason: NoTime,
+                        count: 3
+                    },
+                    ReasonCount {
+                        reason: Forgot,
+                        count: 1
+                    }
+                ]
+            );
+            // Client ruptures: w1 one client answered, w2 two → not enough data; w3 all three, one
+            // rupture (A's drop). Coaching: Alex's drop in w3.
+            assert_eq!(w1.client_ruptures, None);
+            assert_eq!(w2.client_ruptures, None);
+            assert_eq!(
+                w3.client_ruptures,
+                Some(ClientRuptures {
+                    clients: 3,
+                    ruptures: 1
+                })
+            );
+            assert_eq!(
+                [
+                    w1.coaching_ruptures,
+                    w2.coaching_ruptures,
+                    w3.coaching_ruptures
+                ],
+                [0, 0, 1]
+            );
+            assert_eq!(w1.wellbeing, None);
+            assert_eq!(w3.wellbeing.as_ref().unwrap().who5_percent, Some(56.0));
+            assert_eq!(w3.wellbeing.as_ref().unwrap().stress, Some(7.0));
+
+            // The range: own 9 planned, 5 done, 1 partly → 5.5/9; clients 24 planned (C's 6),
+            // 13 done, 3 partly → 14.5/24; reasons no time ×4, forgot ×3; ruptures 2 of 3.
+            assert!(close(view.own.rate, 5.5 / 9.0));
+            let all = view.clients.as_ref().unwrap();
+            assert_eq!(
+                (
+                    all.clients,
+                    all.completion.planned,
+                    all.completion.done,
+                    all.completion.partly
+                ),
+                (3, 24, 13, 3)
+            );
+            assert!(close(all.completion.rate, 14.5 / 24.0));
+            assert_eq!(
+                all.reasons[0],
+                ReasonCount {
+                    reason: NoTime,
+                    count: 4
+                }
+            );
+            assert_eq!(
+                all.reasons[1],
+                ReasonCount {
+                    reason: Forgot,
+                    count: 3
+                }
+            );
+            assert_eq!(
+                view.client_ruptures,
+                Some(ClientRuptures {
+                    clients: 3,
+                    ruptures: 2
+                })
+            );
+            assert_eq!(view.coaching_ruptures, 1);
+            assert_eq!(
+                view.own_reasons,
+                vec![ReasonCount {
+                    reason: NoTime,
+                    count: 3
+                }]
+            );
+
+            // Prompts: in w3 completion fell in both (own 67%→17%, clients 83%→17%), WHO-5 fell
+            // 24 points as it did, and ruptures came both ways; over the range the top reason is
+            // shared. (w1→w2 raises nothing: no client figure in w1.)
+            let kinds: Vec<_> = view
+                .prompts
+                .iter()
+                .map(|p| (p.kind, p.week_start))
+                .collect();
+            assert_eq!(
+                kinds,
+                vec![
+                    (PromptKind::CompletionFellInBoth, Some(day(16))),
+                    (PromptKind::WellbeingFell, Some(day(16))),
+                    (PromptKind::RupturesInBoth, Some(day(16))),
+                    (PromptKind::SameReason, None),
+                ]
+            );
+            assert!(view.prompts[0].text.contains("from 67% to 17%"));
+            assert!(view.prompts[3].text.contains("\"no time\""));
+
+            // What would be shared: no client figure in w1, none for w2's ruptures.
+            let shared: Vec<SummaryWeek> = view
+                .weeks
+                .iter()
+                .map(|w| SummaryWeek::of(w, false))
+                .collect();
+            assert_eq!((shared[0].clients, shared[0].clients_rate), (None, None));
+            assert_eq!(shared[1].client_ruptures, None);
+            assert!(shared.iter().all(|w| w.wellbeing.is_none()));
+        }
+
+        #[test]
+        fn with_two_clients_there_is_never_a_client_figure() {
+            let (own, a, b) = (journey("alex", 2), journey("a", 2), journey("b", 2));
+            let done: Vec<(u32, char, Option<Reason>)> =
+                [2, 4, 6].iter().map(|d| (*d, 'D', None)).collect();
+            let (own_c, a_c, b_c) = (
+                check_ins("alex", &done),
+                check_ins("a", &done),
+                check_ins("b", &done),
+            );
+            let al = vec![alliance("a", 3, 8, true)];
+            let data = |journey, check_ins| JourneyData {
+                journey,
+                check_ins,
+                time_zone: chrono_tz::UTC,
+            };
+            let view = parallel_view(&ParallelInput {
+                own: data(&own, &own_c),
+                clients: vec![
+                    ClientData {
+                        journey: data(&a, &a_c),
+                        alliance: &al,
+                    },
+                    ClientData {
+                        journey: data(&b, &b_c),
+                        alliance: &al,
+                    },
+                ],
+                coaching_alliance: &[],
+                wellbeing: &[],
+                from: day(2),
+                to: day(8),
+                now: Utc.with_ymd_and_hms(2026, 11, 9, 12, 0, 0).unwrap(),
+            });
+            assert_eq!(view.caseload, 2);
+            assert!(view
+                .weeks
+                .iter()
+                .all(|w| w.clients.is_none() && w.client_ruptures.is_none()));
+            assert!(view.clients.is_none() && view.client_ruptures.is_none());
+            assert!(close_to_one(view.own.rate));
+        }
+
+        fn close_to_one(rate: Option<f64>) -> bool {
+            rate.is_some_and(|r| (r - 1.0).abs() < 1e-9)
+        }
     }
 }

@@ -282,9 +282,7 @@ impl Record for WellbeingEntry {
             ("date", Field::date(input.date)),
             (
                 "who5",
-                input
-                    .who5
-                    .map_or(Field::Absent, |a| Field::words(a.iter())),
+                input.who5.map_or(Field::Absent, |a| Field::words(a.iter())),
             ),
             (
                 "who5_credit",
@@ -320,12 +318,12 @@ impl Record for SharedWellbeing {
             ("source_id", Field::str(&entry.id)),
             ("date", Field::date(entry.date)),
             ("who5_percent", who5.map_or(Field::Absent, rating)),
-            (
-                "who5_credit",
-                Field::opt_str(who5.map(|_| WHO5_CREDIT)),
-            ),
+            ("who5_credit", Field::opt_str(who5.map(|_| WHO5_CREDIT))),
             ("stress", opt_rating(entry.stress.filter(|_| share.stress))),
-            ("burnout", opt_rating(entry.burnout.filter(|_| share.burnout))),
+            (
+                "burnout",
+                opt_rating(entry.burnout.filter(|_| share.burnout)),
+            ),
         ]
     }
     fn read<D: ReadDoc>(id: String, r: &MapReader<'_, D>) -> Option<Self> {
@@ -405,7 +403,7 @@ pub(crate) fn read_coaching(doc: &Automerge, id: &str, today: NaiveDate) -> Coac
             c.who == practitioner && (c.what == JOURNEY_SHARED || c.what == JOURNEY_WITHDRAWN)
         })
         .collect();
-    journey_consents.sort_by(|a, b| instant(&a.when).cmp(&instant(&b.when)));
+    journey_consents.sort_by_key(|c| instant(&c.when));
     Coaching {
         id: id.to_string(),
         coach: header_str(doc, "coach").unwrap_or_default(),

@@ -69,9 +69,7 @@ impl Store {
             .filter_map(|link| {
                 let doc_id = link.relationship_doc_id?;
                 let kind = match (mine, link.role) {
-                    (_, Role::Coach) | (Some(Role::Coach), Role::Practitioner) => {
-                        DocKind::Coaching
-                    }
+                    (_, Role::Coach) | (Some(Role::Coach), Role::Practitioner) => DocKind::Coaching,
                     _ => DocKind::Care,
                 };
                 Some(Relationship {
@@ -168,7 +166,12 @@ impl Store {
     }
 
     /// Adds a coaching session with its agenda (the practitioner sets it).
-    pub fn add_coaching_session(&self, doc_id: &str, date: NaiveDate, agenda: &str) -> Result<String> {
+    pub fn add_coaching_session(
+        &self,
+        doc_id: &str,
+        date: NaiveDate,
+        agenda: &str,
+    ) -> Result<String> {
         check_agenda(agenda)?;
         self.require_part(doc_id, DocKind::Coaching, "practitioner", "sets the agenda")?;
         let input = SessionInput {
@@ -237,7 +240,12 @@ impl Store {
     /// their code only; in transformational coaching case reviews are refused.
     pub fn add_case_review(&self, doc_id: &str, input: &CaseReviewInput) -> Result<String> {
         check_case_review(input)?;
-        self.require_part(doc_id, DocKind::Coaching, "practitioner", "brings case reviews")?;
+        self.require_part(
+            doc_id,
+            DocKind::Coaching,
+            "practitioner",
+            "brings case reviews",
+        )?;
         let coaching = self.coaching(doc_id)?;
         match condition_on(&coaching.conditions, input.date) {
             Some(CoachingCondition::SkillsAcquisition) => {}
@@ -255,7 +263,12 @@ impl Store {
     }
 
     pub fn remove_case_review(&self, doc_id: &str, review_id: &str) -> Result<()> {
-        self.require_part(doc_id, DocKind::Coaching, "practitioner", "removes case reviews")?;
+        self.require_part(
+            doc_id,
+            DocKind::Coaching,
+            "practitioner",
+            "removes case reviews",
+        )?;
         self.edit_relationship(doc_id, DocKind::Coaching, |tx| {
             jdoc::remove_record::<CaseReview, _>(tx, review_id)
         })
@@ -265,7 +278,12 @@ impl Store {
     /// the coach (or withdraws it). Only in transformational coaching. The server grant itself
     /// is [`crate::sync::session::share_journey_with_coach`], which checks the condition.
     pub(crate) fn record_journey_sharing(&self, doc_id: &str, shared: bool) -> Result<String> {
-        self.require_part(doc_id, DocKind::Coaching, "practitioner", "shares their journey")?;
+        self.require_part(
+            doc_id,
+            DocKind::Coaching,
+            "practitioner",
+            "shares their journey",
+        )?;
         let coaching = self.coaching(doc_id)?;
         let consent = Consent {
             who: self.me().to_string(),
@@ -362,7 +380,12 @@ impl Store {
     /// Shares a copy of a reflection into a coaching document (the practitioner's choice);
     /// returns the copy's id. Sharing again brings the copy up to date.
     pub fn share_reflection(&self, id: &str, coaching_doc: &str) -> Result<String> {
-        self.require_part(coaching_doc, DocKind::Coaching, "practitioner", "shares reflections")?;
+        self.require_part(
+            coaching_doc,
+            DocKind::Coaching,
+            "practitioner",
+            "shares reflections",
+        )?;
         let reflection = self.reflection(id)?;
         let copy = self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
             cdoc::put_copy::<SharedReflection, _>(tx, id, &reflection)
@@ -377,7 +400,12 @@ impl Store {
     /// Withdraws a shared reflection: its copy leaves the coaching document, and later edits
     /// of the reflection stay private.
     pub fn withdraw_reflection(&self, id: &str, coaching_doc: &str) -> Result<()> {
-        self.require_part(coaching_doc, DocKind::Coaching, "practitioner", "withdraws reflections")?;
+        self.require_part(
+            coaching_doc,
+            DocKind::Coaching,
+            "practitioner",
+            "withdraws reflections",
+        )?;
         self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
             for copy in cdoc::copies_of::<SharedReflection, _>(tx, id) {
                 jdoc::remove_record::<SharedReflection, _>(tx, &copy)?;
@@ -394,11 +422,20 @@ impl Store {
 
     /// Answers an alliance check-in in a care document (the client, about their practitioner)
     /// or a coaching document (the practitioner, about their coach).
-    pub fn add_alliance_check_in(&self, relationship_doc: &str, input: &AllianceInput) -> Result<String> {
+    pub fn add_alliance_check_in(
+        &self,
+        relationship_doc: &str,
+        input: &AllianceInput,
+    ) -> Result<String> {
         check_alliance(input)?;
         let kind = self.relationship_kind(relationship_doc)?;
         let answerer = answering_part(kind);
-        self.require_part(relationship_doc, kind, answerer, "answers alliance check-ins here")?;
+        self.require_part(
+            relationship_doc,
+            kind,
+            answerer,
+            "answers alliance check-ins here",
+        )?;
         let record = AllianceRecord {
             by: self.me().to_string(),
             input: input.clone(),
@@ -415,7 +452,11 @@ impl Store {
         check_in_id: &str,
         note: Option<&str>,
     ) -> Result<()> {
-        crate::journey::validate::check_optional_text("repair_note", note, crate::journey::MAX_TEXT)?;
+        crate::journey::validate::check_optional_text(
+            "repair_note",
+            note,
+            crate::journey::MAX_TEXT,
+        )?;
         let kind = self.relationship_kind(relationship_doc)?;
         self.my_part(relationship_doc, kind)?;
         self.edit_relationship(relationship_doc, kind, |tx| {
@@ -444,8 +485,10 @@ impl Store {
             let answered_by = self.read_relationship(&rel.doc_id, rel.kind, |doc| {
                 header_str(doc, part).unwrap_or_default()
             })?;
-            let theirs: Vec<AllianceCheckIn> =
-                check_ins.into_iter().filter(|c| c.by == answered_by).collect();
+            let theirs: Vec<AllianceCheckIn> = check_ins
+                .into_iter()
+                .filter(|c| c.by == answered_by)
+                .collect();
             out.push(RelationshipRuptures {
                 doc_id: rel.doc_id,
                 kind: rel.kind,
@@ -472,12 +515,16 @@ impl Store {
     pub fn add_wellbeing(&self, input: &WellbeingInput) -> Result<String> {
         check_wellbeing(input)?;
         let journey = self.journey_id.clone();
-        self.edit_journey_doc(&journey, |tx| jdoc::add_record::<WellbeingEntry, _>(tx, input))
+        self.edit_journey_doc(&journey, |tx| {
+            jdoc::add_record::<WellbeingEntry, _>(tx, input)
+        })
     }
 
     pub fn remove_wellbeing(&self, id: &str) -> Result<()> {
         let journey = self.journey_id.clone();
-        self.edit_journey_doc(&journey, |tx| jdoc::remove_record::<WellbeingEntry, _>(tx, id))
+        self.edit_journey_doc(&journey, |tx| {
+            jdoc::remove_record::<WellbeingEntry, _>(tx, id)
+        })
     }
 
     /// This person's wellbeing entries, oldest first.
@@ -498,7 +545,12 @@ impl Store {
         coaching_doc: &str,
         measures: WellbeingMeasures,
     ) -> Result<String> {
-        self.require_part(coaching_doc, DocKind::Coaching, "practitioner", "shares wellbeing")?;
+        self.require_part(
+            coaching_doc,
+            DocKind::Coaching,
+            "practitioner",
+            "shares wellbeing",
+        )?;
         let entry = self
             .wellbeing()?
             .into_iter()
@@ -520,7 +572,12 @@ impl Store {
 
     /// Withdraws a shared wellbeing entry from a coaching document.
     pub fn withdraw_wellbeing(&self, entry_id: &str, coaching_doc: &str) -> Result<()> {
-        self.require_part(coaching_doc, DocKind::Coaching, "practitioner", "withdraws wellbeing")?;
+        self.require_part(
+            coaching_doc,
+            DocKind::Coaching,
+            "practitioner",
+            "withdraws wellbeing",
+        )?;
         self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
             let copies = cdoc::copies_of::<SharedWellbeing, _>(tx, entry_id);
             if copies.is_empty() {
@@ -538,7 +595,12 @@ impl Store {
     /// The parallel view over `from..=to` as of `now`, from what is on this device: the
     /// person's own journey, their clients' journeys and care documents, their coaching
     /// documents and their wellbeing.
-    pub fn parallel_view(&self, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<ParallelView> {
+    pub fn parallel_view(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<ParallelView> {
         if to < from {
             return Err(Error::invalid("to", format!("{to} is before {from}")));
         }
@@ -615,8 +677,17 @@ impl Store {
         now: DateTime<Utc>,
         choices: &SummaryChoices,
     ) -> Result<String> {
-        crate::journey::validate::check_optional_text("note", choices.note.as_deref(), crate::journey::MAX_TEXT)?;
-        self.require_part(coaching_doc, DocKind::Coaching, "practitioner", "shares summaries")?;
+        crate::journey::validate::check_optional_text(
+            "note",
+            choices.note.as_deref(),
+            crate::journey::MAX_TEXT,
+        )?;
+        self.require_part(
+            coaching_doc,
+            DocKind::Coaching,
+            "practitioner",
+            "shares summaries",
+        )?;
         let coaching = self.coaching(coaching_doc)?;
         let view = self.parallel_view(from, to, now)?;
         let summary = SharedSummary {
@@ -640,7 +711,12 @@ impl Store {
 
     /// Withdraws a shared summary from a coaching document.
     pub fn withdraw_summary(&self, coaching_doc: &str, summary_id: &str) -> Result<()> {
-        self.require_part(coaching_doc, DocKind::Coaching, "practitioner", "withdraws summaries")?;
+        self.require_part(
+            coaching_doc,
+            DocKind::Coaching,
+            "practitioner",
+            "withdraws summaries",
+        )?;
         self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
             jdoc::remove_record::<SharedSummary, _>(tx, summary_id)
         })
@@ -687,7 +763,12 @@ impl Store {
     /// The research export over the summaries shared in this person's coaching documents (a
     /// coach's: every practitioner's; a practitioner's: their own), weeks starting in
     /// `from..=to`.
-    pub fn research_export(&self, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<ResearchExport> {
+    pub fn research_export(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<ResearchExport> {
         if to < from {
             return Err(Error::invalid("to", format!("{to} is before {from}")));
         }

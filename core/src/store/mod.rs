@@ -6,6 +6,8 @@
 //! document is dropped from memory and reloaded from disk on next use.
 
 mod coaching;
+#[cfg(test)]
+mod coaching_tests;
 pub(crate) mod db;
 mod edits;
 mod identity;
