@@ -1,11 +1,12 @@
 //! Journeys of other people this store may see (a practitioner's clients, a coach's
 //! practitioner who shares their own), as far as the server shares them.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use samod::DocumentId;
 
 use super::Store;
 use crate::error::{Error, Result};
+use crate::insights::Insights;
 use crate::journey::{CheckIn, Journey, PlanInput, ReviewInput};
 
 /// Another person's journey, synced to this store.
@@ -45,5 +46,16 @@ impl LinkedJourney<'_> {
 
     pub fn add_review(&self, input: &ReviewInput) -> Result<String> {
         self.store.add_review_to(&self.id, input)
+    }
+
+    /// Completion, streaks, reasons and trends of this journey over `from..=to`, as of `now`
+    /// in the person's own time zone (what their practitioner looks at with them).
+    pub fn insights(&self, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<Insights> {
+        let journey = self.journey()?;
+        let tz = crate::schedule::parse_time_zone(&journey.time_zone)?;
+        let check_ins = self.check_ins(from, to)?;
+        Ok(crate::insights::insights(
+            &journey, &check_ins, from, to, now, tz,
+        ))
     }
 }
