@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveTime, Utc};
 use clap::{ArgGroup, Args, Parser, Subcommand};
+use tandem_core::coaching::{CoachingCondition, Direction};
 use tandem_core::journey::{
     AttainmentLevel, Framing, GoalStatus, LifeArea, Outcome, Party, ProposedBy, Reason, SupportKind,
 };
@@ -160,6 +161,39 @@ pub enum Command {
     Sync,
     /// Sync: the server, your role, when you last synced, and the people you are linked to.
     Status,
+    /// Coaching: condition, sessions, case reviews, what was shared; a coach's overview.
+    ///
+    /// One coaching document per practitioner and coach: the condition (skills-acquisition or
+    /// transformational), sessions with the practitioner's agenda and the coach's comments,
+    /// pseudonymous case reviews, and whatever the practitioner chose to share into it.
+    #[command(subcommand)]
+    Coaching(CoachingCommand),
+    /// Reflections on your own reactions: private, unless you share one with your coach.
+    ///
+    /// What happened, how I reacted, the pattern I notice, and the plans and clients (by code)
+    /// it shows up in. Kept in your private notes, on your own devices; a copy goes into your
+    /// coaching only when you share it, without its links to plans and clients.
+    #[command(subcommand)]
+    Reflect(ReflectCommand),
+    /// Alliance check-ins on a working relationship, and the ruptures they show.
+    ///
+    /// A client answers about their practitioner, a practitioner about their coach: three
+    /// items of our own wording, 0–10, and "Something felt off today".
+    #[command(subcommand)]
+    Alliance(AllianceCommand),
+    /// Wellbeing: WHO-5 and single-item stress and burnout ratings, in your own journey.
+    #[command(subcommand)]
+    Wellbeing(WellbeingCommand),
+    /// The parallel view: your own plans beside your clients', week by week (practitioners).
+    ///
+    /// Completion and reasons of your own action plans beside the same over all your clients
+    /// (only where at least three had plans), ruptures with clients and with your coach, your
+    /// wellbeing, and prompts to reflect on. Computed on this device; `tandem parallel share`
+    /// puts a summary (rates and counts only) into your coaching.
+    Parallel(ParallelArgs),
+    /// Exports of what was shared: `tandem export research`.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Play two weeks of a client's and a practitioner's journeys, show what each sees, then
     /// sync them and a coach through a server running in this process.
     Demo {
@@ -399,4 +433,311 @@ pub struct ReviewArgs {
     /// The day of the review (default: today).
     #[arg(long, value_parser = parse::date)]
     pub date: Option<DateArg>,
+}
+
+/// The `--who5` help: the five statements, their scale, and the credit.
+fn who5_help() -> String {
+    use tandem_core::coaching::{WHO5_CREDIT, WHO5_ITEMS};
+    let mut help = String::from(
+        "The five WHO-5 answers, separated by commas, in this order, each for the last two weeks \
+         from 0 (at no time) to 5 (all of the time):",
+    );
+    for (n, item) in WHO5_ITEMS.iter().enumerate() {
+        help.push_str(&format!("\n  {}. {item}", n + 1));
+    }
+    help.push_str(&format!("\n{WHO5_CREDIT}"));
+    help
+}
+
+/// Which coaching (or care) relationship a command is about.
+#[derive(Debug, Args)]
+pub struct With {
+    /// The other person (your coach, a practitioner you coach, your practitioner), by the id
+    /// `tandem status` lists; needed only when there is more than one.
+    #[arg(long = "with", value_name = "PERSON_ID")]
+    pub person: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CoachingCommand {
+    /// Everything in your coaching document: condition, sessions, case reviews, what was shared.
+    Show {
+        #[command(flatten)]
+        with: With,
+    },
+    /// Set the coaching condition from a day on (either person may).
+    Condition {
+        #[arg(value_parser = Words::<CoachingCondition>::default())]
+        condition: CoachingCondition,
+        /// The day it applies from (default: today).
+        #[arg(long, value_parser = parse::date)]
+        from: Option<DateArg>,
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        with: With,
+    },
+    /// Add a coaching session with its agenda (the practitioner sets it).
+    Session {
+        agenda: String,
+        /// The day of the session (default: today).
+        #[arg(long, value_parser = parse::date)]
+        date: Option<DateArg>,
+        #[command(flatten)]
+        with: With,
+    },
+    /// Comment on a session (typically the coach, on the agenda).
+    Comment {
+        session: String,
+        text: String,
+        #[command(flatten)]
+        with: With,
+    },
+    /// Bring a case to skills-acquisition coaching (the practitioner). The client appears only
+    /// by their pseudonymous code, never by name or id.
+    CaseReview {
+        /// The client: their person id (turned into their code here) or their code (C-...).
+        #[arg(long, value_name = "CLIENT")]
+        client: String,
+        /// What you want to look at.
+        #[arg(long)]
+        question: String,
+        #[arg(long)]
+        notes: Option<String>,
+        /// The day (default: today).
+        #[arg(long, value_parser = parse::date)]
+        date: Option<DateArg>,
+        #[command(flatten)]
+        with: With,
+    },
+    /// The pseudonymous code of a client of yours, as case reviews and reflections name them.
+    ClientCode {
+        /// The client's person id, as `tandem status` lists it.
+        client: String,
+    },
+    /// For a coach: each practitioner's coaching and what they shared, by condition.
+    Overview,
+    /// Share your own journey with your coach, to read (transformational coaching only).
+    ShareJourney {
+        #[command(flatten)]
+        with: With,
+    },
+    /// Stop sharing your own journey with your coach; the server stops syncing it to them at once.
+    WithdrawJourney {
+        #[command(flatten)]
+        with: With,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReflectCommand {
+    /// Write a reflection in your private notes.
+    Add(Box<ReflectArgs>),
+    /// List your reflections, and where each is shared.
+    List,
+    /// Share a copy of a reflection with your coach (without its links to plans or clients).
+    Share {
+        reflection: String,
+        #[command(flatten)]
+        with: With,
+    },
+    /// Withdraw a shared reflection: its copy leaves your coaching document.
+    Withdraw {
+        reflection: String,
+        #[command(flatten)]
+        with: With,
+    },
+    /// Delete a reflection (withdrawing any shared copy first).
+    Remove { reflection: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ReflectArgs {
+    /// What happened.
+    pub what_happened: String,
+    /// How I reacted.
+    #[arg(long)]
+    pub reaction: String,
+    /// The pattern I notice.
+    #[arg(long)]
+    pub pattern: Option<String>,
+    /// Which way it travels: client-to-coaching or coaching-to-client.
+    #[arg(long, value_parser = Words::<Direction>::default())]
+    pub direction: Option<Direction>,
+    /// One of my own action plans it shows up in (repeat for more).
+    #[arg(long = "plan", value_name = "PLAN_ID")]
+    pub plans: Vec<String>,
+    /// A client I see it in: person id or code (repeat for more); kept as their code.
+    #[arg(long = "client", value_name = "CLIENT")]
+    pub clients: Vec<String>,
+    /// The day (default: today).
+    #[arg(long, value_parser = parse::date)]
+    pub date: Option<DateArg>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AllianceCommand {
+    /// Answer an alliance check-in about your practitioner (clients) or your coach
+    /// (practitioners): three items, 0–10, and a flag.
+    Add(AllianceArgs),
+    /// The alliance check-ins of your relationships.
+    List {
+        #[command(flatten)]
+        with: With,
+    },
+    /// Write how a rupture was repaired, on the check-in that showed it.
+    Repair {
+        check_in: String,
+        note: String,
+        #[command(flatten)]
+        with: With,
+    },
+    /// The ruptures in each of your relationships: a flag, or a score well below the usual.
+    Ruptures,
+}
+
+#[derive(Debug, Args)]
+pub struct AllianceArgs {
+    /// 0–10: "We agree on what we are working toward."
+    #[arg(long, value_parser = parse::rating, allow_negative_numbers = true)]
+    pub goals: u8,
+    /// 0–10: "We agree on how we are working on it."
+    #[arg(long, value_parser = parse::rating, allow_negative_numbers = true)]
+    pub tasks: u8,
+    /// 0–10: "I feel respected and understood."
+    #[arg(long, value_parser = parse::rating, allow_negative_numbers = true)]
+    pub bond: u8,
+    /// "Something felt off today."
+    #[arg(long)]
+    pub felt_off: bool,
+    /// How it was repaired, if it was.
+    #[arg(long)]
+    pub repair_note: Option<String>,
+    /// The day (default: today).
+    #[arg(long, value_parser = parse::date)]
+    pub date: Option<DateArg>,
+    #[command(flatten)]
+    pub with: With,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WellbeingCommand {
+    /// Record wellbeing: WHO-5, stress and/or burnout (`tandem wellbeing questions` shows them).
+    Add {
+        /// The five WHO-5 answers, 0–5 each, separated by commas, in the order
+        /// `tandem wellbeing questions` lists them.
+        #[arg(long, value_parser = parse::who5, value_name = "A,B,C,D,E", long_help = who5_help())]
+        who5: Option<[u8; 5]>,
+        /// 0–10: "How stressed have I felt this week?"
+        #[arg(long, value_parser = parse::rating, allow_negative_numbers = true)]
+        stress: Option<u8>,
+        /// 0–10: "How worn out by my work have I felt this week?"
+        #[arg(long, value_parser = parse::rating, allow_negative_numbers = true)]
+        burnout: Option<u8>,
+        /// The day (default: today).
+        #[arg(long, value_parser = parse::date)]
+        date: Option<DateArg>,
+    },
+    /// List your wellbeing entries.
+    List,
+    /// The WHO-5 statements, their scale and credit, and the stress and burnout items.
+    Questions,
+    /// Share chosen measures of one entry with your coach (each measure by choice).
+    #[command(group(ArgGroup::new("measures").required(true).multiple(true).args(["who5", "stress", "burnout"])))]
+    Share {
+        entry: String,
+        /// Share its WHO-5 score (the percentage, not the answers).
+        #[arg(long)]
+        who5: bool,
+        #[arg(long)]
+        stress: bool,
+        #[arg(long)]
+        burnout: bool,
+        #[command(flatten)]
+        with: With,
+    },
+    /// Withdraw a shared entry from your coaching document.
+    Withdraw {
+        entry: String,
+        #[command(flatten)]
+        with: With,
+    },
+}
+
+/// A range of days.
+#[derive(Debug, Args)]
+pub struct Range {
+    /// First day (default: four weeks ago).
+    #[arg(long, value_parser = parse::date)]
+    pub from: Option<DateArg>,
+    /// Last day (default: today).
+    #[arg(long, value_parser = parse::date)]
+    pub to: Option<DateArg>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ParallelArgs {
+    #[command(subcommand)]
+    pub command: Option<ParallelCommand>,
+    #[command(flatten)]
+    pub range: Range,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ParallelCommand {
+    /// Share a summary of the parallel view with your coach: rates and counts only, client
+    /// figures only over at least three clients, your wellbeing only if you include it.
+    Share(ShareSummaryArgs),
+    /// Withdraw a shared summary from your coaching document.
+    Withdraw {
+        summary: String,
+        #[command(flatten)]
+        with: With,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ShareSummaryArgs {
+    #[command(flatten)]
+    pub range: Range,
+    /// Include your weekly wellbeing (WHO-5, stress, burnout means).
+    #[arg(long)]
+    pub include_wellbeing: bool,
+    /// A note for your coach.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// The note may also go into research exports (anonymised, without names or ids).
+    #[arg(long, requires = "note")]
+    pub note_for_research: bool,
+    #[command(flatten)]
+    pub with: With,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The research export: per-practitioner weekly figures from the summaries shared in your
+    /// coaching documents, by condition. No names, no ids, no free text unless a practitioner
+    /// marked their note for research; practitioners appear under codes made for this export
+    /// only.
+    Research {
+        /// The first week (weeks starting on or after this day).
+        #[arg(long, value_parser = parse::date)]
+        from: DateArg,
+        /// The last week (weeks starting on or before this day).
+        #[arg(long, value_parser = parse::date)]
+        to: DateArg,
+        /// csv (the default) or json (the default with --json).
+        #[arg(long, value_enum)]
+        format: Option<ExportFormat>,
+        /// Write it to this file instead of printing it.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
 }

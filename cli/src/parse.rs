@@ -10,6 +10,7 @@ use std::marker::PhantomData;
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::ErrorKind;
+use tandem_core::coaching::{CoachingCondition, Direction};
 use tandem_core::journey::{
     AttainmentLevel, Framing, GoalStatus, LifeArea, Outcome, Party, ProposedBy, Reason, SupportKind,
 };
@@ -45,6 +46,8 @@ words!(
     Outcome => "outcome",
     Reason => "reason",
     InvitationKind => "kind of invitation",
+    CoachingCondition => "coaching condition",
+    Direction => "direction",
 );
 
 /// Reads a word, ignoring case and accepting `-` or a space for `_` (`not-done`).
@@ -196,6 +199,25 @@ pub fn server_url(text: &str) -> Result<String, String> {
     Ok(text.to_string())
 }
 
+/// The five WHO-5 answers, each 0 ("at no time") to 5 ("all of the time"), separated by commas:
+/// `3,4,2,3,4`. Answers above 5 are passed on for the core to refuse, naming the item.
+pub fn who5(text: &str) -> Result<[u8; 5], String> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let problem = || {
+        format!(
+            "{text:?} is not five WHO-5 answers; give five numbers from 0 (at no time) to 5 (all of the time), separated by commas, e.g. 3,4,2,3,4"
+        )
+    };
+    if parts.len() != 5 {
+        return Err(problem());
+    }
+    let mut answers = [0u8; 5];
+    for (answer, part) in answers.iter_mut().zip(parts) {
+        *answer = part.parse().map_err(|_| problem())?;
+    }
+    Ok(answers)
+}
+
 /// A place in a list, counted from 1 as `show` numbers steps.
 pub fn place(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
@@ -252,6 +274,14 @@ mod tests {
         assert!(level("no colon").is_err());
         assert_eq!(rating("12"), Ok(12));
         assert!(rating("300").unwrap_err().contains("0–10"));
+    }
+
+    #[test]
+    fn who5_takes_five_answers() {
+        assert_eq!(who5("3, 4,2,3,4"), Ok([3, 4, 2, 3, 4]));
+        assert!(who5("3,4,2,3").unwrap_err().contains("five"));
+        assert!(who5("3,4,2,3,x").is_err());
+        assert_eq!(word::<CoachingCondition>("skills-acquisition"), Ok(CoachingCondition::SkillsAcquisition));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Each command: read its arguments, call the store, answer in text or JSON.
 
+mod coaching;
 mod goals;
+mod parallel;
 mod plans;
 mod review;
 pub mod sync;
@@ -53,6 +55,12 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         Command::Revoke { doc, person } => sync::revoke(&open()?, &doc, &person),
         Command::Sync => sync::sync(&open()?),
         Command::Status => sync::status(&open()?),
+        Command::Coaching(command) => coaching::coaching(&open()?, command),
+        Command::Reflect(command) => coaching::reflect(&open()?, command),
+        Command::Alliance(command) => coaching::alliance(&open()?, command),
+        Command::Wellbeing(command) => parallel::wellbeing(&open()?, command),
+        Command::Parallel(args) => parallel::parallel(&open()?, args),
+        Command::Export(command) => parallel::export(&open()?, command),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Human-readable text for what the core returns. `--json` prints the core's types instead.
 
+pub mod coaching;
 mod journey;
 mod progress;
 
