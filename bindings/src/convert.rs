@@ -115,6 +115,28 @@ pub(crate) fn optional_attainment(
     value.map(|v| attainment(field, v)).transpose()
 }
 
+/// The five WHO-5 answers (0–5 each) the app gave, as the core's fixed five. A list of another
+/// length is refused naming `who5`; an answer out of range, naming `who5[i]`.
+pub(crate) fn who5(answers: &[i32]) -> Result<[u8; 5], TandemError> {
+    let five: &[i32; 5] = answers.try_into().map_err(|_| {
+        TandemError::invalid(
+            "who5",
+            format!(
+                "needs all 5 answers, one per statement, not {}",
+                answers.len()
+            ),
+        )
+    })?;
+    let mut out = [0u8; 5];
+    for (i, (answer, slot)) in five.iter().zip(out.iter_mut()).enumerate() {
+        // Values that fit a byte go to the core, which refuses 6–255 in its own words.
+        *slot = u8::try_from(*answer).map_err(|_| {
+            TandemError::invalid(format!("who5[{i}]"), format!("{answer} is outside 0–5"))
+        })?;
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +197,22 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(attainment("attainment", 300).is_err());
+    }
+
+    #[test]
+    fn who5_takes_exactly_five_answers() {
+        assert_eq!(who5(&[0, 1, 2, 3, 5]).unwrap(), [0, 1, 2, 3, 5]);
+        match who5(&[3, 3, 3, 3]) {
+            Err(TandemError::InvalidInput { field, problem }) => {
+                assert_eq!(field, "who5");
+                assert!(problem.contains("not 4"), "{problem}");
+            }
+            other => panic!("{other:?}"),
+        }
+        match who5(&[3, 3, -1, 3, 3]) {
+            Err(TandemError::InvalidInput { field, .. }) => assert_eq!(field, "who5[2]"),
+            other => panic!("{other:?}"),
+        }
+        assert!(who5(&[3; 6]).is_err());
     }
 }

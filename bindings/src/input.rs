@@ -1,7 +1,9 @@
-//! What a person gives to add or change part of their journey (the `...Input` records), and
+//! What a person gives to add or change part of their journey, or to coaching, reflections,
+//! alliance and wellbeing (the `...Input` records and the sharing choices), and
 //! their conversion to the core's, which refuses what does not convert (a date that does not
 //! parse, a rating outside its type) with `InvalidInput` naming the field.
 
+use tandem_core::coaching;
 use tandem_core::journey as core;
 
 use crate::convert;
@@ -10,6 +12,7 @@ use crate::journey::{
     into_all, AttainmentLevel, Framing, LifeArea, Outcome, Party, ProposedBy, Reason, Repeat,
     Schedule, SupportKind,
 };
+use crate::relationship::Direction;
 
 /// A value to add, or the new state of one.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -249,5 +252,175 @@ impl TryFrom<ReviewInput> for core::ReviewInput {
             attainment: convert::optional_attainment("attainment", r.attainment)?,
             note: r.note,
         })
+    }
+}
+
+// ----- coaching, reflections, alliance, wellbeing -----
+
+/// A case to bring to skills-acquisition coaching.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct CaseReviewInput {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// The client's code from `client_code` (like `C-7K2M9QXA`); never a name.
+    pub client_code: String,
+    /// What the practitioner wants to look at.
+    pub question: String,
+    #[uniffi(default)]
+    pub notes: Option<String>,
+}
+
+/// A reflection to add, or the new state of one.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ReflectionInput {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub what_happened: String,
+    pub my_reaction: String,
+    /// The pattern noticed.
+    #[uniffi(default)]
+    pub pattern: Option<String>,
+    #[uniffi(default)]
+    pub direction: Option<Direction>,
+    /// The person's own action plans the pattern shows up in.
+    #[uniffi(default)]
+    pub plan_ids: Vec<String>,
+    /// The clients (by code, from `client_code`) the pattern shows up in.
+    #[uniffi(default)]
+    pub client_codes: Vec<String>,
+}
+
+/// An alliance check-in to answer (see `measure_wording` for the items' words).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct AllianceInput {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// "We agree on what we are working toward." 0–10.
+    pub goals: i32,
+    /// "We agree on how we are working on it." 0–10.
+    pub tasks: i32,
+    /// "I feel respected and understood." 0–10.
+    pub bond: i32,
+    /// "Something felt off today."
+    #[uniffi(default = false)]
+    pub felt_off: bool,
+    #[uniffi(default)]
+    pub repair_note: Option<String>,
+}
+
+/// A wellbeing entry: any of WHO-5, stress and burnout (at least one).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct WellbeingInput {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// All five WHO-5 answers, 0–5 each, in the order of `measure_wording().who5_items`.
+    #[uniffi(default)]
+    pub who5: Option<Vec<i32>>,
+    /// 0–10.
+    #[uniffi(default)]
+    pub stress: Option<i32>,
+    /// 0–10.
+    #[uniffi(default)]
+    pub burnout: Option<i32>,
+}
+
+/// Which measures of a wellbeing entry to share (each by opt-in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct WellbeingMeasures {
+    #[uniffi(default = false)]
+    pub who5: bool,
+    #[uniffi(default = false)]
+    pub stress: bool,
+    #[uniffi(default = false)]
+    pub burnout: bool,
+}
+
+/// What a practitioner chooses when sharing a summary of their parallel view.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SummaryChoices {
+    /// Share the weekly wellbeing means too.
+    #[uniffi(default = false)]
+    pub include_wellbeing: bool,
+    /// A note for the coach.
+    #[uniffi(default)]
+    pub note: Option<String>,
+    /// The note may go into research exports.
+    #[uniffi(default = false)]
+    pub note_for_research: bool,
+}
+
+impl TryFrom<CaseReviewInput> for coaching::CaseReviewInput {
+    type Error = TandemError;
+    fn try_from(c: CaseReviewInput) -> Result<Self, TandemError> {
+        Ok(coaching::CaseReviewInput {
+            date: convert::date("date", &c.date)?,
+            client_code: c.client_code,
+            question: c.question,
+            notes: c.notes,
+        })
+    }
+}
+
+impl TryFrom<ReflectionInput> for coaching::ReflectionInput {
+    type Error = TandemError;
+    fn try_from(r: ReflectionInput) -> Result<Self, TandemError> {
+        Ok(coaching::ReflectionInput {
+            date: convert::date("date", &r.date)?,
+            what_happened: r.what_happened,
+            my_reaction: r.my_reaction,
+            pattern: r.pattern,
+            direction: r.direction.map(Into::into),
+            plan_ids: r.plan_ids,
+            client_codes: r.client_codes,
+        })
+    }
+}
+
+impl TryFrom<AllianceInput> for coaching::AllianceInput {
+    type Error = TandemError;
+    fn try_from(a: AllianceInput) -> Result<Self, TandemError> {
+        Ok(coaching::AllianceInput {
+            date: convert::date("date", &a.date)?,
+            goals: convert::rating("goals", a.goals)?,
+            tasks: convert::rating("tasks", a.tasks)?,
+            bond: convert::rating("bond", a.bond)?,
+            felt_off: a.felt_off,
+            repair_note: a.repair_note,
+        })
+    }
+}
+
+impl TryFrom<WellbeingInput> for coaching::WellbeingInput {
+    type Error = TandemError;
+    fn try_from(w: WellbeingInput) -> Result<Self, TandemError> {
+        Ok(coaching::WellbeingInput {
+            date: convert::date("date", &w.date)?,
+            who5: w.who5.as_deref().map(convert::who5).transpose()?,
+            stress: w.stress.map(|s| convert::rating("stress", s)).transpose()?,
+            burnout: w
+                .burnout
+                .map(|b| convert::rating("burnout", b))
+                .transpose()?,
+        })
+    }
+}
+
+impl From<WellbeingMeasures> for coaching::WellbeingMeasures {
+    fn from(m: WellbeingMeasures) -> Self {
+        coaching::WellbeingMeasures {
+            who5: m.who5,
+            stress: m.stress,
+            burnout: m.burnout,
+        }
+    }
+}
+
+impl From<SummaryChoices> for coaching::parallel::SummaryChoices {
+    fn from(c: SummaryChoices) -> Self {
+        coaching::parallel::SummaryChoices {
+            include_wellbeing: c.include_wellbeing,
+            note: c.note,
+            note_for_research: c.note_for_research,
+        }
     }
 }

@@ -13,23 +13,29 @@
 
 uniffi::setup_scaffolding!();
 
+mod coaching;
 mod convert;
 mod error;
 mod input;
 mod journey;
 mod linked;
 mod observe;
+mod parallel;
+mod relationship;
 mod runtime;
 mod slot;
 mod store;
 mod sync;
 mod views;
 
+pub use coaching::Coaching;
 pub use error::TandemError;
 pub use input::*;
 pub use journey::*;
 pub use linked::LinkedJourney;
 pub use observe::{ChangeObserver, Subscription, SyncStatusObserver};
+pub use parallel::*;
+pub use relationship::*;
 pub use store::TandemStore;
 pub use sync::*;
 pub use views::*;
