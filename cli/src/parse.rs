@@ -281,7 +281,10 @@ mod tests {
         assert_eq!(who5("3, 4,2,3,4"), Ok([3, 4, 2, 3, 4]));
         assert!(who5("3,4,2,3").unwrap_err().contains("five"));
         assert!(who5("3,4,2,3,x").is_err());
-        assert_eq!(word::<CoachingCondition>("skills-acquisition"), Ok(CoachingCondition::SkillsAcquisition));
+        assert_eq!(
+            word::<CoachingCondition>("skills-acquisition"),
+            Ok(CoachingCondition::SkillsAcquisition)
+        );
     }
 
     #[test]

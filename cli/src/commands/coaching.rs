@@ -7,8 +7,7 @@
 use serde::Serialize;
 use tandem_core::coaching::alliance::Rupture;
 use tandem_core::coaching::{
-    condition_on, AllianceCheckIn, AllianceInput, CaseReviewInput, CoachOverview, Coaching,
-    ConditionGroup, ReflectionInput,
+    condition_on, AllianceCheckIn, AllianceInput, CaseReviewInput, Coaching, ReflectionInput,
 };
 use tandem_core::document::DocKind;
 use tandem_core::store::Relationship;
@@ -19,8 +18,8 @@ use super::added;
 use crate::args::{
     AllianceArgs, AllianceCommand, CoachingCommand, ReflectArgs, ReflectCommand, With,
 };
-use crate::output::coaching as out;
 use crate::output;
+use crate::output::coaching as out;
 use crate::session::{self, remote, Failure, Session};
 
 // ----- finding the relationship -----
@@ -324,37 +323,10 @@ fn overview(session: &Session) -> Result<String, Failure> {
             role.map_or("", |r| r.as_str())
         )));
     }
-    let mut all: Vec<Coaching> = session
-        .store
-        .coach_overview()?
-        .groups
-        .into_iter()
-        .flat_map(|g| g.practitioners)
-        .collect();
-    let today = session.today();
-    for coaching in &mut all {
-        coaching.condition = condition_on(&coaching.conditions, today);
-    }
-    all.sort_by(|a, b| (a.condition, &a.practitioner).cmp(&(b.condition, &b.practitioner)));
-    let mut groups: Vec<ConditionGroup> = Vec::new();
-    for coaching in all {
-        match groups.last_mut() {
-            Some(g) if g.condition == coaching.condition => g.practitioners.push(coaching),
-            _ => groups.push(ConditionGroup {
-                condition: coaching.condition,
-                practitioners: vec![coaching],
-            }),
-        }
-    }
-    let overview = CoachOverview { groups };
+    let overview = out::by_condition(session.store.coach_overview()?, session.today());
     let names = namer(session);
     session.reply(&overview, |page| {
-        let groups: Vec<_> = overview
-            .groups
-            .iter()
-            .map(|g| (g.condition, g.practitioners.clone()))
-            .collect();
-        out::overview(page, &groups, today, session.tz, &names);
+        out::overview(page, &overview, session.tz, &names)
     })
 }
 
@@ -469,7 +441,10 @@ pub fn reflect(session: &Session, command: ReflectCommand) -> Result<String, Fai
             )
         }
         ReflectCommand::Remove { reflection } => {
-            session.store.remove_reflection(&reflection).map_err(local)?;
+            session
+                .store
+                .remove_reflection(&reflection)
+                .map_err(local)?;
             #[derive(Serialize)]
             struct Removed<'a> {
                 removed: &'a str,
@@ -621,8 +596,13 @@ pub fn alliance(session: &Session, command: AllianceCommand) -> Result<String, F
                         page.line(format!("  {}", out::rupture_line(rupture)));
                     }
                 }
-                if found.iter().any(|r| r.ruptures.iter().any(|x: &Rupture| !x.repaired)) {
-                    page.line("Note how one was repaired with `tandem alliance repair CHECK_IN NOTE`.");
+                if found
+                    .iter()
+                    .any(|r| r.ruptures.iter().any(|x: &Rupture| !x.repaired))
+                {
+                    page.line(
+                        "Note how one was repaired with `tandem alliance repair CHECK_IN NOTE`.",
+                    );
                 }
             })
         }

@@ -151,11 +151,15 @@ pub fn wellbeing(session: &Session, command: WellbeingCommand) -> Result<String,
                     measures,
                 },
                 |page| {
-                    let what: Vec<&str> = [(who5, "WHO-5 score"), (stress, "stress"), (burnout, "burnout")]
-                        .iter()
-                        .filter(|(chosen, _)| *chosen)
-                        .map(|(_, name)| *name)
-                        .collect();
+                    let what: Vec<&str> = [
+                        (who5, "WHO-5 score"),
+                        (stress, "stress"),
+                        (burnout, "burnout"),
+                    ]
+                    .iter()
+                    .filter(|(chosen, _)| *chosen)
+                    .map(|(_, name)| *name)
+                    .collect();
                     page.line(format!(
                         "Shared the {} of wellbeing entry {entry_id} with {}, from the next sync.",
                         what.join(" and "),
@@ -166,7 +170,9 @@ pub fn wellbeing(session: &Session, command: WellbeingCommand) -> Result<String,
                             page.line(WHO5_CREDIT);
                         }
                     }
-                    page.line(format!("Withdraw it with `tandem wellbeing withdraw {entry_id}`."));
+                    page.line(format!(
+                        "Withdraw it with `tandem wellbeing withdraw {entry_id}`."
+                    ));
                 },
             )
         }
@@ -203,9 +209,11 @@ pub fn wellbeing(session: &Session, command: WellbeingCommand) -> Result<String,
 /// The days a range covers: by default the four weeks up to today.
 fn days(session: &Session, range: &Range) -> Result<(NaiveDate, NaiveDate), Failure> {
     let to = session.date(range.to);
-    let from = range.from.map_or(to - Duration::days(PARALLEL_DAYS - 1), |f| {
-        f.resolve(session.today())
-    });
+    let from = range
+        .from
+        .map_or(to - Duration::days(PARALLEL_DAYS - 1), |f| {
+            f.resolve(session.today())
+        });
     if to < from {
         return Err(Failure::Refused(format!(
             "invalid range: --to {to} is before --from {from}"

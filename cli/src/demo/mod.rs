@@ -1,12 +1,16 @@
-//! `tandem demo`: two weeks of two journeys, played into real stores, and what each person sees;
-//! then the same people together, through a sync server running in this process.
+//! `tandem demo`: two weeks of journeys, played into real stores, and what each person sees;
+//! then the same people together, through a sync server running in this process, ending with
+//! the parallel process: Alex's own plans beside their clients', and what Alex's coach sees.
 //!
 //! Sam is a client in recovery; Alex is a practitioner using the same tools on their own life;
-//! Priya is Alex's coach. The story is scripted (no randomness) on dates counted back from
+//! Robin and Jamie are two more of Alex's clients (so that Alex's device has the three clients a
+//! client figure needs); Priya is Alex's coach. The story is scripted (no randomness) on dates counted back from
 //! today, so it always looks current; "now" is this evening, 19:30 in London, so the same day
 //! gives the same output apart from ids and codes (`--now` picks another day).
 
 mod alex;
+mod clients;
+mod parallel;
 mod sam;
 mod story;
 mod together;
@@ -87,6 +91,22 @@ const PEOPLE: [Person; 2] = [
     },
 ];
 
+/// The other clients of Alex: played quietly, shown in figures.
+const CLIENTS: [Person; 2] = [
+    Person {
+        name: "Robin",
+        who: "a client getting their strength back",
+        file: "client-robin.db",
+        play: clients::robin,
+    },
+    Person {
+        name: "Jamie",
+        who: "a client since a week ago",
+        file: "client-jamie.db",
+        play: clients::jamie,
+    },
+];
+
 /// Plays the story, up to the evening of the day `now` falls on, into stores in `store_dir` (or
 /// temporary ones) and returns what each person sees.
 pub fn run(store_dir: Option<&Path>, now: DateTime<Utc>) -> Result<String, Failure> {
@@ -94,7 +114,7 @@ pub fn run(store_dir: Option<&Path>, now: DateTime<Utc>) -> Result<String, Failu
     let temporary;
     let dir = match store_dir {
         Some(dir) => {
-            let files = PEOPLE.iter().map(|p| p.file);
+            let files = PEOPLE.iter().chain(&CLIENTS).map(|p| p.file);
             let kept = files.chain([together::COACH_FILE, together::SERVER_DIR]);
             if let Some(taken) = kept.map(|f| dir.join(f)).find(|f| f.exists()) {
                 return Err(Failure::Failed(format!(
@@ -118,6 +138,7 @@ pub fn run(store_dir: Option<&Path>, now: DateTime<Utc>) -> Result<String, Failu
         output::day(clock.today)
     ));
     page.line("Sam is a client; Alex, a practitioner, uses the very same tools on their own life.");
+    page.line("Robin and Jamie are two more of Alex's clients, and Priya is Alex's coach.");
     let mut seen = Vec::new();
     let mut stores = Vec::new();
     for person in &PEOPLE {
@@ -133,17 +154,32 @@ pub fn run(store_dir: Option<&Path>, now: DateTime<Utc>) -> Result<String, Failu
         seen.push((person.name, seen_by(&mut page, &store, &clock)?));
         stores.push(store);
     }
+    let mut others = Vec::new();
+    for person in &CLIENTS {
+        let store = Store::open(
+            dir.join(person.file),
+            OpenOptions {
+                time_zone: Some(TIME_ZONE.into()),
+            },
+        )?;
+        (person.play)(&store, &clock)?;
+        let insights = store.insights(clock.start, clock.today, clock.now)?;
+        // Clients first, then Alex.
+        seen.insert(seen.len() - 1, (person.name, insights));
+        others.push((person.name, store));
+    }
     page.blank();
     side_by_side(&mut page, &seen);
+    page.line("(Robin and Jamie are Alex's other clients; Jamie began a week ago. Their journeys are their own.)");
     page.blank();
     let (Some(alex), Some(sam), None) = (stores.pop(), stores.pop(), stores.pop()) else {
         unreachable!("the demo has two people before the coach");
     };
-    let sam_id = together::play(&mut page, dir, sam, alex, &clock)?;
+    let sam_id = together::play(&mut page, dir, sam, alex, others, &clock)?;
     page.blank();
     match store_dir {
         Some(dir) => {
-            for person in &PEOPLE {
+            for person in PEOPLE.iter().chain(&CLIENTS) {
                 page.line(format!(
                     "{}'s store: {} (try `tandem --store {} show`)",
                     person.name,

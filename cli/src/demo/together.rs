@@ -1,7 +1,9 @@
 //! The demo, together: a sync server runs in this process; Alex (a practitioner) and Priya (a
-//! coach) enrol, Alex invites Sam and Priya invites Alex, everyone syncs; then Sam and Alex
-//! change Sam's walking plan at the same time, each offline on their own device, and meet again
-//! through the server. Last, Priya syncs and cannot open Sam's journey.
+//! coach) enrol, Alex invites Sam, Robin and Jamie and Priya invites Alex, everyone syncs; then
+//! Sam and Alex change Sam's walking plan at the same time, each offline on their own device,
+//! and meet again through the server. Last, the parallel process ([`super::parallel`]): Alex's
+//! own plans beside their clients', what Priya sees of it, and that she cannot open any
+//! client's journey.
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr};
@@ -9,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveTime;
 use tandem_core::journey::{CheckInInput, Journey, Outcome, PlanInput};
-use tandem_core::sync::api::{Access, InvitationKind, Role};
+use tandem_core::sync::api::{InvitationKind, Role};
 use tandem_core::sync::session as sync;
 use tandem_core::sync::{SyncReport, SyncStatus};
 use tandem_core::{OpenOptions, Store};
@@ -17,6 +19,7 @@ use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use super::parallel;
 use super::sam::{MOOD_CHECK, WALK};
 use super::{Clock, TIME_ZONE};
 use crate::output::{self, Page};
@@ -28,8 +31,8 @@ pub const COACH_FILE: &str = "coach.db";
 pub const SERVER_DIR: &str = "server";
 
 /// A sync server serving in this process, on 127.0.0.1 and a free port, until stopped.
-struct Server {
-    runtime: Runtime,
+pub(super) struct Server {
+    pub(super) runtime: Runtime,
     url: String,
     data_dir: PathBuf,
     stop: Option<oneshot::Sender<()>>,
@@ -86,7 +89,7 @@ impl Server {
     }
 
     /// Runs one call to the server, on the server's runtime.
-    fn call<T>(
+    pub(super) fn call<T>(
         &self,
         doing: &str,
         call: impl Future<Output = tandem_core::Result<T>>,
@@ -94,7 +97,7 @@ impl Server {
         self.runtime.block_on(call).map_err(|e| remote(doing, e))
     }
 
-    fn sync(&self, store: &Store) -> Result<SyncReport, Failure> {
+    pub(super) fn sync(&self, store: &Store) -> Result<SyncReport, Failure> {
         let quiet = |_: SyncStatus| {};
         self.call("the demo could not sync", sync::sync_now(store, &quiet))
     }
@@ -132,10 +135,10 @@ impl Drop for Server {
 }
 
 /// Who is who, for printing people rather than ids.
-struct Names(Vec<(String, &'static str)>);
+pub(super) struct Names(pub(super) Vec<(String, &'static str)>);
 
 impl Names {
-    fn of<'a>(&'a self, person_id: &'a str) -> &'a str {
+    pub(super) fn of<'a>(&'a self, person_id: &'a str) -> &'a str {
         self.0
             .iter()
             .find(|(id, _)| id == person_id)
@@ -152,20 +155,22 @@ fn plan_id(journey: &Journey, what: &str) -> Result<String, Failure> {
         .ok_or_else(|| Failure::Failed(format!("the demo's plan {what:?} is missing")))
 }
 
-fn synced(page: &mut Page, name: &str, report: &SyncReport) {
+pub(super) fn synced(page: &mut Page, name: &str, report: &SyncReport) {
     page.line(format!(
         "  {name:<5} syncs: {} documents up to date",
         report.documents
     ));
 }
 
-/// Plays the story together on Sam's and Alex's stores (already holding their two weeks), with
-/// the coach's store and the server's data in `dir`; answers Sam's person id.
+/// Plays the story together on Sam's, Alex's and the other clients' stores (already holding
+/// their two weeks), with the coach's store and the server's data in `dir`; answers Sam's
+/// person id.
 pub fn play(
     page: &mut Page,
     dir: &Path,
     sam: Store,
     alex: Store,
+    others: Vec<(&'static str, Store)>,
     clock: &Clock,
 ) -> Result<String, Failure> {
     page.line("══ Together, through a sync server ══");
@@ -205,6 +210,23 @@ pub fn play(
         invitation.code
     ));
     page.line("with Alex, who may add to it. Sam's private notes stay on Sam's own devices.");
+    let mut clients = Vec::new();
+    for (name, store) in others {
+        let invitation = server.call(
+            "Alex could not invite a client",
+            sync::invite(&alex, InvitationKind::Client),
+        )?;
+        let (store, _) = server.call(
+            "a client could not join",
+            sync::join(store, &server.url, &invitation.code),
+        )?;
+        clients.push((name, store));
+    }
+    let others: Vec<&str> = clients.iter().map(|(name, _)| *name).collect();
+    page.line(format!(
+        "{} join Alex the same way, each with a code of their own.",
+        others.join(" and ")
+    ));
     let invitation = server.call(
         "Priya could not invite Alex",
         sync::invite(&priya, InvitationKind::Practitioner),
@@ -218,15 +240,22 @@ pub fn play(
         invitation.code
     ));
     page.line("Alex's unless Alex shares it.");
-    let names = Names(vec![
+    let mut names = Names(vec![
         (sam.identity().person_id.clone(), "Sam"),
         (alex.identity().person_id.clone(), "Alex"),
         (priya.identity().person_id.clone(), "Priya"),
     ]);
+    for (name, store) in &clients {
+        names.0.push((store.identity().person_id.clone(), name));
+    }
 
     page.blank();
     page.line("Everyone syncs:");
-    for (name, store) in [("Sam", &sam), ("Alex", &alex), ("Priya", &priya)] {
+    for (name, store) in [("Sam", &sam)]
+        .into_iter()
+        .chain(clients.iter().map(|(name, store)| (*name, store)))
+        .chain([("Alex", &alex), ("Priya", &priya)])
+    {
         synced(page, name, &server.sync(store)?);
     }
     let sam_journey = sam.identity().journey_id.clone();
@@ -323,78 +352,11 @@ pub fn play(
     page.line("Sam's latest check-in, as Alex sees it:");
     page.line(format!("  {}", output::check_in_line(&latest, &on_alex)));
 
-    // The coach: Alex's own journey by choice, never Sam's.
-    page.blank();
-    page.line("══ What the coach sees ══");
-    let priya_id = priya.identity().person_id.clone();
-    server.call(
-        "Alex could not share their journey",
-        sync::share(&alex, &alex.identity().journey_id, &priya_id, Access::Read),
-    )?;
-    page.line("Alex chooses to share their own journey with Priya, to read, for coaching.");
-    let refused =
-        server
-            .runtime
-            .block_on(sync::share(&alex, &sam_journey, &priya_id, Access::Read));
-    match refused {
-        Err(e) => page.line(format!(
-            "Alex tries to pass Sam's journey on to Priya. The server refuses: {e}."
-        )),
-        Ok(()) => {
-            return Err(Failure::Failed(
-                "the server let Alex share Sam's journey with a coach".into(),
-            ))
-        }
-    }
-    synced(page, "Priya", &server.sync(&priya)?);
-    let links = priya.links()?;
-    let linked: Vec<String> = links
-        .iter()
-        .map(|l| {
-            let journey = if l.journey_id.is_some() {
-                "shares their journey with her, to read"
-            } else {
-                "does not share their journey"
-            };
-            format!("{} ({}, {journey})", names.of(&l.person_id), l.role)
-        })
-        .collect();
-    page.line(format!(
-        "Priya is linked with: {}. Nobody else.",
-        linked.join("; ")
-    ));
-    let alex_journey = priya
-        .linked_journey(&alex.identity().journey_id)?
-        .journey()?;
-    for goal in &alex_journey.goals {
-        page.line(format!(
-            "Priya reads Alex's goal: {}",
-            output::goal_line(goal, false)
-        ));
-    }
-    if links
-        .iter()
-        .any(|l| l.journey_id.as_deref() == Some(sam_journey.as_str()))
-    {
-        return Err(Failure::Failed(
-            "the coach is linked to the client's journey".into(),
-        ));
-    }
-    match priya.linked_journey(&sam_journey)?.journey() {
-        Err(e) => {
-            page.line(format!(
-                "Priya tries to open Sam's journey: she cannot ({e})."
-            ));
-            page.line("It never reached her device: a client's data goes no further than their own practitioner.");
-        }
-        Ok(_) => {
-            return Err(Failure::Failed(
-                "the coach could open the client's journey".into(),
-            ))
-        }
-    }
+    let mut everyone = vec![("Sam", &sam)];
+    everyone.extend(clients.iter().map(|(name, store)| (*name, store)));
+    parallel::play(page, &server, &alex, &priya, &everyone, &names, clock)?;
     let sam_id = sam.identity().person_id.clone();
-    drop((sam, alex, priya));
+    drop((sam, alex, priya, clients));
     server.stop()?;
     page.line("The server stops.");
     Ok(sam_id)

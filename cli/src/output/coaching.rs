@@ -12,9 +12,9 @@ use tandem_core::coaching::parallel::{
     MIN_CLIENTS,
 };
 use tandem_core::coaching::{
-    AllianceCheckIn, Coaching, CoachingCondition, Reflection, SharedReflection, SharedWellbeing,
-    WellbeingEntry, ALLIANCE_FLAG, ALLIANCE_ITEMS, BURNOUT_ITEM, STRESS_ITEM, WHO5_CREDIT,
-    WHO5_ITEMS,
+    AllianceCheckIn, CoachOverview, Coaching, CoachingCondition, ConditionGroup, Reflection,
+    SharedReflection, SharedWellbeing, WellbeingEntry, ALLIANCE_FLAG, ALLIANCE_ITEMS, BURNOUT_ITEM,
+    STRESS_ITEM, WHO5_CREDIT, WHO5_ITEMS,
 };
 use tandem_core::insights::{Completion, ReasonCount};
 
@@ -99,10 +99,13 @@ fn clients_line(clients: Option<&ClientCompletion>) -> String {
 
 fn ruptures_line(clients: Option<&ClientRuptures>, coaching: u32) -> String {
     let clients = match clients {
-        Some(r) => format!("{} among {} clients answering", r.ruptures, r.clients),
+        Some(r) => format!(
+            "{} among the {} clients who answered",
+            r.ruptures, r.clients
+        ),
         None => format!("not enough data (fewer than {MIN_CLIENTS} clients answered)"),
     };
-    format!("with clients {clients} · with your coach {coaching}")
+    format!("with clients: {clients} · with your coach: {coaching}")
 }
 
 /// "WHO-5 64% · stress 5 · burnout 4".
@@ -178,10 +181,11 @@ pub fn parallel(page: &mut Page, view: &ParallelView) {
             page.line(format!("  • {}", prompt.text));
         }
     }
-    let who5 = view
-        .weeks
-        .iter()
-        .any(|w| w.wellbeing.as_ref().is_some_and(|p| p.who5_percent.is_some()));
+    let who5 = view.weeks.iter().any(|w| {
+        w.wellbeing
+            .as_ref()
+            .is_some_and(|p| p.who5_percent.is_some())
+    });
     if who5 {
         page.blank();
         page.line(WHO5_CREDIT);
@@ -351,28 +355,33 @@ fn opt_rate(rate: Option<f64>) -> String {
     rate.map_or_else(|| "–".into(), |r| percent(Some(r)))
 }
 
-/// One week of a shared summary.
+/// The columns of a shared summary's weeks.
+const SUMMARY_HEADER: &str =
+    "week of           own         clients       ruptures: clients · coach   wellbeing";
+
+/// One week of a shared summary, under [`SUMMARY_HEADER`].
 fn summary_week(week: &SummaryWeek) -> String {
+    let own = format!("{} of {}", opt_rate(week.own_rate), week.own_planned);
     let clients = match (week.clients_rate, week.clients) {
-        (Some(rate), Some(n)) => format!("clients {} over {n}", opt_rate(Some(rate))),
-        _ => "clients: not enough data".into(),
+        (Some(rate), Some(n)) => format!("{} over {n}", opt_rate(Some(rate))),
+        _ => "too few".into(),
     };
     let ruptures = match (week.client_ruptures, week.rupture_clients) {
-        (Some(r), Some(n)) => format!("ruptures {r} among {n} clients"),
-        _ => "client ruptures: not enough data".into(),
+        (Some(r), Some(n)) => format!("{r} of {n}"),
+        _ => "too few".into(),
     };
     let wellbeing = week
         .wellbeing
         .as_ref()
-        .map(|p| format!(" · {}", wellbeing_point(p)))
+        .map(wellbeing_point)
         .unwrap_or_default();
     format!(
-        "week of {:<16} own {:>4} of {:<2} · {clients} · {ruptures} · with the coach {}{wellbeing}",
+        "{:<17} {own:<11} {clients:<13} {:<27} {wellbeing}",
         day(week.week_start),
-        opt_rate(week.own_rate),
-        week.own_planned,
-        week.coaching_ruptures
+        format!("{ruptures} · {}", week.coaching_ruptures),
     )
+    .trim_end()
+    .to_string()
 }
 
 /// A summary shared into a coaching document.
@@ -385,8 +394,18 @@ pub fn summary(page: &mut Page, summary: &SharedSummary, tz: Tz, indent: &str) {
         instant(summary.shared_at, tz),
         condition_words(summary.condition)
     ));
+    page.line(format!("{indent}  {SUMMARY_HEADER}"));
     for week in &summary.weeks {
         page.line(format!("{indent}  {}", summary_week(week)));
+    }
+    if summary
+        .weeks
+        .iter()
+        .any(|w| w.clients.is_none() || w.rupture_clients.is_none())
+    {
+        page.line(format!(
+            "{indent}  too few: fewer than {MIN_CLIENTS} clients stood behind the figure, so there is none"
+        ));
     }
     if let Some(note) = &summary.note {
         let research = if summary.note_for_research {
@@ -396,11 +415,11 @@ pub fn summary(page: &mut Page, summary: &SharedSummary, tz: Tz, indent: &str) {
         };
         page.line(format!("{indent}  note{research}: “{note}”"));
     }
-    if summary
-        .weeks
-        .iter()
-        .any(|w| w.wellbeing.as_ref().is_some_and(|p| p.who5_percent.is_some()))
-    {
+    if summary.weeks.iter().any(|w| {
+        w.wellbeing
+            .as_ref()
+            .is_some_and(|p| p.who5_percent.is_some())
+    }) {
         page.line(format!("{indent}  {WHO5_CREDIT}"));
     }
 }
@@ -421,6 +440,11 @@ pub fn coaching(page: &mut Page, c: &Coaching, today: NaiveDate, tz: Tz, names: 
         names(&c.coach),
         condition_words(condition)
     ));
+    details(page, c, tz, names);
+}
+
+/// A coaching document's contents below its first line.
+fn details(page: &mut Page, c: &Coaching, tz: Tz, names: Names<'_>) {
     for change in &c.conditions {
         let note = change
             .note
@@ -428,7 +452,7 @@ pub fn coaching(page: &mut Page, c: &Coaching, today: NaiveDate, tz: Tz, names: 
             .map(|n| format!(": “{n}”"))
             .unwrap_or_default();
         page.line(format!(
-            "    {} from {}, set by {}{note}",
+            "  Condition: {} from {}, set by {}{note}",
             spoken(change.condition.as_str()),
             day(change.from),
             names(&change.set_by)
@@ -443,9 +467,8 @@ pub fn coaching(page: &mut Page, c: &Coaching, today: NaiveDate, tz: Tz, names: 
             "not shared"
         }
     ));
-    let count = |n: usize, one: &str, many: &str| {
-        format!("{n} {}", if n == 1 { one } else { many })
-    };
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     page.line(format!(
         "  Sessions: {}",
         if c.sessions.is_empty() {
@@ -462,11 +485,7 @@ pub fn coaching(page: &mut Page, c: &Coaching, today: NaiveDate, tz: Tz, names: 
             session.agenda
         ));
         for comment in &session.comments {
-            page.line(format!(
-                "      {}: “{}”",
-                names(&comment.by),
-                comment.text
-            ));
+            page.line(format!("      {}: “{}”", names(&comment.by), comment.text));
         }
     }
     if !c.case_reviews.is_empty() {
@@ -536,30 +555,52 @@ pub fn coaching(page: &mut Page, c: &Coaching, today: NaiveDate, tz: Tz, names: 
     }
 }
 
+/// A coach's overview regrouped by the condition in force on `today` (the core groups by the
+/// computer's clock; the command line's day may be `--now`'s).
+pub fn by_condition(overview: CoachOverview, today: NaiveDate) -> CoachOverview {
+    let mut all: Vec<Coaching> = overview
+        .groups
+        .into_iter()
+        .flat_map(|g| g.practitioners)
+        .collect();
+    for coaching in &mut all {
+        coaching.condition = tandem_core::coaching::condition_on(&coaching.conditions, today);
+    }
+    all.sort_by(|a, b| (a.condition, &a.practitioner).cmp(&(b.condition, &b.practitioner)));
+    let mut groups: Vec<ConditionGroup> = Vec::new();
+    for coaching in all {
+        match groups.last_mut() {
+            Some(g) if g.condition == coaching.condition => g.practitioners.push(coaching),
+            _ => groups.push(ConditionGroup {
+                condition: coaching.condition,
+                practitioners: vec![coaching],
+            }),
+        }
+    }
+    CoachOverview { groups }
+}
+
 /// A coach's overview: each practitioner's coaching, grouped by the condition in force.
-pub fn overview(
-    page: &mut Page,
-    groups: &[(Option<CoachingCondition>, Vec<Coaching>)],
-    today: NaiveDate,
-    tz: Tz,
-    names: Names<'_>,
-) {
+pub fn overview(page: &mut Page, overview: &CoachOverview, tz: Tz, names: Names<'_>) {
+    let groups = &overview.groups;
     page.line("What the practitioners you coach chose to share with you, by coaching condition.");
-    page.line("Client figures in it are aggregates their devices computed over at least three clients;");
+    page.line(
+        "Client figures in it are aggregates their devices computed over at least three clients;",
+    );
     page.line("no client's own data ever reaches you.");
     if groups.is_empty() {
         page.blank();
         page.line("Nobody yet: invite a practitioner with `tandem invite practitioner`, then `tandem sync`.");
     }
-    for (condition, practitioners) in groups {
+    for group in groups {
         page.blank();
-        page.heading(condition_heading(*condition));
-        for (n, coaching_doc) in practitioners.iter().enumerate() {
+        page.heading(condition_heading(group.condition));
+        for (n, coaching_doc) in group.practitioners.iter().enumerate() {
             if n > 0 {
                 page.blank();
             }
             page.line(names(&coaching_doc.practitioner));
-            coaching(page, coaching_doc, today, tz, names);
+            details(page, coaching_doc, tz, names);
         }
     }
 }
