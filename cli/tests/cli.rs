@@ -265,7 +265,7 @@ fn typos_get_a_clear_message_and_nothing_panics() {
 }
 
 #[test]
-fn demo_plays_two_weeks_then_syncs_three_people_through_a_server() {
+fn demo_plays_two_weeks_then_syncs_everyone_through_a_server() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let out = Command::new(env!("CARGO_BIN_EXE_tandem"))
         .arg("demo")
@@ -290,10 +290,16 @@ fn demo_plays_two_weeks_then_syncs_three_people_through_a_server() {
         "Back online: Alex syncs, then Sam, then Alex again.",
         "The same on both devices, with both changes: Alex's 09:00 and Sam's new barrier.",
         "Evening check on mood: done — Calmer tonight; the walk helped",
+        // The parallel process.
+        "Robin and Jamie join Alex the same way",
+        "Robin  Mon 2 Mar 2026 goals 5, tasks 4, bond 6 (mean 5) · something felt off",
+        "Priya sets their coaching to transformational coaching (Alex's own journey), from Mon 16 Feb 2026.",
+        "Alex answers one about Priya, after their session the same day: Mon 2 Mar 2026 goals 7, tasks 5, bond 6 (mean 6) · something felt off",
+        "WHO-5 32% (2,2,1,1,2) · stress 8/10 · burnout 7/10",
+        "The server refuses: not permitted",
         // The coach.
         "Priya is linked with: Alex (practitioner, shares their journey with her, to read). Nobody else.",
-        "Priya tries to open Sam's journey: she cannot",
-        "The server refuses: not permitted",
+        "Priya tries to open Sam's, Robin's and Jamie's journeys: she cannot open any of them",
         "The server stops.",
     ] {
         assert!(
@@ -302,6 +308,12 @@ fn demo_plays_two_weeks_then_syncs_three_people_through_a_server() {
         );
     }
     assert_eq!(text.matches("Insights, ").count(), 2, "{text}");
+    assert!(
+        text.contains(
+            "  Robin 14 planned: 8 done, 2 partly, 4 not done · most given reason: no time ×3"
+        ),
+        "{text}"
+    );
 
     // What each person saw of the walk after the offline edits: the same plan, with Alex's
     // 09:00 and Sam's new barrier.
@@ -373,4 +385,324 @@ fn demo_plays_two_weeks_then_syncs_three_people_through_a_server() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("not on this device"), "{stderr}");
+}
+
+/// The lines of `text` from the one starting with `heading` up to (not including) the first
+/// line starting with `until`.
+fn section<'a>(text: &'a str, heading: &str, until: &str) -> &'a str {
+    let from = text
+        .find(heading)
+        .unwrap_or_else(|| panic!("no {heading:?} in:\n{text}"));
+    let rest = &text[from..];
+    let to = rest[heading.len()..]
+        .find(until)
+        .map_or(rest.len(), |i| i + heading.len());
+    &rest[..to]
+}
+
+#[test]
+fn the_demo_ends_with_the_parallel_view_and_what_the_coach_was_shown() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .arg("demo")
+        .arg("--store-dir")
+        .arg(dir.path())
+        .env("TANDEM_NOW", NOW)
+        .output()
+        .expect("the tandem binary runs");
+    let text = expect_success(out, &["demo"]);
+
+    // Alex's parallel view: two weeks up to Wednesday 4 March, in three ISO weeks. The first
+    // week has only Sam and Robin (Jamie began a week ago): not enough data for a client figure.
+    let view = section(
+        &text,
+        "══ What Alex sees: the parallel view",
+        "Alex shares a summary",
+    );
+    for expected in [
+        "Parallel view, Thu 19 Feb 2026 – Wed 4 Mar 2026",
+        "you have 3 — a number for your eyes only",
+        "Week of Mon 16 Feb 2026 (from Thu 19 Feb 2026)\n  you            67%  ███████░░░  3 planned: 2 done, 0 partly, 1 not done · no time ×1\n  your clients  not enough data (fewer than 3 clients had plans)",
+        "Week of Mon 23 Feb 2026\n  you            57%  ██████░░░░  7 planned: 3 done, 2 partly, 2 not done",
+        "  your clients   60%  ██████░░░░  21 planned: 11 done, 3 partly, 6 not done · over 3 clients · no time ×4",
+        "Week of Mon 2 Mar 2026\n  you            75%  ████████░░  4 planned: 3 done, 0 partly, 1 not done",
+        "  your clients   82%  ████████░░  11 planned: 8 done, 2 partly, 1 not done · over 3 clients",
+        "  ruptures      with clients: 1 among the 3 clients who answered · with your coach: 1\n  wellbeing     WHO-5 48% · stress 7/10 · burnout 6/10",
+        "The whole range\n  you            64%  ██████░░░░  14 planned: 8 done, 2 partly, 4 not done · no time ×3",
+        "  your clients   70%  ███████░░░  41 planned: 26 done, 5 partly, 9 not done · over 3 clients · no time ×6",
+        "To reflect on:",
+        "In the week of 2026-03-02 something felt strained with your coach, and in your client work too.",
+        "\"no time\" is the reason you give most often when your own plans do not happen, and the one your clients give most often too.",
+        "WHO-5 Well-Being Index. © Psychiatric Research Unit",
+    ] {
+        assert!(view.contains(expected), "the parallel view lacks {expected:?}:\n{view}");
+    }
+
+    // Priya's overview: one group (transformational), Alex's shared summary with the same
+    // figures, the reflection's copy without its links, and no client's name or code.
+    let overview = section(
+        &text,
+        "══ What Priya sees: her coaching overview",
+        "Priya is linked",
+    );
+    for expected in [
+        "Transformational coaching\n─────────────────────────\nAlex\n",
+        "Condition: transformational from Mon 16 Feb 2026, set by Priya",
+        "Alex's own journey: shared with the coach, to read",
+        "Priya: “Let's start with what ‘earning a break’ means to you.”",
+        "pattern:       When I am stretched I push plans instead of listening.",
+        "Mon 2 Mar 2026 goals 7, tasks 5, bond 6 (mean 6) · something felt off",
+        "Thu 19 Feb 2026 – Wed 4 Mar 2026, shared Wed 4 Mar 2026 19:30 (transformational coaching)",
+        "Mon 16 Feb 2026   67% of 3    too few       too few · 0                 WHO-5 56%",
+        "Mon 23 Feb 2026   57% of 7    60% over 3    too few · 0                 WHO-5 32%",
+        "Mon 2 Mar 2026    75% of 4    82% over 3    1 of 3 · 1                  WHO-5 48%",
+        "note: “Lunch goes on exactly the days my clients' plans go. Can we look at this next time?”",
+    ] {
+        assert!(overview.contains(expected), "the overview lacks {expected:?}:\n{overview}");
+    }
+    for never in [
+        "Robin",
+        "Jamie",
+        "Sam",
+        "C-",
+        "Cook a simple dinner",
+        "Walk around",
+    ] {
+        assert!(
+            !overview.contains(never),
+            "the coach was shown {never:?}:\n{overview}"
+        );
+    }
+    // The parallel view comes before the overview, and the demo ends with the coach unable to
+    // open any client's journey.
+    let ending = &text[text.find("══ What Alex sees: the parallel view").unwrap()..];
+    assert!(ending.find("══ What Priya sees").is_some(), "{ending}");
+    let last: Vec<&str> = ending
+        .lines()
+        .rev()
+        .skip_while(|l| !l.starts_with("The server stops."))
+        .take(3)
+        .collect();
+    assert_eq!(
+        last,
+        [
+            "The server stops.",
+            "They never reached her device: a client's data goes no further than their own practitioner.",
+            "Priya tries to open Sam's, Robin's and Jamie's journeys: she cannot open any of them (not found).",
+        ],
+        "{ending}"
+    );
+
+    // The stores hold what the demo showed.
+    let store = |file: &str| dir.path().join(file);
+    let json = |file: &str, args: &[&str]| -> Value {
+        let mut with_json = vec!["--json"];
+        with_json.extend_from_slice(args);
+        let out = expect_success(run_with_store(&store(file), &with_json), args);
+        serde_json::from_str(&out).expect("JSON")
+    };
+    let view = json(
+        "practitioner.db",
+        &["parallel", "--from", "2026-02-19", "--to", "2026-03-04"],
+    );
+    assert_eq!(view["caseload"], 3);
+    assert_eq!(view["clients"]["clients"], 3);
+    assert_eq!(view["clients"]["completion"]["planned"], 41);
+    assert_eq!(view["own"]["planned"], 14);
+    assert_eq!(view["weeks"][0]["clients"], Value::Null);
+    assert_eq!(view["weeks"][2]["client_ruptures"]["ruptures"], 1);
+    assert_eq!(view["weeks"][2]["coaching_ruptures"], 1);
+    let kinds: Vec<&str> = view["prompts"]
+        .as_array()
+        .expect("prompts")
+        .iter()
+        .filter_map(|p| p["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"same_reason") && kinds.contains(&"ruptures_in_both"),
+        "{kinds:?}"
+    );
+
+    let overview = json("coach.db", &["coaching", "overview"]);
+    let groups = overview["groups"].as_array().expect("groups");
+    assert_eq!(groups.len(), 1, "{overview}");
+    assert_eq!(groups[0]["condition"], "transformational");
+    let alex = &groups[0]["practitioners"][0];
+    assert_eq!(alex["summaries"].as_array().map(Vec::len), Some(1));
+    assert_eq!(alex["reflections"].as_array().map(Vec::len), Some(1));
+    assert_eq!(alex["journey_shared"], true);
+    // Nothing that names a client reaches the coach's device: no person id, no journey id.
+    let written = overview.to_string();
+    for file in ["client.db", "client-robin.db", "client-jamie.db"] {
+        let client = json(file, &["whoami"]);
+        for id in ["person_id", "journey_id"] {
+            let id = client[id].as_str().expect("an id");
+            assert!(!written.contains(id), "the overview holds {file}'s {id}");
+        }
+        let journey = client["journey_id"].as_str().expect("a journey id");
+        let out = run_with_store(&store("coach.db"), &["show", "--journey", journey]);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("not on this device"), "{stderr}");
+    }
+}
+
+#[test]
+fn coaching_commands_refuse_bad_input_clearly() {
+    let alex = Tandem::new();
+    // WHO-5 takes five answers, 0–5 each; the command says which.
+    let (code, stderr) = alex.fails(&["wellbeing", "add", "--who5", "3,4,2"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("five WHO-5 answers"), "{stderr}");
+    let (code, stderr) = alex.fails(&["wellbeing", "add", "--who5", "3,4,2,3,9"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("who5[4]") && stderr.contains("9 is outside 0–5"),
+        "{stderr}"
+    );
+    let (code, stderr) = alex.fails(&["wellbeing", "add"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--who5, --stress or --burnout"), "{stderr}");
+    let (code, stderr) = alex.fails(&["wellbeing", "add", "--stress", "11"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("stress") && stderr.contains("0–10"),
+        "{stderr}"
+    );
+    assert_eq!(
+        alex.json(&["wellbeing", "list"])["entries"],
+        serde_json::json!([])
+    );
+
+    // Recorded, WHO-5 comes with its score and its credit.
+    let entry = alex.json(&["wellbeing", "add", "--who5", "3,4,2,3,4", "--stress", "6"]);
+    assert_eq!(entry["who5_percent"], 64);
+    assert!(entry["who5_credit"]
+        .as_str()
+        .unwrap()
+        .starts_with("WHO-5 Well-Being Index"));
+    let shown = alex.ok(&["wellbeing", "list"]);
+    assert!(
+        shown.contains("WHO-5 64% (3,4,2,3,4) · stress 6/10"),
+        "{shown}"
+    );
+    assert!(shown.contains("Psychiatric Research Unit"), "{shown}");
+    let questions = alex.ok(&["wellbeing", "questions"]);
+    assert!(
+        questions.contains("I have felt cheerful and in good spirits."),
+        "{questions}"
+    );
+    assert!(
+        questions.contains("Used free of charge, unchanged."),
+        "{questions}"
+    );
+
+    // Alliance items are 0–10; the words and the range are named.
+    let (code, stderr) = alex.fails(&[
+        "alliance", "add", "--goals", "11", "--tasks", "5", "--bond", "5",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("11"), "{stderr}");
+    let (code, stderr) = alex.fails(&["coaching", "condition", "sometimes"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("skills_acquisition, transformational"),
+        "{stderr}"
+    );
+    let (code, stderr) = alex.fails(&[
+        "reflect",
+        "add",
+        "It happened",
+        "--reaction",
+        "x",
+        "--direction",
+        "sideways",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("client_to_coaching, coaching_to_client"),
+        "{stderr}"
+    );
+    let (code, stderr) = alex.fails(&[
+        "reflect",
+        "add",
+        "It happened",
+        "--reaction",
+        "x",
+        "--plan",
+        "nosuchplan",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("nosuchplan is not one of your action plans"),
+        "{stderr}"
+    );
+    assert_eq!(alex.json(&["reflect", "list"]), serde_json::json!([]));
+
+    // Not linked with a coach: a clear word, exit 1.
+    let (code, stderr) = alex.fails(&["coaching", "show"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no coaching relationship yet"), "{stderr}");
+    let (code, stderr) = alex.fails(&[
+        "alliance", "add", "--goals", "7", "--tasks", "7", "--bond", "7",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("nobody for you to answer about"),
+        "{stderr}"
+    );
+    let (code, stderr) = alex.fails(&["wellbeing", "share", "someentry"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--who5"), "{stderr}");
+
+    // Ranges and formats.
+    let (code, stderr) = alex.fails(&["parallel", "--from", "2026-03-10", "--to", "2026-03-01"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("before"), "{stderr}");
+    let (code, stderr) = alex.fails(&[
+        "export",
+        "research",
+        "--from",
+        "2026-03-10",
+        "--to",
+        "2026-03-01",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("before"), "{stderr}");
+    let (code, stderr) = alex.fails(&[
+        "--json",
+        "export",
+        "research",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--out FILE"), "{stderr}");
+    let (code, stderr) = alex.fails(&[
+        "export",
+        "research",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--format",
+        "xml",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("csv") && stderr.contains("json"),
+        "{stderr}"
+    );
+    let (code, _) = alex.fails(&["export", "research", "--to", "2026-03-31"]);
+    assert_eq!(code, 2);
+
+    // Alone, the parallel view has nobody to compare with: no client figure at all.
+    let view = alex.json(&["parallel"]);
+    assert_eq!(view["caseload"], 0);
+    assert_eq!(view["clients"], Value::Null);
+    assert!(alex.ok(&["parallel"]).contains("not enough data"));
 }

@@ -524,11 +524,12 @@ pub fn alliance(session: &Session, command: AllianceCommand) -> Result<String, F
                         Some(all) if all.is_empty() => page.line("  no check-ins yet"),
                         Some(all) => {
                             for c in all {
-                                page.line(format!(
-                                    "  {} — by {}",
-                                    out::alliance_line(c, true),
-                                    names(&c.by)
-                                ));
+                                let by = if c.by == l.person_id {
+                                    String::new()
+                                } else {
+                                    format!(" — by {}", names(&c.by))
+                                };
+                                page.line(format!("  {}{by}", out::alliance_line(c, true)));
                             }
                         }
                     }
@@ -573,22 +574,34 @@ pub fn alliance(session: &Session, command: AllianceCommand) -> Result<String, F
         AllianceCommand::Ruptures => {
             let found = session.store.ruptures()?;
             let relationships = session.store.relationships()?;
+            let mine = session.store.server()?.map(|s| s.role);
             let names = namer(session);
             session.reply(&found, |page| {
                 if found.is_empty() {
                     page.line("No relationships with alliance check-ins on this device yet.");
                 }
                 for r in &found {
-                    let who = relationships
-                        .iter()
-                        .find(|rel| rel.doc_id == r.doc_id)
-                        .map_or_else(|| r.doc_id.clone(), |rel| rel.person_id.clone());
+                    let rel = relationships.iter().find(|rel| rel.doc_id == r.doc_id);
+                    let who = rel.map_or_else(
+                        || r.doc_id.clone(),
+                        |rel| {
+                            format!(
+                                "{} ({})",
+                                rel.person_id,
+                                super::sync::relation(mine, rel.role)
+                            )
+                        },
+                    );
+                    let by = if rel.is_some_and(|rel| rel.person_id == r.answered_by) {
+                        "them".to_string()
+                    } else {
+                        names(&r.answered_by)
+                    };
                     page.line(format!(
-                        "With {who} ({} document): {} check-in{} by {}, {} rupture{}",
+                        "With {who}, {} document: {} check-in{} by {by}, {} rupture{}",
                         r.kind.as_str(),
                         r.check_ins,
                         if r.check_ins == 1 { "" } else { "s" },
-                        names(&r.answered_by),
                         r.ruptures.len(),
                         if r.ruptures.len() == 1 { "" } else { "s" },
                     ));
@@ -610,6 +623,19 @@ pub fn alliance(session: &Session, command: AllianceCommand) -> Result<String, F
 }
 
 fn alliance_add(session: &Session, args: AllianceArgs) -> Result<String, Failure> {
+    // Checked before looking for the relationship, so a typo is named as such (the core checks
+    // again when it writes).
+    for (field, value) in [
+        ("goals", args.goals),
+        ("tasks", args.tasks),
+        ("bond", args.bond),
+    ] {
+        if value > 10 {
+            return Err(Failure::Refused(format!(
+                "invalid {field}: {value} is outside 0–10"
+            )));
+        }
+    }
     let rel = pick(
         session,
         &args.with,

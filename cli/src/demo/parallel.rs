@@ -5,6 +5,7 @@
 //! raises. Alex shares a summary; Priya sees what was shared, by condition, and still cannot
 //! open any client's journey.
 
+use chrono::{Datelike, Duration};
 use tandem_core::coaching::parallel::SummaryChoices;
 use tandem_core::coaching::{
     AllianceInput, CoachingCondition, Direction, ReflectionInput, WellbeingInput, ALLIANCE_FLAG,
@@ -104,15 +105,18 @@ pub fn play(
         }
     }
     let coaching = relationship(priya, DocKind::Coaching, None)?;
+    // From the Monday of the story's first week, so every week of it has the condition.
+    let monday =
+        clock.start - Duration::days(i64::from(clock.start.weekday().num_days_from_monday()));
     priya.set_coaching_condition(
         &coaching,
         CoachingCondition::Transformational,
-        clock.day(0),
+        monday,
         Some("Alex's own journey: protecting time for recovery"),
     )?;
     page.line(format!(
         "Priya sets their coaching to transformational coaching (Alex's own journey), from {}.",
-        output::day(clock.day(0))
+        output::day(monday)
     ));
     let mut everyone: Vec<(&str, &Store)> = clients.to_vec();
     everyone.extend([("Priya", priya), ("Alex", alex)]);
@@ -177,9 +181,11 @@ pub fn play(
     let reflection = alex.add_reflection(&ReflectionInput {
         date: clock.day(12),
         what_happened:
-            "Robin said our session felt off, the same week my own session with Priya did.".into(),
-        my_reaction: "I pushed Robin to cook every night, the way I push myself through lunch."
-            .into(),
+            "A client said our session felt off, the same week my own session with Priya did."
+                .into(),
+        my_reaction:
+            "I pushed them to keep to their plan every day, the way I push myself through lunch."
+                .into(),
         pattern: Some("When I am stretched I push plans instead of listening.".into()),
         direction: Some(Direction::ClientToCoaching),
         plan_ids: vec![lunch],
@@ -192,7 +198,10 @@ pub fn play(
     page.line(format!(
         "linked to their lunch plan and to Robin — by the code {robin_code}, never by name. Alex shares"
     ));
-    page.line("a copy with Priya: the copy leaves out the links to plans and clients.");
+    page.line(
+        "a copy with Priya: the copy leaves out the links to plans and clients, and Alex's words",
+    );
+    page.line("name no client.");
     server.call(
         "Alex could not share their journey",
         sync::share_journey_with_coach(alex, &coaching_on_alex),
