@@ -195,10 +195,13 @@ pub enum Command {
     #[command(subcommand)]
     Export(ExportCommand),
     /// Play two weeks of a client's and a practitioner's journeys, show what each sees, then
-    /// sync them and a coach through a server running in this process.
+    /// sync them, two more clients and a coach through a server running in this process, and
+    /// end with the parallel process: the practitioner's own plans beside their clients', and
+    /// what the coach is shown.
     Demo {
-        /// Keep the demo stores here (client.db, practitioner.db, coach.db, and the server's
-        /// data in server/) instead of throwing them away.
+        /// Keep the demo stores here (client.db, client-robin.db, client-jamie.db,
+        /// practitioner.db, coach.db, and the server's data in server/) instead of throwing them
+        /// away.
         #[arg(long, value_name = "DIR")]
         store_dir: Option<PathBuf>,
     },
