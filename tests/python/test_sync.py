@@ -162,7 +162,13 @@ def test_a_practitioner_shares_their_own_journey_with_their_coach_and_revokes_it
     assert link.journey_id is None  # nothing shared yet
 
     assert link.person_id == alex.identity().person_id
+    # A practitioner's own journey goes to their coach in transformational coaching only.
+    (coaching,) = alex.coaching().relationships()
+    with pytest.raises(tandem.TandemError.NotPermitted):
+        run(alex.share(alex.identity().journey_id, priya.identity().person_id, tandem.Access.READ))
+    alex.coaching().set_condition(coaching.doc_id, tandem.CoachingCondition.TRANSFORMATIONAL, days_ago(1))
     run(alex.share(alex.identity().journey_id, priya.identity().person_id, tandem.Access.READ))
+    assert alex.coaching().relationship(coaching.doc_id).journey_shared
     run(priya.sync_now())
     (link,) = priya.links()
     assert link.access == tandem.Access.READ
@@ -171,3 +177,4 @@ def test_a_practitioner_shares_their_own_journey_with_their_coach_and_revokes_it
     run(alex.revoke(alex.identity().journey_id, priya.identity().person_id))
     run(priya.sync_now())
     assert priya.links()[0].journey_id is None
+    assert not alex.coaching().relationship(coaching.doc_id).journey_shared

@@ -23,7 +23,8 @@ use super::{condition_on, Coaching, CoachingCondition};
 pub struct ExportRow {
     /// A code for this export only ("P-" and 8 characters).
     pub practitioner: String,
-    /// The coaching condition in force on the week's Monday.
+    /// The coaching condition in force at the end of the week (its Sunday), so a condition
+    /// set during a week covers that week.
     pub condition: Option<CoachingCondition>,
     pub week_start: NaiveDate,
     pub own_planned: u32,
@@ -110,7 +111,7 @@ pub fn research_export(
             });
             rows.push(ExportRow {
                 practitioner: practitioner.clone(),
-                condition: condition_on(&doc.conditions, week_start),
+                condition: condition_on(&doc.conditions, week_start + chrono::Days::new(6)),
                 week_start,
                 own_planned: week.own_planned,
                 own_rate: week.own_rate,

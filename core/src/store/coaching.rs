@@ -690,12 +690,13 @@ impl Store {
         )?;
         let coaching = self.coaching(coaching_doc)?;
         let view = self.parallel_view(from, to, now)?;
+        let today = now.date_naive();
         let summary = SharedSummary {
             id: String::new(),
             shared_at: now,
             from,
             to,
-            condition: coaching.condition,
+            condition: condition_on(&coaching.conditions, today),
             weeks: view
                 .weeks
                 .iter()

@@ -173,7 +173,15 @@ pub async fn join(store: Store, server: &str, code: &str) -> Result<(Store, Join
 }
 
 /// Shares one of this person's documents with a linked person (`Access::Read` or `Write`).
+///
+/// A practitioner's own journey goes to their coach only in transformational coaching: that
+/// share is checked against the coaching document and recorded in it (see
+/// [`share_journey_with_coach`]).
 pub async fn share(store: &Store, doc_id: &str, person_id: &str, access: Access) -> Result<()> {
+    let to_coach = coaching_with(store, doc_id, person_id)?;
+    if let Some(coaching) = &to_coach {
+        check_journey_may_go_to_coach(store, coaching)?;
+    }
     let server = joined_server(store)?;
     let api = Api::new(&server.url)?;
     let body = ShareRequest {
@@ -181,11 +189,17 @@ pub async fn share(store: &Store, doc_id: &str, person_id: &str, access: Access)
         person_id: person_id.to_string(),
         access,
     };
-    api.share(&store.token(&server.server_id), &body).await
+    api.share(&store.token(&server.server_id), &body).await?;
+    if let Some(coaching) = to_coach {
+        store.record_journey_sharing(&coaching.id, true)?;
+    }
+    Ok(())
 }
 
-/// Stops sharing a document with a person; the server stops syncing it to them at once.
+/// Stops sharing a document with a person; the server stops syncing it to them at once. A
+/// practitioner's journey withdrawn from their coach is recorded in the coaching document.
 pub async fn revoke(store: &Store, doc_id: &str, person_id: &str) -> Result<()> {
+    let from_coach = coaching_with(store, doc_id, person_id)?;
     let server = joined_server(store)?;
     let api = Api::new(&server.url)?;
     let body = ShareRequest {
@@ -193,7 +207,50 @@ pub async fn revoke(store: &Store, doc_id: &str, person_id: &str) -> Result<()> 
         person_id: person_id.to_string(),
         access: Access::Read,
     };
-    api.revoke(&store.token(&server.server_id), &body).await
+    api.revoke(&store.token(&server.server_id), &body).await?;
+    if let Some(coaching) = from_coach {
+        store.record_journey_sharing(&coaching.id, false)?;
+    }
+    Ok(())
+}
+
+/// When `doc_id` is this person's own journey and `person_id` their coach: the coaching
+/// document between them (it must be on this device).
+fn coaching_with(
+    store: &Store,
+    doc_id: &str,
+    person_id: &str,
+) -> Result<Option<crate::coaching::Coaching>> {
+    if doc_id != store.identity().journey_id {
+        return Ok(None);
+    }
+    let Some(rel) = store
+        .relationships()?
+        .into_iter()
+        .find(|r| r.person_id == person_id && r.role == Role::Coach)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(store.coaching(&rel.doc_id)?))
+}
+
+fn check_journey_may_go_to_coach(
+    store: &Store,
+    coaching: &crate::coaching::Coaching,
+) -> Result<()> {
+    if coaching.practitioner != store.identity().person_id {
+        return Err(Error::NotPermitted(
+            "only the practitioner shares their own journey".into(),
+        ));
+    }
+    if coaching.condition != Some(crate::coaching::CoachingCondition::Transformational) {
+        return Err(Error::NotPermitted(
+            "a practitioner shares their own journey with their coach in transformational \
+             coaching only: set the coaching condition first"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Connects to the server, brings every document this person may see up to date in both
@@ -438,19 +495,10 @@ async fn sync_set(
 pub async fn share_journey_with_coach(store: &Store, coaching_doc: &str) -> Result<String> {
     // Checked before anything is granted: refused outside transformational coaching.
     let coaching = store.coaching(coaching_doc)?;
-    if coaching.practitioner != store.identity().person_id {
-        return Err(Error::NotPermitted(
-            "only the practitioner shares their own journey".into(),
-        ));
-    }
-    if coaching.condition != Some(crate::coaching::CoachingCondition::Transformational) {
-        return Err(Error::NotPermitted(
-            "a practitioner shares their own journey in transformational coaching only".into(),
-        ));
-    }
+    check_journey_may_go_to_coach(store, &coaching)?;
     let journey = store.identity().journey_id.clone();
     share(store, &journey, &coaching.coach, Access::Read).await?;
-    store.record_journey_sharing(coaching_doc, true)
+    Ok(coaching.coach)
 }
 
 /// Withdraws the practitioner's journey from their coach: the server stops syncing it to them
@@ -458,7 +506,5 @@ pub async fn share_journey_with_coach(store: &Store, coaching_doc: &str) -> Resu
 pub async fn withdraw_journey_from_coach(store: &Store, coaching_doc: &str) -> Result<()> {
     let coaching = store.coaching(coaching_doc)?;
     let journey = store.identity().journey_id.clone();
-    revoke(store, &journey, &coaching.coach).await?;
-    store.record_journey_sharing(coaching_doc, false)?;
-    Ok(())
+    revoke(store, &journey, &coaching.coach).await
 }
