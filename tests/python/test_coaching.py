@@ -191,6 +191,22 @@ def test_the_coaching_condition_decides_case_reviews_and_journey_sharing(server,
         coaching.add_case_review(doc, case)
     assert "skills-acquisition" in refused.value.reason and "transformational" in refused.value.reason
 
+    # Transformational coaching is where Alex may share their own journey with Priya.
+    alex.add_value(tandem.ValueInput(text="Boundaries", life_area=tandem.LifeArea.WORK, importance=8))
+    assert run(coaching.share_journey_with_coach(doc)) == priya.identity().person_id
+    assert coaching.relationship(doc).journey_shared
+    run(alex.sync_now())
+    run(priya.sync_now())
+    (link,) = priya.links()
+    assert link.journey_id == alex.identity().journey_id
+    assert [v.text for v in priya.linked_journey(link.journey_id).journey().values] == ["Boundaries"]
+    assert priya.coaching().relationship(doc).journey_shared
+    run(coaching.withdraw_journey_from_coach(doc))
+    assert not coaching.relationship(doc).journey_shared
+    run(alex.sync_now())
+    run(priya.sync_now())
+    assert priya.links()[0].journey_id is None
+
     # The coach moves them to skills acquisition from today; earlier days stay transformational.
     run(alex.sync_now())
     run(priya.sync_now())
