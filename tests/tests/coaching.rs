@@ -27,8 +27,8 @@ use tandem_core::coaching::parallel::{
     WellbeingPoint,
 };
 use tandem_core::coaching::{
-    AllianceInput, CaseReviewInput, CoachingCondition, Direction, ReflectionInput,
-    WellbeingInput, WellbeingMeasures,
+    AllianceInput, CaseReviewInput, CoachingCondition, Direction, ReflectionInput, WellbeingInput,
+    WellbeingMeasures,
 };
 use tandem_core::insights::{Completion, ReasonCount};
 use tandem_core::journey::{
@@ -347,7 +347,12 @@ impl World {
         })
         .unwrap();
         let plan = alex
-            .add_plan(&weekly("Swim before work", &[Mon, Wed, Fri], "07:00", "2026-11-02"))
+            .add_plan(&weekly(
+                "Swim before work",
+                &[Mon, Wed, Fri],
+                "07:00",
+                "2026-11-02",
+            ))
             .unwrap();
         for (date, outcome, reasons) in [
             ("2026-11-02", Done, &[][..]),
@@ -388,7 +393,13 @@ impl World {
         self.alex_plan = plan;
     }
 
-    fn share_summary(&self, now: DateTime<Utc>, from: &str, to: &str, choices: &SummaryChoices) -> String {
+    fn share_summary(
+        &self,
+        now: DateTime<Utc>,
+        from: &str,
+        to: &str,
+        choices: &SummaryChoices,
+    ) -> String {
         self.alex
             .share_summary(&self.coaching, d(from), d(to), now, choices)
             .unwrap()
@@ -407,7 +418,10 @@ fn file_bytes(store: &Store) -> Vec<(String, Vec<u8>)> {
             out.push((path.display().to_string(), bytes));
         }
     }
-    assert!(!out.is_empty() && !out[0].1.is_empty(), "the store is on disk");
+    assert!(
+        !out.is_empty() && !out[0].1.is_empty(),
+        "the store is on disk"
+    );
     out
 }
 
@@ -439,7 +453,10 @@ fn stored_doc_ids(files: &[(String, Vec<u8>)]) -> BTreeSet<String> {
                 // fails bs58check).
                 for s in start..end {
                     let text = std::str::from_utf8(&bytes[s..end]).unwrap();
-                    if text.parse::<DocumentId>().is_ok_and(|id| id.to_string() == text) {
+                    if text
+                        .parse::<DocumentId>()
+                        .is_ok_and(|id| id.to_string() == text)
+                    {
                         out.insert(text.to_string());
                         break;
                     }
@@ -522,8 +539,10 @@ fn client_secrets(client: &Client) -> Vec<(String, String)> {
 /// Priya's device after a sync: it holds only her own documents, the coaching document and
 /// (when shared) Alex's journey and its months — never a client's journey, month or care
 /// document, nor Alex's private document — and no client id or name anywhere in its bytes.
-/// Returns what it holds, for the caller's own checks.
-async fn assert_coach_holds_nothing_of_clients(w: &World) -> Vec<(String, Vec<u8>)> {
+/// Returns the documents it holds and its bytes, for the caller's own checks.
+async fn assert_coach_holds_nothing_of_clients(
+    w: &World,
+) -> (BTreeSet<String>, Vec<(String, Vec<u8>)>) {
     let priya = &w.priya;
     let alex_private = w.alex.identity().private_id.clone();
     let mut allowed: BTreeSet<String> = priya
@@ -548,16 +567,25 @@ async fn assert_coach_holds_nothing_of_clients(w: &World) -> Vec<(String, Vec<u8
         "the scan of Priya's kv keys sees her documents: {held:?}"
     );
     let strays: Vec<&String> = held.difference(&allowed).collect();
-    assert!(strays.is_empty(), "Priya's store holds documents she should not: {strays:?}");
+    assert!(
+        strays.is_empty(),
+        "Priya's store holds documents she should not: {strays:?}"
+    );
 
     let mut forbidden = vec![("Alex's private document".to_string(), alex_private)];
     for client in &w.clients {
         forbidden.extend(client_secrets(client));
         // By document id, through the kv table and through the store's API.
         for doc in client.store.own_documents().unwrap() {
-            assert!(stored_doc(priya, &doc.doc_id).await.is_none(), "{doc:?} is on Priya's device");
+            assert!(
+                stored_doc(priya, &doc.doc_id).await.is_none(),
+                "{doc:?} is on Priya's device"
+            );
         }
-        assert!(stored_doc(priya, &client.care).await.is_none(), "a care document is on Priya's device");
+        assert!(
+            stored_doc(priya, &client.care).await.is_none(),
+            "a care document is on Priya's device"
+        );
         assert!(
             priya
                 .linked_journey(&client.store.identity().journey_id)
@@ -569,19 +597,24 @@ async fn assert_coach_holds_nothing_of_clients(w: &World) -> Vec<(String, Vec<u8
     }
     for (what, secret) in &forbidden {
         let places = found_in(&haystacks, secret);
-        assert!(places.is_empty(), "{what} {secret:?} found on Priya's device in {places:?}");
+        assert!(
+            places.is_empty(),
+            "{what} {secret:?} found on Priya's device in {places:?}"
+        );
     }
     // Never mind what the store says about links: the coach is linked to Alex alone.
     let links = priya.links().unwrap();
     assert_eq!(links.len(), 1);
     assert_eq!(links[0].person_id, w.alex.identity().person_id);
-    haystacks
+    (held, haystacks)
 }
 
 /// The summaries in Priya's copy of the coaching document, as their raw JSON bodies (before
 /// any reader's guard), by id.
 async fn raw_summaries(w: &World) -> BTreeMap<String, Json> {
-    let doc = stored_doc(&w.priya, &w.coaching).await.expect("the coaching document");
+    let doc = stored_doc(&w.priya, &w.coaching)
+        .await
+        .expect("the coaching document");
     let Some((_, map)) = doc.get(ROOT, "parallel_summaries").unwrap() else {
         return BTreeMap::new();
     };
@@ -596,7 +629,13 @@ async fn raw_summaries(w: &World) -> BTreeMap<String, Json> {
 
 /// A week of a summary as the coach reads it: (week, clients, clients' rate, clients answering
 /// alliance check-ins, client ruptures).
-type ClientFigures = (NaiveDate, Option<u32>, Option<f64>, Option<u32>, Option<u32>);
+type ClientFigures = (
+    NaiveDate,
+    Option<u32>,
+    Option<f64>,
+    Option<u32>,
+    Option<u32>,
+);
 
 fn client_figures(summary: &SharedSummary) -> Vec<ClientFigures> {
     summary
@@ -630,10 +669,22 @@ async fn coach_reads_summary(w: &World, id: &str) -> Vec<ClientFigures> {
     assert_eq!(raw_weeks.len(), figures.len());
     for (raw, (week, clients, rate, rupture_clients, ruptures)) in raw_weeks.iter().zip(&figures) {
         assert_eq!(raw["week_start"], week.to_string());
-        assert_eq!(raw["clients"].as_u64().map(|n| n as u32), *clients, "{week}");
+        assert_eq!(
+            raw["clients"].as_u64().map(|n| n as u32),
+            *clients,
+            "{week}"
+        );
         assert_eq!(raw["clients_rate"].as_f64(), *rate, "{week}");
-        assert_eq!(raw["rupture_clients"].as_u64().map(|n| n as u32), *rupture_clients, "{week}");
-        assert_eq!(raw["client_ruptures"].as_u64().map(|n| n as u32), *ruptures, "{week}");
+        assert_eq!(
+            raw["rupture_clients"].as_u64().map(|n| n as u32),
+            *rupture_clients,
+            "{week}"
+        );
+        assert_eq!(
+            raw["client_ruptures"].as_u64().map(|n| n as u32),
+            *ruptures,
+            "{week}"
+        );
         assert!(clients.is_none_or(|n| n >= 3) && rupture_clients.is_none_or(|n| n >= 3));
         assert_eq!(clients.is_some(), rate.is_some(), "{week}");
         assert_eq!(rupture_clients.is_some(), ruptures.is_some(), "{week}");
@@ -650,11 +701,26 @@ async fn the_coach_never_obtains_a_client_document_or_a_figure_about_fewer_than_
     // Skills acquisition (case reviews) since November; transformational from today, so that
     // Alex may also share his own journey.
     w.alex
-        .set_coaching_condition(&w.coaching, CoachingCondition::SkillsAcquisition, d("2026-11-01"), None)
+        .set_coaching_condition(
+            &w.coaching,
+            CoachingCondition::SkillsAcquisition,
+            d("2026-11-01"),
+            None,
+        )
         .unwrap();
     w.script_alex();
     w.add_client(&CLIENTS[0]).await;
     w.add_client(&CLIENTS[1]).await;
+    // Alex agrees a plan with client 1 in their journey (it starts after the range, so the
+    // figures below do not change): the client's words are in a document Alex writes to.
+    let c1 = &w.clients[0];
+    let mut garden = weekly("Garden", &[Sat], "11:00", "2026-11-28");
+    garden.what = format!("Garden with {}", c1.name);
+    w.alex
+        .linked_journey(&c1.store.identity().journey_id)
+        .unwrap()
+        .add_plan(&garden)
+        .unwrap();
 
     // Alex shares everything the API lets him share.
     let codes: Vec<String> = w
@@ -714,7 +780,9 @@ async fn the_coach_never_obtains_a_client_document_or_a_figure_about_fewer_than_
         )
         .unwrap();
     assert_eq!(
-        share_journey_with_coach(&w.alex, &w.coaching).await.unwrap(),
+        share_journey_with_coach(&w.alex, &w.coaching)
+            .await
+            .unwrap(),
         w.priya.identity().person_id
     );
     sync(&w.alex).await;
@@ -729,17 +797,42 @@ async fn the_coach_never_obtains_a_client_document_or_a_figure_about_fewer_than_
     assert_eq!(seen.sessions.len(), 1);
     assert_eq!(seen.alliance.len(), 3);
     assert!(seen.journey_shared);
-    let journey = w.priya.linked_journey(&alex.journey_id).unwrap().journey().unwrap();
+    let journey = w
+        .priya
+        .linked_journey(&alex.journey_id)
+        .unwrap()
+        .journey()
+        .unwrap();
+    assert_eq!(journey.plans.len(), 1);
     assert_eq!(journey.plans[0].what, "Swim before work");
+    assert_eq!(
+        w.priya
+            .linked_journey(&alex.journey_id)
+            .unwrap()
+            .check_ins(d(FROM), d(TO))
+            .unwrap()
+            .len(),
+        8,
+        "Alex's months came with his journey"
+    );
     w.priya
         .comment_on_session(&w.coaching, &session, "Let's start with the swim")
         .unwrap();
     sync(&w.priya).await;
 
-    let held = assert_coach_holds_nothing_of_clients(&w).await;
+    let (docs, held) = assert_coach_holds_nothing_of_clients(&w).await;
+    assert!(docs.contains(&alex.journey_id), "{docs:?}");
     // The scan does read what Priya holds: the code of the case review, Alex's words and id.
-    for shown in [codes[0].as_str(), "Relief, then guilt", alex.person_id.as_str(), "Swim before work"] {
-        assert!(!found_in(&held, shown).is_empty(), "{shown:?} should be on Priya's device");
+    for shown in [
+        codes[0].as_str(),
+        "Relief, then guilt",
+        alex.person_id.as_str(),
+        "Swim before work",
+    ] {
+        assert!(
+            !found_in(&held, shown).is_empty(),
+            "{shown:?} should be on Priya's device"
+        );
     }
     // The reflection's links to clients stayed in Alex's private document.
     assert!(found_in(&held, &codes[1]).is_empty());
@@ -806,7 +899,12 @@ async fn withdrawn_reflections_summaries_wellbeing_and_journey_stop_reaching_the
     let mut w = world().await;
     let alex_journey = w.alex.identity().journey_id.clone();
     w.alex
-        .set_coaching_condition(&w.coaching, CoachingCondition::Transformational, d("2026-11-01"), None)
+        .set_coaching_condition(
+            &w.coaching,
+            CoachingCondition::Transformational,
+            d("2026-11-01"),
+            None,
+        )
         .unwrap();
     w.script_alex();
     let reflection_input = |text: &str| ReflectionInput {
@@ -820,7 +918,9 @@ async fn withdrawn_reflections_summaries_wellbeing_and_journey_stop_reaching_the
     };
     let reflection = w
         .alex
-        .add_reflection(&reflection_input("I cut my coach short, as a client did to me"))
+        .add_reflection(&reflection_input(
+            "I cut my coach short, as a client did to me",
+        ))
         .unwrap();
     w.alex.share_reflection(&reflection, &w.coaching).unwrap();
     let entry = w.alex.wellbeing().unwrap()[0].id.clone();
@@ -829,15 +929,22 @@ async fn withdrawn_reflections_summaries_wellbeing_and_journey_stop_reaching_the
         stress: false,
         burnout: false,
     };
-    w.alex.share_wellbeing(&entry, &w.coaching, who5_only).unwrap();
+    w.alex
+        .share_wellbeing(&entry, &w.coaching, who5_only)
+        .unwrap();
     let summary = w.share_summary(now(), FROM, TO, &SummaryChoices::default());
-    share_journey_with_coach(&w.alex, &w.coaching).await.unwrap();
+    share_journey_with_coach(&w.alex, &w.coaching)
+        .await
+        .unwrap();
     sync(&w.alex).await;
     sync(&w.priya).await;
 
     let seen = w.priya.coaching(&w.coaching).unwrap();
     assert_eq!(seen.reflections.len(), 1);
-    assert_eq!(seen.reflections[0].what_happened, "I cut my coach short, as a client did to me");
+    assert_eq!(
+        seen.reflections[0].what_happened,
+        "I cut my coach short, as a client did to me"
+    );
     assert_eq!(seen.wellbeing.len(), 1);
     assert_eq!(
         (seen.wellbeing[0].who5_percent, seen.wellbeing[0].stress),
@@ -859,13 +966,21 @@ async fn withdrawn_reflections_summaries_wellbeing_and_journey_stop_reaching_the
         let doc = stored_doc(&w.priya, &alex_journey).await.unwrap();
         entries(&doc, "wellbeing").len()
     };
-    assert_eq!(wellbeing_on_priya().await, 2, "Alex's journey carries his wellbeing");
+    assert_eq!(
+        wellbeing_on_priya().await,
+        2,
+        "Alex's journey carries his wellbeing"
+    );
 
     // Alex withdraws all four.
-    w.alex.withdraw_reflection(&reflection, &w.coaching).unwrap();
+    w.alex
+        .withdraw_reflection(&reflection, &w.coaching)
+        .unwrap();
     w.alex.withdraw_wellbeing(&entry, &w.coaching).unwrap();
     w.alex.withdraw_summary(&w.coaching, &summary).unwrap();
-    withdraw_journey_from_coach(&w.alex, &w.coaching).await.unwrap();
+    withdraw_journey_from_coach(&w.alex, &w.coaching)
+        .await
+        .unwrap();
     sync(&w.alex).await;
     sync(&w.priya).await;
     let seen = w.priya.coaching(&w.coaching).unwrap();
@@ -879,7 +994,10 @@ async fn withdrawn_reflections_summaries_wellbeing_and_journey_stop_reaching_the
     // Then Alex edits what he had shared: the reflection, his journey (a value, a check-in, a new
     // wellbeing entry, the data behind the summary and the shared entry).
     w.alex
-        .update_reflection(&reflection, &reflection_input("AFTERWARDS I saw it was about my father"))
+        .update_reflection(
+            &reflection,
+            &reflection_input("AFTERWARDS I saw it was about my father"),
+        )
         .unwrap();
     w.alex
         .add_value(&ValueInput {
@@ -903,16 +1021,31 @@ async fn withdrawn_reflections_summaries_wellbeing_and_journey_stop_reaching_the
     sync(&w.priya).await;
 
     let seen = w.priya.coaching(&w.coaching).unwrap();
-    assert!(seen.reflections.is_empty(), "the edit brought the reflection back: {:?}", seen.reflections);
+    assert!(
+        seen.reflections.is_empty(),
+        "the edit brought the reflection back: {:?}",
+        seen.reflections
+    );
     assert!(seen.wellbeing.is_empty());
     assert!(seen.summaries.is_empty());
     let stale = journey_on_priya();
-    assert_eq!(stale.values.len(), 1, "a journey edit after withdrawal reached the coach");
-    assert_eq!(wellbeing_on_priya().await, 2, "a wellbeing entry after withdrawal reached the coach");
+    assert_eq!(
+        stale.values.len(),
+        1,
+        "a journey edit after withdrawal reached the coach"
+    );
+    assert_eq!(
+        wellbeing_on_priya().await,
+        2,
+        "a wellbeing entry after withdrawal reached the coach"
+    );
     let (_, held) = everything_in(&w.priya).await;
     for later in ["AFTERWARDS", "about my father"] {
         let places = found_in(&held, later);
-        assert!(places.is_empty(), "{later:?} reached Priya's device in {places:?}");
+        assert!(
+            places.is_empty(),
+            "{later:?} reached Priya's device in {places:?}"
+        );
     }
     // What Priya synced before stays on her device (documented: automerge keeps history).
     assert!(!found_in(&held, "Evenings without the laptop").is_empty());
@@ -926,7 +1059,13 @@ async fn withdrawn_reflections_summaries_wellbeing_and_journey_stop_reaching_the
 
 // ----- 3 -----
 
-fn completion(planned: u32, done: u32, partly: u32, not_done: u32, rate: Option<f64>) -> Completion {
+fn completion(
+    planned: u32,
+    done: u32,
+    partly: u32,
+    not_done: u32,
+    rate: Option<f64>,
+) -> Completion {
     Completion {
         planned,
         done,
@@ -1082,8 +1221,11 @@ async fn the_parallel_view_equals_a_caseload_worked_out_by_hand() {
     // - W3: a coaching rupture and a client rupture: ruptures in both (W2 has a client rupture
     //   only).
     // - Over the range, "too tired" is both Alex's and his clients' most frequent reason.
-    let kinds: Vec<(PromptKind, Option<NaiveDate>)> =
-        view.prompts.iter().map(|p| (p.kind, p.week_start)).collect();
+    let kinds: Vec<(PromptKind, Option<NaiveDate>)> = view
+        .prompts
+        .iter()
+        .map(|p| (p.kind, p.week_start))
+        .collect();
     assert_eq!(
         kinds,
         vec![
@@ -1098,7 +1240,11 @@ async fn the_parallel_view_equals_a_caseload_worked_out_by_hand() {
         fell.contains("from 83% to 50%") && fell.contains("from 69% to 40%"),
         "{fell}"
     );
-    assert!(view.prompts[3].text.contains("too tired"), "{}", view.prompts[3].text);
+    assert!(
+        view.prompts[3].text.contains("too tired"),
+        "{}",
+        view.prompts[3].text
+    );
 }
 
 // ----- 4 -----
@@ -1108,10 +1254,20 @@ async fn the_research_export_carries_no_name_id_or_unchosen_text_and_a_fresh_cod
     let mut w = world().await;
     // Skills acquisition in W1 and W2, transformational from W3 on.
     w.alex
-        .set_coaching_condition(&w.coaching, CoachingCondition::SkillsAcquisition, d("2026-11-01"), None)
+        .set_coaching_condition(
+            &w.coaching,
+            CoachingCondition::SkillsAcquisition,
+            d("2026-11-01"),
+            None,
+        )
         .unwrap();
     w.alex
-        .set_coaching_condition(&w.coaching, CoachingCondition::Transformational, d(W3), Some("Now my own journey"))
+        .set_coaching_condition(
+            &w.coaching,
+            CoachingCondition::Transformational,
+            d(W3),
+            Some("Now my own journey"),
+        )
         .unwrap();
     w.script_alex();
     for script in &CLIENTS {
@@ -1189,7 +1345,16 @@ async fn the_research_export_carries_no_name_id_or_unchosen_text_and_a_fresh_cod
     // The rows, as worked out in the parallel-view test, from the later summary, with the
     // condition in force on each Monday.
     let p = first.rows[0].practitioner.clone();
-    let row = |week: &str, condition, own_planned, own_rate, clients_rate, clients, client_ruptures, coaching_ruptures, who5, stress| ExportRow {
+    let row = |week: &str,
+               condition,
+               own_planned,
+               own_rate,
+               clients_rate,
+               clients,
+               client_ruptures,
+               coaching_ruptures,
+               who5,
+               stress| ExportRow {
         practitioner: p.clone(),
         condition: Some(condition),
         week_start: d(week),
@@ -1208,8 +1373,30 @@ async fn the_research_export_carries_no_name_id_or_unchosen_text_and_a_fresh_cod
         first.rows,
         vec![
             row(W1, Skills, 3, 1.0, None, None, None, 0, None, None),
-            row(W2, Skills, 3, 2.5 / 3.0, Some(5.5 / 8.0), Some(4), Some(1), 0, Some(80.0), Some(3.0)),
-            row(W3, Transformational, 2, 0.5, Some(0.4), Some(3), Some(1), 1, Some(48.0), Some(7.0)),
+            row(
+                W2,
+                Skills,
+                3,
+                2.5 / 3.0,
+                Some(5.5 / 8.0),
+                Some(4),
+                Some(1),
+                0,
+                Some(80.0),
+                Some(3.0)
+            ),
+            row(
+                W3,
+                Transformational,
+                2,
+                0.5,
+                Some(0.4),
+                Some(3),
+                Some(1),
+                1,
+                Some(48.0),
+                Some(7.0)
+            ),
         ]
     );
     assert_eq!(
@@ -1238,8 +1425,17 @@ async fn the_research_export_carries_no_name_id_or_unchosen_text_and_a_fresh_cod
     assert_eq!(groups[0]["condition"], "skills_acquisition");
     assert_eq!(groups[1]["condition"], "transformational");
     assert_eq!(groups[0]["practitioners"][0]["practitioner"], p.as_str());
-    assert_eq!(groups[0]["practitioners"][0]["weeks"].as_array().unwrap().len(), 2);
-    assert_eq!(json["notes"][0]["note"], "Team changes left me with more clients");
+    assert_eq!(
+        groups[0]["practitioners"][0]["weeks"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        json["notes"][0]["note"],
+        "Team changes left me with more clients"
+    );
 
     // The practitioner code: "P-" and 8 characters, a new one each export.
     assert!(p.starts_with("P-") && p.len() == 10, "{p}");
@@ -1284,11 +1480,17 @@ async fn the_research_export_carries_no_name_id_or_unchosen_text_and_a_fresh_cod
     for export in [&first, &second] {
         for (format, text) in [("CSV", export.to_csv()), ("JSON", export.to_json())] {
             for (what, secret) in &forbidden {
-                assert!(!text.contains(secret.as_str()), "the {format} export holds {what} {secret:?}");
+                assert!(
+                    !text.contains(secret.as_str()),
+                    "the {format} export holds {what} {secret:?}"
+                );
             }
             assert!(text.contains(&export.rows[0].practitioner));
         }
     }
     assert!(json_text.contains("Team changes left me with more clients"));
-    assert!(!csv.contains("Team changes"), "the CSV carries figures only");
+    assert!(
+        !csv.contains("Team changes"),
+        "the CSV carries figures only"
+    );
 }
