@@ -530,6 +530,21 @@ pub enum CoachingCommand {
         #[command(flatten)]
         with: With,
     },
+    /// Share one of your own goals (its steps and the plans toward it) with your coach: a part
+    /// of your journey instead of all of it (transformational coaching only). Share it again to
+    /// bring their copy up to date.
+    ShareGoal {
+        /// The goal's id, as `tandem show` lists it.
+        goal: String,
+        #[command(flatten)]
+        with: With,
+    },
+    /// Take a shared goal back out of your coaching.
+    WithdrawGoal {
+        goal: String,
+        #[command(flatten)]
+        with: With,
+    },
 }
 
 #[derive(Debug, Subcommand)]

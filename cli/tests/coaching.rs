@@ -577,6 +577,34 @@ fn a_coach_sees_what_a_practitioner_shares_and_the_research_export_holds_no_one(
         priya.json(&["coaching", "show"])["condition"],
         "transformational"
     );
+    // A part of the journey instead: one goal, shared and taken back.
+    let goal = alex.json(&[
+        "goal",
+        "add",
+        "Take a real lunch break",
+        "--importance",
+        "8",
+        "--confidence",
+        "4",
+    ]);
+    let goal = goal["id"].as_str().expect("a goal id").to_string();
+    let shared = alex.json(&["coaching", "share-goal", &goal]);
+    assert_eq!(shared["text"], "Take a real lunch break");
+    alex.ok(&["sync"]);
+    priya.ok(&["sync"]);
+    let seen = priya.json(&["coaching", "show"]);
+    assert_eq!(
+        seen["goals"][0]["text"], "Take a real lunch break",
+        "{seen}"
+    );
+    alex.ok(&["coaching", "withdraw-goal", &goal]);
+    alex.ok(&["sync"]);
+    priya.ok(&["sync"]);
+    assert_eq!(
+        priya.json(&["coaching", "show"])["goals"],
+        serde_json::json!([])
+    );
+
     alex.ok(&["coaching", "withdraw-journey"]);
     priya.ok(&["sync"]);
     assert_eq!(

@@ -256,6 +256,40 @@ pub fn coaching(session: &Session, command: CoachingCommand) -> Result<String, F
             )
         }
         CoachingCommand::Overview => overview(session),
+        CoachingCommand::ShareGoal { goal, with } => {
+            let rel = coaching_rel(session, &with)?;
+            let id = session
+                .store
+                .share_goal(&goal, &rel.doc_id, session.now)
+                .map_err(local)?;
+            let coaching = coaching_doc(session, &rel.doc_id)?;
+            let shared = added(&coaching.goals, &id, |g| &g.id)?;
+            session.reply(shared, |page| {
+                page.line(format!(
+                    "Shared your goal “{}” with your coach {} ({} steps, {} plans toward it).",
+                    shared.text,
+                    rel.person_id,
+                    shared.steps.len(),
+                    shared.plans.len()
+                ));
+                page.line(
+                    "Share it again to bring their copy up to date; `withdraw-goal` takes it back.",
+                );
+            })
+        }
+        CoachingCommand::WithdrawGoal { goal, with } => {
+            let rel = coaching_rel(session, &with)?;
+            session
+                .store
+                .withdraw_goal(&goal, &rel.doc_id)
+                .map_err(local)?;
+            session.reply(&serde_json::json!({ "withdrawn": goal }), |page| {
+                page.line(format!(
+                    "Your goal is out of your coaching with {}: it leaves their device at their next sync.",
+                    rel.person_id
+                ));
+            })
+        }
         CoachingCommand::ShareJourney { with } => {
             let rel = coaching_rel(session, &with)?;
             session::runtime()?

@@ -508,6 +508,20 @@ fn details(page: &mut Page, c: &Coaching, tz: Tz, names: Names<'_>) {
             ));
         }
     }
+    if !c.goals.is_empty() {
+        page.line("  Goals shared from their own journey:");
+        for goal in &c.goals {
+            let done = goal.steps.iter().filter(|s| s.done).count();
+            page.line(format!(
+                "    “{}” ({}, importance {}, confidence {}; {done} of {} steps done)",
+                goal.text,
+                goal.status.as_str(),
+                goal.importance,
+                goal.confidence,
+                goal.steps.len()
+            ));
+        }
+    }
     page.line(format!(
         "  Reflections shared: {}",
         if c.reflections.is_empty() {

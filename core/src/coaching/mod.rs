@@ -250,6 +250,31 @@ pub struct SharedWellbeing {
     pub burnout: Option<u8>,
 }
 
+/// One of the practitioner's own goals, shared into a coaching document (transformational
+/// coaching): a copy as it was when shared, with its steps and the plans toward it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedGoal {
+    /// The copy's id in the coaching document.
+    pub id: String,
+    /// The goal it copies (in the practitioner's journey).
+    pub source_id: String,
+    pub shared_at: DateTime<Utc>,
+    pub text: String,
+    pub status: crate::journey::GoalStatus,
+    pub importance: u8,
+    pub confidence: u8,
+    pub target_date: Option<NaiveDate>,
+    pub steps: Vec<SharedStep>,
+    /// What each action plan toward the goal is ("Walk round the park").
+    pub plans: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedStep {
+    pub text: String,
+    pub done: bool,
+}
+
 /// Everything in one coaching document, as either of its two people sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Coaching {
@@ -264,6 +289,8 @@ pub struct Coaching {
     pub case_reviews: Vec<CaseReview>,
     pub reflections: Vec<SharedReflection>,
     pub wellbeing: Vec<SharedWellbeing>,
+    /// Parts of the practitioner's journey shared one goal at a time.
+    pub goals: Vec<SharedGoal>,
     pub alliance: Vec<AllianceCheckIn>,
     pub summaries: Vec<parallel::SharedSummary>,
     /// Whether the practitioner's journey is shared with the coach (recorded consent).

@@ -364,6 +364,28 @@ impl Record for SharedSummary {
     }
 }
 
+impl Record for SharedGoal {
+    const COLLECTION: &'static str = "shared_goals";
+    const NAME: &'static str = "shared goal";
+    type Input = SharedGoal;
+    fn fields(g: &SharedGoal) -> Fields {
+        vec![
+            ("source_id", Field::str(&g.source_id)),
+            ("shared_at", Field::str(g.shared_at.to_rfc3339())),
+            (
+                "body",
+                Field::str(serde_json::to_string(g).expect("a goal serializes")),
+            ),
+        ]
+    }
+    fn read<D: ReadDoc>(id: String, r: &MapReader<'_, D>) -> Option<Self> {
+        let mut goal: SharedGoal = serde_json::from_str(&r.str("body")?).ok()?;
+        goal.id = id;
+        goal.source_id = r.str("source_id")?;
+        Some(goal)
+    }
+}
+
 /// Consent records for the practitioner's own journey shared with their coach.
 pub(crate) const JOURNEY_SHARED: &str = "own_journey";
 pub(crate) const JOURNEY_WITHDRAWN: &str = "own_journey_withdrawn";
@@ -414,6 +436,7 @@ pub(crate) fn read_coaching(doc: &Automerge, id: &str, today: NaiveDate) -> Coac
         case_reviews,
         reflections: read_records(doc),
         wellbeing: read_records(doc),
+        goals: read_records(doc),
         alliance,
         summaries,
         journey_shared: journey_consents

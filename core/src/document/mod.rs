@@ -67,6 +67,7 @@ fn collections(kind: DocKind) -> &'static [&'static str] {
             "alliance_check_ins",
             "parallel_summaries",
             "wellbeing",
+            "shared_goals",
         ],
         DocKind::Private => &["reflections", "pattern_links"],
     }

@@ -590,6 +590,85 @@ impl Store {
         })
     }
 
+    // ----- parts of the journey -----
+
+    /// Shares one of the practitioner's own goals (with its steps and the plans toward it) into
+    /// a coaching document: a part of their journey, in transformational coaching only. Sharing
+    /// it again brings the copy up to date; returns the copy's id.
+    pub fn share_goal(
+        &self,
+        goal_id: &str,
+        coaching_doc: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String> {
+        self.require_part(
+            coaching_doc,
+            DocKind::Coaching,
+            "practitioner",
+            "shares their goals",
+        )?;
+        let coaching = self.coaching(coaching_doc)?;
+        if condition_on(&coaching.conditions, now.date_naive())
+            != Some(CoachingCondition::Transformational)
+        {
+            return Err(Error::NotPermitted(
+                "a practitioner shares parts of their own journey in transformational coaching only"
+                    .into(),
+            ));
+        }
+        let journey = self.journey()?;
+        let goal = journey
+            .goal(goal_id)
+            .ok_or_else(|| Error::not_found("goal", goal_id))?;
+        let copy = SharedGoal {
+            id: String::new(),
+            source_id: goal.id.clone(),
+            shared_at: now,
+            text: goal.text.clone(),
+            status: goal.status,
+            importance: goal.importance,
+            confidence: goal.confidence,
+            target_date: goal.target_date,
+            steps: goal
+                .steps
+                .iter()
+                .map(|s| SharedStep {
+                    text: s.text.clone(),
+                    done: s.done,
+                })
+                .collect(),
+            plans: journey
+                .plans
+                .iter()
+                .filter(|p| p.goal_id.as_deref() == Some(goal_id))
+                .map(|p| p.what.clone())
+                .collect(),
+        };
+        self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
+            cdoc::put_copy::<SharedGoal, _>(tx, goal_id, &copy)
+        })
+    }
+
+    /// Withdraws a shared goal from a coaching document.
+    pub fn withdraw_goal(&self, goal_id: &str, coaching_doc: &str) -> Result<()> {
+        self.require_part(
+            coaching_doc,
+            DocKind::Coaching,
+            "practitioner",
+            "withdraws their goals",
+        )?;
+        self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
+            let copies = cdoc::copies_of::<SharedGoal, _>(tx, goal_id);
+            if copies.is_empty() {
+                return Err(Error::not_found("shared goal", goal_id));
+            }
+            for copy in copies {
+                jdoc::remove_record::<SharedGoal, _>(tx, &copy)?;
+            }
+            Ok(())
+        })
+    }
+
     // ----- the parallel view -----
 
     /// The parallel view over `from..=to` as of `now`, from what is on this device: the

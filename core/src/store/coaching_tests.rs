@@ -287,3 +287,43 @@ fn a_shared_summary_carries_no_client_figure_without_three_clients_and_can_be_wi
     store.withdraw_summary(&doc, &id).unwrap();
     assert!(store.coaching(&doc).unwrap().summaries.is_empty());
 }
+
+#[test]
+fn a_goal_is_shared_as_a_part_of_the_journey_in_transformational_coaching_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, doc) = practitioner(&dir);
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
+    let goal = store
+        .add_goal(&crate::journey::GoalInput {
+            text: "Take a real lunch break".into(),
+            value_ids: vec![],
+            framing: crate::journey::Framing::Approach,
+            proposed_by: crate::journey::ProposedBy::Myself,
+            target_date: None,
+            importance: 8,
+            confidence: 4,
+            attainment_levels: vec![],
+        })
+        .unwrap();
+    store.add_step(&goal, "Block 12:30 in the diary").unwrap();
+    assert!(matches!(
+        store.share_goal(&goal, &doc, now),
+        Err(Error::NotPermitted(_))
+    ));
+    store
+        .set_coaching_condition(
+            &doc,
+            CoachingCondition::Transformational,
+            date("2026-11-01"),
+            None,
+        )
+        .unwrap();
+    store.share_goal(&goal, &doc, now).unwrap();
+    store.share_goal(&goal, &doc, now).unwrap();
+    let shared = store.coaching(&doc).unwrap().goals;
+    assert_eq!(shared.len(), 1, "sharing again updates the one copy");
+    assert_eq!(shared[0].text, "Take a real lunch break");
+    assert_eq!(shared[0].steps[0].text, "Block 12:30 in the diary");
+    store.withdraw_goal(&goal, &doc).unwrap();
+    assert!(store.coaching(&doc).unwrap().goals.is_empty());
+}
