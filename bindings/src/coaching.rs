@@ -282,6 +282,26 @@ impl Coaching {
         Ok(self.store()?.withdraw_wellbeing(&entry_id, &coaching_doc)?)
     }
 
+    /// Shares one of this practitioner's own goals (its steps and the plans toward it) into a
+    /// coaching relationship as of `now` (default: the current time): a part of their journey,
+    /// in transformational coaching only. Sharing again brings the copy up to date; returns the
+    /// copy's id. Quick: one durable write.
+    #[uniffi::method(default(now = None))]
+    pub fn share_goal(
+        &self,
+        goal_id: String,
+        coaching_doc: String,
+        now: Option<SystemTime>,
+    ) -> Result<String, TandemError> {
+        let now = convert::instant_or_now("now", now)?;
+        Ok(self.store()?.share_goal(&goal_id, &coaching_doc, now)?)
+    }
+
+    /// Withdraws a shared goal from a coaching relationship. Quick.
+    pub fn withdraw_goal(&self, goal_id: String, coaching_doc: String) -> Result<(), TandemError> {
+        Ok(self.store()?.withdraw_goal(&goal_id, &coaching_doc)?)
+    }
+
     // ----- the parallel view -----
 
     /// The parallel view from `from` to `to` (`YYYY-MM-DD`, inclusive) as of `now` (default:

@@ -230,6 +230,33 @@ pub struct SharedWellbeing {
     pub burnout: Option<i32>,
 }
 
+/// One of the practitioner's own goals shared into their coaching (transformational coaching):
+/// a copy as it was when shared.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SharedGoal {
+    pub id: String,
+    /// The goal it copies, in the practitioner's journey.
+    pub source_id: String,
+    pub shared_at: SystemTime,
+    pub text: String,
+    pub status: crate::journey::GoalStatus,
+    /// 0–10.
+    pub importance: i32,
+    /// 0–10.
+    pub confidence: i32,
+    /// `YYYY-MM-DD`.
+    pub target_date: Option<String>,
+    pub steps: Vec<SharedStep>,
+    /// What each action plan toward the goal is.
+    pub plans: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SharedStep {
+    pub text: String,
+    pub done: bool,
+}
+
 /// Everything in one coaching relationship (its coaching document), as either of its two
 /// people sees it.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -246,6 +273,8 @@ pub struct CoachingRelationship {
     pub case_reviews: Vec<CaseReview>,
     pub reflections: Vec<SharedReflection>,
     pub wellbeing: Vec<SharedWellbeing>,
+    /// Parts of the practitioner's journey, shared one goal at a time.
+    pub goals: Vec<SharedGoal>,
     pub alliance: Vec<AllianceCheckIn>,
     pub summaries: Vec<SharedSummary>,
     /// Whether the practitioner's journey is shared with the coach (recorded consent).
@@ -457,6 +486,30 @@ impl From<core::SharedWellbeing> for SharedWellbeing {
     }
 }
 
+impl From<core::SharedGoal> for SharedGoal {
+    fn from(g: core::SharedGoal) -> Self {
+        SharedGoal {
+            id: g.id,
+            source_id: g.source_id,
+            shared_at: g.shared_at.into(),
+            text: g.text,
+            status: g.status.into(),
+            importance: i32::from(g.importance),
+            confidence: i32::from(g.confidence),
+            target_date: g.target_date.map(date_text),
+            steps: g
+                .steps
+                .into_iter()
+                .map(|s| SharedStep {
+                    text: s.text,
+                    done: s.done,
+                })
+                .collect(),
+            plans: g.plans,
+        }
+    }
+}
+
 impl From<core::Coaching> for CoachingRelationship {
     fn from(c: core::Coaching) -> Self {
         CoachingRelationship {
@@ -469,6 +522,7 @@ impl From<core::Coaching> for CoachingRelationship {
             case_reviews: into_all(c.case_reviews),
             reflections: into_all(c.reflections),
             wellbeing: into_all(c.wellbeing),
+            goals: into_all(c.goals),
             alliance: into_all(c.alliance),
             summaries: into_all(c.summaries),
             journey_shared: c.journey_shared,

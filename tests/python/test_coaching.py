@@ -207,6 +207,30 @@ def test_the_coaching_condition_decides_case_reviews_and_journey_sharing(server,
     run(priya.sync_now())
     assert priya.links()[0].journey_id is None
 
+    # Or a part of it: one goal, with its steps, shared and taken back.
+    goal = alex.add_goal(
+        tandem.GoalInput(
+            text="Take a real lunch break",
+            value_ids=[],
+            framing=tandem.Framing.APPROACH,
+            proposed_by=tandem.ProposedBy.MYSELF,
+            target_date=None,
+            importance=8,
+            confidence=4,
+            attainment_levels=[],
+        )
+    )
+    alex.add_step(goal, "Block 12:30 in the diary")
+    coaching.share_goal(goal, doc)
+    run(alex.sync_now())
+    run(priya.sync_now())
+    (shared,) = priya.coaching().relationship(doc).goals
+    assert (shared.text, [s.text for s in shared.steps]) == ("Take a real lunch break", ["Block 12:30 in the diary"])
+    coaching.withdraw_goal(goal, doc)
+    run(alex.sync_now())
+    run(priya.sync_now())
+    assert priya.coaching().relationship(doc).goals == []
+
     # The coach moves them to skills acquisition from today; earlier days stay transformational.
     run(alex.sync_now())
     run(priya.sync_now())
@@ -234,6 +258,8 @@ def test_the_coaching_condition_decides_case_reviews_and_journey_sharing(server,
     with pytest.raises(tandem.TandemError.NotPermitted) as refused:
         run(coaching.share_journey_with_coach(doc))
     assert "transformational" in refused.value.reason
+    with pytest.raises(tandem.TandemError.NotPermitted):
+        coaching.share_goal(goal, doc)
 
 
 # ----- the parallel view -----
