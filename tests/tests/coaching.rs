@@ -35,9 +35,9 @@ use tandem_core::journey::{
     CheckInInput, LifeArea, Outcome, Party, PlanInput, Reason, Repeat, Schedule, ValueInput,
 };
 use tandem_core::store::Relationship;
-use tandem_core::sync::api::InvitationKind;
+use tandem_core::sync::api::{Access, InvitationKind};
 use tandem_core::sync::session::{
-    enrol, invite, join, share_journey_with_coach, sync_now, withdraw_journey_from_coach,
+    enrol, invite, join, share, share_journey_with_coach, sync_now, withdraw_journey_from_coach,
 };
 use tandem_core::{OpenOptions, Store};
 use tandem_tests::server_process::ServerProcess;
@@ -713,11 +713,18 @@ async fn the_coach_never_obtains_a_client_document_or_a_figure_about_fewer_than_
     w.add_client(&CLIENTS[1]).await;
     // Alex agrees a plan with client 1 in their journey (it starts after the range, so the
     // figures below do not change): the client's words are in a document Alex writes to.
-    let c1 = &w.clients[0];
+    let (c1_journey, c1_care, c1_name) = {
+        let c1 = &w.clients[0];
+        (
+            c1.store.identity().journey_id.clone(),
+            c1.care.clone(),
+            c1.name,
+        )
+    };
     let mut garden = weekly("Garden", &[Sat], "11:00", "2026-11-28");
-    garden.what = format!("Garden with {}", c1.name);
+    garden.what = format!("Garden with {c1_name}");
     w.alex
-        .linked_journey(&c1.store.identity().journey_id)
+        .linked_journey(&c1_journey)
         .unwrap()
         .add_plan(&garden)
         .unwrap();
@@ -785,6 +792,32 @@ async fn the_coach_never_obtains_a_client_document_or_a_figure_about_fewer_than_
             .unwrap(),
         w.priya.identity().person_id
     );
+    // What the API does not let him share is refused: a client's journey or care document, his
+    // private document, a client named in a case review.
+    let priya_id = w.priya.identity().person_id.clone();
+    for (what, doc) in [
+        ("a client's journey", c1_journey.clone()),
+        ("a care document", c1_care.clone()),
+        ("his private document", alex.private_id.clone()),
+    ] {
+        for access in [Access::Read, Access::Write] {
+            let refused = share(&w.alex, &doc, &priya_id, access).await;
+            assert!(
+                refused.is_err(),
+                "sharing {what} with the coach was allowed"
+            );
+        }
+    }
+    let named = w.alex.add_case_review(
+        &w.coaching,
+        &CaseReviewInput {
+            date: d("2026-11-12"),
+            client_code: c1_name.into(),
+            question: "Named".into(),
+            notes: None,
+        },
+    );
+    assert!(named.is_err(), "a case review named a client");
     sync(&w.alex).await;
     sync(&w.priya).await;
 
@@ -962,15 +995,13 @@ async fn withdrawn_reflections_summaries_wellbeing_and_journey_stop_reaching_the
             .unwrap()
     };
     assert_eq!(journey_on_priya().values.len(), 1);
+    // Whatever wellbeing travels with the journey itself (see the ignored test below), no
+    // entry written after the withdrawal may join it.
     let wellbeing_on_priya = || async {
         let doc = stored_doc(&w.priya, &alex_journey).await.unwrap();
         entries(&doc, "wellbeing").len()
     };
-    assert_eq!(
-        wellbeing_on_priya().await,
-        2,
-        "Alex's journey carries his wellbeing"
-    );
+    let wellbeing_before = wellbeing_on_priya().await;
 
     // Alex withdraws all four.
     w.alex
@@ -1036,7 +1067,7 @@ async fn withdrawn_reflections_summaries_wellbeing_and_journey_stop_reaching_the
     );
     assert_eq!(
         wellbeing_on_priya().await,
-        2,
+        wellbeing_before,
         "a wellbeing entry after withdrawal reached the coach"
     );
     let (_, held) = everything_in(&w.priya).await;
@@ -1054,6 +1085,72 @@ async fn withdrawn_reflections_summaries_wellbeing_and_journey_stop_reaching_the
     assert_eq!(
         w.alex.reflections().unwrap()[0].what_happened,
         "AFTERWARDS I saw it was about my father"
+    );
+}
+
+/// A gap in the core, shown here and left ignored so the suite stays green (see the report of
+/// issue 5): wellbeing entries are kept in the person's journey (`Store::add_wellbeing`), so a
+/// practitioner who shares their journey in transformational coaching also gives their coach
+/// every measure of every wellbeing entry — the stress and burnout they chose not to share
+/// (`share_wellbeing` measure by measure), and entries they withdrew (`withdraw_wellbeing`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "bug: wellbeing entries live in the journey, so a shared journey carries every measure to the coach"]
+async fn a_shared_journey_does_not_give_the_coach_wellbeing_measures_that_were_not_shared() {
+    let w = world().await;
+    let alex_journey = w.alex.identity().journey_id.clone();
+    w.alex
+        .set_coaching_condition(
+            &w.coaching,
+            CoachingCondition::Transformational,
+            d("2026-11-01"),
+            None,
+        )
+        .unwrap();
+    let entry = w
+        .alex
+        .add_wellbeing(&WellbeingInput {
+            date: d("2026-11-17"),
+            who5: Some([2, 2, 2, 2, 2]),
+            stress: Some(9),
+            burnout: Some(8),
+        })
+        .unwrap();
+    let who5_only = WellbeingMeasures {
+        who5: true,
+        stress: false,
+        burnout: false,
+    };
+    w.alex
+        .share_wellbeing(&entry, &w.coaching, who5_only)
+        .unwrap();
+    share_journey_with_coach(&w.alex, &w.coaching)
+        .await
+        .unwrap();
+    w.alex.withdraw_wellbeing(&entry, &w.coaching).unwrap();
+    sync(&w.alex).await;
+    sync(&w.priya).await;
+
+    assert!(
+        w.priya.coaching(&w.coaching).unwrap().wellbeing.is_empty(),
+        "withdrawn from the coaching document"
+    );
+    let journey = stored_doc(&w.priya, &alex_journey)
+        .await
+        .expect("Alex's journey is shared with Priya");
+    let carried: Vec<(Option<i64>, Option<i64>)> = entries(&journey, "wellbeing")
+        .iter()
+        .map(|e| {
+            let int = |key| match journey.get(e, key).unwrap() {
+                Some((automerge::Value::Scalar(v), _)) => v.as_i64(),
+                _ => None,
+            };
+            (int("stress"), int("burnout"))
+        })
+        .collect();
+    assert!(
+        carried.is_empty(),
+        "Priya's device holds Alex's withdrawn wellbeing entry, stress and burnout included \
+         (never shared): {carried:?}"
     );
 }
 
