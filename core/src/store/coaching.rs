@@ -133,12 +133,26 @@ impl Store {
         self.edit_doc(&Self::doc_id(id)?, kind, None, f)
     }
 
+    /// Today's date in this person's time zone.
+    fn today_here(&self) -> Result<NaiveDate> {
+        let zone = self
+            .read_doc(
+                &self.journey_id.clone(),
+                DocKind::Journey,
+                true,
+                jdoc::time_zone,
+            )?
+            .unwrap_or_else(|| "UTC".to_string());
+        let tz = parse_time_zone(&zone).unwrap_or(chrono_tz::UTC);
+        Ok(Utc::now().with_timezone(&tz).date_naive())
+    }
+
     // ----- coaching -----
 
     /// A coaching document, as either of its people sees it.
     pub fn coaching(&self, doc_id: &str) -> Result<Coaching> {
         self.my_part(doc_id, DocKind::Coaching)?;
-        let today = Utc::now().date_naive();
+        let today = self.today_here()?;
         self.read_relationship(doc_id, DocKind::Coaching, |doc| {
             cdoc::read_coaching(doc, doc_id, today)
         })
@@ -406,8 +420,17 @@ impl Store {
             "practitioner",
             "withdraws reflections",
         )?;
+        let marked = self
+            .reflection(id)?
+            .shared_in
+            .iter()
+            .any(|d| d == coaching_doc);
         self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
-            for copy in cdoc::copies_of::<SharedReflection, _>(tx, id) {
+            let copies = cdoc::copies_of::<SharedReflection, _>(tx, id);
+            if copies.is_empty() && !marked {
+                return Err(Error::not_found("shared reflection", id));
+            }
+            for copy in copies {
                 jdoc::remove_record::<SharedReflection, _>(tx, &copy)?;
             }
             Ok(())

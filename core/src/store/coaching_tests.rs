@@ -81,6 +81,10 @@ fn a_withdrawn_reflection_leaves_the_coaching_document_and_later_edits_stay_priv
     assert_eq!(store.reflections().unwrap()[0].shared_in, vec![doc.clone()]);
 
     store.withdraw_reflection(&id, &doc).unwrap();
+    assert!(matches!(
+        store.withdraw_reflection(&id, &doc),
+        Err(Error::NotFound { .. })
+    ));
     store
         .update_reflection(&id, &reflection("Now private again"))
         .unwrap();
