@@ -830,6 +830,20 @@ async fn the_coach_never_obtains_a_client_document_or_a_figure_about_fewer_than_
     assert_eq!(seen.sessions.len(), 1);
     assert_eq!(seen.alliance.len(), 3);
     assert!(seen.journey_shared);
+    // The coach's own views: Alex under the condition in force today; his check-ins about her,
+    // with the flagged one as a rupture.
+    let overview = w.priya.coach_overview().unwrap();
+    assert_eq!(overview.groups.len(), 1);
+    assert_eq!(
+        overview.groups[0].condition,
+        Some(CoachingCondition::Transformational)
+    );
+    assert_eq!(overview.groups[0].practitioners, vec![seen.clone()]);
+    let ruptures = w.priya.ruptures().unwrap();
+    assert_eq!(ruptures.len(), 1);
+    assert_eq!(ruptures[0].answered_by, alex.person_id);
+    assert_eq!((ruptures[0].check_ins, ruptures[0].ruptures.len()), (3, 1));
+    assert!(ruptures[0].ruptures[0].flagged && ruptures[0].ruptures[0].repaired);
     let journey = w
         .priya
         .linked_journey(&alex.journey_id)
