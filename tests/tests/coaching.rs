@@ -1009,8 +1009,8 @@ async fn withdrawn_reflections_summaries_wellbeing_and_journey_stop_reaching_the
             .unwrap()
     };
     assert_eq!(journey_on_priya().values.len(), 1);
-    // Whatever wellbeing travels with the journey itself (see the ignored test below), no
-    // entry written after the withdrawal may join it.
+    // Wellbeing never travels with the journey (see the last test); no entry written after
+    // the withdrawal may join it either.
     let wellbeing_on_priya = || async {
         let doc = stored_doc(&w.priya, &alex_journey).await.unwrap();
         entries(&doc, "wellbeing").len()
@@ -1102,13 +1102,11 @@ async fn withdrawn_reflections_summaries_wellbeing_and_journey_stop_reaching_the
     );
 }
 
-/// A gap in the core, shown here and left ignored so the suite stays green (see the report of
-/// issue 5): wellbeing entries are kept in the person's journey (`Store::add_wellbeing`), so a
-/// practitioner who shares their journey in transformational coaching also gives their coach
-/// every measure of every wellbeing entry — the stress and burnout they chose not to share
-/// (`share_wellbeing` measure by measure), and entries they withdrew (`withdraw_wellbeing`).
+/// Wellbeing entries were first kept in the journey document, so a practitioner who shared
+/// their journey in transformational coaching also gave their coach every measure of every
+/// entry — the stress and burnout they chose not to share, and entries they withdrew. They are
+/// now kept in the private document; this test keeps it so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: wellbeing entries live in the journey, so a shared journey carries every measure to the coach"]
 async fn a_shared_journey_does_not_give_the_coach_wellbeing_measures_that_were_not_shared() {
     let w = world().await;
     let alex_journey = w.alex.identity().journey_id.clone();

@@ -54,7 +54,6 @@ fn collections(kind: DocKind) -> &'static [&'static str] {
             "plans",
             "reviews",
             "check_in_periods",
-            "wellbeing",
         ],
         DocKind::CheckIns => &["check_ins"],
         DocKind::Care => &["consents", "sessions", "alliance_check_ins"],
@@ -69,7 +68,12 @@ fn collections(kind: DocKind) -> &'static [&'static str] {
             "wellbeing",
             "shared_goals",
         ],
-        DocKind::Private => &["reflections", "pattern_links"],
+        DocKind::Private => &[
+            "reflections",
+            "pattern_links",
+            "wellbeing",
+            "released_figures",
+        ],
     }
 }
 

@@ -534,27 +534,29 @@ impl Store {
 
     // ----- wellbeing -----
 
-    /// Adds a wellbeing entry to this person's own journey; returns its id.
+    /// Adds a wellbeing entry; returns its id. Entries are kept with the person's own
+    /// journey but in their private document, on their own devices only: sharing the journey
+    /// does not share them, each is shared (measure by measure) only by `share_wellbeing`.
     pub fn add_wellbeing(&self, input: &WellbeingInput) -> Result<String> {
         check_wellbeing(input)?;
-        let journey = self.journey_id.clone();
-        self.edit_journey_doc(&journey, |tx| {
+        let private = self.private_id()?;
+        self.edit_doc(&private, DocKind::Private, None, |tx| {
             jdoc::add_record::<WellbeingEntry, _>(tx, input)
         })
     }
 
     pub fn remove_wellbeing(&self, id: &str) -> Result<()> {
-        let journey = self.journey_id.clone();
-        self.edit_journey_doc(&journey, |tx| {
+        let private = self.private_id()?;
+        self.edit_doc(&private, DocKind::Private, None, |tx| {
             jdoc::remove_record::<WellbeingEntry, _>(tx, id)
         })
     }
 
     /// This person's wellbeing entries, oldest first.
     pub fn wellbeing(&self) -> Result<Vec<WellbeingEntry>> {
-        let journey = self.journey_id.clone();
+        let private = self.private_id()?;
         let mut all: Vec<WellbeingEntry> = self
-            .read_doc(&journey, DocKind::Journey, true, read_records)?
+            .read_doc(&private, DocKind::Private, true, read_records)?
             .unwrap_or_default();
         all.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
         Ok(all)

@@ -149,7 +149,7 @@ fn case_reviews_belong_to_skills_acquisition_and_name_clients_by_code_only() {
 }
 
 #[test]
-fn wellbeing_is_kept_in_the_journey_and_shared_measure_by_measure() {
+fn wellbeing_is_kept_on_own_devices_and_shared_measure_by_measure() {
     let dir = tempfile::tempdir().unwrap();
     let (store, doc) = practitioner(&dir);
     let entry = store
