@@ -121,6 +121,8 @@ pub struct SummaryWeek {
     /// (`rupture_clients`).
     pub client_ruptures: Option<u32>,
     pub rupture_clients: Option<u32>,
+    /// The week had not ended when shared: its client figures wait for its end.
+    pub week_open: bool,
     pub coaching_ruptures: u32,
     /// Present only when the practitioner chose to share their wellbeing.
     pub wellbeing: Option<WellbeingPoint>,
@@ -280,6 +282,7 @@ impl From<core::SummaryWeek> for SummaryWeek {
             clients: w.clients,
             client_ruptures: w.client_ruptures,
             rupture_clients: w.rupture_clients,
+            week_open: w.week_open,
             coaching_ruptures: w.coaching_ruptures,
             wellbeing: w.wellbeing.map(WellbeingPoint::from),
         }

@@ -362,7 +362,10 @@ fn a_coach_sees_what_a_practitioner_shares_and_the_research_export_holds_no_one(
     ]);
     assert_eq!(summary["condition"], "skills_acquisition");
     assert_eq!(summary["note_for_research"], false);
-    assert_eq!(summary["weeks"][1]["clients"], 3);
+    assert_eq!(summary["weeks"][0]["clients"], 3);
+    // This week is still going: its client figures wait for its end.
+    assert_eq!(summary["weeks"][1]["week_open"], true);
+    assert_eq!(summary["weeks"][1]["clients"], Value::Null);
     alex.ok(&["sync"]);
     priya.ok(&["sync"]);
 
@@ -459,11 +462,18 @@ fn a_coach_sees_what_a_practitioner_shares_and_the_research_export_holds_no_one(
         "practitioner,condition,week_start,own_planned,own_rate,clients_rate,clients,client_ruptures,coaching_ruptures,who5_percent,stress,burnout"
     );
     assert_eq!(lines.len(), 3, "{csv}");
+    let ended: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(&ended[1..3], ["skills_acquisition", "2026-02-23"]);
+    assert_eq!(ended[6], "3", "three clients stand behind the figure: {csv}");
     let week: Vec<&str> = lines[2].split(',').collect();
     assert!(week[0].starts_with("P-"), "{csv}");
     assert_eq!(&week[1..3], ["skills_acquisition", "2026-03-02"]);
-    assert_eq!(week[6], "3", "three clients stand behind the figure: {csv}");
-    assert_eq!(week[7], "1", "Robin's rupture, as a count: {csv}");
+    assert_eq!(
+        (week[5], week[6], week[7]),
+        ("", "", ""),
+        "the week was still going when shared: no client figures: {csv}"
+    );
+    assert_eq!(week[8], "1", "Alex's own rupture with his coach: {csv}");
     assert_eq!(
         week[9], "48.000",
         "wellbeing, as Alex chose to share it: {csv}"

@@ -108,7 +108,7 @@ fn alliance(by: &str, seed: usize) -> Vec<AllianceCheckIn> {
                 goals: score,
                 tasks: score,
                 bond: score,
-                felt_off: (seed + w as usize) % 9 == 0,
+                felt_off: (seed + w as usize).is_multiple_of(9),
                 repair_note: None,
             }
         })

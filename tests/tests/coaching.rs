@@ -899,9 +899,8 @@ async fn the_coach_never_obtains_a_client_document_or_a_figure_about_fewer_than_
     // with planned occurrences and three answering alliance check-ins; W1 still has two.
     //   W2: client 1 3 done; client 2 1 done, 1 partly; client 3 1 done, 1 not done
     //       → (5 + ½·1) / 7. Alliance: clients 1, 2, 3 answered; client 2 flagged → 1.
-    //   W3: client 1 1 partly, 1 not done (Friday is future); client 2 1 not done (Thursday,
-    //       today, unanswered: not counted); client 3 1 partly, 1 done (today, answered)
-    //       → (1 + ½·2) / 5. Alliance: 1, 2, 3 answered; client 1 dropped → 1.
+    //   W3 is still going ("now" is its Thursday): its client figures are held back until it
+    //   ends, whatever they are (the view itself has them: see test 3).
     w.add_client(&CLIENTS[2]).await;
     let three = w.share_summary(now(), FROM, TO, &SummaryChoices::default());
     sync(&w.alex).await;
@@ -911,7 +910,7 @@ async fn the_coach_never_obtains_a_client_document_or_a_figure_about_fewer_than_
         vec![
             (w1, None, None, None, None),
             (w2, Some(3), Some(5.5 / 7.0), Some(3), Some(1)),
-            (w3, Some(3), Some(2.0 / 5.0), Some(3), Some(1)),
+            (w3, None, None, None, None),
         ]
     );
     assert_eq!(
@@ -922,9 +921,16 @@ async fn the_coach_never_obtains_a_client_document_or_a_figure_about_fewer_than_
     assert_coach_holds_nothing_of_clients(&w).await;
 
     // The fourth joins: in W2 their Saturday went unanswered (planned, not done) and they
-    // answered an alliance check-in; W3's Saturday is in the future.
-    //   W2: (5 + ½·1) / 8 over 4 clients, 4 answering, 1 rupture. W3 unchanged.
+    // answered an alliance check-in. Alex's own view now has W2 over 4 clients: (5 + ½·1) / 8,
+    // 4 answering, 1 rupture. Shared as such beside the summary over 3, it would tell Priya
+    // about the fourth client alone (by subtraction); so W2 keeps the figures first released.
     w.add_client(&CLIENTS[3]).await;
+    let view = w.alex.parallel_view(d(FROM), d(TO), now()).unwrap();
+    let w2_now = view.weeks[1].clients.as_ref().unwrap();
+    assert_eq!(
+        (w2_now.clients, w2_now.completion.rate),
+        (4, Some(5.5 / 8.0))
+    );
     let four = w.share_summary(now(), FROM, TO, &SummaryChoices::default());
     sync(&w.alex).await;
     sync(&w.priya).await;
@@ -932,8 +938,8 @@ async fn the_coach_never_obtains_a_client_document_or_a_figure_about_fewer_than_
         coach_reads_summary(&w, &four).await,
         vec![
             (w1, None, None, None, None),
-            (w2, Some(4), Some(5.5 / 8.0), Some(4), Some(1)),
-            (w3, Some(3), Some(2.0 / 5.0), Some(3), Some(1)),
+            (w2, Some(3), Some(5.5 / 7.0), Some(3), Some(1)),
+            (w3, None, None, None, None),
         ]
     );
     assert_coach_holds_nothing_of_clients(&w).await;
@@ -1494,14 +1500,15 @@ async fn the_research_export_carries_no_name_id_or_unchosen_text_and_a_fresh_cod
                 Some(80.0),
                 Some(3.0)
             ),
+            // W3 was still going when it was shared: no client figures yet.
             row(
                 W3,
                 Transformational,
                 2,
                 0.5,
-                Some(0.4),
-                Some(3),
-                Some(1),
+                None,
+                None,
+                None,
                 1,
                 Some(48.0),
                 Some(7.0)
@@ -1524,7 +1531,7 @@ async fn the_research_export_carries_no_name_id_or_unchosen_text_and_a_fresh_cod
             "practitioner,condition,week_start,own_planned,own_rate,clients_rate,clients,client_ruptures,coaching_ruptures,who5_percent,stress,burnout\n\
              {p},skills_acquisition,2026-11-02,3,1.000,,,,0,,,\n\
              {p},skills_acquisition,2026-11-09,3,0.833,0.688,4,1,0,80.000,3.000,\n\
-             {p},transformational,2026-11-16,2,0.500,0.400,3,1,1,48.000,7.000,\n"
+             {p},transformational,2026-11-16,2,0.500,,,,1,48.000,7.000,\n"
         )
     );
     let json_text = first.to_json();

@@ -362,13 +362,18 @@ const SUMMARY_HEADER: &str =
 /// One week of a shared summary, under [`SUMMARY_HEADER`].
 fn summary_week(week: &SummaryWeek) -> String {
     let own = format!("{} of {}", opt_rate(week.own_rate), week.own_planned);
+    let missing = if week.week_open {
+        "week open"
+    } else {
+        "too few"
+    };
     let clients = match (week.clients_rate, week.clients) {
         (Some(rate), Some(n)) => format!("{} over {n}", opt_rate(Some(rate))),
-        _ => "too few".into(),
+        _ => missing.into(),
     };
     let ruptures = match (week.client_ruptures, week.rupture_clients) {
         (Some(r), Some(n)) => format!("{r} of {n}"),
-        _ => "too few".into(),
+        _ => missing.into(),
     };
     let wellbeing = week
         .wellbeing
@@ -401,10 +406,15 @@ pub fn summary(page: &mut Page, summary: &SharedSummary, tz: Tz, indent: &str) {
     if summary
         .weeks
         .iter()
-        .any(|w| w.clients.is_none() || w.rupture_clients.is_none())
+        .any(|w| !w.week_open && (w.clients.is_none() || w.rupture_clients.is_none()))
     {
         page.line(format!(
             "{indent}  too few: fewer than {MIN_CLIENTS} clients stood behind the figure, so there is none"
+        ));
+    }
+    if summary.weeks.iter().any(|w| w.week_open) {
+        page.line(format!(
+            "{indent}  week open: client figures are shared once the week is over"
         ));
     }
     if let Some(note) = &summary.note {

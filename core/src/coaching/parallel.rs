@@ -437,9 +437,26 @@ pub struct SummaryWeek {
     /// check-ins (`rupture_clients` of them).
     pub client_ruptures: Option<u32>,
     pub rupture_clients: Option<u32>,
+    /// The week had not ended when the summary was shared, so its client figures were held
+    /// back (they are shared once the week is over).
+    #[serde(default)]
+    pub week_open: bool,
     pub coaching_ruptures: u32,
     /// Present only when the practitioner chose to share their wellbeing.
     pub wellbeing: Option<WellbeingPoint>,
+}
+
+/// The client figures of one week once shared with a coach. A coach who could compare two
+/// summaries of the same week (shared before and after one more client checked in, say) could
+/// subtract one from the other and learn about a single client; so the first figures released
+/// for a week stay the ones every later summary to that coaching document shows, and a week's
+/// figures are released only once it has ended.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReleasedFigures {
+    /// (clients' completion rate, clients behind it).
+    pub completion: Option<(f64, u32)>,
+    /// (client ruptures, clients answering).
+    pub ruptures: Option<(u32, u32)>,
 }
 
 /// What a practitioner chooses when sharing a summary.
@@ -461,6 +478,7 @@ impl SummaryWeek {
             clients: week.clients.as_ref().map(|c| c.clients),
             client_ruptures: week.client_ruptures.as_ref().map(|r| r.ruptures),
             rupture_clients: week.client_ruptures.as_ref().map(|r| r.clients),
+            week_open: false,
             coaching_ruptures: week.coaching_ruptures,
             wellbeing: if include_wellbeing {
                 week.wellbeing.clone()
@@ -468,6 +486,41 @@ impl SummaryWeek {
                 None
             },
         }
+    }
+
+    /// The client figures of this week, as released to a coach.
+    pub(crate) fn client_figures(&self) -> ReleasedFigures {
+        ReleasedFigures {
+            completion: self.clients_rate.zip(self.clients),
+            ruptures: self.client_ruptures.zip(self.rupture_clients),
+        }
+    }
+
+    /// Applies the release rules to this week's client figures before it is shared into a
+    /// coaching document (see [`ReleasedFigures`]): held back while the week is open, and the
+    /// figures released earlier for the same week and coaching document reused; returns what is
+    /// released now, to remember.
+    pub(crate) fn release(&mut self, ended: bool, earlier: Option<&ReleasedFigures>) -> ReleasedFigures {
+        if !ended {
+            self.week_open = true;
+            self.clients = None;
+            self.clients_rate = None;
+            self.client_ruptures = None;
+            self.rupture_clients = None;
+            return earlier.cloned().unwrap_or_default();
+        }
+        let mut released = self.client_figures();
+        if let Some(earlier) = earlier {
+            if earlier.completion.is_some() {
+                released.completion = earlier.completion;
+            }
+            if earlier.ruptures.is_some() {
+                released.ruptures = earlier.ruptures;
+            }
+        }
+        (self.clients_rate, self.clients) = released.completion.unzip();
+        (self.client_ruptures, self.rupture_clients) = released.ruptures.unzip();
+        released
     }
 
     /// Drops any client figure about fewer than [`MIN_CLIENTS`] clients (applied again when a
@@ -514,6 +567,7 @@ mod tests {
             clients: Some(2),
             client_ruptures: Some(1),
             rupture_clients: Some(2),
+            week_open: false,
             coaching_ruptures: 0,
             wellbeing: None,
         };

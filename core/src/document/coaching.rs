@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::fields::{ensure_map, map_at, write_fields, Field, Fields, MapReader};
 use super::journey::{add_record, read_records, record_obj, Record};
 use super::{header_str, new_item_id, Consent};
-use crate::coaching::parallel::SharedSummary;
+use crate::coaching::parallel::{ReleasedFigures, SharedSummary};
 use crate::coaching::*;
 use crate::error::Result;
 
@@ -383,6 +383,58 @@ impl Record for SharedGoal {
         goal.id = id;
         goal.source_id = r.str("source_id")?;
         Some(goal)
+    }
+}
+
+/// The client figures of one week released into one coaching document (kept in the
+/// practitioner's private document; see [`ReleasedFigures`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ReleasedWeek {
+    pub coaching_doc: String,
+    pub week_start: NaiveDate,
+    pub figures: ReleasedFigures,
+}
+
+impl Record for ReleasedWeek {
+    const COLLECTION: &'static str = "released_figures";
+    const NAME: &'static str = "released figures";
+    type Input = ReleasedWeek;
+    fn fields(r: &ReleasedWeek) -> Fields {
+        vec![
+            ("coaching_doc", Field::str(&r.coaching_doc)),
+            ("week_start", Field::date(r.week_start)),
+            (
+                "figures",
+                Field::str(serde_json::to_string(&r.figures).expect("figures serialize")),
+            ),
+        ]
+    }
+    fn read<D: ReadDoc>(_id: String, r: &MapReader<'_, D>) -> Option<Self> {
+        Some(ReleasedWeek {
+            coaching_doc: r.str("coaching_doc")?,
+            week_start: r.date("week_start")?,
+            figures: serde_json::from_str(&r.str("figures")?).ok()?,
+        })
+    }
+}
+
+/// Remembers what was released for a week, replacing what was remembered before.
+pub(crate) fn remember_release<T: Transactable + ReadDoc>(
+    tx: &mut T,
+    release: &ReleasedWeek,
+) -> Result<()> {
+    let existing: Vec<String> = MapReader::new(tx, ROOT)
+        .entries(ReleasedWeek::COLLECTION)
+        .into_iter()
+        .filter(|(_, r)| {
+            r.str("coaching_doc").as_deref() == Some(release.coaching_doc.as_str())
+                && r.date("week_start") == Some(release.week_start)
+        })
+        .map(|(id, _)| id)
+        .collect();
+    match existing.first() {
+        Some(id) => super::journey::update_record::<ReleasedWeek, _>(tx, id, release),
+        None => add_record::<ReleasedWeek, _>(tx, release).map(|_| ()),
     }
 }
 

@@ -794,21 +794,51 @@ impl Store {
         )?;
         let coaching = self.coaching(coaching_doc)?;
         let view = self.parallel_view(from, to, now)?;
-        let today = now.date_naive();
+        let own_tz = parse_time_zone(&self.journey()?.time_zone)?;
+        let today = now.with_timezone(&own_tz).date_naive();
+        let private = self.private_id()?;
+        let released: Vec<cdoc::ReleasedWeek> = self
+            .read_doc(&private, DocKind::Private, true, read_records)?
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r: &cdoc::ReleasedWeek| r.coaching_doc == coaching_doc)
+            .collect();
+        let mut weeks = Vec::new();
+        let mut releases = Vec::new();
+        for week in &view.weeks {
+            let mut shared = SummaryWeek::of(week, choices.include_wellbeing);
+            let ended = week.week_start + chrono::Days::new(6) < today;
+            let earlier = released.iter().find(|r| r.week_start == week.week_start);
+            let figures = shared.release(ended, earlier.map(|r| &r.figures));
+            if ended && earlier.map(|r| &r.figures) != Some(&figures) {
+                releases.push(cdoc::ReleasedWeek {
+                    coaching_doc: coaching_doc.to_string(),
+                    week_start: week.week_start,
+                    figures,
+                });
+            }
+            weeks.push(shared);
+        }
         let summary = SharedSummary {
             id: String::new(),
             shared_at: now,
             from,
             to,
             condition: condition_on(&coaching.conditions, today),
-            weeks: view
-                .weeks
-                .iter()
-                .map(|w| SummaryWeek::of(w, choices.include_wellbeing))
-                .collect(),
+            weeks,
             note: choices.note.clone(),
             note_for_research: choices.note_for_research && choices.note.is_some(),
         };
+        // What is released is remembered first: were the summary's write to fail after it,
+        // the next summary would show the same figures, never different ones.
+        if !releases.is_empty() {
+            self.edit_doc(&private, DocKind::Private, None, |tx| {
+                for release in &releases {
+                    cdoc::remember_release(tx, release)?;
+                }
+                Ok(())
+            })?;
+        }
         self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
             jdoc::add_record::<SharedSummary, _>(tx, &summary)
         })
