@@ -464,7 +464,10 @@ fn a_coach_sees_what_a_practitioner_shares_and_the_research_export_holds_no_one(
     assert_eq!(lines.len(), 3, "{csv}");
     let ended: Vec<&str> = lines[1].split(',').collect();
     assert_eq!(&ended[1..3], ["skills_acquisition", "2026-02-23"]);
-    assert_eq!(ended[6], "3", "three clients stand behind the figure: {csv}");
+    assert_eq!(
+        ended[6], "3",
+        "three clients stand behind the figure: {csv}"
+    );
     let week: Vec<&str> = lines[2].split(',').collect();
     assert!(week[0].starts_with("P-"), "{csv}");
     assert_eq!(&week[1..3], ["skills_acquisition", "2026-03-02"]);
