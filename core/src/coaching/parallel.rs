@@ -500,7 +500,11 @@ impl SummaryWeek {
     /// coaching document (see [`ReleasedFigures`]): held back while the week is open, and the
     /// figures released earlier for the same week and coaching document reused; returns what is
     /// released now, to remember.
-    pub(crate) fn release(&mut self, ended: bool, earlier: Option<&ReleasedFigures>) -> ReleasedFigures {
+    pub(crate) fn release(
+        &mut self,
+        ended: bool,
+        earlier: Option<&ReleasedFigures>,
+    ) -> ReleasedFigures {
         if !ended {
             self.week_open = true;
             self.clients = None;
