@@ -425,19 +425,29 @@ impl Store {
             .shared_in
             .iter()
             .any(|d| d == coaching_doc);
-        self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
-            let copies = cdoc::copies_of::<SharedReflection, _>(tx, id);
-            if copies.is_empty() && !marked {
-                return Err(Error::not_found("shared reflection", id));
-            }
-            for copy in copies {
-                jdoc::remove_record::<SharedReflection, _>(tx, &copy)?;
-            }
-            Ok(())
-        })?;
+        match self.remove_copies::<SharedReflection>(coaching_doc, id) {
+            // Marked shared, but the copy was never written (a crash between the two writes).
+            Err(Error::NotFound { .. }) if marked => {}
+            other => other?,
+        }
         let private = self.private_id()?;
         self.edit_doc(&private, DocKind::Private, None, |tx| {
             cdoc::mark_shared_in(tx, id, coaching_doc, false)
+        })
+    }
+
+    /// Removes from a coaching document the copies made from `source_id`; `NotFound` when
+    /// there are none.
+    fn remove_copies<R: jdoc::Record>(&self, coaching_doc: &str, source_id: &str) -> Result<()> {
+        self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
+            let copies = cdoc::copies_of::<R, _>(tx, source_id);
+            if copies.is_empty() {
+                return Err(Error::not_found(R::NAME, source_id));
+            }
+            for copy in copies {
+                jdoc::remove_record::<R, _>(tx, &copy)?;
+            }
+            Ok(())
         })
     }
 
@@ -603,16 +613,7 @@ impl Store {
             "practitioner",
             "withdraws wellbeing",
         )?;
-        self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
-            let copies = cdoc::copies_of::<SharedWellbeing, _>(tx, entry_id);
-            if copies.is_empty() {
-                return Err(Error::not_found("shared wellbeing entry", entry_id));
-            }
-            for copy in copies {
-                jdoc::remove_record::<SharedWellbeing, _>(tx, &copy)?;
-            }
-            Ok(())
-        })
+        self.remove_copies::<SharedWellbeing>(coaching_doc, entry_id)
     }
 
     // ----- parts of the journey -----
@@ -682,16 +683,7 @@ impl Store {
             "practitioner",
             "withdraws their goals",
         )?;
-        self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
-            let copies = cdoc::copies_of::<SharedGoal, _>(tx, goal_id);
-            if copies.is_empty() {
-                return Err(Error::not_found("shared goal", goal_id));
-            }
-            for copy in copies {
-                jdoc::remove_record::<SharedGoal, _>(tx, &copy)?;
-            }
-            Ok(())
-        })
+        self.remove_copies::<SharedGoal>(coaching_doc, goal_id)
     }
 
     // ----- the parallel view -----
