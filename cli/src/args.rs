@@ -181,7 +181,7 @@ pub enum Command {
     /// items of our own wording, 0–10, and "Something felt off today".
     #[command(subcommand)]
     Alliance(AllianceCommand),
-    /// Wellbeing: WHO-5 and single-item stress and burnout ratings, in your own journey.
+    /// Wellbeing: WHO-5 and single-item stress and burnout ratings, kept on your own devices.
     #[command(subcommand)]
     Wellbeing(WellbeingCommand),
     /// The parallel view: your own plans beside your clients', week by week (practitioners).

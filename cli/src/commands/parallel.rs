@@ -68,7 +68,7 @@ pub fn wellbeing(session: &Session, command: WellbeingCommand) -> Result<String,
                     page.line(WHO5_CREDIT);
                 }
                 page.line(format!(
-                    "It stays in your own journey; share chosen measures with your coach with `tandem wellbeing share {id} --who5`."
+                    "It stays on your own devices (sharing your journey does not share it); share chosen measures with your coach with `tandem wellbeing share {id} --who5`."
                 ));
             })
         }
