@@ -254,7 +254,8 @@ pub fn play(
     page.line(
         "Alex shares a summary of it with Priya — rates and counts only, client figures only where",
     );
-    page.line("at least three clients stand behind them — with their wellbeing, and a note.");
+    page.line("at least three clients stand behind them and only for weeks that are over — with");
+    page.line("their wellbeing, and a note.");
     sync_all(page, server, &[("Alex", alex), ("Priya", priya)])?;
 
     // What Priya sees.
