@@ -53,6 +53,18 @@ impl Tandem {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     }
+
+    /// Runs `args`, expecting refusal with exit `code` and a message saying each of `says`.
+    fn refuses(&self, args: &[&str], code: i32, says: &[&str]) {
+        let (got, stderr) = self.fails(args);
+        assert_eq!(got, code, "{args:?}: {stderr}");
+        for words in says {
+            assert!(
+                stderr.contains(words),
+                "{args:?} should say {words:?}: {stderr}"
+            );
+        }
+    }
 }
 
 fn run_with_store(store: &Path, args: &[&str]) -> Output {
@@ -554,23 +566,21 @@ fn the_demo_ends_with_the_parallel_view_and_what_the_coach_was_shown() {
 fn coaching_commands_refuse_bad_input_clearly() {
     let alex = Tandem::new();
     // WHO-5 takes five answers, 0–5 each; the command says which.
-    let (code, stderr) = alex.fails(&["wellbeing", "add", "--who5", "3,4,2"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("five WHO-5 answers"), "{stderr}");
-    let (code, stderr) = alex.fails(&["wellbeing", "add", "--who5", "3,4,2,3,9"]);
-    assert_eq!(code, 2);
-    assert!(
-        stderr.contains("who5[4]") && stderr.contains("9 is outside 0–5"),
-        "{stderr}"
+    alex.refuses(
+        &["wellbeing", "add", "--who5", "3,4,2"],
+        2,
+        &["five WHO-5 answers"],
     );
-    let (code, stderr) = alex.fails(&["wellbeing", "add"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("--who5, --stress or --burnout"), "{stderr}");
-    let (code, stderr) = alex.fails(&["wellbeing", "add", "--stress", "11"]);
-    assert_eq!(code, 2);
-    assert!(
-        stderr.contains("stress") && stderr.contains("0–10"),
-        "{stderr}"
+    alex.refuses(
+        &["wellbeing", "add", "--who5", "3,4,2,3,9"],
+        2,
+        &["who5[4]", "9 is outside 0–5"],
+    );
+    alex.refuses(&["wellbeing", "add"], 2, &["--who5, --stress or --burnout"]);
+    alex.refuses(
+        &["wellbeing", "add", "--stress", "11"],
+        2,
+        &["stress", "0–10"],
     );
     assert_eq!(
         alex.json(&["wellbeing", "list"])["entries"],
@@ -601,104 +611,103 @@ fn coaching_commands_refuse_bad_input_clearly() {
     );
 
     // Alliance items are 0–10; the words and the range are named.
-    let (code, stderr) = alex.fails(&[
-        "alliance", "add", "--goals", "11", "--tasks", "5", "--bond", "5",
-    ]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("11"), "{stderr}");
-    let (code, stderr) = alex.fails(&["coaching", "condition", "sometimes"]);
-    assert_eq!(code, 2);
-    assert!(
-        stderr.contains("skills_acquisition, transformational"),
-        "{stderr}"
+    alex.refuses(
+        &[
+            "alliance", "add", "--goals", "11", "--tasks", "5", "--bond", "5",
+        ],
+        2,
+        &["11"],
     );
-    let (code, stderr) = alex.fails(&[
-        "reflect",
-        "add",
-        "It happened",
-        "--reaction",
-        "x",
-        "--direction",
-        "sideways",
-    ]);
-    assert_eq!(code, 2);
-    assert!(
-        stderr.contains("client_to_coaching, coaching_to_client"),
-        "{stderr}"
+    alex.refuses(
+        &["coaching", "condition", "sometimes"],
+        2,
+        &["skills_acquisition, transformational"],
     );
-    let (code, stderr) = alex.fails(&[
-        "reflect",
-        "add",
-        "It happened",
-        "--reaction",
-        "x",
-        "--plan",
-        "nosuchplan",
-    ]);
-    assert_eq!(code, 2);
-    assert!(
-        stderr.contains("nosuchplan is not one of your action plans"),
-        "{stderr}"
+    alex.refuses(
+        &[
+            "reflect",
+            "add",
+            "It happened",
+            "--reaction",
+            "x",
+            "--direction",
+            "sideways",
+        ],
+        2,
+        &["client_to_coaching, coaching_to_client"],
+    );
+    alex.refuses(
+        &[
+            "reflect",
+            "add",
+            "It happened",
+            "--reaction",
+            "x",
+            "--plan",
+            "nosuchplan",
+        ],
+        2,
+        &["nosuchplan is not one of your action plans"],
     );
     assert_eq!(alex.json(&["reflect", "list"]), serde_json::json!([]));
 
     // Not linked with a coach: a clear word, exit 1.
-    let (code, stderr) = alex.fails(&["coaching", "show"]);
-    assert_eq!(code, 1);
-    assert!(stderr.contains("no coaching relationship yet"), "{stderr}");
-    let (code, stderr) = alex.fails(&[
-        "alliance", "add", "--goals", "7", "--tasks", "7", "--bond", "7",
-    ]);
-    assert_eq!(code, 1);
-    assert!(
-        stderr.contains("nobody for you to answer about"),
-        "{stderr}"
+    alex.refuses(&["coaching", "show"], 1, &["no coaching relationship yet"]);
+    alex.refuses(
+        &[
+            "alliance", "add", "--goals", "7", "--tasks", "7", "--bond", "7",
+        ],
+        1,
+        &["nobody for you to answer about"],
     );
-    let (code, stderr) = alex.fails(&["wellbeing", "share", "someentry"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("--who5"), "{stderr}");
+    alex.refuses(&["wellbeing", "share", "someentry"], 2, &["--who5"]);
 
     // Ranges and formats.
-    let (code, stderr) = alex.fails(&["parallel", "--from", "2026-03-10", "--to", "2026-03-01"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("before"), "{stderr}");
-    let (code, stderr) = alex.fails(&[
-        "export",
-        "research",
-        "--from",
-        "2026-03-10",
-        "--to",
-        "2026-03-01",
-    ]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("before"), "{stderr}");
-    let (code, stderr) = alex.fails(&[
-        "--json",
-        "export",
-        "research",
-        "--from",
-        "2026-03-01",
-        "--to",
-        "2026-03-31",
-        "--format",
-        "csv",
-    ]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("--out FILE"), "{stderr}");
-    let (code, stderr) = alex.fails(&[
-        "export",
-        "research",
-        "--from",
-        "2026-03-01",
-        "--to",
-        "2026-03-31",
-        "--format",
-        "xml",
-    ]);
-    assert_eq!(code, 2);
-    assert!(
-        stderr.contains("csv") && stderr.contains("json"),
-        "{stderr}"
+    alex.refuses(
+        &["parallel", "--from", "2026-03-10", "--to", "2026-03-01"],
+        2,
+        &["before"],
+    );
+    alex.refuses(
+        &[
+            "export",
+            "research",
+            "--from",
+            "2026-03-10",
+            "--to",
+            "2026-03-01",
+        ],
+        2,
+        &["before"],
+    );
+    alex.refuses(
+        &[
+            "--json",
+            "export",
+            "research",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--format",
+            "csv",
+        ],
+        2,
+        &["--out FILE"],
+    );
+    alex.refuses(
+        &[
+            "export",
+            "research",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--format",
+            "xml",
+        ],
+        2,
+        &["csv", "json"],
     );
     let (code, _) = alex.fails(&["export", "research", "--to", "2026-03-31"]);
     assert_eq!(code, 2);
