@@ -111,7 +111,12 @@ pub fn research_export(
             });
             rows.push(ExportRow {
                 practitioner: practitioner.clone(),
-                condition: condition_on(&doc.conditions, week_start + chrono::Days::new(6)),
+                condition: condition_on(
+                    &doc.conditions,
+                    week_start
+                        .checked_add_days(chrono::Days::new(6))
+                        .unwrap_or(week_start),
+                ),
                 week_start,
                 own_planned: week.own_planned,
                 own_rate: week.own_rate,

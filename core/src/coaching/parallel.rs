@@ -236,9 +236,14 @@ fn weeks_of(from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
     let mut out = Vec::new();
     let mut start = week_start(from);
     while start <= to {
-        let end = start + Days::new(6);
+        let end = start
+            .checked_add_days(Days::new(6))
+            .unwrap_or(NaiveDate::MAX);
         out.push((start.max(from), end.min(to)));
-        start = start + Days::new(7);
+        match start.checked_add_days(Days::new(7)) {
+            Some(next) => start = next,
+            None => break,
+        }
     }
     out
 }

@@ -26,6 +26,9 @@ use crate::error::{Error, Result};
 use crate::schedule::parse_time_zone;
 use crate::sync::api::Role;
 
+/// The longest range the parallel view covers (about five years of weeks).
+pub const MAX_VIEW_DAYS: i64 = 5 * 366;
+
 /// A care or coaching relationship this person is in.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Relationship {
@@ -700,6 +703,12 @@ impl Store {
         if to < from {
             return Err(Error::invalid("to", format!("{to} is before {from}")));
         }
+        if (to - from).num_days() > MAX_VIEW_DAYS {
+            return Err(Error::invalid(
+                "to",
+                format!("the view covers at most {MAX_VIEW_DAYS} days; {from} to {to} is longer"),
+            ));
+        }
         let own = self.journey()?;
         let own_tz = parse_time_zone(&own.time_zone)?;
         let own_check_ins = self.check_ins(from, to)?;
@@ -799,7 +808,10 @@ impl Store {
         let mut releases = Vec::new();
         for week in &view.weeks {
             let mut shared = SummaryWeek::of(week, choices.include_wellbeing);
-            let ended = week.week_start + chrono::Days::new(6) < today;
+            let ended = week
+                .week_start
+                .checked_add_days(chrono::Days::new(6))
+                .is_some_and(|end| end < today);
             let earlier = released.iter().find(|r| r.week_start == week.week_start);
             let figures = shared.release(ended, earlier.map(|r| &r.figures));
             if ended && earlier.map(|r| &r.figures) != Some(&figures) {

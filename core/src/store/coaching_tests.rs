@@ -3,6 +3,7 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 
+use super::coaching::MAX_VIEW_DAYS;
 use super::*;
 use crate::coaching::parallel::SummaryChoices;
 use crate::coaching::*;
@@ -330,4 +331,19 @@ fn a_goal_is_shared_as_a_part_of_the_journey_in_transformational_coaching_only()
     assert_eq!(shared[0].steps[0].text, "Block 12:30 in the diary");
     store.withdraw_goal(&goal, &doc).unwrap();
     assert!(store.coaching(&doc).unwrap().goals.is_empty());
+}
+
+#[test]
+fn a_parallel_view_over_an_absurd_range_is_refused_not_computed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = practitioner(&dir);
+    let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
+    let err = store
+        .parallel_view(NaiveDate::MIN, NaiveDate::MAX, now)
+        .unwrap_err();
+    assert!(matches!(err, Error::Invalid(e) if e.field == "to"));
+    // The longest range allowed is computed, week by week.
+    let from = date("2022-01-01");
+    let to = from + chrono::Days::new(MAX_VIEW_DAYS as u64);
+    assert!(store.parallel_view(from, to, now).unwrap().weeks.len() > 260);
 }
