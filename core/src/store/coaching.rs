@@ -504,17 +504,27 @@ impl Store {
     pub fn alliance_check_ins(&self, relationship_doc: &str) -> Result<Vec<AllianceCheckIn>> {
         let kind = self.relationship_kind(relationship_doc)?;
         self.my_part(relationship_doc, kind)?;
+        self.alliance_in(relationship_doc, kind)?
+            .ok_or_else(|| Error::not_found(kind_name(kind), relationship_doc))
+    }
+
+    /// The alliance check-ins of one of this person's relationships (of a kind already known),
+    /// oldest first; `None` until a sync has brought the document.
+    fn alliance_in(&self, doc: &str, kind: DocKind) -> Result<Option<Vec<AllianceCheckIn>>> {
         let mut all: Vec<AllianceCheckIn> =
-            self.read_relationship(relationship_doc, kind, read_records)?;
+            match self.read_doc(&Self::doc_id(doc)?, kind, true, read_records)? {
+                Some(all) => all,
+                None => return Ok(None),
+            };
         all.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-        Ok(all)
+        Ok(Some(all))
     }
 
     /// The ruptures in each of this person's relationships.
     pub fn ruptures(&self) -> Result<Vec<RelationshipRuptures>> {
         let mut out = Vec::new();
         for rel in self.relationships()? {
-            let Ok(check_ins) = self.alliance_check_ins(&rel.doc_id) else {
+            let Some(check_ins) = self.alliance_in(&rel.doc_id, rel.kind)? else {
                 continue; // not synced yet
             };
             let part = answering_part(rel.kind);
@@ -719,7 +729,7 @@ impl Store {
         for rel in self.relationships()? {
             match rel.kind {
                 DocKind::Coaching => {
-                    if let Ok(all) = self.alliance_check_ins(&rel.doc_id) {
+                    if let Some(all) = self.alliance_in(&rel.doc_id, rel.kind)? {
                         coaching_alliance.extend(all.into_iter().filter(|c| c.by == me));
                     }
                 }
@@ -734,7 +744,7 @@ impl Store {
                     let tz = parse_time_zone(&journey.time_zone).unwrap_or(chrono_tz::UTC);
                     let check_ins = linked.check_ins(from, to)?;
                     let alliance: Vec<AllianceCheckIn> = self
-                        .alliance_check_ins(&rel.doc_id)
+                        .alliance_in(&rel.doc_id, rel.kind)?
                         .unwrap_or_default()
                         .into_iter()
                         .filter(|c| c.by == rel.person_id)
