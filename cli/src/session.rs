@@ -61,6 +61,20 @@ pub fn remote(doing: &str, err: tandem_core::Error) -> Failure {
     Failure::Failed(format!("{doing}: {said}"))
 }
 
+/// What a new device says while its journey has not arrived.
+pub const JOURNEY_NOT_HERE: &str = "your journey has not reached this device yet: once your \
+     other device has synced (`tandem sync` there), run `tandem sync` here";
+
+/// The time zone of the store's journey; `None` on a new device whose journey has not arrived
+/// by sync yet (it joined a server, and its journey is not on disk).
+pub fn journey_zone(store: &Store) -> Result<Option<String>, Failure> {
+    match store.journey() {
+        Ok(journey) => Ok(Some(journey.time_zone)),
+        Err(tandem_core::Error::NotFound { .. }) if store.server()?.is_some() => Ok(None),
+        Err(err) => Err(err.into()),
+    }
+}
+
 /// A runtime for the network calls of one command (the core's sync API is async).
 pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
@@ -88,7 +102,11 @@ pub struct Session {
 impl Session {
     /// Opens the store `cli` points at, creating it (in `--tz` or this computer's time zone)
     /// when there is none; with `announce`, says so on stderr.
-    pub fn open(cli: &Globals, announce: bool) -> Result<Session, Failure> {
+    ///
+    /// A new device's journey arrives by sync, once another of the person's devices has sent
+    /// it to the server. Until then only commands that need no journey (`before_journey`:
+    /// sync, status, invite) open the store; the others say what to do.
+    pub fn open(cli: &Globals, announce: bool, before_journey: bool) -> Result<Session, Failure> {
         if let Some(tz) = &cli.tz {
             parse_time_zone(tz)?;
         }
@@ -100,18 +118,26 @@ impl Session {
             (None, false) => None,
         };
         let store = Store::open(&path, OpenOptions { time_zone })?;
-        let journey_zone = store.journey()?.time_zone;
-        let tz = parse_time_zone(&journey_zone)?;
-        if created && announce {
-            note(&format!(
-                "created a new store at {} (time zone {journey_zone})",
-                path.display()
-            ));
-        } else if cli.tz.as_deref().is_some_and(|asked| asked != journey_zone) {
-            note(&format!(
-                "--tz is used only when a store is created; this journey is scheduled in {journey_zone}"
-            ));
-        }
+        let tz = match journey_zone(&store)? {
+            Some(journey_zone) => {
+                if created && announce {
+                    note(&format!(
+                        "created a new store at {} (time zone {journey_zone})",
+                        path.display()
+                    ));
+                } else if cli.tz.as_deref().is_some_and(|asked| asked != journey_zone) {
+                    note(&format!(
+                        "--tz is used only when a store is created; this journey is scheduled in {journey_zone}"
+                    ));
+                }
+                parse_time_zone(&journey_zone)?
+            }
+            // Until the journey brings its zone, dates show in --tz or this computer's zone.
+            None if before_journey => {
+                parse_time_zone(&cli.tz.clone().unwrap_or_else(system_time_zone))?
+            }
+            None => return Err(Failure::Failed(JOURNEY_NOT_HERE.into())),
+        };
         Ok(Session {
             store,
             json: cli.json,

@@ -160,3 +160,73 @@ fn joining_with_a_bad_code_or_no_server_fails_clearly() {
     assert_eq!(code, 1);
     assert!(stderr.contains("enrol or join with a code"), "{stderr}");
 }
+
+#[test]
+fn a_tablet_joined_before_the_phone_first_synced_catches_up_once_the_phone_syncs() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let server = ServerProcess::start(&dir.path().join("server"));
+    let phone = Person::new(&dir, "phone");
+    let tablet = Person::new(&dir, "tablet");
+
+    // Alex enrols on their phone and writes down a value, but does not sync yet.
+    phone.ok(&[
+        "enrol",
+        "--server",
+        &server.url,
+        &server.enrol_code("practitioner"),
+    ]);
+    phone.ok(&[
+        "value",
+        "add",
+        "Evenings that are mine",
+        "--area",
+        "family",
+        "--importance",
+        "9",
+    ]);
+    let invitation = phone.json(&["invite", "device"]);
+
+    // The tablet joins at once: the server has nothing of the journey yet.
+    let joined = tablet.json(&["join", "--server", &server.url, text(&invitation["code"])]);
+    assert_eq!(joined["sync"]["documents"], 0, "{joined}");
+    assert_eq!(joined["sync"]["unavailable"], 2, "{joined}");
+    // Until the phone syncs, the tablet says so and keeps asking.
+    let waiting = "your journey has not reached this device yet";
+    let shown = tablet.ok(&["sync"]);
+    assert!(shown.contains("2 unavailable"), "{shown}");
+    assert!(shown.to_lowercase().contains(waiting), "{shown}");
+    let (code, stderr) = tablet.fails(&["value", "list"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains(waiting), "{stderr}");
+    assert!(stderr.contains("run `tandem sync` here"), "{stderr}");
+    assert!(tablet.ok(&["status"]).contains("Last synced:"));
+
+    // The phone syncs; from then on the tablet has Alex's journey.
+    phone.ok(&["sync"]);
+    let report = tablet.json(&["sync"]);
+    assert_eq!(report["documents"], 2, "{report}");
+    assert_eq!(report["unavailable"], 0, "{report}");
+    assert_eq!(
+        tablet.json(&["value", "list"])[0]["text"],
+        "Evenings that are mine"
+    );
+
+    // And it works on it like the phone: a value added on the tablet reaches the phone.
+    tablet.ok(&[
+        "value",
+        "add",
+        "Time outdoors",
+        "--area",
+        "health",
+        "--importance",
+        "7",
+    ]);
+    tablet.ok(&["sync"]);
+    phone.ok(&["sync"]);
+    let values = phone.json(&["value", "list"]);
+    assert_eq!(values.as_array().map(Vec::len), Some(2), "{values}");
+    assert_eq!(
+        phone.json(&["show"])["journey"],
+        tablet.json(&["show"])["journey"]
+    );
+}

@@ -350,3 +350,46 @@ async fn online_devices_pass_edits_along_and_report_when_the_server_is_gone() {
     phone_sync.stop();
     tablet_sync.stop();
 }
+
+/// The core's side of a tablet that joins before the phone ever synced: each session asks the
+/// server again for what it answered "unavailable" before (a new samod repo per session), so
+/// the journey and its months arrive once the phone has sent them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_joined_before_the_first_device_synced_catches_up_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("server"));
+    let phone = store(&dir, "phone");
+    enrol(&phone, &server.url, &server.enrol_code("practitioner"))
+        .await
+        .unwrap();
+    let plan = phone.add_plan(&walk()).unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 4).unwrap();
+    phone
+        .check_in(&CheckInInput {
+            plan_id: plan,
+            date: day,
+            time: None,
+            outcome: Outcome::Done,
+            reasons: vec![],
+            reason_text: None,
+            note: None,
+        })
+        .unwrap();
+    let code = invite(&phone, InvitationKind::Device).await.unwrap().code;
+    let (tablet, _) = join(store(&dir, "tablet"), &server.url, &code)
+        .await
+        .unwrap();
+    let early = sync_now(&tablet, &quiet).await.unwrap();
+    assert_eq!((early.documents, early.unavailable), (0, 2));
+    assert!(tablet.journey().is_err(), "nothing to show yet");
+
+    sync(&phone).await;
+    // Journey, private document and the month of check-ins.
+    let late = sync_now(&tablet, &quiet).await.unwrap();
+    assert_eq!((late.documents, late.unavailable), (3, 0));
+    assert_eq!(tablet.journey().unwrap(), phone.journey().unwrap());
+    assert_eq!(
+        tablet.check_ins(day, day).unwrap(),
+        phone.check_ins(day, day).unwrap()
+    );
+}

@@ -19,8 +19,13 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
     let globals = &cli.globals;
     // `init` tells of a new store itself.
     let announce = !matches!(cli.command, Command::Init);
+    // What a new device can do before its journey arrives: sync it, and see where sync stands.
+    let before_journey = matches!(
+        cli.command,
+        Command::Sync | Command::Status | Command::Invite { .. }
+    );
     // The demo makes its own stores; every other command opens the person's.
-    let open = || Session::open(globals, announce);
+    let open = || Session::open(globals, announce, before_journey);
     match cli.command {
         Command::Demo { store_dir } => {
             let now = globals.now.unwrap_or_else(chrono::Utc::now);

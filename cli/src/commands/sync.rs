@@ -152,6 +152,7 @@ pub fn join(session: Session, server: &str, code: &str) -> Result<String, Failur
         sync: Option<SyncReport>,
     }
     let server = server_url(&session.store)?;
+    let journey_here = journey_here(&session.store)?;
     let answer = Answer {
         joined: &joined,
         consent,
@@ -198,7 +199,10 @@ pub fn join(session: Session, server: &str, code: &str) -> Result<String, Failur
             if let Some(report) = &report {
                 report_lines(page, report);
             }
-            page.line("See your journey with `tandem show`.");
+            if journey_here {
+                page.line("See your journey with `tandem show`.");
+            }
+            journey_lines(page, journey_here);
         }
     })
 }
@@ -306,6 +310,11 @@ fn progress(json: bool) -> impl Fn(SyncStatus) + Sync {
     }
 }
 
+/// Whether the person's journey is on this device (a new device's arrives by sync).
+fn journey_here(store: &Store) -> Result<bool, Failure> {
+    Ok(session::journey_zone(store)?.is_some())
+}
+
 fn report_lines(page: &mut Page, report: &SyncReport) {
     page.line(format!(
         "Synced {} document{} in {:.1} s.",
@@ -321,12 +330,25 @@ fn report_lines(page: &mut Page, report: &SyncReport) {
     }
 }
 
+/// What a new device says after a sync that did not bring its journey.
+fn journey_lines(page: &mut Page, journey_here: bool) {
+    if !journey_here {
+        let mut line = format!("{}.", session::JOURNEY_NOT_HERE);
+        line[..1].make_ascii_uppercase();
+        page.line(line);
+    }
+}
+
 /// `tandem sync`.
 pub fn sync(session: &Session) -> Result<String, Failure> {
     let report = session::runtime()?
         .block_on(sync::sync_now(&session.store, &progress(session.json)))
         .map_err(|e| remote("cannot sync", e))?;
-    session.reply(&report, |page| report_lines(page, &report))
+    let journey_here = journey_here(&session.store)?;
+    session.reply(&report, |page| {
+        report_lines(page, &report);
+        journey_lines(page, journey_here);
+    })
 }
 
 #[derive(Serialize)]
