@@ -10,9 +10,12 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate, NaiveTime, Utc};
+use tandem_core::coaching::CoachingCondition;
 use tandem_core::journey::*;
-use tandem_core::sync::api::{Access, InvitationKind, Role};
-use tandem_core::sync::session::{enrol, invite, join, share, sync_now, SyncReport};
+use tandem_core::sync::api::{InvitationKind, Role};
+use tandem_core::sync::session::{
+    enrol, invite, join, share_journey_with_coach, sync_now, SyncReport,
+};
 use tandem_core::{OpenOptions, Store};
 
 fn main() {
@@ -255,13 +258,24 @@ async fn coach_first_sync(url: &str, dir: &Path) {
         }
         date = date + Days::new(1);
     }
+    // The first sync lists the practitioner's links, their coaching document among them.
     sync(&practitioner).await;
-    let coach_id = coach.identity().person_id.clone();
-    // Sharing the journey shares its months (SYNC.md).
-    let journey = practitioner.identity().journey_id.clone();
-    share(&practitioner, &journey, &coach_id, Access::Read)
+    let coaching = practitioner
+        .relationships()
+        .expect("relationships")
+        .into_iter()
+        .find(|r| r.role == Role::Coach)
+        .expect("the coaching document")
+        .doc_id;
+    // A practitioner shares their journey with their coach in transformational coaching only;
+    // sharing the journey shares its months (SYNC.md).
+    practitioner
+        .set_coaching_condition(&coaching, CoachingCondition::Transformational, start, None)
+        .expect("the coaching condition");
+    share_journey_with_coach(&practitioner, &coaching)
         .await
         .expect("share");
+    sync(&practitioner).await;
     let started = Instant::now();
     let report = sync(&coach).await;
     let took = started.elapsed();
