@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo bench -p tandem-tests --bench budgets
+//! cargo bench -p tandem-tests --bench budgets --profile dev -- --quick   # small sizes: does it still run?
 //! ```
 //!
 //! - one check-in made durable: p50 and p99 over thousands of check-ins into a store on disk;
@@ -20,14 +21,11 @@ use tandem_core::journey::*;
 use tandem_core::schedule::{local_instant, parse_time_zone};
 use tandem_core::{OpenOptions, Store};
 
+use tandem_tests::bench::Mode;
 use tandem_tests::five_years;
 
 /// Re-runs this binary to open a store in a fresh process.
 const OPEN_CHILD: &str = "--open-child";
-/// How many fresh processes open each store (after one warm-up open).
-const OPENS: usize = 7;
-/// Check-ins timed into a fresh store: 100 days of three plans at 8 times a day.
-const FRESH_DAYS: u64 = 100;
 /// The final check-ins of the five-year generation whose times are reported.
 const LATE_CHECK_INS: usize = 2_000;
 
@@ -38,11 +36,14 @@ fn main() {
         return;
     }
     // `cargo bench` passes `--bench` (and any filter); there is nothing to filter.
+    let mode = Mode::from_args();
     let dir = tempfile::tempdir().expect("a temporary directory");
-    println!("Tandem budgets (DESIGN.md); release build expected, no assertions.\n");
+    mode.print_heading("Tandem budgets (DESIGN.md)");
 
-    check_ins_into_a_fresh_store(dir.path());
-    five_years(dir.path());
+    // Check-ins timed into a fresh store: days of three plans at 8 times a day.
+    check_ins_into_a_fresh_store(dir.path(), mode.size(100, 3));
+    five_years(dir.path(), mode);
+    mode.print_footing();
 }
 
 // ----- figures -----
@@ -114,7 +115,7 @@ fn files_on_disk(path: &Path) -> (u64, u64) {
 
 // ----- one check-in, durable -----
 
-fn check_ins_into_a_fresh_store(dir: &Path) {
+fn check_ins_into_a_fresh_store(dir: &Path, days: u64) {
     println!("One check-in made durable (fresh store on disk, Europe/London)");
     let path = dir.join("fresh.db");
     let store = Store::open(
@@ -126,7 +127,7 @@ fn check_ins_into_a_fresh_store(dir: &Path) {
     .expect("the store opens");
     let tz = parse_time_zone(five_years::TIME_ZONE).unwrap();
     let today = Utc::now().with_timezone(&tz).date_naive();
-    let first = today - Days::new(FRESH_DAYS - 1);
+    let first = today - Days::new(days - 1);
 
     let value = store
         .add_value(&ValueInput {
@@ -211,7 +212,7 @@ fn check_ins_into_a_fresh_store(dir: &Path) {
         date = date.succ_opt().unwrap();
     }
     print_latencies(
-        &format!("{FRESH_DAYS} days × 24 a day, each its own call"),
+        &format!("{days} days × 24 a day, each its own call"),
         &times,
     );
 
@@ -237,13 +238,17 @@ fn check_ins_into_a_fresh_store(dir: &Path) {
 
 // ----- five years -----
 
-fn five_years(dir: &Path) {
+fn five_years(dir: &Path, mode: Mode) {
+    let options = five_years::Options {
+        months: mode.size(60, 1),
+        ..five_years::Options::five_years_to_now()
+    };
     println!(
-        "A store holding five years of daily use (seed {:#x})",
+        "A store holding {} month(s) of daily use (seed {:#x})",
+        options.months,
         five_years::SEED
     );
     let path = dir.join("five-years.db");
-    let options = five_years::Options::five_years_to_now();
     let store = Store::open(
         &path,
         OpenOptions {
@@ -272,7 +277,10 @@ fn five_years(dir: &Path) {
         &made.check_in_times[..calls.min(9_000)],
     );
     print_latencies(
-        &format!("the last {LATE_CHECK_INS} check-ins, with ~5 years behind them"),
+        &format!(
+            "the last {LATE_CHECK_INS} check-ins, with ~{} month(s) behind them",
+            options.months
+        ),
         &made.check_in_times[calls.saturating_sub(LATE_CHECK_INS)..],
     );
 
@@ -321,7 +329,8 @@ fn five_years(dir: &Path) {
         ("as generated", as_left.as_path()),
         ("after compact_all()", path.as_path()),
     ] {
-        measure_opens(what, store_path);
+        // Each store is opened in fresh processes (after one warm-up open).
+        measure_opens(what, store_path, mode.size(7, 2));
     }
 }
 
@@ -342,7 +351,7 @@ impl Opened {
     }
 }
 
-fn measure_opens(what: &str, path: &Path) {
+fn measure_opens(what: &str, path: &Path, opens: usize) {
     let exe = std::env::current_exe().expect("this benchmark's path");
     let run = || -> Opened {
         let out = Command::new(&exe)
@@ -359,13 +368,16 @@ fn measure_opens(what: &str, path: &Path) {
         parse_opened(&text).unwrap_or_else(|| panic!("unreadable child output: {text}"))
     };
     let warm_up = run();
-    let opens: Vec<Opened> = (0..OPENS).map(|_| run()).collect();
+    let opens: Vec<Opened> = (0..opens).map(|_| run()).collect();
     let total = median(&opens.iter().map(Opened::total).collect::<Vec<_>>());
     let rss = median(&opens.iter().map(|o| o.rss_kb).collect::<Vec<_>>());
     let hwm = median(&opens.iter().map(|o| o.hwm_kb).collect::<Vec<_>>());
     let base = median(&opens.iter().map(|o| o.base_kb).collect::<Vec<_>>());
     let mb = |kb: u64| kb as f64 / 1024.0;
-    println!("  open + journey() + today(now), {what}: median of {OPENS} fresh processes");
+    println!(
+        "  open + journey() + today(now), {what}: median of {} fresh processes",
+        opens.len()
+    );
     println!("    time {:>10}   budget ≤ 150 ms", ms(total));
     println!(
         "    memory {:>6.1} MB resident after opening (peak {:.1} MB)   budget ≤ 40 MB",

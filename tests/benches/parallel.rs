@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! cargo bench -p tandem-tests --bench parallel
+//! cargo bench -p tandem-tests --bench parallel --profile dev -- --quick   # small sizes: does it still run?
 //! ```
 
 use std::time::Instant;
@@ -12,10 +13,10 @@ use chrono::{Days, NaiveDate, TimeZone, Utc, Weekday};
 use tandem_core::coaching::parallel::{parallel_view, ClientData, JourneyData, ParallelInput};
 use tandem_core::coaching::{AllianceCheckIn, WellbeingEntry};
 use tandem_core::journey::*;
+use tandem_tests::bench::Mode;
 
 const WEEKS: u64 = 12;
 const PLANS: usize = 3;
-const RUNS: usize = 15;
 
 fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 8, 31).unwrap() // a Monday
@@ -116,6 +117,9 @@ fn alliance(by: &str, seed: usize) -> Vec<AllianceCheckIn> {
 }
 
 fn main() {
+    let mode = Mode::from_args();
+    mode.print_heading("Tandem: the parallel view on a practitioner's device");
+    let runs = mode.size(15, 3);
     let tz = tandem_core::schedule::parse_time_zone("Europe/London").unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
     let from = start();
@@ -132,7 +136,7 @@ fn main() {
         })
         .collect();
     let coaching = alliance("alex", 1);
-    for caseload in [5usize, 20, 50] {
+    for &caseload in mode.size(&[5usize, 20, 50][..], &[5]) {
         let clients: Vec<(Journey, Vec<CheckIn>, Vec<AllianceCheckIn>)> = (0..caseload)
             .map(|c| {
                 let j = journey(&format!("client-{c}"));
@@ -166,7 +170,7 @@ fn main() {
         };
         let mut times = Vec::new();
         let mut prompts = 0;
-        for _ in 0..RUNS {
+        for _ in 0..runs {
             let started = Instant::now();
             let view = parallel_view(&input);
             times.push(started.elapsed().as_secs_f64() * 1000.0);
@@ -176,9 +180,10 @@ fn main() {
         let check_in_count: usize = clients.iter().map(|c| c.1.len()).sum();
         println!(
             "parallel view, {caseload} clients x {PLANS} daily plans x {WEEKS} weeks \
-             ({check_in_count} client check-ins): median {:.1} ms, worst {:.1} ms over {RUNS} runs; {prompts} prompts",
-            times[RUNS / 2],
-            times[RUNS - 1]
+             ({check_in_count} client check-ins): median {:.1} ms, worst {:.1} ms over {runs} runs; {prompts} prompts",
+            times[runs / 2],
+            times[runs - 1]
         );
     }
+    mode.print_footing();
 }

@@ -4,6 +4,7 @@
 //!
 //! ```sh
 //! cargo bench -p tandem-tests --bench sync
+//! cargo bench -p tandem-tests --bench sync --profile dev -- --quick   # small sizes: does it still run?
 //! ```
 
 use std::path::Path;
@@ -17,11 +18,13 @@ use tandem_core::sync::session::{
     enrol, invite, join, share_journey_with_coach, sync_now, SyncReport,
 };
 use tandem_core::{OpenOptions, Store};
+use tandem_tests::bench::Mode;
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo bench -- --list` asks what there is; there is one program.
     }
+    let mode = Mode::from_args();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -29,14 +32,17 @@ fn main() {
         .expect("a tokio runtime");
     let dir = tempfile::tempdir().expect("a temporary folder");
     let (url, stop) = runtime.block_on(start_server(&dir.path().join("server")));
-    println!("Tandem sync budgets (DESIGN.md), against tandem-server at {url}; no assertions.\n");
+    mode.print_heading(&format!(
+        "Tandem sync budgets (DESIGN.md), against tandem-server at {url}"
+    ));
     runtime.block_on(async {
-        reconnect_after_a_week_offline(&url, dir.path()).await;
-        coach_first_sync(&url, dir.path()).await;
-        one_edit_between_devices(&url, dir.path()).await;
+        reconnect_after_a_week_offline(&url, dir.path(), mode).await;
+        coach_first_sync(&url, dir.path(), mode.size(18, 2)).await;
+        one_edit_between_devices(&url, dir.path(), mode.size(60, 5)).await;
     });
     let _ = stop.send(());
     drop(runtime);
+    mode.print_footing();
 }
 
 async fn start_server(data_dir: &Path) -> (String, tokio::sync::oneshot::Sender<()>) {
@@ -113,7 +119,12 @@ fn edit_bytes(store: &Store, f: impl FnOnce()) -> u64 {
     after.saturating_sub(before)
 }
 
-async fn reconnect_after_a_week_offline(url: &str, dir: &Path) {
+/// A week offline (one day in quick mode): the client checks in six times a day and keeps
+/// notes, the practitioner reviews; ~300 edits each at full size.
+async fn reconnect_after_a_week_offline(url: &str, dir: &Path, mode: Mode) {
+    let days = mode.size(7u64, 1);
+    let steps = mode.size(258, 10);
+    let reviews = mode.size(300u32, 10);
     let practitioner = open(dir, "week-practitioner");
     enrol(&practitioner, url, &code(dir, Role::Practitioner))
         .await
@@ -125,7 +136,7 @@ async fn reconnect_after_a_week_offline(url: &str, dir: &Path) {
         .await
         .expect("join");
     let today = Utc::now().date_naive();
-    let start = today - Days::new(7);
+    let start = today - Days::new(days);
     let plan = client.add_plan(&daily(start, 6)).expect("a plan");
     let goal = client
         .add_goal(&GoalInput {
@@ -143,10 +154,8 @@ async fn reconnect_after_a_week_offline(url: &str, dir: &Path) {
     sync(&practitioner).await;
     let journey = client.identity().journey_id.clone();
 
-    // A week offline: the client checks in six times a day and keeps a few notes; the
-    // practitioner reviews and adjusts, ~300 edits each.
     let client_bytes = edit_bytes(&client, || {
-        for day in 0..7u64 {
+        for day in 0..days {
             for slot in 0..6u32 {
                 let date = start + Days::new(day);
                 client
@@ -166,7 +175,7 @@ async fn reconnect_after_a_week_offline(url: &str, dir: &Path) {
                     .expect("a check-in");
             }
         }
-        for i in 0..258 {
+        for i in 0..steps {
             client
                 .add_step(&goal, &format!("Small step {i}"))
                 .expect("a step");
@@ -176,7 +185,7 @@ async fn reconnect_after_a_week_offline(url: &str, dir: &Path) {
         .linked_journey(&journey)
         .expect("the client's journey");
     let practitioner_bytes = edit_bytes(&practitioner, || {
-        for i in 0..300u32 {
+        for i in 0..reviews {
             seen.add_review(&ReviewInput {
                 date: today,
                 goal_id: Some(goal.clone()),
@@ -192,7 +201,11 @@ async fn reconnect_after_a_week_offline(url: &str, dir: &Path) {
     let first = sync(&client).await;
     let second = sync(&practitioner).await;
     let third = sync(&client).await;
-    println!("Reconnect after a week offline (~300 edits on each side)");
+    println!(
+        "Reconnect after {} offline ({} edits by the client, {reviews} by the practitioner)",
+        mode.size("a week", "a day"),
+        days * 6 + steps as u64
+    );
     println!(
         "  client uploads {} B of its edits, downloads the practitioner's {} B",
         client_bytes, practitioner_bytes
@@ -221,7 +234,8 @@ async fn reconnect_after_a_week_offline(url: &str, dir: &Path) {
     println!();
 }
 
-async fn coach_first_sync(url: &str, dir: &Path) {
+/// A coach's first sync of a practitioner's journey and its `months` months of check-ins.
+async fn coach_first_sync(url: &str, dir: &Path, months: u64) {
     let coach = open(dir, "coach");
     enrol(&coach, url, &code(dir, Role::Coach))
         .await
@@ -236,8 +250,8 @@ async fn coach_first_sync(url: &str, dir: &Path) {
     let (practitioner, _) = join(practitioner, url, &invitation.code)
         .await
         .expect("join");
-    // 18 months of the practitioner's own check-ins: journey + 18 months + coaching = 20.
-    let start = Utc::now().date_naive() - Days::new(17 * 31);
+    // The practitioner's own check-ins: journey + its months + coaching documents.
+    let start = Utc::now().date_naive() - Days::new((months - 1) * 31);
     let plan = practitioner
         .add_plan(&daily(start - Days::new(31), 2))
         .expect("a plan");
@@ -281,7 +295,7 @@ async fn coach_first_sync(url: &str, dir: &Path) {
     let took = started.elapsed();
     println!("A coach's first sync of the documents a practitioner shares");
     println!(
-        "  {} documents in {:.1} ms (whole session: connect, links, sync)   budget ≤ 1000 ms for 20",
+        "  {} documents in {:.1} ms (whole session: connect, links, sync)   budget ≤ 1000 ms for 20 (18 months)",
         report.documents,
         took.as_secs_f64() * 1e3
     );
@@ -291,7 +305,8 @@ async fn coach_first_sync(url: &str, dir: &Path) {
     );
 }
 
-async fn one_edit_between_devices(url: &str, dir: &Path) {
+/// `edits` edits on the phone, each synced to the tablet.
+async fn one_edit_between_devices(url: &str, dir: &Path, edits: u8) {
     let phone = open(dir, "phone");
     enrol(&phone, url, &code(dir, Role::Practitioner))
         .await
@@ -312,7 +327,7 @@ async fn one_edit_between_devices(url: &str, dir: &Path) {
         .expect("join");
     sync(&tablet).await;
     let mut times = Vec::new();
-    for i in 0..60u8 {
+    for i in 0..edits {
         let started = Instant::now();
         let importance = i % 11;
         phone

@@ -58,7 +58,8 @@ const CHECK_IN_CHANCE: f64 = 0.985;
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct Options {
-    pub years: u32,
+    /// How long the journey is, in months (60 for five years).
+    pub months: u32,
     /// The last day of the journey (normally today).
     pub end: NaiveDate,
     pub seed: u64,
@@ -72,7 +73,7 @@ impl Options {
     pub fn five_years_to_now() -> Options {
         let now = Utc::now();
         Options {
-            years: 5,
+            months: 60,
             end: now
                 .with_timezone(&parse_time_zone(TIME_ZONE).expect("known zone"))
                 .date_naive(),
@@ -223,8 +224,8 @@ fn plan_input(
     }
 }
 
-/// Fills `store` (a new store, opened in [`TIME_ZONE`]) with a journey of `options.years`
-/// years ending on `options.end`.
+/// Fills `store` (a new store, opened in [`TIME_ZONE`]) with a journey of `options.months`
+/// months ending on `options.end`.
 pub fn generate(store: &Store, options: &Options) -> Result<Generated> {
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(options.seed);
@@ -232,7 +233,7 @@ pub fn generate(store: &Store, options: &Options) -> Result<Generated> {
     store.set_time_zone(TIME_ZONE)?;
     let first = options
         .end
-        .checked_sub_months(Months::new(12 * options.years))
+        .checked_sub_months(Months::new(options.months))
         .and_then(|d| d.checked_add_days(Days::new(1)))
         .expect("a date in range");
     let mut out = Generated {

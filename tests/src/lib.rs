@@ -6,7 +6,9 @@
 //! - [`server_process`]: a real `tandem-server` on 127.0.0.1, stopped when dropped.
 //! - [`five_years`]: a deterministic five-year journey, for benchmarks and tests of long
 //!   histories (the `budgets` benchmark of this crate uses it).
+//! - [`bench`]: how the benchmarks run, at full size or quickly (`--quick`).
 
+pub mod bench;
 pub mod five_years;
 pub mod server_process;
 pub mod writer;
