@@ -121,6 +121,7 @@ fn check_ins_into_a_fresh_store(dir: &Path) {
         &path,
         OpenOptions {
             time_zone: Some(five_years::TIME_ZONE.to_string()),
+            ..Default::default()
         },
     )
     .expect("the store opens");
@@ -248,6 +249,7 @@ fn five_years(dir: &Path) {
         &path,
         OpenOptions {
             time_zone: Some(five_years::TIME_ZONE.to_string()),
+            ..Default::default()
         },
     )
     .expect("the store opens");
