@@ -26,19 +26,18 @@ use crate::journey::into_all;
 use crate::parallel::{ParallelView, ResearchExport};
 use crate::relationship::*;
 use crate::runtime::run;
-use crate::slot::Slot;
 use crate::store::TandemStore;
 
-/// Coaching and the parallel process, for one store (see `TandemStore.coaching`). It follows
-/// the store across `join`, and is safe to use from any thread.
+/// Coaching and the parallel process, for one store (see `TandemStore.coaching`). Safe to
+/// use from any thread.
 #[derive(uniffi::Object)]
 pub struct Coaching {
-    slot: Arc<Slot>,
+    store: Arc<Store>,
 }
 
 impl Coaching {
-    fn store(&self) -> Result<Arc<Store>, TandemError> {
-        self.slot.store()
+    fn store(&self) -> Arc<Store> {
+        self.store.clone()
     }
 }
 
@@ -47,7 +46,7 @@ impl TandemStore {
     /// Coaching, reflections, alliance, wellbeing and the parallel view of this store. Quick.
     pub fn coaching(&self) -> Arc<Coaching> {
         Arc::new(Coaching {
-            slot: self.slot.clone(),
+            store: self.store(),
         })
     }
 }
@@ -59,19 +58,19 @@ impl Coaching {
     /// This person's care and coaching relationships, as the server listed them at the last
     /// sync. Quick.
     pub fn relationships(&self) -> Result<Vec<Relationship>, TandemError> {
-        Ok(into_all(self.store()?.relationships()?))
+        Ok(into_all(self.store().relationships()?))
     }
 
     /// Everything in the coaching relationship `doc_id`, as either of its people sees it;
     /// `NotFound` until a sync has brought it. Quick once loaded.
     pub fn relationship(&self, doc_id: String) -> Result<CoachingRelationship, TandemError> {
-        Ok(self.store()?.coaching(&doc_id)?.into())
+        Ok(self.store().coaching(&doc_id)?.into())
     }
 
     /// For a coach: each practitioner's coaching relationship (with what they shared), grouped
     /// by condition; relationships not synced yet are left out. Quick once loaded.
     pub fn coach_overview(&self) -> Result<CoachOverview, TandemError> {
-        Ok(self.store()?.coach_overview()?.into())
+        Ok(self.store().coach_overview()?.into())
     }
 
     // ----- the coaching relationship -----
@@ -87,12 +86,9 @@ impl Coaching {
         note: Option<String>,
     ) -> Result<String, TandemError> {
         let from = convert::date("from", &from)?;
-        Ok(self.store()?.set_coaching_condition(
-            &doc_id,
-            condition.into(),
-            from,
-            note.as_deref(),
-        )?)
+        Ok(self
+            .store()
+            .set_coaching_condition(&doc_id, condition.into(), from, note.as_deref())?)
     }
 
     /// Adds a coaching session on `date` (`YYYY-MM-DD`) with its agenda (the practitioner
@@ -104,7 +100,7 @@ impl Coaching {
         agenda: String,
     ) -> Result<String, TandemError> {
         let date = convert::date("date", &date)?;
-        Ok(self.store()?.add_coaching_session(&doc_id, date, &agenda)?)
+        Ok(self.store().add_coaching_session(&doc_id, date, &agenda)?)
     }
 
     /// Changes a session's date and agenda (the practitioner). Quick: one durable write.
@@ -117,7 +113,7 @@ impl Coaching {
     ) -> Result<(), TandemError> {
         let date = convert::date("date", &date)?;
         Ok(self
-            .store()?
+            .store()
             .update_coaching_session(&doc_id, &session_id, date, &agenda)?)
     }
 
@@ -130,7 +126,7 @@ impl Coaching {
         text: String,
     ) -> Result<String, TandemError> {
         Ok(self
-            .store()?
+            .store()
             .comment_on_session(&doc_id, &session_id, &text)?)
     }
 
@@ -138,7 +134,7 @@ impl Coaching {
     /// `relationships`), the same on all their devices and meaningless to anyone else: use it
     /// in case reviews and reflections instead of a name. Quick.
     pub fn client_code(&self, client_person_id: String) -> Result<String, TandemError> {
-        Ok(self.store()?.client_code(&client_person_id)?)
+        Ok(self.store().client_code(&client_person_id)?)
     }
 
     /// Brings a case to skills-acquisition coaching (the practitioner); returns its id. Refused
@@ -149,36 +145,36 @@ impl Coaching {
         doc_id: String,
         input: CaseReviewInput,
     ) -> Result<String, TandemError> {
-        Ok(self.store()?.add_case_review(&doc_id, &input.try_into()?)?)
+        Ok(self.store().add_case_review(&doc_id, &input.try_into()?)?)
     }
 
     /// Removes a case review (the practitioner). Quick: one durable write.
     pub fn remove_case_review(&self, doc_id: String, review_id: String) -> Result<(), TandemError> {
-        Ok(self.store()?.remove_case_review(&doc_id, &review_id)?)
+        Ok(self.store().remove_case_review(&doc_id, &review_id)?)
     }
 
     // ----- reflections (private until shared) -----
 
     /// The reflections in this person's private document, oldest first. Quick.
     pub fn reflections(&self) -> Result<Vec<Reflection>, TandemError> {
-        Ok(into_all(self.store()?.reflections()?))
+        Ok(into_all(self.store().reflections()?))
     }
 
     /// Adds a reflection to this person's private document (their own devices only); returns
     /// its id. Quick: one durable write.
     pub fn add_reflection(&self, input: ReflectionInput) -> Result<String, TandemError> {
-        Ok(self.store()?.add_reflection(&input.try_into()?)?)
+        Ok(self.store().add_reflection(&input.try_into()?)?)
     }
 
     /// Changes a reflection; the copies shared into coaching change with it. Quick: a durable
     /// write per copy, and one.
     pub fn update_reflection(&self, id: String, input: ReflectionInput) -> Result<(), TandemError> {
-        Ok(self.store()?.update_reflection(&id, &input.try_into()?)?)
+        Ok(self.store().update_reflection(&id, &input.try_into()?)?)
     }
 
     /// Removes a reflection, withdrawing every shared copy first. Quick.
     pub fn remove_reflection(&self, id: String) -> Result<(), TandemError> {
-        Ok(self.store()?.remove_reflection(&id)?)
+        Ok(self.store().remove_reflection(&id)?)
     }
 
     /// Shares a copy of a reflection (without its plans and clients) into a coaching
@@ -189,14 +185,14 @@ impl Coaching {
         id: String,
         coaching_doc: String,
     ) -> Result<String, TandemError> {
-        Ok(self.store()?.share_reflection(&id, &coaching_doc)?)
+        Ok(self.store().share_reflection(&id, &coaching_doc)?)
     }
 
     /// Withdraws a shared reflection: its copy leaves the coaching document (and the coach's
     /// device, at their next sync after this one's), and later edits stay private.
     /// Quick: two durable writes.
     pub fn withdraw_reflection(&self, id: String, coaching_doc: String) -> Result<(), TandemError> {
-        Ok(self.store()?.withdraw_reflection(&id, &coaching_doc)?)
+        Ok(self.store().withdraw_reflection(&id, &coaching_doc)?)
     }
 
     // ----- alliance -----
@@ -210,7 +206,7 @@ impl Coaching {
         input: AllianceInput,
     ) -> Result<String, TandemError> {
         Ok(self
-            .store()?
+            .store()
             .add_alliance_check_in(&relationship_doc, &input.try_into()?)?)
     }
 
@@ -223,7 +219,7 @@ impl Coaching {
         note: Option<String>,
     ) -> Result<(), TandemError> {
         Ok(self
-            .store()?
+            .store()
             .set_repair_note(&relationship_doc, &check_in_id, note.as_deref())?)
     }
 
@@ -233,13 +229,13 @@ impl Coaching {
         relationship_doc: String,
     ) -> Result<Vec<AllianceCheckIn>, TandemError> {
         Ok(into_all(
-            self.store()?.alliance_check_ins(&relationship_doc)?,
+            self.store().alliance_check_ins(&relationship_doc)?,
         ))
     }
 
     /// The ruptures in each of this person's relationships that are on this device. Quick.
     pub fn ruptures(&self) -> Result<Vec<RelationshipRuptures>, TandemError> {
-        Ok(into_all(self.store()?.ruptures()?))
+        Ok(into_all(self.store().ruptures()?))
     }
 
     // ----- wellbeing -----
@@ -247,17 +243,17 @@ impl Coaching {
     /// Adds a wellbeing entry (WHO-5, stress, burnout: at least one) to this person's own
     /// journey; returns its id. Quick: one durable write.
     pub fn add_wellbeing(&self, input: WellbeingInput) -> Result<String, TandemError> {
-        Ok(self.store()?.add_wellbeing(&input.try_into()?)?)
+        Ok(self.store().add_wellbeing(&input.try_into()?)?)
     }
 
     /// Removes a wellbeing entry. Quick: one durable write.
     pub fn remove_wellbeing(&self, id: String) -> Result<(), TandemError> {
-        Ok(self.store()?.remove_wellbeing(&id)?)
+        Ok(self.store().remove_wellbeing(&id)?)
     }
 
     /// This person's wellbeing entries, oldest first. Quick.
     pub fn wellbeing(&self) -> Result<Vec<WellbeingEntry>, TandemError> {
-        Ok(into_all(self.store()?.wellbeing()?))
+        Ok(into_all(self.store().wellbeing()?))
     }
 
     /// Shares the chosen measures of one wellbeing entry into a coaching relationship; sharing
@@ -269,7 +265,7 @@ impl Coaching {
         measures: WellbeingMeasures,
     ) -> Result<String, TandemError> {
         Ok(self
-            .store()?
+            .store()
             .share_wellbeing(&entry_id, &coaching_doc, measures.into())?)
     }
 
@@ -279,7 +275,7 @@ impl Coaching {
         entry_id: String,
         coaching_doc: String,
     ) -> Result<(), TandemError> {
-        Ok(self.store()?.withdraw_wellbeing(&entry_id, &coaching_doc)?)
+        Ok(self.store().withdraw_wellbeing(&entry_id, &coaching_doc)?)
     }
 
     /// Shares one of this practitioner's own goals (its steps and the plans toward it) into a
@@ -294,12 +290,12 @@ impl Coaching {
         now: Option<SystemTime>,
     ) -> Result<String, TandemError> {
         let now = convert::instant_or_now("now", now)?;
-        Ok(self.store()?.share_goal(&goal_id, &coaching_doc, now)?)
+        Ok(self.store().share_goal(&goal_id, &coaching_doc, now)?)
     }
 
     /// Withdraws a shared goal from a coaching relationship. Quick.
     pub fn withdraw_goal(&self, goal_id: String, coaching_doc: String) -> Result<(), TandemError> {
-        Ok(self.store()?.withdraw_goal(&goal_id, &coaching_doc)?)
+        Ok(self.store().withdraw_goal(&goal_id, &coaching_doc)?)
     }
 
     // ----- the parallel view -----
@@ -318,7 +314,7 @@ impl Coaching {
     ) -> Result<ParallelView, TandemError> {
         let (from, to) = (convert::date("from", &from)?, convert::date("to", &to)?);
         let now = convert::instant_or_now("now", now)?;
-        Ok(self.store()?.parallel_view(from, to, now)?.into())
+        Ok(self.store().parallel_view(from, to, now)?.into())
     }
 
     /// Shares a summary of the parallel view from `from` to `to` (`YYYY-MM-DD`, inclusive)
@@ -337,7 +333,7 @@ impl Coaching {
         let (from, to) = (convert::date("from", &from)?, convert::date("to", &to)?);
         let now = convert::instant_or_now("now", now)?;
         Ok(self
-            .store()?
+            .store()
             .share_summary(&coaching_doc, from, to, now, &choices.into())?)
     }
 
@@ -347,7 +343,7 @@ impl Coaching {
         coaching_doc: String,
         summary_id: String,
     ) -> Result<(), TandemError> {
-        Ok(self.store()?.withdraw_summary(&coaching_doc, &summary_id)?)
+        Ok(self.store().withdraw_summary(&coaching_doc, &summary_id)?)
     }
 }
 
@@ -366,7 +362,7 @@ impl Coaching {
     ) -> Result<ResearchExport, TandemError> {
         let (from, to) = (convert::date("from", &from)?, convert::date("to", &to)?);
         let now = convert::instant_or_now("now", now)?;
-        let store = self.store()?;
+        let store = self.store();
         run(async move { Ok(store.research_export(from, to, now)?.into()) }).await
     }
 
@@ -378,7 +374,7 @@ impl Coaching {
         &self,
         coaching_doc: String,
     ) -> Result<String, TandemError> {
-        let store = self.store()?;
+        let store = self.store();
         run(async move { Ok(session::share_journey_with_coach(&store, &coaching_doc).await?) })
             .await
     }
@@ -389,7 +385,7 @@ impl Coaching {
         &self,
         coaching_doc: String,
     ) -> Result<(), TandemError> {
-        let store = self.store()?;
+        let store = self.store();
         run(async move { Ok(session::withdraw_journey_from_coach(&store, &coaching_doc).await?) })
             .await
     }

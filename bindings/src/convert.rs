@@ -86,17 +86,6 @@ pub(crate) fn system_time(at: DateTime<Utc>) -> SystemTime {
         .unwrap_or(UNIX_EPOCH)
 }
 
-/// An RFC 3339 instant the core keeps as text, as a timestamp.
-pub(crate) fn rfc3339(text: &str) -> Option<SystemTime> {
-    match DateTime::parse_from_rfc3339(text) {
-        Ok(at) => Some(system_time(at.with_timezone(&Utc))),
-        Err(err) => {
-            tracing::warn!(%err, text, "an instant Tandem keeps does not read as RFC 3339");
-            None
-        }
-    }
-}
-
 /// A 0–10 rating the app gave.
 pub(crate) fn rating(field: &str, value: i32) -> Result<u8, TandemError> {
     u8::try_from(value).map_err(|_| TandemError::invalid(field, format!("{value} is outside 0–10")))

@@ -2,6 +2,8 @@
 
 use tandem_core::Error;
 
+use crate::sync::RefusalReason;
+
 // Fields are named `detail`, not `message`: a field named `message` clashes with
 // `Throwable.message` in the Kotlin uniffi generates, which then does not compile (uniffi-rs
 // issue 1434).
@@ -33,6 +35,15 @@ pub enum TandemError {
     #[error("storage: {detail}")]
     Storage {
         /// What failed.
+        detail: String,
+    },
+    /// The server refused the call. Act on `reason` (a code that was used already, an expired
+    /// token ...); show `detail`, the server's sentence, to the person.
+    #[error("{detail}")]
+    Refused {
+        /// Why, as the server's word, typed.
+        reason: RefusalReason,
+        /// The server's sentence, for a person.
         detail: String,
     },
     /// Talking to the sync server failed: offline, unreachable, or an unexpected answer.
@@ -84,15 +95,14 @@ impl From<Error> for TandemError {
                 field: invalid.field,
                 problem: invalid.problem,
             },
-            // For a 404 from the server the core puts the server's sentence in `id`.
-            Error::NotFound {
-                kind: "server record",
-                id,
-            } => TandemError::NotFound { what: id },
             Error::NotFound { kind, id } => TandemError::NotFound {
                 what: format!("{kind} {id}"),
             },
             Error::NotPermitted(reason) => TandemError::NotPermitted { reason },
+            Error::Refused { reason, message } => TandemError::Refused {
+                reason: reason.into(),
+                detail: message,
+            },
             Error::Sync(detail) => TandemError::Sync { detail },
             err @ Error::NewerSchema { .. } => TandemError::NewerVersion {
                 detail: err.to_string(),

@@ -4,7 +4,7 @@
 //! object holds the core type and forwards to it; records and enums mirror the core's with
 //! `From` impls; errors become one [`TandemError`]. Behaviour lives in the core, where it is
 //! tested; what is here is conversion (dates, times and instants, numbers) and plumbing (a tokio
-//! runtime, observers, the store `join` may replace).
+//! runtime, observers).
 //!
 //! Dates cross the boundary as `"YYYY-MM-DD"` strings and times of day as `"HH:MM"` (24-hour)
 //! strings, in the person's time zone; instants as timestamps (`java.time.Instant`, `Date`,
@@ -23,7 +23,6 @@ mod observe;
 mod parallel;
 mod relationship;
 mod runtime;
-mod slot;
 mod store;
 mod sync;
 mod views;

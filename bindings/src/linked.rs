@@ -7,24 +7,24 @@ use crate::convert;
 use crate::error::TandemError;
 use crate::input::{PlanInput, ReviewInput};
 use crate::journey::{into_all, CheckIn, Journey};
-use crate::slot::Slot;
 use crate::store::TandemStore;
+use tandem_core::Store;
 
 /// A linked person's journey, synced to this store. Reading needs a sync to have brought it;
 /// writing needs write access (a practitioner on their client's journey), and reaches the
 /// person with the next sync.
 #[derive(uniffi::Object)]
 pub struct LinkedJourney {
-    slot: Arc<Slot>,
+    store: Arc<Store>,
     journey_id: String,
 }
 
 impl LinkedJourney {
     pub(crate) fn new(store: &TandemStore, journey_id: String) -> Result<Arc<Self>, TandemError> {
         // Checks the id now, so a bad one is refused here rather than on first use.
-        store.store()?.linked_journey(&journey_id)?;
+        store.store().linked_journey(&journey_id)?;
         Ok(Arc::new(LinkedJourney {
-            slot: store.slot.clone(),
+            store: store.store(),
             journey_id,
         }))
     }
@@ -33,8 +33,7 @@ impl LinkedJourney {
         &self,
         f: impl FnOnce(tandem_core::store::LinkedJourney<'_>) -> tandem_core::Result<T>,
     ) -> Result<T, TandemError> {
-        let store = self.slot.store()?;
-        Ok(f(store.linked_journey(&self.journey_id)?)?)
+        Ok(f(self.store.linked_journey(&self.journey_id)?)?)
     }
 }
 

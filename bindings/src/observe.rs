@@ -4,15 +4,15 @@
 //! channels and calls the observer; the `Subscription` handle aborts the task when cancelled or
 //! dropped, so no background work outlives it.
 
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::watch;
 use tokio::task::AbortHandle;
 
 use crate::error::TandemError;
 use crate::runtime::runtime;
-use crate::slot::Slot;
 use crate::sync::SyncStatus;
+use tandem_core::Store;
 
 /// Implemented by the app to hear that the store changed (to reload what it shows).
 #[uniffi::export(foreign)]
@@ -91,10 +91,10 @@ fn report(result: Result<(), TandemError>) {
     }
 }
 
-/// Calls `observer` after each change of the store in `slot`, following the store when `join`
-/// replaces it. Holds the slot weakly: dropping the `TandemStore` ends the subscription.
+/// Calls `observer` after each change of `store`, until the subscription is cancelled or
+/// dropped, or the store is let go.
 pub(crate) fn follow_changes(
-    slot: &Arc<Slot>,
+    store: &Arc<Store>,
     observer: Arc<dyn ChangeObserver>,
 ) -> Result<Arc<Subscription>, TandemError> {
     let observer = Held::new(observer);
@@ -106,39 +106,14 @@ pub(crate) fn follow_changes(
             }
         }
     };
-    let weak: Weak<Slot> = Arc::downgrade(slot);
-    let mut replacements = slot.replacements();
     // Taken here, not in the task: an edit made before the task first runs is still heard.
-    let mut current = slot.watch_changes().map(|changes| {
-        let seen = *changes.borrow();
-        (changes, seen)
-    });
+    let mut changes = store.watch_changes();
+    let mut seen = *changes.borrow_and_update();
     let task = runtime()?.spawn(async move {
-        loop {
-            if let Some((mut changes, mut seen)) = current.take() {
-                while changes.changed().await.is_ok() {
-                    let now = *changes.borrow_and_update();
-                    notify(now.synced == seen.synced);
-                    seen = now;
-                }
-            }
-            // The store was let go: by `join` (another follows) or for good.
-            replacements.borrow_and_update();
-            let Some(slot) = weak.upgrade() else { return };
-            current = slot.watch_changes().map(|mut changes| {
-                let seen = *changes.borrow_and_update();
-                (changes, seen)
-            });
-            drop(slot);
-            match current {
-                // A store replaced by `join` holds what came with it.
-                Some(_) => notify(false),
-                None => {
-                    if replacements.changed().await.is_err() {
-                        return;
-                    }
-                }
-            }
+        while changes.changed().await.is_ok() {
+            let now = *changes.borrow_and_update();
+            notify(now.synced == seen.synced);
+            seen = now;
         }
     });
     Ok(observer.subscription(task.abort_handle()))

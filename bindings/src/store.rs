@@ -16,7 +16,6 @@ use crate::error::TandemError;
 use crate::input::*;
 use crate::journey::*;
 use crate::observe::{self, ChangeObserver, Subscription};
-use crate::slot::Slot;
 use crate::views::{Insights, Reminder, TodayItem};
 
 /// The person and device a store belongs to.
@@ -50,12 +49,19 @@ impl From<tandem_core::Identity> for Identity {
 /// is safe to use from any thread.
 #[derive(uniffi::Object)]
 pub struct TandemStore {
-    pub(crate) slot: Arc<Slot>,
+    inner: Arc<Store>,
 }
 
 impl TandemStore {
-    pub(crate) fn store(&self) -> Result<Arc<Store>, TandemError> {
-        self.slot.store()
+    pub(crate) fn new(store: Store) -> Arc<Self> {
+        Arc::new(TandemStore {
+            inner: Arc::new(store),
+        })
+    }
+
+    /// The core store, for one call (or to move into an async one).
+    pub(crate) fn store(&self) -> Arc<Store> {
+        self.inner.clone()
     }
 }
 
@@ -72,109 +78,110 @@ impl TandemStore {
     /// off the UI thread, and keep it.
     #[uniffi::constructor(name = "new", default(time_zone = None))]
     pub fn open(path: String, time_zone: Option<String>) -> Result<Arc<Self>, TandemError> {
-        let slot = Slot::open(PathBuf::from(path), OpenOptions { time_zone })?;
-        Ok(Arc::new(TandemStore {
-            slot: Arc::new(slot),
-        }))
+        let options = OpenOptions {
+            time_zone,
+            ..OpenOptions::default()
+        };
+        Ok(TandemStore::new(Store::open(PathBuf::from(path), options)?))
     }
 
     /// The person and device this store belongs to. Quick.
     pub fn identity(&self) -> Result<Identity, TandemError> {
-        Ok(self.store()?.identity().clone().into())
+        Ok(self.store().identity().clone().into())
     }
 
     /// The person's whole journey: values, strengths, supports, visions, goals with their
     /// steps, action plans and reviews (check-ins are read with `check_ins`).
     /// Quick: the journey is held in memory.
     pub fn journey(&self) -> Result<Journey, TandemError> {
-        Ok(self.store()?.journey()?.into())
+        Ok(self.store().journey()?.into())
     }
 
     /// Changes the time zone plans are scheduled in (IANA name, e.g. "Europe/London"), as when
     /// the person moves. Quick: one durable write.
     pub fn set_time_zone(&self, time_zone: String) -> Result<(), TandemError> {
-        Ok(self.store()?.set_time_zone(&time_zone)?)
+        Ok(self.store().set_time_zone(&time_zone)?)
     }
 
     // ----- stage 1: strengths and values, supports, vision -----
 
     /// Adds a value; returns its id. Quick: one durable write.
     pub fn add_value(&self, input: ValueInput) -> Result<String, TandemError> {
-        Ok(self.store()?.add_value(&input.try_into()?)?)
+        Ok(self.store().add_value(&input.try_into()?)?)
     }
 
     /// Changes a value. Quick: one durable write.
     pub fn update_value(&self, id: String, input: ValueInput) -> Result<(), TandemError> {
-        Ok(self.store()?.update_value(&id, &input.try_into()?)?)
+        Ok(self.store().update_value(&id, &input.try_into()?)?)
     }
 
     /// Removes a value, and its links from goals. Quick: one durable write.
     pub fn remove_value(&self, id: String) -> Result<(), TandemError> {
-        Ok(self.store()?.remove_value(&id)?)
+        Ok(self.store().remove_value(&id)?)
     }
 
     /// Adds a strength; returns its id. Quick: one durable write.
     pub fn add_strength(&self, input: StrengthInput) -> Result<String, TandemError> {
-        Ok(self.store()?.add_strength(&input.into())?)
+        Ok(self.store().add_strength(&input.into())?)
     }
 
     /// Changes a strength. Quick: one durable write.
     pub fn update_strength(&self, id: String, input: StrengthInput) -> Result<(), TandemError> {
-        Ok(self.store()?.update_strength(&id, &input.into())?)
+        Ok(self.store().update_strength(&id, &input.into())?)
     }
 
     /// Removes a strength. Quick: one durable write.
     pub fn remove_strength(&self, id: String) -> Result<(), TandemError> {
-        Ok(self.store()?.remove_strength(&id)?)
+        Ok(self.store().remove_strength(&id)?)
     }
 
     /// Adds a support or resource; returns its id. Quick: one durable write.
     pub fn add_support(&self, input: SupportInput) -> Result<String, TandemError> {
-        Ok(self.store()?.add_support(&input.into())?)
+        Ok(self.store().add_support(&input.into())?)
     }
 
     /// Changes a support. Quick: one durable write.
     pub fn update_support(&self, id: String, input: SupportInput) -> Result<(), TandemError> {
-        Ok(self.store()?.update_support(&id, &input.into())?)
+        Ok(self.store().update_support(&id, &input.into())?)
     }
 
     /// Removes a support. Quick: one durable write.
     pub fn remove_support(&self, id: String) -> Result<(), TandemError> {
-        Ok(self.store()?.remove_support(&id)?)
+        Ok(self.store().remove_support(&id)?)
     }
 
     /// Writes a new vision dated `written_on` (`YYYY-MM-DD`); earlier visions are kept.
     /// Returns its id. Quick: one durable write.
     pub fn set_vision(&self, text: String, written_on: String) -> Result<String, TandemError> {
         let written_on = convert::date("written_on", &written_on)?;
-        Ok(self.store()?.set_vision(&text, written_on)?)
+        Ok(self.store().set_vision(&text, written_on)?)
     }
 
     // ----- stage 2: goals and their steps -----
 
     /// Adds a goal (active, without steps); returns its id. Quick: one durable write.
     pub fn add_goal(&self, input: GoalInput) -> Result<String, TandemError> {
-        Ok(self.store()?.add_goal(&input.try_into()?)?)
+        Ok(self.store().add_goal(&input.try_into()?)?)
     }
 
     /// Changes a goal (its steps and status stay). Quick: one durable write.
     pub fn update_goal(&self, id: String, input: GoalInput) -> Result<(), TandemError> {
-        Ok(self.store()?.update_goal(&id, &input.try_into()?)?)
+        Ok(self.store().update_goal(&id, &input.try_into()?)?)
     }
 
     /// Pauses, completes, lets go of or reactivates a goal. Quick: one durable write.
     pub fn set_goal_status(&self, id: String, status: GoalStatus) -> Result<(), TandemError> {
-        Ok(self.store()?.set_goal_status(&id, status.into())?)
+        Ok(self.store().set_goal_status(&id, status.into())?)
     }
 
     /// Removes a goal; its action plans stay, unlinked from it. Quick: one durable write.
     pub fn remove_goal(&self, id: String) -> Result<(), TandemError> {
-        Ok(self.store()?.remove_goal(&id)?)
+        Ok(self.store().remove_goal(&id)?)
     }
 
     /// Adds a step at the end of a goal's steps; returns its id. Quick: one durable write.
     pub fn add_step(&self, goal_id: String, text: String) -> Result<String, TandemError> {
-        Ok(self.store()?.add_step(&goal_id, &text)?)
+        Ok(self.store().add_step(&goal_id, &text)?)
     }
 
     /// Renames a step. Quick: one durable write.
@@ -184,7 +191,7 @@ impl TandemStore {
         step_id: String,
         text: String,
     ) -> Result<(), TandemError> {
-        Ok(self.store()?.rename_step(&goal_id, &step_id, &text)?)
+        Ok(self.store().rename_step(&goal_id, &step_id, &text)?)
     }
 
     /// Marks a step done or not done. Quick: one durable write.
@@ -194,7 +201,7 @@ impl TandemStore {
         step_id: String,
         done: bool,
     ) -> Result<(), TandemError> {
-        Ok(self.store()?.set_step_done(&goal_id, &step_id, done)?)
+        Ok(self.store().set_step_done(&goal_id, &step_id, done)?)
     }
 
     /// Moves a step to place `index` among its goal's steps (0 = first); a place past the
@@ -206,37 +213,37 @@ impl TandemStore {
         index: u32,
     ) -> Result<(), TandemError> {
         let index = usize::try_from(index).unwrap_or(usize::MAX);
-        Ok(self.store()?.move_step(&goal_id, &step_id, index)?)
+        Ok(self.store().move_step(&goal_id, &step_id, index)?)
     }
 
     /// Removes a step. Quick: one durable write.
     pub fn remove_step(&self, goal_id: String, step_id: String) -> Result<(), TandemError> {
-        Ok(self.store()?.remove_step(&goal_id, &step_id)?)
+        Ok(self.store().remove_step(&goal_id, &step_id)?)
     }
 
     // ----- stage 3: action plans -----
 
     /// Adds an action plan; returns its id. Quick: one durable write.
     pub fn add_plan(&self, input: PlanInput) -> Result<String, TandemError> {
-        Ok(self.store()?.add_plan(&input.try_into()?)?)
+        Ok(self.store().add_plan(&input.try_into()?)?)
     }
 
     /// Changes a plan. A new schedule applies from today: earlier days keep the schedule they
     /// had, so their check-ins still match. Quick: one durable write.
     pub fn update_plan(&self, id: String, input: PlanInput) -> Result<(), TandemError> {
-        Ok(self.store()?.update_plan(&id, &input.try_into()?)?)
+        Ok(self.store().update_plan(&id, &input.try_into()?)?)
     }
 
     /// Ends a plan after `last_day` (`YYYY-MM-DD`, inclusive); its check-ins stay.
     /// Quick: one durable write.
     pub fn end_plan(&self, id: String, last_day: String) -> Result<(), TandemError> {
         let last_day = convert::date("last_day", &last_day)?;
-        Ok(self.store()?.end_plan(&id, last_day)?)
+        Ok(self.store().end_plan(&id, last_day)?)
     }
 
     /// Removes a plan; its check-ins no longer count. Quick: one durable write.
     pub fn remove_plan(&self, id: String) -> Result<(), TandemError> {
-        Ok(self.store()?.remove_plan(&id)?)
+        Ok(self.store().remove_plan(&id)?)
     }
 
     // ----- stage 4: review and monitoring -----
@@ -247,17 +254,17 @@ impl TandemStore {
     /// stored. Quick: one or two durable writes.
     pub fn check_in(&self, input: CheckInInput) -> Result<CheckIn, TandemError> {
         let input: core::CheckInInput = input.try_into()?;
-        Ok(self.store()?.check_in(&input)?.into())
+        Ok(self.store().check_in(&input)?.into())
     }
 
     /// Adds a review; returns its id. Quick: one durable write.
     pub fn add_review(&self, input: ReviewInput) -> Result<String, TandemError> {
-        Ok(self.store()?.add_review(&input.try_into()?)?)
+        Ok(self.store().add_review(&input.try_into()?)?)
     }
 
     /// Removes a review. Quick: one durable write.
     pub fn remove_review(&self, id: String) -> Result<(), TandemError> {
-        Ok(self.store()?.remove_review(&id)?)
+        Ok(self.store().remove_review(&id)?)
     }
 
     /// Check-ins dated `from` to `to` (`YYYY-MM-DD`, inclusive), by date, time and plan.
@@ -265,7 +272,7 @@ impl TandemStore {
     /// off the UI thread.
     pub fn check_ins(&self, from: String, to: String) -> Result<Vec<CheckIn>, TandemError> {
         let (from, to) = (convert::date("from", &from)?, convert::date("to", &to)?);
-        Ok(into_all(self.store()?.check_ins(from, to)?))
+        Ok(into_all(self.store().check_ins(from, to)?))
     }
 
     /// Today's occurrences (due, done, missed ...) in the journey's time zone, as of `now`
@@ -273,7 +280,7 @@ impl TandemStore {
     #[uniffi::method(default(now = None))]
     pub fn today(&self, now: Option<SystemTime>) -> Result<Vec<TodayItem>, TandemError> {
         let now = convert::instant_or_now("now", now)?;
-        Ok(into_all(self.store()?.today(now)?))
+        Ok(into_all(self.store().today(now)?))
     }
 
     /// The reminders due after `now` (default: the current time) over the next `days` days
@@ -286,7 +293,7 @@ impl TandemStore {
         now: Option<SystemTime>,
     ) -> Result<Vec<Reminder>, TandemError> {
         let now = convert::instant_or_now("now", now)?;
-        Ok(into_all(self.store()?.reminders(now, days)?))
+        Ok(into_all(self.store().reminders(now, days)?))
     }
 
     /// Completion, streaks, reasons and rating trends from `from` to `to` (`YYYY-MM-DD`,
@@ -301,7 +308,7 @@ impl TandemStore {
     ) -> Result<Insights, TandemError> {
         let (from, to) = (convert::date("from", &from)?, convert::date("to", &to)?);
         let now = convert::instant_or_now("now", now)?;
-        Ok(self.store()?.insights(from, to, now)?.into())
+        Ok(self.store().insights(from, to, now)?.into())
     }
 
     /// Calls `observer` after every change to the store: `on_change(true)` after an edit made
@@ -313,6 +320,6 @@ impl TandemStore {
         &self,
         observer: Arc<dyn ChangeObserver>,
     ) -> Result<Arc<Subscription>, TandemError> {
-        observe::follow_changes(&self.slot, observer)
+        observe::follow_changes(&self.inner, observer)
     }
 }

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use tandem_core::sync::{api, service, session};
 use tokio::sync::watch;
 
-use crate::convert::rfc3339;
+use crate::convert::system_time;
 use crate::error::TandemError;
 use crate::journey::mirror_enum;
 use crate::linked::LinkedJourney;
@@ -37,6 +37,72 @@ mirror_enum!(
     Access = api::Access { Read, Write }
 );
 
+mirror_enum!(
+    /// Why the server refused a call (`TandemError.Refused`), so the app can act on it.
+    RefusalReason = api::Reason {
+        /// The request was not well formed.
+        Invalid,
+        /// The device's token was not a token.
+        Malformed,
+        /// The token's signature does not match its device key.
+        BadSignature,
+        /// The token was made for another server.
+        WrongServer,
+        /// The token is from the future: the device's clock is wrong.
+        NotYetValid,
+        /// The token has expired: the device's clock may be wrong.
+        Expired,
+        /// The token lives longer than the server allows.
+        TooLong,
+        /// The token was used before.
+        Replayed,
+        /// This device belongs to nobody on the server (not joined yet, or removed).
+        UnknownDevice,
+        /// No such person on the server.
+        UnknownPerson,
+        /// No such code: mistyped, or from another server. Show it beside the code.
+        UnknownCode,
+        /// The code was used already: ask for a new one.
+        CodeUsed,
+        /// The code has expired: ask for a new one.
+        CodeExpired,
+        /// A device code, given where a person joins: add the device with `join_device`.
+        CodeForDevice,
+        /// A person's code, given where a device is added: join with `TandemStore.join`.
+        CodeForPerson,
+        /// A client's data may not go to a coach.
+        ClientData,
+        /// This device belongs to someone already.
+        DeviceKnown,
+        /// The document belongs to someone else.
+        DocumentTaken,
+        /// The two people are not linked.
+        NotLinked,
+        /// This person is not a member of that document.
+        NotMember,
+        /// Only the document's owner may do that.
+        NotOwner,
+        /// The person is on the server already.
+        PersonExists,
+        /// A private document is never shared.
+        PrivateDocument,
+        /// A care or coaching document is shared by its two people only.
+        RelationshipDocument,
+        /// No such document on the server.
+        UnknownDocument,
+        /// The call names a person it may not.
+        WrongPerson,
+        /// The person's role does not allow this.
+        WrongRole,
+        /// The server has no such route (an older or newer server).
+        NotFound,
+        /// The server failed; try again later.
+        Internal,
+        /// A reason this version of Tandem does not know (a newer server): show the detail.
+        Unknown,
+    }
+);
+
 /// What enrolling did.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct Enrolled {
@@ -52,7 +118,7 @@ pub struct Invitation {
     pub code: String,
     pub kind: InvitationKind,
     /// When the code stops working (72 hours after it was made).
-    pub expires_at: Option<SystemTime>,
+    pub expires_at: SystemTime,
 }
 
 /// Another person linked to this one, and what they share with them.
@@ -150,7 +216,7 @@ impl From<api::Enrolled> for Enrolled {
 impl From<api::Invitation> for Invitation {
     fn from(i: api::Invitation) -> Self {
         Invitation {
-            expires_at: rfc3339(&i.expires_at),
+            expires_at: system_time(i.expires_at),
             code: i.code,
             kind: i.kind.into(),
         }
@@ -185,7 +251,7 @@ impl From<api::Joined> for Joined {
 impl From<tandem_core::store::ServerLink> for ServerLink {
     fn from(s: tandem_core::store::ServerLink) -> Self {
         ServerLink {
-            last_synced_at: s.last_synced_at.as_deref().and_then(rfc3339),
+            last_synced_at: s.last_synced_at.map(system_time),
             url: s.url,
             server_id: s.server_id,
             role: s.role.into(),
@@ -209,7 +275,7 @@ impl From<tandem_core::sync::SyncStatus> for SyncStatus {
     fn from(s: tandem_core::sync::SyncStatus) -> Self {
         SyncStatus {
             state: s.state.into(),
-            last_synced_at: s.last_synced_at.as_deref().and_then(rfc3339),
+            last_synced_at: s.last_synced_at.map(system_time),
             last_error: s.last_error,
         }
     }
@@ -249,13 +315,13 @@ pub fn consent_text_version() -> String {
 impl TandemStore {
     /// The server this store is joined to, if any. Quick.
     pub fn server(&self) -> Result<Option<ServerLink>, TandemError> {
-        Ok(self.store()?.server()?.map(ServerLink::from))
+        Ok(self.store().server()?.map(ServerLink::from))
     }
 
     /// The people linked to this person (a practitioner's clients, a client's practitioner, a
     /// coach's practitioners ...), as the server said at the last sync. Quick.
     pub fn links(&self) -> Result<Vec<Link>, TandemError> {
-        Ok(crate::journey::into_all(self.store()?.links()?))
+        Ok(crate::journey::into_all(self.store().links()?))
     }
 
     /// The journey `journey_id` of a linked person (see `links`), readable once a sync has
@@ -268,7 +334,7 @@ impl TandemStore {
     /// device goes online, soon after each edit, and every 30 s for others' edits, backing off
     /// after failures. Keep one per store; stop it (or drop it) to end it. Quick.
     pub fn sync_service(&self) -> Result<Arc<SyncService>, TandemError> {
-        let store = self.store()?;
+        let store = self.store();
         let _entered = runtime()?.enter();
         let inner = service::SyncService::start(store);
         Ok(Arc::new(SyncService {
@@ -283,7 +349,7 @@ impl TandemStore {
     /// Enrols this person on `server` (its base URL) with a code its operator gave:
     /// practitioners and coaches start here. Network: async.
     pub async fn enrol(&self, server: String, code: String) -> Result<Enrolled, TandemError> {
-        let store = self.store()?;
+        let store = self.store();
         run(async move { Ok(session::enrol(&store, &server, &code).await?.into()) }).await
     }
 
@@ -291,27 +357,18 @@ impl TandemStore {
     /// client, `Practitioner` for a coach's practitioner, `Device` for another device of this
     /// person. Needs a joined server. Network: async.
     pub async fn invite(&self, kind: InvitationKind) -> Result<Invitation, TandemError> {
-        let store = self.store()?;
+        let store = self.store();
         run(async move { Ok(session::invite(&store, kind.into()).await?.into()) }).await
     }
 
-    /// Joins `server` with an invitation code. With a client or practitioner code this person
-    /// is linked to the one who invited them and consents to share their journey with them
-    /// (show the consent text of `consent_text_version()` first). With a device code this
-    /// store becomes another device of the inviting person: its own journey must still be
-    /// empty, and theirs arrives with the next sync.
-    ///
-    /// This object stays the one to use. Stop this store's `SyncService` first (joining is
-    /// refused with `NotPermitted` while one runs); change subscriptions carry on. While the
-    /// call runs, other calls on this store answer `NotPermitted`. Network: async.
+    /// Joins `server` with a client or practitioner invitation code: this person is linked to
+    /// the one who invited them and consents to share their journey with them (show the
+    /// consent text of `consent_text_version()` first). A device code is refused with
+    /// `Refused(CODE_FOR_DEVICE)` and stays usable: a new device joins with `join_device`.
+    /// Network: async.
     pub async fn join(&self, server: String, code: String) -> Result<Joined, TandemError> {
-        let slot = self.slot.clone();
-        run(async move {
-            slot.replace_with(|store| session::join(store, &server, &code))
-                .await
-                .map(Joined::from)
-        })
-        .await
+        let store = self.store();
+        run(async move { Ok(session::join(&store, &server, &code).await?.into()) }).await
     }
 
     /// Shares one of this person's documents with a linked person (in practice their journey,
@@ -323,7 +380,7 @@ impl TandemStore {
         person_id: String,
         access: Access,
     ) -> Result<(), TandemError> {
-        let store = self.store()?;
+        let store = self.store();
         run(async move { Ok(session::share(&store, &doc_id, &person_id, access.into()).await?) })
             .await
     }
@@ -331,7 +388,7 @@ impl TandemStore {
     /// Stops sharing a document with a person; the server stops syncing it to them at once
     /// (what they synced before stays on their device). Network: async.
     pub async fn revoke(&self, doc_id: String, person_id: String) -> Result<(), TandemError> {
-        let store = self.store()?;
+        let store = self.store();
         run(async move { Ok(session::revoke(&store, &doc_id, &person_id).await?) }).await
     }
 
@@ -339,14 +396,14 @@ impl TandemStore {
     /// document this person may see. Change observers hear `on_change(false)` when it ends.
     /// Network: async (a second or two on a good connection).
     pub async fn sync_now(&self) -> Result<SyncReport, TandemError> {
-        let store = self.store()?;
+        let store = self.store();
         run(async move { Ok(session::sync_now(&store, &|_| {}).await?.into()) }).await
     }
 
     /// Rewrites each of the person's documents as one compact snapshot, so the store takes the
     /// least room (e.g. when the app goes to the background). Disk: async.
     pub async fn compact(&self) -> Result<(), TandemError> {
-        let store = self.store()?;
+        let store = self.store();
         run(async move { Ok(store.compact_all()?) }).await
     }
 }
@@ -389,4 +446,39 @@ impl SyncService {
             inner.stop();
         }
     }
+}
+
+/// A store made by joining with a device code (see `join_device`).
+#[derive(uniffi::Record)]
+pub struct JoinedDevice {
+    /// The store, now another device of the person who made the code.
+    pub store: Arc<TandemStore>,
+    pub joined: Joined,
+}
+
+/// Makes the store at `path` another device of the person who made the device code `code`,
+/// and returns it: their journey arrives with the first sync. When there is no store at
+/// `path` one is made; a store there must be unused (no journey of its own, no server), and
+/// must not be open meanwhile (drop any `TandemStore` on it first). A person's code is refused
+/// with `Refused(CODE_FOR_PERSON)` and stays usable. Network: async.
+#[uniffi::export(async_runtime = "tokio")]
+pub async fn join_device(
+    path: String,
+    server: String,
+    code: String,
+) -> Result<JoinedDevice, TandemError> {
+    run(async move {
+        let (store, joined) = session::join_device(
+            std::path::PathBuf::from(path),
+            &server,
+            &code,
+            tandem_core::OpenOptions::default(),
+        )
+        .await?;
+        Ok(JoinedDevice {
+            store: TandemStore::new(store),
+            joined: joined.into(),
+        })
+    })
+    .await
 }

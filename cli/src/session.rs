@@ -50,11 +50,7 @@ impl From<tandem_core::Error> for Failure {
 /// before the call, and refused with exit code 2.
 pub fn remote(doing: &str, err: tandem_core::Error) -> Failure {
     let said = match err {
-        // The core names a 404 "server record ... not found"; the server's sentence says more.
-        tandem_core::Error::NotFound {
-            kind: "server record",
-            id,
-        } => format!("the server answered: {id}"),
+        tandem_core::Error::Refused { message, .. } => format!("the server answered: {message}"),
         tandem_core::Error::Sync(said) => said,
         other => other.to_string(),
     };
@@ -117,7 +113,13 @@ impl Session {
             (None, true) => Some(system_time_zone()),
             (None, false) => None,
         };
-        let store = Store::open(&path, OpenOptions { time_zone })?;
+        // `--now` is the instant the person's day is read at (today, insights, a check-in's
+        // time); the store keeps the system's clock, since tokens for the server must be true.
+        let options = OpenOptions {
+            time_zone,
+            ..OpenOptions::default()
+        };
+        let store = Store::open(&path, options)?;
         let tz = match journey_zone(&store)? {
             Some(journey_zone) => {
                 if created && announce {

@@ -308,7 +308,7 @@ fn demo_plays_two_weeks_then_syncs_everyone_through_a_server() {
         "Priya sets their coaching to transformational coaching (Alex's own journey), from Mon 16 Feb 2026.",
         "Alex answers one about Priya, after their session the same day: Mon 2 Mar 2026 goals 7, tasks 5, bond 6 (mean 6) · something felt off",
         "WHO-5 32% (2,2,1,1,2) · stress 8/10 · burnout 7/10",
-        "The server refuses: not permitted",
+        "The server refuses: only a document's owner shares it",
         // The coach.
         "Priya is linked with: Alex (practitioner, shares their journey with her, to read). Nobody else.",
         "Priya tries to open Sam's, Robin's and Jamie's journeys: she cannot open any of them",

@@ -57,6 +57,23 @@ pub enum TokenError {
     UnknownDevice,
 }
 
+impl TokenError {
+    /// The word the server answers a refused token with.
+    pub fn reason(&self) -> crate::sync::api::Reason {
+        use crate::sync::api::Reason;
+        match self {
+            TokenError::Malformed(_) => Reason::Malformed,
+            TokenError::BadSignature => Reason::BadSignature,
+            TokenError::WrongServer => Reason::WrongServer,
+            TokenError::NotYetValid => Reason::NotYetValid,
+            TokenError::Expired => Reason::Expired,
+            TokenError::TooLong => Reason::TooLong,
+            TokenError::Replayed => Reason::Replayed,
+            TokenError::UnknownDevice => Reason::UnknownDevice,
+        }
+    }
+}
+
 /// The samod peer id a device must use: the server binds each connection to it.
 pub fn peer_id_for(device: &str) -> String {
     format!("device-{device}")

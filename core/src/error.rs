@@ -29,7 +29,15 @@ pub enum Error {
     /// The server, or the person's role, does not allow this.
     #[error("not permitted: {0}")]
     NotPermitted(String),
-    /// Talking to the sync server failed (offline, refused, or an unexpected answer).
+    /// The sync server refused the call: `reason` is its word, typed, for a program to act
+    /// on; `message` its sentence, for a person.
+    #[error("the server refused: {message}")]
+    Refused {
+        reason: crate::sync::api::Reason,
+        message: String,
+    },
+    /// Talking to the sync server failed (offline, unreachable, or an answer that is not
+    /// Tandem's).
     #[error("sync: {0}")]
     Sync(String),
     /// A document was written by a newer version of Tandem than this one.
@@ -68,6 +76,22 @@ impl Error {
         Error::NotFound {
             kind,
             id: id.into(),
+        }
+    }
+
+    /// The server's refusal, as it answered.
+    pub fn refused(reason: crate::sync::api::Reason, message: impl Into<String>) -> Self {
+        Error::Refused {
+            reason,
+            message: message.into(),
+        }
+    }
+
+    /// The server's reason, when the server refused the call.
+    pub fn refusal(&self) -> Option<crate::sync::api::Reason> {
+        match self {
+            Error::Refused { reason, .. } => Some(*reason),
+            _ => None,
         }
     }
 

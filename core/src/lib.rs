@@ -17,4 +17,4 @@ pub mod schedule;
 pub mod store;
 pub mod sync;
 
-pub use store::{Changes, Identity, OpenOptions, Store};
+pub use store::{Changes, Clock, Identity, OpenOptions, Store};

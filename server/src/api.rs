@@ -13,11 +13,11 @@ use samod::{AcceptorHandle, PeerId};
 use serde::Deserialize;
 use tandem_core::auth::peer_id_for;
 use tandem_core::sync::api::{
-    ApiError, EnrolRequest, InvitationRequest, JoinRequest, RegisterDocument, ServerInfo,
+    ApiError, EnrolRequest, InvitationRequest, JoinRequest, Reason, RegisterDocument, ServerInfo,
     ShareRequest,
 };
 
-use crate::auth::{authenticate, bearer, token_error_word, AuthError};
+use crate::auth::{authenticate, bearer, AuthError};
 use crate::directory::{Caller, Directory, Person, Refusal, RefusalKind};
 use crate::documents::Durability;
 use crate::policy::MembershipPolicy;
@@ -43,13 +43,10 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn new(status: StatusCode, error: &str, message: impl Into<String>) -> Self {
+    fn new(status: StatusCode, reason: Reason, message: impl Into<String>) -> Self {
         Failure {
             status,
-            body: ApiError {
-                error: error.to_string(),
-                message: message.into(),
-            },
+            body: ApiError::new(reason, message),
         }
     }
 }
@@ -70,18 +67,16 @@ impl From<Refusal> for Failure {
             RefusalKind::Gone => StatusCode::GONE,
             RefusalKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         };
-        Failure::new(status, r.word, r.message)
+        Failure::new(status, r.reason, r.message)
     }
 }
 
 impl From<AuthError> for Failure {
     fn from(e: AuthError) -> Self {
         match e {
-            AuthError::Token(e) => Failure::new(
-                StatusCode::UNAUTHORIZED,
-                token_error_word(&e),
-                e.to_string(),
-            ),
+            AuthError::Token(e) => {
+                Failure::new(StatusCode::UNAUTHORIZED, e.reason(), e.to_string())
+            }
             AuthError::Internal(r) => r.into(),
         }
     }
@@ -89,7 +84,7 @@ impl From<AuthError> for Failure {
 
 impl From<JsonRejection> for Failure {
     fn from(r: JsonRejection) -> Self {
-        Failure::new(StatusCode::BAD_REQUEST, "invalid", r.body_text())
+        Failure::new(StatusCode::BAD_REQUEST, Reason::Invalid, r.body_text())
     }
 }
 
@@ -136,7 +131,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/shares", post(grant).delete(revoke))
         .route("/v1/links", get(links))
         .route("/v1/sync", get(sync))
-        .fallback(|| async { Failure::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
+        .fallback(|| async {
+            Failure::new(StatusCode::NOT_FOUND, Reason::NotFound, "no such route")
+        })
         .with_state(state)
 }
 

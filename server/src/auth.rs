@@ -9,7 +9,7 @@ use crate::directory::{Caller, Directory, Refusal};
 /// Why a call was not authenticated.
 #[derive(Debug)]
 pub enum AuthError {
-    /// Refused with 401 and the token error's word.
+    /// Refused with 401 and the token error's reason.
     Token(TokenError),
     /// The directory failed (500).
     Internal(Refusal),
@@ -24,20 +24,6 @@ impl From<TokenError> for AuthError {
 impl From<Refusal> for AuthError {
     fn from(e: Refusal) -> Self {
         AuthError::Internal(e)
-    }
-}
-
-/// The word an `ApiError` carries for a refused token.
-pub fn token_error_word(e: &TokenError) -> &'static str {
-    match e {
-        TokenError::Malformed(_) => "malformed",
-        TokenError::BadSignature => "bad_signature",
-        TokenError::WrongServer => "wrong_server",
-        TokenError::NotYetValid => "not_yet_valid",
-        TokenError::Expired => "expired",
-        TokenError::TooLong => "too_long",
-        TokenError::Replayed => "replayed",
-        TokenError::UnknownDevice => "unknown_device",
     }
 }
 

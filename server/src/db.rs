@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::{Connection, Transaction};
+use tandem_core::store::db::{migrate, Migration, MigrationError};
 
 /// The database's file name inside the data directory.
 pub const DB_FILE: &str = "tandem-server.db";
@@ -16,7 +17,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Each entry moves the schema one version up; the index + 1 is the resulting `user_version`.
 /// Never edit a shipped migration: add one.
-const MIGRATIONS: &[fn(&Transaction) -> rusqlite::Result<()>] = &[migrate_1];
+const MIGRATIONS: &[Migration] = &[migrate_1];
 
 /// 1: documents, and the directory.
 ///
@@ -139,28 +140,11 @@ pub fn open_file(path: &Path) -> Result<Connection, OpenError> {
         tracing::warn!(mode, "SQLite refused WAL mode");
     }
     conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
-    migrate(&mut conn)?;
+    migrate(&mut conn, MIGRATIONS).map_err(|e| match e {
+        MigrationError::Newer { found, supported } => OpenError::NewerSchema { found, supported },
+        MigrationError::Sqlite(e) => OpenError::Sqlite(e),
+    })?;
     Ok(conn)
-}
-
-fn migrate(conn: &mut Connection) -> Result<(), OpenError> {
-    let supported = MIGRATIONS.len() as i64;
-    // An immediate transaction: two processes opening a fresh database at once must not both
-    // run the same migration.
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version > supported {
-        return Err(OpenError::NewerSchema {
-            found: version,
-            supported,
-        });
-    }
-    for (i, step) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        step(&tx)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
-    }
-    tx.commit()?;
-    Ok(())
 }
 
 #[cfg(test)]

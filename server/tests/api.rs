@@ -173,12 +173,22 @@ impl Harness {
     }
 
     async fn join(&self, member: &Member, code: &str) -> (StatusCode, Value) {
+        self.join_as(member, code, false).await
+    }
+
+    /// `member`'s device joins with a device code, to become a device of its issuer.
+    async fn join_device(&self, member: &Member, code: &str) -> (StatusCode, Value) {
+        self.join_as(member, code, true).await
+    }
+
+    async fn join_as(&self, member: &Member, code: &str, device: bool) -> (StatusCode, Value) {
         self.call(
             Method::POST,
             "/v1/join",
             &member.device,
             json!({"code": code, "person_id": member.person_id, "journey_id": member.journey_id,
-                   "private_id": member.private_id, "consent_text_version": "2025-01"}),
+                   "private_id": member.private_id, "consent_text_version": "2025-01",
+                   "device": device}),
         )
         .await
     }
@@ -331,11 +341,11 @@ async fn enrolment_codes_work_once_and_only_before_they_expire() {
     let expired = directory
         .enrol(&Device::new().id(), &request(&code), t + 100)
         .unwrap_err();
-    assert_eq!(expired.word, "code_expired");
+    assert_eq!(expired.reason.as_str(), "code_expired");
     let unknown = directory
         .enrol(&Device::new().id(), &request("AAAA-BBBB-CCCC"), t)
         .unwrap_err();
-    assert_eq!(unknown.word, "unknown_code");
+    assert_eq!(unknown.reason.as_str(), "unknown_code");
     let enrolled = directory
         .enrol(&Device::new().id(), &request(&code.to_lowercase()), t + 99)
         .unwrap();
@@ -343,7 +353,7 @@ async fn enrolment_codes_work_once_and_only_before_they_expire() {
     let used = directory
         .enrol(&Device::new().id(), &request(&code), t + 99)
         .unwrap_err();
-    assert_eq!(used.word, "code_used");
+    assert_eq!(used.reason.as_str(), "code_used");
 
     // Over HTTP: the same refusals with their statuses.
     let code = directory
@@ -437,13 +447,14 @@ async fn invitations_are_one_time_and_expire() {
         journey_id: new_doc_id(),
         private_id: new_doc_id(),
         consent_text_version: "v1".into(),
+        device: false,
     };
     let caller = Caller {
         device_id: joiner.id(),
         person: None,
     };
     let expired = h.app.directory.join(&caller, &request, t + 10).unwrap_err();
-    assert_eq!(expired.word, "code_expired");
+    assert_eq!(expired.reason.as_str(), "code_expired");
     h.app.directory.join(&caller, &request, t + 9).unwrap();
 
     // Over HTTP the code is now used: 410.
@@ -525,7 +536,7 @@ async fn a_client_who_joins_is_linked_to_their_practitioner_with_consent() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let device_code = h.invite(&practitioner, InvitationKind::Device).await;
-    let (status, body) = h.join(&client, &device_code).await;
+    let (status, body) = h.join_device(&client, &device_code).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (StatusCode::CONFLICT, Some("device_known"))
@@ -590,7 +601,35 @@ async fn a_coach_invites_a_practitioner_and_a_device_code_adds_a_device() {
 
     // A device code: a new device joins the practitioner and takes on their ids.
     let device_code = h.invite(&practitioner, InvitationKind::Device).await;
-    let (second, joined) = h.join_new(&device_code).await;
+    // Given where a person joins, it is refused, and not used up.
+    let stranger = Member {
+        device: Device::new(),
+        person_id: new_person_id(),
+        journey_id: new_doc_id(),
+        private_id: new_doc_id(),
+    };
+    let (status, body) = h.join(&stranger, &device_code).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("code_for_device"))
+    );
+    assert_eq!(
+        h.app
+            .directory
+            .device_person(&stranger.device.id())
+            .unwrap(),
+        None
+    );
+    // And a person's code is refused where a device is added.
+    let another = h.invite(&coach, InvitationKind::Practitioner).await;
+    let (status, body) = h.join_device(&stranger, &another).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("code_for_person"))
+    );
+    let (status, joined) = h.join_device(&stranger, &device_code).await;
+    assert_eq!(status, StatusCode::OK, "{joined}");
+    let second = stranger;
     assert_eq!(joined["person_id"], practitioner.person_id);
     assert_eq!(joined["journey_id"], practitioner.journey_id);
     assert_eq!(joined["private_id"], practitioner.private_id);
@@ -604,7 +643,7 @@ async fn a_coach_invites_a_practitioner_and_a_device_code_adds_a_device() {
         .unwrap();
     assert_eq!(person.person_id, practitioner.person_id);
     let (status, body) = h
-        .join(
+        .join_device(
             &Member {
                 device: Device::new(),
                 ..second

@@ -122,6 +122,7 @@ fn check_ins_into_a_fresh_store(dir: &Path, days: u64) {
         &path,
         OpenOptions {
             time_zone: Some(five_years::TIME_ZONE.to_string()),
+            ..Default::default()
         },
     )
     .expect("the store opens");
@@ -253,6 +254,7 @@ fn five_years(dir: &Path, mode: Mode) {
         &path,
         OpenOptions {
             time_zone: Some(five_years::TIME_ZONE.to_string()),
+            ..Default::default()
         },
     )
     .expect("the store opens");

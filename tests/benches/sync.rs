@@ -15,7 +15,7 @@ use tandem_core::coaching::CoachingCondition;
 use tandem_core::journey::*;
 use tandem_core::sync::api::{InvitationKind, Role};
 use tandem_core::sync::session::{
-    enrol, invite, join, share_journey_with_coach, sync_now, SyncReport,
+    enrol, invite, join, join_device, share_journey_with_coach, sync_now, SyncReport,
 };
 use tandem_core::{OpenOptions, Store};
 use tandem_tests::bench::Mode;
@@ -75,14 +75,15 @@ fn code(data_dir: &Path, role: Role) -> String {
         .0
 }
 
+fn options() -> OpenOptions {
+    OpenOptions {
+        time_zone: Some("Europe/London".into()),
+        ..Default::default()
+    }
+}
+
 fn open(dir: &Path, name: &str) -> Store {
-    Store::open(
-        dir.join(format!("{name}.db")),
-        OpenOptions {
-            time_zone: Some("Europe/London".into()),
-        },
-    )
-    .expect("a store")
+    Store::open(dir.join(format!("{name}.db")), options()).expect("a store")
 }
 
 async fn sync(store: &Store) -> SyncReport {
@@ -132,9 +133,8 @@ async fn reconnect_after_a_week_offline(url: &str, dir: &Path, mode: Mode) {
     let invitation = invite(&practitioner, InvitationKind::Client)
         .await
         .expect("invite");
-    let (client, _) = join(open(dir, "week-client"), url, &invitation.code)
-        .await
-        .expect("join");
+    let client = open(dir, "week-client");
+    join(&client, url, &invitation.code).await.expect("join");
     let today = Utc::now().date_naive();
     let start = today - Days::new(days);
     let plan = client.add_plan(&daily(start, 6)).expect("a plan");
@@ -247,7 +247,7 @@ async fn coach_first_sync(url: &str, dir: &Path, months: u64) {
     let invitation = invite(&coach, InvitationKind::Practitioner)
         .await
         .expect("invite");
-    let (practitioner, _) = join(practitioner, url, &invitation.code)
+    join(&practitioner, url, &invitation.code)
         .await
         .expect("join");
     // The practitioner's own check-ins: journey + its months + coaching documents.
@@ -322,7 +322,7 @@ async fn one_edit_between_devices(url: &str, dir: &Path, edits: u8) {
     let invitation = invite(&phone, InvitationKind::Device)
         .await
         .expect("invite");
-    let (tablet, _) = join(open(dir, "tablet"), url, &invitation.code)
+    let (tablet, _) = join_device(dir.join("tablet.db"), url, &invitation.code, options())
         .await
         .expect("join");
     sync(&tablet).await;

@@ -76,7 +76,7 @@ def test_alex_invites_sam_and_they_work_on_one_plan(server, open_store):
     sam_subscription.cancel()
 
 
-def test_the_sync_service_reports_its_status_and_sends_edits(server, open_store):
+def test_the_sync_service_reports_its_status_and_sends_edits(server, open_store, tmp_path):
     alex = open_store("alex")
     run(alex.enrol(server.url, server.enrol_code("practitioner")))
     service = alex.sync_service()
@@ -92,8 +92,7 @@ def test_the_sync_service_reports_its_status_and_sends_edits(server, open_store)
 
     # An edit goes out on its own: a second device of Alex's sees it.
     invitation = run(alex.invite(tandem.InvitationKind.DEVICE))
-    tablet = open_store("alex-tablet")
-    run(tablet.join(server.url, invitation.code))
+    tablet = run(tandem.join_device(str(tmp_path / "alex-tablet.db"), server.url, invitation.code)).store
     alex.add_value(tandem.ValueInput(text="Rest", life_area=tandem.LifeArea.HEALTH, importance=8))
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
@@ -110,43 +109,48 @@ def test_the_sync_service_reports_its_status_and_sends_edits(server, open_store)
     service.stop()
 
 
-def test_a_second_device_joins_and_takes_on_the_person(server, open_store):
+def test_a_second_device_joins_and_takes_on_the_person(server, open_store, tmp_path):
     sam = open_store("sam-phone")
     run(sam.enrol(server.url, server.enrol_code("practitioner")))
     sam.add_value(tandem.ValueInput(text="Patience", life_area=tandem.LifeArea.WORK, importance=6))
     run(sam.sync_now())
     code = run(sam.invite(tandem.InvitationKind.DEVICE)).code
+    tablet_path = str(tmp_path / "sam-tablet.db")
 
-    tablet = open_store("sam-tablet")
-    own_person = tablet.identity().person_id
-    tablet_hears = ChangeRecorder()
-    subscription = tablet.subscribe_changes(tablet_hears)
+    # A mistyped code: the server does not know it, says so in a word the app can act on,
+    # and no store is made.
+    with pytest.raises(tandem.TandemError.Refused) as refused:
+        run(tandem.join_device(tablet_path, server.url, "AAAA-BBBB-CCCC"))
+    assert refused.value.reason == tandem.RefusalReason.UNKNOWN_CODE
 
-    # A mistyped code: the server does not know it, and the store carries on as it was.
-    with pytest.raises(tandem.TandemError.NotFound):
-        run(tablet.join(server.url, "AAAA-BBBB-CCCC"))
-    assert tablet.identity().person_id == own_person
+    # The device code given where a person joins: refused, and it still works afterwards.
+    someone = open_store("someone")
+    with pytest.raises(tandem.TandemError.Refused) as refused:
+        run(someone.join(server.url, code))
+    assert refused.value.reason == tandem.RefusalReason.CODE_FOR_DEVICE
+    assert someone.server() is None
 
-    # Joining waits for the background sync to stop.
-    service = tablet.sync_service()
-    with pytest.raises(tandem.TandemError.NotPermitted) as refused:
-        run(tablet.join(server.url, code))
-    assert "SyncService" in refused.value.reason
-    service.stop()
+    # A store with a journey of its own cannot become someone else's device.
+    someone.add_value(tandem.ValueInput(text="Mine", life_area=tandem.LifeArea.HOME, importance=5))
+    del someone
+    with pytest.raises(tandem.TandemError.InvalidInput) as refused:
+        run(tandem.join_device(str(tmp_path / "someone.db"), server.url, code))
+    assert refused.value.field == "store"
 
-    joined = run(tablet.join(server.url, code))
-    assert joined.person_id == sam.identity().person_id
+    made = run(tandem.join_device(tablet_path, server.url, code))
+    tablet = made.store
+    assert made.joined.person_id == sam.identity().person_id
     assert tablet.identity().person_id == sam.identity().person_id
     assert tablet.identity().device_key != sam.identity().device_key
+    tablet_hears = ChangeRecorder()
+    subscription = tablet.subscribe_changes(tablet_hears)
     run(tablet.sync_now())
     assert [v.text for v in tablet.journey().values] == ["Patience"]
 
-    # The subscription made before joining follows the store join reopened.
     tablet_hears.heard.clear()
     tablet.add_value(tandem.ValueInput(text="Curiosity", life_area=tandem.LifeArea.LEARNING, importance=7))
     assert tablet_hears.wait_for(lambda calls: True in calls)
     subscription.cancel()
-
 
 def test_a_practitioner_shares_their_own_journey_with_their_coach_and_revokes_it(server, open_store):
     priya = open_store("priya")  # the coach

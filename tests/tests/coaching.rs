@@ -72,6 +72,7 @@ fn open(dir: &tempfile::TempDir, name: &str) -> Store {
         dir.path().join(format!("{name}.db")),
         OpenOptions {
             time_zone: Some("UTC".into()),
+            ..Default::default()
         },
     )
     .unwrap()
@@ -119,7 +120,7 @@ async fn world() -> World {
         .await
         .unwrap()
         .code;
-    let (alex, _) = join(alex, &server.url, &code).await.unwrap();
+    join(&alex, &server.url, &code).await.unwrap();
     sync(&alex).await;
     sync(&priya).await;
     let coaching = only_relationship(&alex, "coaching").doc_id;
@@ -299,9 +300,8 @@ impl World {
             .await
             .unwrap()
             .code;
-        let (store, _) = join(open(&self.dir, script.label), &self.server.url, &code)
-            .await
-            .unwrap();
+        let store = open(&self.dir, script.label);
+        join(&store, &self.server.url, &code).await.unwrap();
         sync(&store).await; // the care document reaches the server; links are known
         let name = script.name;
         store

@@ -30,6 +30,7 @@ fn store(dir: &tempfile::TempDir, name: &str) -> Store {
         dir.path().join(format!("{name}.db")),
         OpenOptions {
             time_zone: Some("Europe/London".into()),
+            ..Default::default()
         },
     )
     .unwrap()

@@ -319,7 +319,7 @@ impl Person {
                 json!({"code": code, "person_id": random_person_id(),
                        "journey_id": random_doc_id().to_string(),
                        "private_id": random_doc_id().to_string(),
-                       "consent_text_version": "test-1"}),
+                       "consent_text_version": "test-1", "device": true}),
             )
             .await;
         assert_eq!(answer["person_id"], self.person_id);

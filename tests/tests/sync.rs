@@ -4,18 +4,24 @@
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use tandem_core::journey::*;
 use tandem_core::sync::api::{InvitationKind, Role};
-use tandem_core::sync::session::{enrol, invite, join, sync_now};
+use tandem_core::sync::session::{enrol, invite, join, join_device, sync_now};
 use tandem_core::{OpenOptions, Store};
 use tandem_tests::server_process::ServerProcess;
 
+fn options() -> OpenOptions {
+    OpenOptions {
+        time_zone: Some("Europe/London".into()),
+        ..Default::default()
+    }
+}
+
 fn store(dir: &tempfile::TempDir, name: &str) -> Store {
-    Store::open(
-        dir.path().join(format!("{name}.db")),
-        OpenOptions {
-            time_zone: Some("Europe/London".into()),
-        },
-    )
-    .unwrap()
+    Store::open(dir.path().join(format!("{name}.db")), options()).unwrap()
+}
+
+/// Where a second device's store is made (by joining with a device code).
+fn tablet_path(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    dir.path().join("tablet.db")
 }
 
 fn quiet(_: tandem_core::sync::SyncStatus) {}
@@ -73,9 +79,8 @@ async fn people(server: &ServerProcess, dir: &tempfile::TempDir) -> People {
         .await
         .unwrap()
         .code;
-    let (client, joined) = join(store(dir, "client"), &server.url, &code)
-        .await
-        .unwrap();
+    let client = store(dir, "client");
+    let joined = join(&client, &server.url, &code).await.unwrap();
     assert_eq!(joined.role, Role::Client);
     assert_eq!(
         joined.linked.as_ref().map(|l| l.person_id.as_str()),
@@ -85,7 +90,7 @@ async fn people(server: &ServerProcess, dir: &tempfile::TempDir) -> People {
         .await
         .unwrap()
         .code;
-    let (practitioner, _) = join(practitioner, &server.url, &code).await.unwrap();
+    join(&practitioner, &server.url, &code).await.unwrap();
     People {
         practitioner,
         client,
@@ -244,7 +249,7 @@ async fn a_second_device_catches_up_from_the_server() {
         .unwrap();
     sync(&phone).await;
     let code = invite(&phone, InvitationKind::Device).await.unwrap().code;
-    let (tablet, joined) = join(store(&dir, "tablet"), &server.url, &code)
+    let (tablet, joined) = join_device(tablet_path(&dir), &server.url, &code, options())
         .await
         .unwrap();
     assert_eq!(joined.person_id, phone.identity().person_id);
@@ -283,7 +288,7 @@ async fn online_devices_pass_edits_along_and_report_when_the_server_is_gone() {
         .unwrap();
     let code = invite(&phone, InvitationKind::Device).await.unwrap().code;
     sync(&phone).await;
-    let (tablet, _) = join(store(&dir, "tablet"), &server.url, &code)
+    let (tablet, _) = join_device(tablet_path(&dir), &server.url, &code, options())
         .await
         .unwrap();
     let (phone, tablet) = (Arc::new(phone), Arc::new(tablet));
@@ -376,7 +381,7 @@ async fn a_device_joined_before_the_first_device_synced_catches_up_later() {
         })
         .unwrap();
     let code = invite(&phone, InvitationKind::Device).await.unwrap().code;
-    let (tablet, _) = join(store(&dir, "tablet"), &server.url, &code)
+    let (tablet, _) = join_device(tablet_path(&dir), &server.url, &code, options())
         .await
         .unwrap();
     let early = sync_now(&tablet, &quiet).await.unwrap();

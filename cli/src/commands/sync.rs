@@ -7,10 +7,12 @@
 
 use serde::Serialize;
 use tandem_core::store::ServerLink;
-use tandem_core::sync::api::{Access, Enrolled, Invitation, InvitationKind, Joined, Link, Role};
+use tandem_core::sync::api::{
+    Access, Enrolled, Invitation, InvitationKind, Joined, Link, Reason, Role,
+};
 use tandem_core::sync::session::{self as sync, CONSENT_TEXT_VERSION};
 use tandem_core::sync::{SyncReport, SyncState, SyncStatus};
-use tandem_core::Store;
+use tandem_core::{OpenOptions, Store};
 
 use crate::output::Page;
 use crate::session::{self, note, remote, Failure, Session};
@@ -50,9 +52,12 @@ pub fn enrol(session: &Session, server: &str, code: &str) -> Result<String, Fail
     )
 }
 
-/// A failed `enrol` or `join`: the server's word, and what to do when it did not know the code.
+/// A failed `enrol` or `join`: the server's word, and what to do when the code will not do.
 fn code_failure(doing: &str, err: tandem_core::Error) -> Failure {
-    let unknown = matches!(err, tandem_core::Error::NotFound { .. });
+    let unknown = matches!(
+        err.refusal(),
+        Some(Reason::UnknownCode | Reason::CodeUsed | Reason::CodeExpired)
+    );
     let failure = remote(doing, err);
     if unknown {
         Failure::Failed(format!(
@@ -88,7 +93,10 @@ pub fn invite(session: &Session, kind: InvitationKind) -> Result<String, Failure
         page.line(format!("Invitation code: {}", invitation.code));
         page.line(format!(
             "It works once, until {}.",
-            invitation.expires_at
+            invitation
+                .expires_at
+                .with_timezone(&session.tz)
+                .format("%a %-d %b %Y %H:%M %Z")
         ));
         page.blank();
         match kind {
@@ -122,15 +130,28 @@ struct Consent {
     journey_shared_with: Option<String>,
 }
 
-/// `tandem join --server URL CODE`: takes the session, since a device code turns its store into
-/// another device of the inviting person.
+/// `tandem join --server URL CODE`: a client or practitioner code links this person; a device
+/// code (the server says which) makes this store a device of the person who made it.
 pub fn join(session: Session, server: &str, code: &str) -> Result<String, Failure> {
     let runtime = session::runtime()?;
     let json = session.json;
-    let (store, joined) = runtime
-        .block_on(sync::join(session.store, server, code))
-        .map_err(|e| code_failure("cannot join", e))?;
-    let session = Session { store, ..session };
+    let (session, joined) = match runtime.block_on(sync::join(&session.store, server, code)) {
+        Ok(joined) => (session, joined),
+        Err(e) if e.refusal() == Some(Reason::CodeForDevice) => {
+            let path = session.store.path().to_path_buf();
+            let options = OpenOptions {
+                time_zone: None,
+                clock: session.store.clock().clone(),
+            };
+            let Session { store, .. } = session;
+            drop(store);
+            let (store, joined) = runtime
+                .block_on(sync::join_device(path, server, code, options))
+                .map_err(|e| code_failure("cannot join", e))?;
+            (Session { store, ..session }, joined)
+        }
+        Err(e) => return Err(code_failure("cannot join", e)),
+    };
     // A new device: bring the person's journey at once.
     let report = match joined.linked {
         None => Some(
@@ -393,14 +414,12 @@ pub fn status(session: &Session) -> Result<String, Failure> {
             server.url.trim_end_matches('/'),
             server.role.as_str()
         ));
-        let last = server.last_synced_at.as_deref().map_or_else(
+        let last = server.last_synced_at.map_or_else(
             || "never".to_string(),
-            |at| match chrono::DateTime::parse_from_rfc3339(at) {
-                Ok(at) => at
-                    .with_timezone(&session.tz)
+            |at| {
+                at.with_timezone(&session.tz)
                     .format("%a %-d %b %Y %H:%M:%S %Z")
-                    .to_string(),
-                Err(_) => at.to_string(),
+                    .to_string()
             },
         );
         page.line(format!("Last synced: {last}"));

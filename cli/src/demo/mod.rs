@@ -146,6 +146,7 @@ pub fn run(store_dir: Option<&Path>, now: DateTime<Utc>) -> Result<String, Failu
             dir.join(person.file),
             OpenOptions {
                 time_zone: Some(TIME_ZONE.into()),
+                ..Default::default()
             },
         )?;
         (person.play)(&store, &clock)?;
@@ -160,6 +161,7 @@ pub fn run(store_dir: Option<&Path>, now: DateTime<Utc>) -> Result<String, Failu
             dir.join(person.file),
             OpenOptions {
                 time_zone: Some(TIME_ZONE.into()),
+                ..Default::default()
             },
         )?;
         (person.play)(&store, &clock)?;

@@ -216,9 +216,10 @@ pub fn play(
         .runtime
         .block_on(sync::share(alex, &sam_journey, &priya_id, Access::Read))
     {
-        Err(e) => page.line(format!(
-            "Alex tries to pass Sam's journey on to Priya. The server refuses: {e}."
+        Err(tandem_core::Error::Refused { message, .. }) => page.line(format!(
+            "Alex tries to pass Sam's journey on to Priya. The server refuses: {message}"
         )),
+        Err(other) => return Err(other.into()),
         Ok(()) => {
             return Err(Failure::Failed(
                 "the server let Alex share Sam's journey with a coach".into(),

@@ -180,6 +180,7 @@ pub fn play(
         dir.join(COACH_FILE),
         OpenOptions {
             time_zone: Some(TIME_ZONE.into()),
+            ..Default::default()
         },
     )?;
 
@@ -201,9 +202,9 @@ pub fn play(
         "Alex could not invite Sam",
         sync::invite(&alex, InvitationKind::Client),
     )?;
-    let (sam, _) = server.call(
+    server.call(
         "Sam could not join",
-        sync::join(sam, &server.url, &invitation.code),
+        sync::join(&sam, &server.url, &invitation.code),
     )?;
     page.line(format!(
         "Alex invites Sam with the code {}. Sam joins, and so consents: Sam's journey is shared",
@@ -216,9 +217,9 @@ pub fn play(
             "Alex could not invite a client",
             sync::invite(&alex, InvitationKind::Client),
         )?;
-        let (store, _) = server.call(
+        server.call(
             "a client could not join",
-            sync::join(store, &server.url, &invitation.code),
+            sync::join(&store, &server.url, &invitation.code),
         )?;
         clients.push((name, store));
     }
@@ -231,9 +232,9 @@ pub fn play(
         "Priya could not invite Alex",
         sync::invite(&priya, InvitationKind::Practitioner),
     )?;
-    let (alex, _) = server.call(
+    server.call(
         "Alex could not join Priya",
-        sync::join(alex, &server.url, &invitation.code),
+        sync::join(&alex, &server.url, &invitation.code),
     )?;
     page.line(format!(
         "Priya invites Alex with the code {}. Alex joins for coaching; Alex's own journey stays",

@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use rand::RngCore;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::parallel::{SummaryWeek, WellbeingPoint};
 use super::{condition_on, Coaching, CoachingCondition};
@@ -70,13 +69,10 @@ pub fn research_export(
 ) -> ResearchExport {
     let mut salt = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut salt);
+    let salt = super::base32(&salt);
     let code = |person: &str| {
-        let mut hasher = Sha256::new();
-        hasher.update(salt);
-        hasher.update(person.as_bytes());
-        let digest = hasher.finalize();
-        let encoded = super::base32(&digest[..5]);
-        format!("P-{encoded}")
+        let digest = crate::document::digest(&["tandem-research-code", &salt, person]);
+        format!("P-{}", super::base32(&digest[..5]))
     };
 
     let mut rows = Vec::new();

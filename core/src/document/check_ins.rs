@@ -19,10 +19,10 @@ pub(crate) fn period_of(date: NaiveDate) -> String {
     format!("{:04}-{:02}", date.year(), date.month())
 }
 
-/// Whether a month is recent enough to keep in memory once read: this month and last, on
-/// either side of UTC.
-pub(crate) fn is_recent(period: &str) -> bool {
-    let a_month_ago = Utc::now().date_naive() - chrono::Days::new(31);
+/// Whether a month is recent enough to keep in memory once read, `now`: this month and last,
+/// on either side of UTC.
+pub(crate) fn is_recent(period: &str, now: DateTime<Utc>) -> bool {
+    let a_month_ago = now.date_naive() - chrono::Days::new(31);
     period >= period_of(a_month_ago).as_str()
 }
 
@@ -39,7 +39,7 @@ pub(crate) fn new_period_doc(journey: &str, period: &str, actor: &ActorId) -> Re
             ("journey", Field::str(journey)),
             ("period", Field::str(period)),
         ],
-        true,
+        super::Made::Everywhere,
         actor,
     )
 }

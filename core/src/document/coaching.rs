@@ -99,6 +99,7 @@ pub(crate) fn add_comment<T: Transactable + ReadDoc>(
     session_id: &str,
     by: &str,
     text: &str,
+    now: DateTime<Utc>,
 ) -> Result<String> {
     let session = record_obj::<CoachingSession, _>(tx, session_id)?;
     let comments = ensure_map(tx, &session, "comments")?;
@@ -110,7 +111,7 @@ pub(crate) fn add_comment<T: Transactable + ReadDoc>(
         &vec![
             ("by", Field::str(by)),
             ("text", Field::str(text)),
-            ("written_at", Field::str(Utc::now().to_rfc3339())),
+            ("written_at", Field::str(now.to_rfc3339())),
         ],
     )?;
     Ok(id)
@@ -422,6 +423,7 @@ impl Record for ReleasedWeek {
 pub(crate) fn remember_release<T: Transactable + ReadDoc>(
     tx: &mut T,
     release: &ReleasedWeek,
+    now: DateTime<Utc>,
 ) -> Result<()> {
     let existing: Vec<String> = MapReader::new(tx, ROOT)
         .entries(ReleasedWeek::COLLECTION)
@@ -434,7 +436,7 @@ pub(crate) fn remember_release<T: Transactable + ReadDoc>(
         .collect();
     match existing.first() {
         Some(id) => super::journey::update_record::<ReleasedWeek, _>(tx, id, release),
-        None => add_record::<ReleasedWeek, _>(tx, release).map(|_| ()),
+        None => add_record::<ReleasedWeek, _>(tx, release, now).map(|_| ()),
     }
 }
 
@@ -452,7 +454,7 @@ pub(crate) fn read_consents(doc: &Automerge) -> Vec<Consent> {
                 who: c.str("who")?,
                 whom: c.str("whom")?,
                 what: c.str("what")?,
-                when: c.str("when")?,
+                when: c.instant("when")?,
                 text_version: c.str("text_version").unwrap_or_default(),
             })
         })
@@ -477,7 +479,7 @@ pub(crate) fn read_coaching(doc: &Automerge, id: &str, today: NaiveDate) -> Coac
             c.who == practitioner && (c.what == JOURNEY_SHARED || c.what == JOURNEY_WITHDRAWN)
         })
         .collect();
-    journey_consents.sort_by_key(|c| instant(&c.when));
+    journey_consents.sort_by_key(|c| c.when);
     Coaching {
         id: id.to_string(),
         coach: header_str(doc, "coach").unwrap_or_default(),
@@ -497,25 +499,20 @@ pub(crate) fn read_coaching(doc: &Automerge, id: &str, today: NaiveDate) -> Coac
     }
 }
 
-fn instant(when: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(when)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 /// Adds a shared copy of `input` unless `R`'s collection already has one with the same
 /// `source_id`, which is then brought up to date. Returns the copy's id.
 pub(crate) fn put_copy<R: Record, T: Transactable + ReadDoc>(
     tx: &mut T,
     source_id: &str,
     input: &R::Input,
+    now: DateTime<Utc>,
 ) -> Result<String> {
     match copies_of::<R, _>(tx, source_id).into_iter().next() {
         Some(existing) => {
             super::journey::update_record::<R, _>(tx, &existing, input)?;
             Ok(existing)
         }
-        None => add_record::<R, _>(tx, input),
+        None => add_record::<R, _>(tx, input, now),
     }
 }
 

@@ -124,7 +124,7 @@ fn apply(replica: &mut Replica, op: &Op, ledger: &mut Ledger, doc_id: &samod::Do
                 life_area: LifeArea::Health,
                 importance: *importance,
             };
-            let id = add_record::<Value, _>(&mut tx, &input).unwrap();
+            let id = add_record::<Value, _>(&mut tx, &input, chrono::DateTime::UNIX_EPOCH).unwrap();
             ledger
                 .importances
                 .entry(id.clone())
@@ -167,7 +167,7 @@ fn apply(replica: &mut Replica, op: &Op, ledger: &mut Ledger, doc_id: &samod::Do
                 confidence: 5,
                 attainment_levels: vec![],
             };
-            add_record::<Goal, _>(&mut tx, &input).unwrap();
+            add_record::<Goal, _>(&mut tx, &input, chrono::DateTime::UNIX_EPOCH).unwrap();
         }
         Op::AddStep { goal } => {
             if let Some(g) = pick(&state.goals, *goal) {
@@ -225,7 +225,8 @@ fn apply(replica: &mut Replica, op: &Op, ledger: &mut Ledger, doc_id: &samod::Do
                 start: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
                 end: None,
             };
-            let id = add_record::<ActionPlan, _>(&mut tx, &input).unwrap();
+            let id =
+                add_record::<ActionPlan, _>(&mut tx, &input, chrono::DateTime::UNIX_EPOCH).unwrap();
             ledger
                 .plan_names
                 .entry(id)
@@ -287,7 +288,7 @@ proptest! {
         final_order in Just([0usize, 1, 2]).prop_shuffle(),
     ) {
         let doc_id = new_doc_id();
-        let origin = new_journey(&doc_id, "person", "UTC", &ActorId::random()).unwrap();
+        let origin = new_journey(&doc_id, "person", "UTC", &ActorId::random(), 0).unwrap();
         let mut replicas: Vec<Replica> = (0..3)
             .map(|_| {
                 let actor = ActorId::random();

@@ -3,7 +3,7 @@
 
 use automerge::transaction::Transactable;
 use automerge::{Automerge, ObjId, ReadDoc, ROOT};
-use chrono::{NaiveDate, Utc, Weekday};
+use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use samod::DocumentId;
 
 use super::fields::{ensure_map, map_at, parse_time, write_fields, Field, Fields, MapReader};
@@ -40,12 +40,13 @@ pub(crate) fn new_journey(
     owner: &str,
     time_zone: &str,
     actor: &automerge::ActorId,
+    now: i64,
 ) -> Result<Automerge> {
     let mut doc = genesis(
         DocKind::Journey,
         doc_id,
         vec![("owner", Field::str(owner))],
-        false,
+        super::Made::Here(now),
         actor,
     )?;
     let mut tx = doc.transaction();
@@ -131,12 +132,13 @@ pub(crate) fn record_obj<R: Record, D: ReadDoc>(doc: &D, id: &str) -> Result<Obj
 pub(crate) fn add_record<R: Record, T: Transactable + ReadDoc>(
     tx: &mut T,
     input: &R::Input,
+    now: DateTime<Utc>,
 ) -> Result<String> {
     let collection = ensure_map(tx, &ROOT, R::COLLECTION)?;
     let id = new_item_id();
     let obj = tx.put_object(&collection, id.as_str(), automerge::ObjType::Map)?;
     let mut fields = R::fields(input);
-    fields.push(("added_at", Field::str(Utc::now().to_rfc3339())));
+    fields.push(("added_at", Field::str(now.to_rfc3339())));
     fields.extend(R::initial_fields());
     write_fields(tx, &obj, &fields)?;
     for child in R::child_maps() {
@@ -669,7 +671,7 @@ mod tests {
     #[test]
     fn strings_a_javascript_peer_wrote_as_text_are_read() {
         let id = super::super::new_doc_id();
-        let mut doc = new_journey(&id, "p1", "UTC", &ActorId::random()).unwrap();
+        let mut doc = new_journey(&id, "p1", "UTC", &ActorId::random(), 0).unwrap();
         let mut tx = doc.transaction();
         let values = map_at(&tx, &ROOT, "values").unwrap();
         let value = tx.put_object(&values, "v1", ObjType::Map).unwrap();
@@ -703,7 +705,7 @@ mod tests {
     #[test]
     fn a_record_a_peer_left_incomplete_is_skipped_not_fatal() {
         let id = super::super::new_doc_id();
-        let mut doc = new_journey(&id, "p1", "UTC", &ActorId::random()).unwrap();
+        let mut doc = new_journey(&id, "p1", "UTC", &ActorId::random(), 0).unwrap();
         let mut tx = doc.transaction();
         let goals = map_at(&tx, &ROOT, "goals").unwrap();
         let goal = tx.put_object(&goals, "g1", ObjType::Map).unwrap();

@@ -91,7 +91,8 @@ pub(crate) fn derived_doc_id(parts: &[&str]) -> DocumentId {
     DocumentId::try_from(digest[..16].to_vec()).expect("16 bytes make a document id")
 }
 
-fn digest(parts: &[&str]) -> [u8; 32] {
+/// SHA-256 over `parts`, each prefixed by its length, so that no two lists of parts hash alike.
+pub(crate) fn digest(parts: &[&str]) -> [u8; 32] {
     let mut hasher = Sha256::new();
     for part in parts {
         hasher.update((part.len() as u64).to_le_bytes());
@@ -107,25 +108,31 @@ pub(crate) fn new_item_id() -> String {
     bs58::encode(bytes).into_string()
 }
 
-/// Creates a document of `kind` with its header and empty collections.
-///
-/// With `deterministic`, the first change is the same bytes on every device (fixed actor and
-/// time), so documents created independently from the same header merge into one; later
-/// changes use `actor`.
+/// Who makes a document's first change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Made {
+    /// Every device makes the same first change (fixed actor and time), so documents created
+    /// independently from the same header merge into one (months of check-ins).
+    Everywhere,
+    /// This device, at this instant (Unix seconds).
+    Here(i64),
+}
+
+/// Creates a document of `kind` with its header and empty collections; changes after the
+/// first use `actor`.
 pub(crate) fn genesis(
     kind: DocKind,
     doc_id: &DocumentId,
     header: Fields,
-    deterministic: bool,
+    made: Made,
     actor: &ActorId,
 ) -> Result<Automerge> {
-    let (first_actor, time) = if deterministic {
-        (
+    let (first_actor, time) = match made {
+        Made::Everywhere => (
             ActorId::from(&digest(&["genesis", &doc_id.to_string()])[..16]),
             0,
-        )
-    } else {
-        (actor.clone(), chrono::Utc::now().timestamp())
+        ),
+        Made::Here(at) => (actor.clone(), at),
     };
     let mut doc = Automerge::new().with_actor(first_actor);
     let mut tx = doc.transaction();
@@ -151,13 +158,14 @@ pub(crate) fn new_relationship(
     doc_id: &DocumentId,
     people: [(&'static str, &str); 2],
     actor: &ActorId,
+    now: i64,
 ) -> Result<Automerge> {
     debug_assert!(matches!(kind, DocKind::Care | DocKind::Coaching));
     let header = people
         .iter()
         .map(|(role, person)| (*role, Field::str(*person)))
         .collect();
-    genesis(kind, doc_id, header, false, actor)
+    genesis(kind, doc_id, header, Made::Here(now), actor)
 }
 
 /// A person's consent to share, as recorded in a care or coaching document.
@@ -169,8 +177,7 @@ pub struct Consent {
     pub whom: String,
     /// What they share ("journey").
     pub what: String,
-    /// RFC 3339.
-    pub when: String,
+    pub when: chrono::DateTime<chrono::Utc>,
     /// The version of the consent text they agreed to.
     pub text_version: String,
 }
@@ -189,7 +196,7 @@ pub(crate) fn record_consent<T: Transactable + automerge::ReadDoc>(
             ("who", Field::str(&consent.who)),
             ("whom", Field::str(&consent.whom)),
             ("what", Field::str(&consent.what)),
-            ("when", Field::str(&consent.when)),
+            ("when", Field::str(consent.when.to_rfc3339())),
             ("text_version", Field::str(&consent.text_version)),
         ],
     )
@@ -234,7 +241,7 @@ mod tests {
     fn a_document_from_a_newer_version_is_refused_with_a_clear_error() {
         let id = new_doc_id();
         let actor = ActorId::random();
-        let mut doc = genesis(DocKind::Journey, &id, vec![], false, &actor).unwrap();
+        let mut doc = genesis(DocKind::Journey, &id, vec![], Made::Here(0), &actor).unwrap();
         let mut tx = doc.transaction();
         let head = map_at(&tx, &ROOT, "tandem").unwrap();
         tx.put(&head, "schema", SCHEMA_VERSION + 1).unwrap();
@@ -253,6 +260,7 @@ mod tests {
             &care_id,
             [("client", "c1"), ("practitioner", "p1")],
             &actor,
+            0,
         )
         .unwrap();
         let coaching_id = new_doc_id();
@@ -261,6 +269,7 @@ mod tests {
             &coaching_id,
             [("practitioner", "p1"), ("coach", "k1")],
             &actor,
+            0,
         )
         .unwrap();
         check_header(&care, &care_id, DocKind::Care).unwrap();
@@ -278,7 +287,14 @@ mod tests {
     #[test]
     fn a_document_of_another_kind_is_not_read_as_a_journey() {
         let id = new_doc_id();
-        let doc = genesis(DocKind::Private, &id, vec![], false, &ActorId::random()).unwrap();
+        let doc = genesis(
+            DocKind::Private,
+            &id,
+            vec![],
+            Made::Here(0),
+            &ActorId::random(),
+        )
+        .unwrap();
         assert!(matches!(
             check_header(&doc, &id, DocKind::Journey),
             Err(Error::Damaged { .. })
@@ -289,8 +305,22 @@ mod tests {
     fn two_devices_creating_the_same_derived_document_offline_make_one_document() {
         let id = derived_doc_id(&["journey-x", "2026-11"]);
         let header = || vec![("period", Field::str("2026-11"))];
-        let mut a = genesis(DocKind::CheckIns, &id, header(), true, &ActorId::random()).unwrap();
-        let mut b = genesis(DocKind::CheckIns, &id, header(), true, &ActorId::random()).unwrap();
+        let mut a = genesis(
+            DocKind::CheckIns,
+            &id,
+            header(),
+            Made::Everywhere,
+            &ActorId::random(),
+        )
+        .unwrap();
+        let mut b = genesis(
+            DocKind::CheckIns,
+            &id,
+            header(),
+            Made::Everywhere,
+            &ActorId::random(),
+        )
+        .unwrap();
         assert_eq!(a.get_heads(), b.get_heads());
         let mut tx = a.transaction();
         let list = map_at(&tx, &ROOT, "check_ins").unwrap();

@@ -9,7 +9,6 @@
 use automerge::Automerge;
 use chrono::{DateTime, NaiveDate, Utc};
 use samod::DocumentId;
-use sha2::{Digest, Sha256};
 
 use super::Store;
 use crate::coaching::alliance::{ruptures, Rupture};
@@ -147,7 +146,7 @@ impl Store {
             )?
             .unwrap_or_else(|| "UTC".to_string());
         let tz = parse_time_zone(&zone).unwrap_or(chrono_tz::UTC);
-        Ok(Utc::now().with_timezone(&tz).date_naive())
+        Ok(self.now().with_timezone(&tz).date_naive())
     }
 
     // ----- coaching -----
@@ -178,7 +177,7 @@ impl Store {
             note: note.map(str::to_owned),
         };
         self.edit_relationship(doc_id, DocKind::Coaching, |tx| {
-            jdoc::add_record::<ConditionChange, _>(tx, &input)
+            jdoc::add_record::<ConditionChange, _>(tx, &input, self.now())
         })
     }
 
@@ -196,7 +195,7 @@ impl Store {
             agenda: agenda.to_string(),
         };
         self.edit_relationship(doc_id, DocKind::Coaching, |tx| {
-            jdoc::add_record::<CoachingSession, _>(tx, &input)
+            jdoc::add_record::<CoachingSession, _>(tx, &input, self.now())
         })
     }
 
@@ -225,7 +224,7 @@ impl Store {
         self.my_part(doc_id, DocKind::Coaching)?;
         let me = self.me().to_string();
         self.edit_relationship(doc_id, DocKind::Coaching, |tx| {
-            cdoc::add_comment(tx, session_id, &me, text)
+            cdoc::add_comment(tx, session_id, &me, text, self.now())
         })
     }
 
@@ -241,16 +240,12 @@ impl Store {
         if !is_client {
             return Err(Error::not_found("client", client_person_id));
         }
-        let mut hasher = Sha256::new();
-        for part in [
+        let digest = crate::document::digest(&[
             "tandem-client-code-v1",
             &self.identity().private_id,
             client_person_id,
-        ] {
-            hasher.update((part.len() as u64).to_le_bytes());
-            hasher.update(part.as_bytes());
-        }
-        Ok(format!("C-{}", base32(&hasher.finalize()[..5])))
+        ]);
+        Ok(format!("C-{}", base32(&digest[..5])))
     }
 
     /// Brings a case to skills-acquisition coaching (the practitioner). The client is named by
@@ -275,7 +270,7 @@ impl Store {
             }
         }
         self.edit_relationship(doc_id, DocKind::Coaching, |tx| {
-            jdoc::add_record::<CaseReview, _>(tx, input)
+            jdoc::add_record::<CaseReview, _>(tx, input, self.now())
         })
     }
 
@@ -311,7 +306,7 @@ impl Store {
                 cdoc::JOURNEY_WITHDRAWN
             }
             .to_string(),
-            when: Utc::now().to_rfc3339(),
+            when: self.now(),
             text_version: crate::sync::session::CONSENT_TEXT_VERSION.to_string(),
         };
         self.edit_relationship(doc_id, DocKind::Coaching, |tx| {
@@ -361,7 +356,7 @@ impl Store {
         self.check_reflection_plans(input)?;
         let id = self.private_id()?;
         self.edit_doc(&id, DocKind::Private, None, |tx| {
-            jdoc::add_record::<Reflection, _>(tx, input)
+            jdoc::add_record::<Reflection, _>(tx, input, self.now())
         })
     }
 
@@ -376,7 +371,7 @@ impl Store {
         let reflection = self.reflection(id)?;
         for doc in &reflection.shared_in {
             self.edit_relationship(doc, DocKind::Coaching, |tx| {
-                cdoc::put_copy::<SharedReflection, _>(tx, id, &reflection)
+                cdoc::put_copy::<SharedReflection, _>(tx, id, &reflection, self.now())
             })?;
         }
         Ok(())
@@ -405,7 +400,7 @@ impl Store {
         )?;
         let reflection = self.reflection(id)?;
         let copy = self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
-            cdoc::put_copy::<SharedReflection, _>(tx, id, &reflection)
+            cdoc::put_copy::<SharedReflection, _>(tx, id, &reflection, self.now())
         })?;
         let private = self.private_id()?;
         self.edit_doc(&private, DocKind::Private, None, |tx| {
@@ -477,7 +472,7 @@ impl Store {
             input: input.clone(),
         };
         self.edit_relationship(relationship_doc, kind, |tx| {
-            jdoc::add_record::<AllianceCheckIn, _>(tx, &record)
+            jdoc::add_record::<AllianceCheckIn, _>(tx, &record, self.now())
         })
     }
 
@@ -564,7 +559,7 @@ impl Store {
         check_wellbeing(input)?;
         let private = self.private_id()?;
         self.edit_doc(&private, DocKind::Private, None, |tx| {
-            jdoc::add_record::<WellbeingEntry, _>(tx, input)
+            jdoc::add_record::<WellbeingEntry, _>(tx, input, self.now())
         })
     }
 
@@ -614,7 +609,12 @@ impl Store {
             ));
         }
         self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
-            cdoc::put_copy::<SharedWellbeing, _>(tx, entry_id, &(entry.clone(), measures))
+            cdoc::put_copy::<SharedWellbeing, _>(
+                tx,
+                entry_id,
+                &(entry.clone(), measures),
+                self.now(),
+            )
         })
     }
 
@@ -684,7 +684,7 @@ impl Store {
                 .collect(),
         };
         self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
-            cdoc::put_copy::<SharedGoal, _>(tx, goal_id, &copy)
+            cdoc::put_copy::<SharedGoal, _>(tx, goal_id, &copy, self.now())
         })
     }
 
@@ -848,13 +848,13 @@ impl Store {
         if !releases.is_empty() {
             self.edit_doc(&private, DocKind::Private, None, |tx| {
                 for release in &releases {
-                    cdoc::remember_release(tx, release)?;
+                    cdoc::remember_release(tx, release, self.now())?;
                 }
                 Ok(())
             })?;
         }
         self.edit_relationship(coaching_doc, DocKind::Coaching, |tx| {
-            jdoc::add_record::<SharedSummary, _>(tx, &summary)
+            jdoc::add_record::<SharedSummary, _>(tx, &summary, self.now())
         })
     }
 

@@ -22,7 +22,7 @@ fn practitioner(dir: &tempfile::TempDir) -> (Store, String) {
         who: me.clone(),
         whom: "k1".into(),
         what: "coaching".into(),
-        when: Utc::now().to_rfc3339(),
+        when: Utc::now(),
         text_version: "test".into(),
     };
     let doc = store

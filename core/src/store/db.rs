@@ -1,16 +1,54 @@
-//! Opening the SQLite database: WAL, one connection, migrations counted by `user_version`.
+//! Opening the SQLite database: WAL, one connection, migrations counted by `user_version` —
+//! the one migration runner, which the server's database uses too.
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
+/// One step of a schema: moves it one version up.
+pub type Migration = fn(&Transaction) -> rusqlite::Result<()>;
+
+/// Why a database's schema could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    /// The database was written by a newer version of Tandem.
+    #[error("schema version {found}; this version of Tandem reads up to {supported}")]
+    Newer { found: i64, supported: i64 },
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// Brings `conn`'s schema to version `migrations.len()`: each step runs once, in order, and
+/// `PRAGMA user_version` counts those done. One IMMEDIATE transaction holds them all, so two
+/// processes opening a fresh database at once never both run a step, and a step that fails
+/// leaves the schema as it was. A database newer than `migrations` is refused untouched.
+pub fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<(), MigrationError> {
+    let supported = migrations.len() as i64;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > supported {
+        return Err(MigrationError::Newer {
+            found: version,
+            supported,
+        });
+    }
+    for (i, step) in migrations.iter().enumerate().skip(version.max(0) as usize) {
+        step(&tx)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 /// Each entry moves the schema one version up; the index + 1 is the resulting `user_version`.
 /// Never edit a shipped migration: add one.
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Migration] = &[
     // 1: documents in samod's key/value layout, and this device's identity.
-    "CREATE TABLE kv (
+    |tx| {
+        tx.execute_batch(
+            "CREATE TABLE kv (
         key BLOB PRIMARY KEY NOT NULL,
         value BLOB NOT NULL
      ) WITHOUT ROWID;
@@ -22,9 +60,13 @@ const MIGRATIONS: &[&str] = &[
         private_doc TEXT NOT NULL,
         created_at TEXT NOT NULL
      );",
+        )
+    },
     // 2: the sync server this store is joined to, the people linked to it, and which of its
     // documents the server knows.
-    "CREATE TABLE sync_server (
+    |tx| {
+        tx.execute_batch(
+            "CREATE TABLE sync_server (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         url TEXT NOT NULL,
         server_id TEXT NOT NULL,
@@ -39,6 +81,8 @@ const MIGRATIONS: &[&str] = &[
         access TEXT
      );
      CREATE TABLE registered_documents (doc_id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;",
+        )
+    },
 ];
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -49,34 +93,22 @@ pub(crate) fn open(path: &Path) -> Result<Connection> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
-    let conn = Connection::open(path)?;
+    let mut conn = Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!(mode, "SQLite refused WAL mode");
     }
     conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
-    migrate(&conn)?;
-    Ok(conn)
-}
-
-fn migrate(conn: &Connection) -> Result<()> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let version = usize::try_from(version).unwrap_or(usize::MAX);
-    if version > MIGRATIONS.len() {
-        return Err(Error::NewerSchema {
+    migrate(&mut conn, MIGRATIONS).map_err(|e| match e {
+        MigrationError::Newer { found, supported } => Error::NewerSchema {
             doc: "the local store".to_string(),
-            found: version.try_into().unwrap_or(i64::MAX),
-            supported: MIGRATIONS.len() as i64,
-        });
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-        let tx = conn.unchecked_transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
-        tx.commit()?;
-    }
-    Ok(())
+            found,
+            supported,
+        },
+        MigrationError::Sqlite(e) => Error::Storage(e),
+    })?;
+    Ok(conn)
 }
 
 #[cfg(test)]
@@ -95,6 +127,39 @@ mod tests {
         assert!(matches!(
             open(&path),
             Err(Error::NewerSchema { found: 99, .. })
+        ));
+    }
+
+    #[test]
+    fn a_failing_step_leaves_the_schema_as_it_was() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        const BROKEN: &[Migration] = &[
+            |tx| tx.execute_batch("CREATE TABLE first (x INTEGER)"),
+            |tx| tx.execute_batch("CREATE TABLE second (x INTEGER); NOT SQL"),
+        ];
+        assert!(matches!(
+            migrate(&mut conn, BROKEN),
+            Err(MigrationError::Sqlite(_))
+        ));
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 0);
+        let tables: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 0, "nothing of the first step stays");
+        migrate(&mut conn, &BROKEN[..1]).unwrap();
+        assert!(matches!(
+            migrate(&mut conn, &[]),
+            Err(MigrationError::Newer {
+                found: 1,
+                supported: 0
+            })
         ));
     }
 

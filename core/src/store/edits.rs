@@ -49,7 +49,7 @@ impl Store {
     }
 
     fn add<R: Record>(&self, input: &R::Input) -> Result<String> {
-        self.edit_journey(|tx| jdoc::add_record::<R, _>(tx, input))
+        self.edit_journey(|tx| jdoc::add_record::<R, _>(tx, input, self.now()))
     }
 
     fn update<R: Record>(&self, id: &str, input: &R::Input) -> Result<()> {
@@ -208,7 +208,9 @@ impl Store {
     pub(crate) fn add_plan_to(&self, journey: &DocumentId, input: &PlanInput) -> Result<String> {
         input.validate()?;
         Self::check_plan_links(&self.journey_doc(journey)?, input)?;
-        self.edit_journey_doc(journey, |tx| jdoc::add_record::<ActionPlan, _>(tx, input))
+        self.edit_journey_doc(journey, |tx| {
+            jdoc::add_record::<ActionPlan, _>(tx, input, self.now())
+        })
     }
 
     pub fn update_plan(&self, id: &str, input: &PlanInput) -> Result<()> {
@@ -230,7 +232,7 @@ impl Store {
             .plan(id)
             .ok_or_else(|| Error::not_found("action plan", id))?;
         let tz = schedule::parse_time_zone(&current.time_zone)?;
-        let yesterday = Utc::now().with_timezone(&tz).date_naive().pred_opt();
+        let yesterday = self.now().with_timezone(&tz).date_naive().pred_opt();
         let keep_until = yesterday.filter(|y| {
             input.schedule != plan.schedule
                 && plan.start <= *y
@@ -264,7 +266,7 @@ impl Store {
     /// first). `time` may be left out when the plan happens once that day. A check-in on a day
     /// the plan does not fall on is kept as unplanned. Returns the check-in as stored.
     pub fn check_in(&self, input: &CheckInInput) -> Result<CheckIn> {
-        self.check_in_at(input, Utc::now())
+        self.check_in_at(input, self.now())
     }
 
     /// [`Store::check_in`] as if it were `now` (for scripted journeys and tests).
@@ -317,7 +319,7 @@ impl Store {
         self.edit_doc(&doc_id, DocKind::CheckIns, Some(&create), |tx| {
             put_check_in(tx, &input, now)
         })?;
-        if !is_recent(&period) {
+        if !is_recent(&period, self.now()) {
             self.forget_old_months(&doc_id);
         }
         Ok(CheckIn {
@@ -348,7 +350,9 @@ impl Store {
                 return Err(Error::not_found("goal", goal_id.clone()));
             }
         }
-        self.edit_journey_doc(journey, |tx| jdoc::add_record::<Review, _>(tx, input))
+        self.edit_journey_doc(journey, |tx| {
+            jdoc::add_record::<Review, _>(tx, input, self.now())
+        })
     }
 
     pub fn remove_review(&self, id: &str) -> Result<()> {

@@ -1,6 +1,6 @@
 //! Who this store belongs to: the person, this device's signing key, and their own documents.
 
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::SigningKey;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -74,7 +74,7 @@ impl StoredIdentity {
         }))
     }
 
-    pub fn save(&self, conn: &Connection) -> Result<()> {
+    pub fn save(&self, conn: &Connection, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
         conn.execute(
             "INSERT INTO identity (id, person_id, device_secret_key, journey_doc, private_doc, created_at)
              VALUES (1, ?1, ?2, ?3, ?4, ?5)",
@@ -83,14 +83,9 @@ impl StoredIdentity {
                 self.signing_key.to_bytes().to_vec(),
                 self.identity.journey_id,
                 self.identity.private_id,
-                chrono::Utc::now().to_rfc3339(),
+                now.to_rfc3339(),
             ],
         )?;
         Ok(())
-    }
-
-    /// Signs `message` with this device's key.
-    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
-        self.signing_key.sign(message).to_bytes().to_vec()
     }
 }

@@ -8,7 +8,7 @@
 mod coaching;
 #[cfg(test)]
 mod coaching_tests;
-pub(crate) mod db;
+pub mod db;
 mod edits;
 mod identity;
 pub mod kv;
@@ -30,6 +30,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use automerge::transaction::{CommitOptions, Transaction};
 use automerge::{ActorId, Automerge};
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use samod::DocumentId;
 use sha2::{Digest, Sha256};
@@ -47,6 +48,47 @@ pub struct OpenOptions {
     /// The time zone a new journey is scheduled in (IANA name). Ignored when the store exists;
     /// `None` means UTC.
     pub time_zone: Option<String>,
+    /// The clock the store reads whenever it needs the time: the system's unless a test (or
+    /// the command line's `--now`) fixes it.
+    pub clock: Clock,
+}
+
+/// Where a store reads the time: every "now" in the core comes from here.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    /// The system's clock.
+    pub fn system() -> Clock {
+        Clock(Arc::new(Utc::now))
+    }
+
+    /// A clock stopped at `at`.
+    pub fn fixed(at: DateTime<Utc>) -> Clock {
+        Clock(Arc::new(move || at))
+    }
+
+    /// A clock that reads `now` (a test's clock it moves by hand, say).
+    pub fn from_fn(now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(now))
+    }
+
+    /// The time now.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock::system()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Clock({})", self.now().to_rfc3339())
+    }
 }
 
 /// A person's local store: their journey, its check-ins, and their private document.
@@ -65,6 +107,7 @@ pub struct Store {
     /// This session's automerge actor: a new one each time the store is opened, so two
     /// processes that open one store by mistake can never write clashing changes.
     actor: ActorId,
+    clock: Clock,
 }
 
 /// How many times a store has changed since it was opened.
@@ -114,11 +157,13 @@ impl Store {
                 let journey_id = document::new_doc_id();
                 let private_id = document::new_doc_id();
                 let me = StoredIdentity::generate(journey_id.to_string(), private_id.to_string());
+                let now = options.clock.now();
                 let journey = document::journey::new_journey(
                     &journey_id,
                     &me.identity.person_id,
                     time_zone,
                     &actor,
+                    now.timestamp(),
                 )?;
                 let private = document::genesis(
                     DocKind::Private,
@@ -127,11 +172,11 @@ impl Store {
                         "owner",
                         document::fields::Field::str(&me.identity.person_id),
                     )],
-                    false,
+                    document::Made::Here(now.timestamp()),
                     &actor,
                 )?;
                 let tx = conn.unchecked_transaction()?;
-                me.save(&tx)?;
+                me.save(&tx, now)?;
                 for (id, doc) in [(&journey_id, &journey), (&private_id, &private)] {
                     write_snapshot(&tx, id, doc)?;
                 }
@@ -155,6 +200,7 @@ impl Store {
             actor,
             sync_running: Default::default(),
             changes: tokio::sync::watch::Sender::new(Changes::default()),
+            clock: options.clock.clone(),
         };
         {
             let mut docs = store.lock_docs();
@@ -177,30 +223,31 @@ impl Store {
         &self.me.identity
     }
 
-    /// Signs `message` with this device's key (for authenticating to a sync server).
-    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
-        self.me.sign(message)
+    /// The time now, by the store's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The clock the store reads.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// A fresh token for `server_id`, signed by this device (docs/SYNC.md).
     pub fn token(&self, server_id: &str) -> String {
-        crate::auth::make_token(
-            &self.me.signing_key,
-            server_id,
-            chrono::Utc::now().timestamp(),
-            crate::auth::LIFETIME_SECS,
-        )
+        (self.token_maker(server_id))()
     }
 
     /// Makes tokens for `server_id` on demand, from any thread (for reconnecting).
     pub fn token_maker(&self, server_id: &str) -> std::sync::Arc<dyn Fn() -> String + Send + Sync> {
         let key = self.me.signing_key.clone();
         let server_id = server_id.to_string();
+        let clock = self.clock.clone();
         std::sync::Arc::new(move || {
             crate::auth::make_token(
                 &key,
                 &server_id,
-                chrono::Utc::now().timestamp(),
+                clock.now().timestamp(),
                 crate::auth::LIFETIME_SECS,
             )
         })
@@ -233,7 +280,8 @@ impl Store {
         consent: &crate::document::Consent,
     ) -> Result<DocumentId> {
         let id = document::new_doc_id();
-        let create = |actor: &ActorId| document::new_relationship(kind, &id, people, actor);
+        let now = self.now().timestamp();
+        let create = |actor: &ActorId| document::new_relationship(kind, &id, people, actor, now);
         self.edit_doc(&id, kind, Some(&create), |tx| {
             document::record_consent(tx, consent)
         })?;
@@ -335,7 +383,7 @@ impl Store {
                 return Err(err);
             }
         };
-        let now = chrono::Utc::now().timestamp();
+        let now = self.now().timestamp();
         let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now));
         if hash.is_none() {
             return Ok(out); // nothing changed
@@ -364,8 +412,13 @@ impl Store {
     /// Drops from memory the check-ins of months past (they stay on disk) but `except`, so a
     /// long session going back through old months holds one of them at a time.
     fn forget_old_months(&self, except: &DocumentId) {
+        let now = self.now();
         self.lock_docs().retain(|id, open| {
-            id == except || open.month.as_deref().is_none_or(check_ins::is_recent)
+            id == except
+                || open
+                    .month
+                    .as_deref()
+                    .is_none_or(|month| check_ins::is_recent(month, now))
         });
     }
 

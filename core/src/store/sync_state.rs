@@ -1,6 +1,7 @@
 //! What the store remembers about sync: its server, the people linked to it, and which of its
 //! documents the server has registered.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::Store;
@@ -18,8 +19,8 @@ pub struct ServerLink {
     pub server_id: String,
     /// This person's role there.
     pub role: Role,
-    /// RFC 3339, when a sync last finished.
-    pub last_synced_at: Option<String>,
+    /// When a sync last finished.
+    pub last_synced_at: Option<DateTime<Utc>>,
 }
 
 /// A document of this person's that the server should know, and what it is.
@@ -49,14 +50,15 @@ impl Store {
                 },
             )
             .optional()?;
-        Ok(
-            row.map(|(url, server_id, role, last_synced_at)| ServerLink {
+        row.map(|(url, server_id, role, last_synced_at)| {
+            Ok(ServerLink {
                 url,
                 server_id,
-                role: Role::parse(&role).unwrap_or(Role::Client),
-                last_synced_at,
-            }),
-        )
+                role: stored_role(&role)?,
+                last_synced_at: last_synced_at.as_deref().map(stored_instant).transpose()?,
+            })
+        })
+        .transpose()
     }
 
     /// Remembers the server this store joined, and this person's role there.
@@ -69,10 +71,10 @@ impl Store {
         Ok(())
     }
 
-    pub(crate) fn set_last_synced(&self, at: &str) -> Result<()> {
+    pub(crate) fn set_last_synced(&self, at: DateTime<Utc>) -> Result<()> {
         self.lock_db().execute(
             "UPDATE sync_server SET last_synced_at = ?1 WHERE id = 1",
-            params![at],
+            params![at.to_rfc3339()],
         )?;
         Ok(())
     }
@@ -83,20 +85,30 @@ impl Store {
         let mut stmt = conn.prepare(
             "SELECT person_id, role, journey_id, relationship_doc_id, access FROM links ORDER BY person_id",
         )?;
-        let links = stmt
+        let rows = stmt
             .query_map([], |r| {
-                Ok(Link {
-                    person_id: r.get(0)?,
-                    role: Role::parse(&r.get::<_, String>(1)?).unwrap_or(Role::Client),
-                    journey_id: r.get(2)?,
-                    relationship_doc_id: r.get(3)?,
-                    access: r
-                        .get::<_, Option<String>>(4)?
-                        .and_then(|a| Access::parse(&a)),
-                })
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(links)
+        rows.into_iter()
+            .map(
+                |(person_id, role, journey_id, relationship_doc_id, access)| {
+                    Ok(Link {
+                        person_id,
+                        role: stored_role(&role)?,
+                        journey_id,
+                        relationship_doc_id,
+                        access: access.map(|a| stored_access(&a)).transpose()?,
+                    })
+                },
+            )
+            .collect()
     }
 
     pub(crate) fn set_links(&self, links: &[Link]) -> Result<()> {
@@ -174,16 +186,15 @@ impl Store {
         Ok(())
     }
 
-    /// Takes on the identity of a person this device joins (a second device): their person id,
-    /// journey and private document, which then arrive by sync. Only a store whose own journey
-    /// is still empty can do this, so nothing written here is lost. Returns the store reopened
-    /// as that person's.
-    pub fn adopt_identity(
-        self,
-        person_id: &str,
-        journey_id: &str,
-        private_id: &str,
-    ) -> Result<Store> {
+    /// Refuses unless this store may become another person's device: joined to no server,
+    /// and its own journey still empty, so nothing written here is lost.
+    pub(crate) fn check_may_become_a_device(&self) -> Result<()> {
+        if self.server()?.is_some() {
+            return Err(Error::invalid(
+                "store",
+                "this store belongs to a person on a server already; add this device with a new store",
+            ));
+        }
         let journey = self.journey()?;
         if !(journey.values.is_empty()
             && journey.strengths.is_empty()
@@ -198,6 +209,20 @@ impl Store {
                 "this store already holds a journey; join as a new device with a new store",
             ));
         }
+        Ok(())
+    }
+
+    /// Takes on the identity of a person this device joins (a second device): their person id,
+    /// journey and private document, which then arrive by sync (see
+    /// [`check_may_become_a_device`](Self::check_may_become_a_device)). Returns the store
+    /// reopened as that person's.
+    pub(crate) fn adopt_identity(
+        self,
+        person_id: &str,
+        journey_id: &str,
+        private_id: &str,
+    ) -> Result<Store> {
+        self.check_may_become_a_device()?;
         journey_id.parse::<samod::DocumentId>().map_err(|_| {
             Error::invalid("journey_id", format!("{journey_id} is not a document id"))
         })?;
@@ -219,7 +244,41 @@ impl Store {
         drop(docs);
         drop(conn);
         let path = self.path().to_path_buf();
+        let options = super::OpenOptions {
+            time_zone: None,
+            clock: self.clock().clone(),
+        };
         drop(self);
-        Store::open(path, super::OpenOptions::default())
+        Store::open(path, options)
     }
+}
+
+/// A role this store wrote; one it cannot read is damage, never a guess.
+fn stored_role(word: &str) -> Result<Role> {
+    Role::parse(word).ok_or_else(|| {
+        Error::damaged(
+            "the local store",
+            format!("its role {word:?} is not one this version of Tandem knows"),
+        )
+    })
+}
+
+fn stored_access(word: &str) -> Result<Access> {
+    Access::parse(word).ok_or_else(|| {
+        Error::damaged(
+            "the local store",
+            format!("a link's access {word:?} is not one this version of Tandem knows"),
+        )
+    })
+}
+
+fn stored_instant(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|_| {
+            Error::damaged(
+                "the local store",
+                format!("its instant {text:?} is not RFC 3339"),
+            )
+        })
 }

@@ -14,10 +14,16 @@ fn at(h: u32, m: u32) -> NaiveTime {
 }
 
 fn open(dir: &tempfile::TempDir) -> Store {
+    open_with(dir, Clock::default())
+}
+
+/// The store in `dir`, reading the time from `clock`.
+fn open_with(dir: &tempfile::TempDir, clock: Clock) -> Store {
     Store::open(
         dir.path().join("store.db"),
         OpenOptions {
             time_zone: Some("Europe/London".into()),
+            clock,
         },
     )
     .unwrap()
@@ -642,7 +648,11 @@ fn looking_over_any_range_of_dates_answers_without_walking_every_day() {
 #[test]
 fn moving_a_plan_to_a_new_time_keeps_the_check_ins_of_the_days_before() {
     let dir = tempfile::tempdir().unwrap();
-    let store = open(&dir);
+    // Today is Tuesday 10 November, whatever day the test runs.
+    let store = open_with(
+        &dir,
+        Clock::fixed(Utc.with_ymd_and_hms(2026, 11, 10, 8, 0, 0).unwrap()),
+    );
     let plan = store.add_plan(&walk(None)).unwrap();
     let then = evening("2026-11-06");
     for day in ["2026-11-02", "2026-11-04", "2026-11-06"] {
@@ -658,6 +668,12 @@ fn moving_a_plan_to_a_new_time_keeps_the_check_ins_of_the_days_before() {
     assert_eq!(moved.schedule.times, vec![at(9, 0)]);
     assert_eq!(moved.earlier_schedules.len(), 1);
     assert_eq!(moved.schedule_on(date("2026-11-04")).times, vec![at(8, 0)]);
+    assert_eq!(moved.schedule_on(date("2026-11-09")).times, vec![at(8, 0)]);
+    assert_eq!(
+        moved.schedule_on(date("2026-11-10")).times,
+        vec![at(9, 0)],
+        "from today on"
+    );
 
     let insights = store
         .insights(date("2026-11-02"), date("2026-11-06"), then)

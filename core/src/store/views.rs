@@ -39,7 +39,7 @@ impl Store {
         for period in months.iter().filter(|p| **p >= first && **p <= last) {
             // The id is derived, not taken from the listing: a peer cannot redirect us.
             let doc_id = period_doc_id(&journey_id.to_string(), period);
-            let keep = is_recent(period);
+            let keep = is_recent(period, self.now());
             let read = |doc: &automerge::Automerge| read_check_ins(doc, from, to);
             if let Some(found) = self.read_doc(&doc_id, DocKind::CheckIns, keep, read)? {
                 all.extend(found);

@@ -1,5 +1,6 @@
 //! The JSON bodies of the server's HTTP API (docs/SYNC.md), shared by client and server.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::journey::word_enum;
@@ -65,8 +66,8 @@ pub struct InvitationRequest {
 pub struct Invitation {
     pub code: String,
     pub kind: InvitationKind,
-    /// RFC 3339.
-    pub expires_at: String,
+    /// When the code stops working (RFC 3339 on the wire).
+    pub expires_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +78,11 @@ pub struct JoinRequest {
     pub private_id: String,
     /// The version of the consent text the person agreed to.
     pub consent_text_version: String,
+    /// This device means to become another device of the code's issuer (a device code);
+    /// otherwise it means to link its person to them. A code of the other kind is refused
+    /// without being used.
+    #[serde(default)]
+    pub device: bool,
 }
 
 /// Another person linked to the caller, and what they share.
@@ -120,9 +126,92 @@ pub struct ShareRequest {
     pub access: Access,
 }
 
+word_enum!(
+    /// Why the server refused a call: the `error` word of its answer (docs/SYNC.md, "Errors"),
+    /// the one list both the server and the devices use.
+    Reason {
+        /// The request was not well formed (a bad body, a bad id).
+        Invalid = "invalid",
+        /// The token is not a token (or there was none).
+        Malformed = "malformed",
+        /// The token's signature does not match its device key.
+        BadSignature = "bad_signature",
+        /// The token was made for another server.
+        WrongServer = "wrong_server",
+        /// The token is from the future: the device's clock is wrong.
+        NotYetValid = "not_yet_valid",
+        /// The token has expired: the device's clock may be wrong.
+        Expired = "expired",
+        /// The token lives longer than the server allows.
+        TooLong = "too_long",
+        /// The token was used before.
+        Replayed = "replayed",
+        /// This device belongs to nobody on this server (not enrolled or joined, or removed).
+        UnknownDevice = "unknown_device",
+        /// No such person on this server.
+        UnknownPerson = "unknown_person",
+        /// No such invitation or enrolment code: mistyped, or from another server.
+        UnknownCode = "unknown_code",
+        /// The code was used already.
+        CodeUsed = "code_used",
+        /// The code has expired: ask for a new one.
+        CodeExpired = "code_expired",
+        /// The code adds a device to its issuer's account; it was given where a person joins.
+        CodeForDevice = "code_for_device",
+        /// The code links two people; it was given where a device is added.
+        CodeForPerson = "code_for_person",
+        /// A client's data may not go to a coach.
+        ClientData = "client_data",
+        /// This device belongs to someone already.
+        DeviceKnown = "device_known",
+        /// The document id belongs to someone else.
+        DocumentTaken = "document_taken",
+        /// The two people are not linked.
+        NotLinked = "not_linked",
+        /// The caller is not a member of that document.
+        NotMember = "not_member",
+        /// Only the document's owner may do that.
+        NotOwner = "not_owner",
+        /// The person is on this server already.
+        PersonExists = "person_exists",
+        /// A private document is never shared.
+        PrivateDocument = "private_document",
+        /// A care or coaching document is shared by its two people only.
+        RelationshipDocument = "relationship_document",
+        /// No such document on this server.
+        UnknownDocument = "unknown_document",
+        /// The call names a person it may not (someone else's documents).
+        WrongPerson = "wrong_person",
+        /// The person's role does not allow this (a client inviting a client ...).
+        WrongRole = "wrong_role",
+        /// No such route on this server (an older or newer server).
+        NotFound = "not_found",
+        /// The server failed; try again later.
+        Internal = "internal",
+        /// A word this version of Tandem does not know (a newer server): read the message.
+        Unknown = "unknown",
+    }
+);
+
 /// The body of every refusal: a word a program can act on and a sentence a person can read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
+    /// A [`Reason`] word.
     pub error: String,
     pub message: String,
+}
+
+impl ApiError {
+    /// A refusal for `reason`, with the sentence a person reads.
+    pub fn new(reason: Reason, message: impl Into<String>) -> Self {
+        ApiError {
+            error: reason.as_str().to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// Why, typed; [`Reason::Unknown`] for a word this version does not know.
+    pub fn reason(&self) -> Reason {
+        Reason::parse(&self.error).unwrap_or(Reason::Unknown)
+    }
 }

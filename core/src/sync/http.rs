@@ -1,6 +1,5 @@
 //! The server's HTTP API, from the client's side (docs/SYNC.md).
 
-use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -135,18 +134,15 @@ async fn answer<T: DeserializeOwned>(
         return serde_json::from_slice(body)
             .map_err(|e| Error::Sync(format!("unexpected answer from the server: {e}")));
     }
-    let message = serde_json::from_slice::<ApiError>(&bytes)
-        .map(|e| e.message)
-        .unwrap_or_else(|_| String::from_utf8_lossy(&bytes).into_owned());
-    Err(match status {
-        StatusCode::GONE => Error::invalid("code", message),
-        StatusCode::BAD_REQUEST => Error::invalid("request", message),
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Error::NotPermitted(message),
-        // An unknown code or document: the server's sentence (the id here) says which.
-        StatusCode::NOT_FOUND => Error::NotFound {
-            kind: "server record",
-            id: message,
-        },
-        _ => Error::Sync(format!("the server answered {status}: {message}")),
-    })
+    // Every refusal of a Tandem server carries its reason word; anything else is not Tandem's.
+    match serde_json::from_slice::<ApiError>(&bytes) {
+        Ok(refusal) => Err(Error::refused(refusal.reason(), refusal.message)),
+        Err(_) => Err(Error::Sync(format!(
+            "the server answered {status}: {}",
+            String::from_utf8_lossy(&bytes)
+                .chars()
+                .take(200)
+                .collect::<String>()
+        ))),
+    }
 }

@@ -36,8 +36,7 @@ pub enum SyncState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SyncStatus {
     pub state: SyncState,
-    /// RFC 3339.
-    pub last_synced_at: Option<String>,
+    pub last_synced_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_error: Option<String>,
 }
 
@@ -100,38 +99,15 @@ fn joined_server(store: &Store) -> Result<crate::store::ServerLink> {
     })
 }
 
-/// Joins a server with an invitation code. With a client or practitioner code this person is
-/// linked to the one who invited them, consenting to share their journey, and their care or
-/// coaching document is made. With a device code this store becomes another device of the
-/// inviting person (its own journey must still be empty). Returns the store to use from now on.
-pub async fn join(store: Store, server: &str, code: &str) -> Result<(Store, Joined)> {
+/// Joins a server with a client or practitioner invitation code: this person is linked to the
+/// one who invited them, consenting to share their journey with them, and their care or
+/// coaching document is made. A device code is refused ([`Reason::CodeForDevice`]) without
+/// being used: a device joins with [`join_device`].
+pub async fn join(store: &Store, server: &str, code: &str) -> Result<Joined> {
     let api = Api::new(server)?;
-    let (token, _) = token(&store, &api).await?;
-    let me = store.identity().clone();
-    let joined = api
-        .join(
-            &token,
-            &JoinRequest {
-                code: code.trim().to_string(),
-                person_id: me.person_id.clone(),
-                journey_id: me.journey_id.clone(),
-                private_id: me.private_id.clone(),
-                consent_text_version: CONSENT_TEXT_VERSION.to_string(),
-            },
-        )
-        .await?;
-    let store = if joined.person_id != me.person_id {
-        store.adopt_identity(&joined.person_id, &joined.journey_id, &joined.private_id)?
-    } else {
-        store
-    };
+    let joined = call_join(store, &api, code, false).await?;
     store.set_server(api.base().as_str(), &joined.server_id, joined.role)?;
-    if joined.person_id != me.person_id {
-        // Another device: the person's documents are registered already.
-        for doc in store.own_documents()? {
-            store.mark_registered(&doc.doc_id)?;
-        }
-    }
+    let me = store.identity().clone();
     if let Some(linked) = &joined.linked {
         let (kind, doc_kind, people) = match linked.role {
             Role::Coach => (
@@ -155,7 +131,7 @@ pub async fn join(store: Store, server: &str, code: &str) -> Result<(Store, Join
             who: me.person_id.clone(),
             whom: linked.person_id.clone(),
             what: "journey".into(),
-            when: chrono::Utc::now().to_rfc3339(),
+            when: store.now(),
             text_version: CONSENT_TEXT_VERSION.into(),
         };
         let doc_id = store.create_relationship(kind, people, &consent)?;
@@ -169,7 +145,49 @@ pub async fn join(store: Store, server: &str, code: &str) -> Result<(Store, Join
             .await?;
         store.mark_registered(&register.doc_id)?;
     }
+    Ok(joined)
+}
+
+/// Makes the store at `path` another device of the person who made the device code `code`:
+/// opens it (creating it when there is none), joins, and returns it as that person's store,
+/// whose journey arrives with the first sync. A store that holds a journey of its own, or
+/// belongs to a person on a server, is refused before anything is sent; so is a code that
+/// links two people ([`Reason::CodeForPerson`]), without being used. Nothing else may have
+/// the store at `path` open meanwhile.
+pub async fn join_device(
+    path: impl AsRef<std::path::Path>,
+    server: &str,
+    code: &str,
+    options: crate::store::OpenOptions,
+) -> Result<(Store, Joined)> {
+    let api = Api::new(server)?;
+    let store = Store::open(path, options)?;
+    store.check_may_become_a_device()?;
+    let joined = call_join(&store, &api, code, true).await?;
+    let store = store.adopt_identity(&joined.person_id, &joined.journey_id, &joined.private_id)?;
+    store.set_server(api.base().as_str(), &joined.server_id, joined.role)?;
+    // The person's documents are registered already.
+    for doc in store.own_documents()? {
+        store.mark_registered(&doc.doc_id)?;
+    }
     Ok((store, joined))
+}
+
+async fn call_join(store: &Store, api: &Api, code: &str, device: bool) -> Result<Joined> {
+    let (token, _) = token(store, api).await?;
+    let me = store.identity();
+    api.join(
+        &token,
+        &JoinRequest {
+            code: code.trim().to_string(),
+            person_id: me.person_id.clone(),
+            journey_id: me.journey_id.clone(),
+            private_id: me.private_id.clone(),
+            consent_text_version: CONSENT_TEXT_VERSION.to_string(),
+            device,
+        },
+    )
+    .await
 }
 
 /// Shares one of this person's documents with a linked person (`Access::Read` or `Write`).
@@ -306,7 +324,7 @@ async fn run_session(
         )));
     }
     let (documents, unavailable, wire) = outcome?;
-    store.set_last_synced(&chrono::Utc::now().to_rfc3339())?;
+    store.set_last_synced(store.now())?;
     Ok(SyncReport {
         documents,
         unavailable,

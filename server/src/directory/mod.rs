@@ -13,7 +13,7 @@ pub use sqlite::SqliteDirectory;
 
 use tandem_core::sync::api::{
     Access, DocumentKind, EnrolRequest, Enrolled, Invitation, InvitationKind, JoinRequest, Joined,
-    Link, RegisterDocument, Role, ShareRequest,
+    Link, Reason, RegisterDocument, Role, ShareRequest,
 };
 
 /// A person known to the server.
@@ -81,44 +81,44 @@ pub enum RefusalKind {
 /// Why a directory call was refused: a kind, a word a program can act on and a sentence a
 /// person can read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{word}: {message}")]
+#[error("{reason}: {message}")]
 pub struct Refusal {
     pub kind: RefusalKind,
-    pub word: &'static str,
+    pub reason: Reason,
     pub message: String,
 }
 
 impl Refusal {
-    pub fn new(kind: RefusalKind, word: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(kind: RefusalKind, reason: Reason, message: impl Into<String>) -> Self {
         Refusal {
             kind,
-            word,
+            reason,
             message: message.into(),
         }
     }
 
     pub fn invalid(message: impl Into<String>) -> Self {
-        Self::new(RefusalKind::Invalid, "invalid", message)
+        Self::new(RefusalKind::Invalid, Reason::Invalid, message)
     }
 
-    pub fn forbidden(word: &'static str, message: impl Into<String>) -> Self {
-        Self::new(RefusalKind::Forbidden, word, message)
+    pub fn forbidden(reason: Reason, message: impl Into<String>) -> Self {
+        Self::new(RefusalKind::Forbidden, reason, message)
     }
 
-    pub fn not_found(word: &'static str, message: impl Into<String>) -> Self {
-        Self::new(RefusalKind::NotFound, word, message)
+    pub fn not_found(reason: Reason, message: impl Into<String>) -> Self {
+        Self::new(RefusalKind::NotFound, reason, message)
     }
 
-    pub fn conflict(word: &'static str, message: impl Into<String>) -> Self {
-        Self::new(RefusalKind::Conflict, word, message)
+    pub fn conflict(reason: Reason, message: impl Into<String>) -> Self {
+        Self::new(RefusalKind::Conflict, reason, message)
     }
 
-    pub fn gone(word: &'static str, message: impl Into<String>) -> Self {
-        Self::new(RefusalKind::Gone, word, message)
+    pub fn gone(reason: Reason, message: impl Into<String>) -> Self {
+        Self::new(RefusalKind::Gone, reason, message)
     }
 
     pub fn internal(message: impl Into<String>) -> Self {
-        Self::new(RefusalKind::Internal, "internal", message)
+        Self::new(RefusalKind::Internal, Reason::Internal, message)
     }
 }
 

@@ -1,6 +1,6 @@
 //! The sharing rules of DESIGN.md and docs/SYNC.md, independent of storage.
 
-use tandem_core::sync::api::{DocumentKind, InvitationKind, Role};
+use tandem_core::sync::api::{DocumentKind, InvitationKind, Reason, Role};
 
 use super::{Document, LinkKind, Person, Refusal, Result};
 
@@ -11,11 +11,11 @@ pub fn may_invite(inviter: Role, kind: InvitationKind) -> Result<()> {
         | (InvitationKind::Client, Role::Practitioner)
         | (InvitationKind::Practitioner, Role::Coach) => Ok(()),
         (InvitationKind::Client, _) => Err(Refusal::forbidden(
-            "wrong_role",
+            Reason::WrongRole,
             "only a practitioner invites clients",
         )),
         (InvitationKind::Practitioner, _) => Err(Refusal::forbidden(
-            "wrong_role",
+            Reason::WrongRole,
             "only a coach invites practitioners",
         )),
     }
@@ -57,7 +57,7 @@ pub fn may_share(
     if target.role == Role::Coach && (owner.role == Role::Client || doc.kind == DocumentKind::Care)
     {
         return Err(Refusal::forbidden(
-            "client_data",
+            Reason::ClientData,
             "a client's documents are never shared with a coach",
         ));
     }
@@ -65,7 +65,7 @@ pub fn may_share(
         DocumentKind::Journey => {}
         DocumentKind::Private => {
             return Err(Refusal::forbidden(
-                "private_document",
+                Reason::PrivateDocument,
                 "a private document stays on its owner's devices",
             ))
         }
@@ -76,14 +76,14 @@ pub fn may_share(
         }
         DocumentKind::Care | DocumentKind::Coaching => {
             return Err(Refusal::forbidden(
-                "relationship_document",
+                Reason::RelationshipDocument,
                 "a care or coaching document belongs to its two people",
             ))
         }
     }
     if link.is_none() {
         return Err(Refusal::forbidden(
-            "not_linked",
+            Reason::NotLinked,
             "documents are shared only with a linked person (accept an invitation first)",
         ));
     }
@@ -127,7 +127,10 @@ mod tests {
             (Role::Client, Practitioner),
             (Role::Practitioner, Practitioner),
         ] {
-            assert_eq!(may_invite(role, kind).unwrap_err().word, "wrong_role");
+            assert_eq!(
+                may_invite(role, kind).unwrap_err().reason.as_str(),
+                "wrong_role"
+            );
         }
     }
 
@@ -138,13 +141,18 @@ mod tests {
         let coach = person("k", Role::Coach);
         for kind in DocumentKind::ALL {
             let refused = may_share(&doc(&client, *kind), &client, &coach, Some(LinkKind::Care));
-            assert_eq!(refused.unwrap_err().word, "client_data", "{kind}");
+            assert_eq!(
+                refused.unwrap_err().reason.as_str(),
+                "client_data",
+                "{kind}"
+            );
         }
         let care = doc(&practitioner, DocumentKind::Care);
         assert_eq!(
             may_share(&care, &practitioner, &coach, Some(LinkKind::Coaching))
                 .unwrap_err()
-                .word,
+                .reason
+                .as_str(),
             "client_data"
         );
     }
@@ -158,13 +166,15 @@ mod tests {
         assert_eq!(
             may_share(&journey, &practitioner, &coach, None)
                 .unwrap_err()
-                .word,
+                .reason
+                .as_str(),
             "not_linked"
         );
         assert_eq!(
             may_share(&journey, &practitioner, &practitioner, None)
                 .unwrap_err()
-                .word,
+                .reason
+                .as_str(),
             "invalid"
         );
         for (kind, word) in [
@@ -178,7 +188,7 @@ mod tests {
                 &coach,
                 Some(LinkKind::Coaching),
             );
-            assert_eq!(refused.unwrap_err().word, word, "{kind}");
+            assert_eq!(refused.unwrap_err().reason.as_str(), word, "{kind}");
         }
     }
 }

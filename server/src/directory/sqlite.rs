@@ -7,10 +7,10 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use tandem_core::sync::api::{
     Access, DocumentKind, EnrolRequest, Enrolled, Invitation, InvitationKind, JoinRequest, Joined,
-    Link, RegisterDocument, Role, ShareRequest,
+    Link, Reason, RegisterDocument, Role, ShareRequest,
 };
 
-use super::{rules, Caller, Directory, Document, LinkKind, Person, Refusal, Result};
+use super::{rules, Caller, Directory, Document, LinkKind, Person, Refusal, RefusalKind, Result};
 use crate::{codes, db};
 
 /// The longest consent text version accepted.
@@ -233,7 +233,7 @@ fn new_person_ids(person_id: &str, journey_id: &str, private_id: &str) -> Result
 fn insert_document(conn: &Connection, doc: &Document, now: i64) -> Result<()> {
     if document(conn, &doc.doc_id)?.is_some() {
         return Err(Refusal::conflict(
-            "document_taken",
+            Reason::DocumentTaken,
             format!("document {} is registered already", doc.doc_id),
         ));
     }
@@ -256,7 +256,7 @@ fn insert_document(conn: &Connection, doc: &Document, now: i64) -> Result<()> {
 fn create_person(conn: &Connection, person: &Person, device_id: &str, now: i64) -> Result<()> {
     if self::person(conn, &person.person_id)?.is_some() {
         return Err(Refusal::conflict(
-            "person_exists",
+            Reason::PersonExists,
             "this person is known here already: add this device with a device code",
         ));
     }
@@ -306,7 +306,7 @@ fn add_device(conn: &Connection, device_id: &str, person_id: &str, now: i64) -> 
 fn refuse_known_device(conn: &Connection, device_id: &str) -> Result<()> {
     if device_person(conn, device_id)?.is_some() {
         return Err(Refusal::conflict(
-            "device_known",
+            Reason::DeviceKnown,
             "this device belongs to a person here already",
         ));
     }
@@ -320,7 +320,7 @@ struct Code {
 }
 
 fn live_code(conn: &Connection, typed: &str, purpose: &str, now: i64) -> Result<Code> {
-    let unknown = || Refusal::not_found("unknown_code", "no such code");
+    let unknown = || Refusal::not_found(Reason::UnknownCode, "no such code");
     let hash = codes::hash(&codes::normalise(typed).ok_or_else(unknown)?);
     let row: Option<(String, Option<String>, i64, Option<i64>)> = conn
         .prepare_cached(
@@ -339,10 +339,10 @@ fn live_code(conn: &Connection, typed: &str, purpose: &str, now: i64) -> Result<
         }));
     }
     if used_at.is_some() {
-        return Err(Refusal::gone("code_used", "this code has been used"));
+        return Err(Refusal::gone(Reason::CodeUsed, "this code has been used"));
     }
     if expires_at <= now {
-        return Err(Refusal::gone("code_expired", "this code has expired"));
+        return Err(Refusal::gone(Reason::CodeExpired, "this code has expired"));
     }
     Ok(Code { hash, role })
 }
@@ -354,7 +354,7 @@ fn use_code(conn: &Connection, code: &Code, device_id: &str, now: i64) -> Result
         )?
         .execute(params![code.hash, now, device_id])?;
     if changed != 1 {
-        return Err(Refusal::gone("code_used", "this code has been used"));
+        return Err(Refusal::gone(Reason::CodeUsed, "this code has been used"));
     }
     Ok(())
 }
@@ -380,12 +380,6 @@ fn insert_code(
         expires_at
     ])?;
     Ok(hash)
-}
-
-fn rfc3339(unix: i64) -> String {
-    chrono::DateTime::from_timestamp(unix, 0)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// What `viewer` sees of a link to `other`.
@@ -487,7 +481,7 @@ impl Directory for SqliteDirectory {
         Ok(Invitation {
             code,
             kind,
-            expires_at: rfc3339(expires_at),
+            expires_at: chrono::DateTime::from_timestamp(expires_at, 0).unwrap_or_default(),
         })
     }
 
@@ -502,6 +496,26 @@ impl Directory for SqliteDirectory {
             let inviter = person(c, &inviter)?
                 .ok_or_else(|| Refusal::internal("an invitation from nobody"))?;
 
+            // Checked before the code is used: a device code adds a device, any other links
+            // two people, and the device says which it means to do.
+            match (kind == InvitationKind::Device, request.device) {
+                (true, false) => {
+                    return Err(Refusal::new(
+                        RefusalKind::Invalid,
+                        Reason::CodeForDevice,
+                        "this code adds a device to its issuer's account, not a person: \
+                         use it on a new device",
+                    ))
+                }
+                (false, true) => {
+                    return Err(Refusal::new(
+                        RefusalKind::Invalid,
+                        Reason::CodeForPerson,
+                        format!("this is a {kind} invitation, not a device code"),
+                    ))
+                }
+                _ => {}
+            }
             let Some((role, link_kind)) = rules::joining(kind) else {
                 // A device code: this new device joins the inviter's person.
                 refuse_known_device(c, &caller.device_id)?;
@@ -527,13 +541,13 @@ impl Directory for SqliteDirectory {
                 Some(known) => {
                     if known.person_id != request.person_id {
                         return Err(Refusal::forbidden(
-                            "wrong_person",
+                            Reason::WrongPerson,
                             "this device belongs to another person",
                         ));
                     }
                     if known.role != role {
                         return Err(Refusal::forbidden(
-                            "wrong_role",
+                            Reason::WrongRole,
                             format!("a {} cannot accept a {} invitation", known.role, kind),
                         ));
                     }
@@ -680,7 +694,7 @@ impl Directory for SqliteDirectory {
                     return Ok(());
                 }
                 return Err(Refusal::conflict(
-                    "document_taken",
+                    Reason::DocumentTaken,
                     format!("document {doc_id} is registered already"),
                 ));
             }
@@ -707,7 +721,7 @@ impl Directory for SqliteDirectory {
                     let journey_id = journey_id.as_deref().unwrap_or_default();
                     let journey = document(c, journey_id)?.ok_or_else(|| {
                         Refusal::not_found(
-                            "unknown_document",
+                            Reason::UnknownDocument,
                             format!("journey {journey_id} is not registered"),
                         )
                     })?;
@@ -719,7 +733,7 @@ impl Directory for SqliteDirectory {
                     }
                     if access(c, journey_id, &caller.person_id)? != Some(Access::Write) {
                         return Err(Refusal::forbidden(
-                            "not_member",
+                            Reason::NotMember,
                             "only a person who may write a journey adds months to it",
                         ));
                     }
@@ -730,12 +744,12 @@ impl Directory for SqliteDirectory {
                 DocumentKind::Care | DocumentKind::Coaching => {
                     let other_id = with_person.as_deref().unwrap_or_default();
                     let other = person(c, other_id)?.ok_or_else(|| {
-                        Refusal::not_found("unknown_person", format!("no person {other_id}"))
+                        Refusal::not_found(Reason::UnknownPerson, format!("no person {other_id}"))
                     })?;
                     let link = link_between(c, &caller.person_id, &other.person_id)?;
                     if link.as_ref().map(|(k, _)| *k) != relationship {
                         return Err(Refusal::forbidden(
-                            "not_linked",
+                            Reason::NotLinked,
                             format!(
                                 "a {kind} document is between two people linked by a {} invitation",
                                 if kind == DocumentKind::Care {
@@ -869,17 +883,18 @@ fn owned_document_and_target(
 ) -> Result<(Document, Person)> {
     let doc = document(conn, doc_id)?.ok_or_else(|| {
         Refusal::not_found(
-            "unknown_document",
+            Reason::UnknownDocument,
             format!("document {doc_id} is not registered"),
         )
     })?;
     if doc.owner != owner.person_id {
         return Err(Refusal::forbidden(
-            "not_owner",
+            Reason::NotOwner,
             "only a document's owner shares it or stops sharing it",
         ));
     }
-    let target = person(conn, target_id)?
-        .ok_or_else(|| Refusal::not_found("unknown_person", format!("no person {target_id}")))?;
+    let target = person(conn, target_id)?.ok_or_else(|| {
+        Refusal::not_found(Reason::UnknownPerson, format!("no person {target_id}"))
+    })?;
     Ok((doc, target))
 }

@@ -11,6 +11,7 @@ val TandemException.sentence: String
         is TandemException.InvalidInput -> "$field: $problem"
         is TandemException.NotFound -> "$what not found"
         is TandemException.NotPermitted -> "Not permitted: $reason"
+        is TandemException.Refused -> detail
         is TandemException.Storage -> "Storage: $detail"
         is TandemException.Sync -> "Sync: $detail"
         is TandemException.NewerVersion -> detail
