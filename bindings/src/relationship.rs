@@ -202,7 +202,8 @@ pub struct RelationshipRuptures {
     pub ruptures: Vec<Rupture>,
 }
 
-/// A wellbeing entry in the person's own journey: any of WHO-5, stress and burnout.
+/// A wellbeing entry, kept in the person's private document (their own devices only): any of
+/// WHO-5, stress and burnout.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct WellbeingEntry {
     pub id: String,

@@ -1,4 +1,4 @@
-//! The budgets of DESIGN.md ("Budgets"), measured and printed beside their targets. Nothing here
+//! The budgets of docs/DESIGN.md ("Budgets"), measured and printed beside their targets. Nothing here
 //! asserts on time: run it in release and read it.
 //!
 //! ```text
@@ -38,7 +38,7 @@ fn main() {
     // `cargo bench` passes `--bench` (and any filter); there is nothing to filter.
     let mode = Mode::from_args();
     let dir = tempfile::tempdir().expect("a temporary directory");
-    mode.print_heading("Tandem budgets (DESIGN.md)");
+    mode.print_heading("Tandem budgets (docs/DESIGN.md)");
 
     // Check-ins timed into a fresh store: days of three plans at 8 times a day.
     check_ins_into_a_fresh_store(dir.path(), mode.size(100, 3));

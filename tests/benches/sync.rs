@@ -1,4 +1,4 @@
-//! The sync budgets of DESIGN.md, measured against a real tandem-server on 127.0.0.1 (started
+//! The sync budgets of docs/DESIGN.md, measured against a real tandem-server on 127.0.0.1 (started
 //! in this process through its library, serving over real loopback sockets) and printed beside
 //! their targets. Nothing here asserts: run it and read the figures.
 //!
@@ -33,7 +33,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let (url, stop) = runtime.block_on(start_server(&dir.path().join("server")));
     mode.print_heading(&format!(
-        "Tandem sync budgets (DESIGN.md), against tandem-server at {url}"
+        "Tandem sync budgets (docs/DESIGN.md), against tandem-server at {url}"
     ));
     runtime.block_on(async {
         reconnect_after_a_week_offline(&url, dir.path(), mode).await;

@@ -1,5 +1,5 @@
 //! A journey of five years of daily use, generated deterministically through the store's public
-//! API, for the open-time and memory budget (DESIGN.md, "Budgets") and tests of long histories.
+//! API, for the open-time and memory budget (docs/DESIGN.md, "Budgets") and tests of long histories.
 //!
 //! What a day holds: five daily plans with 8, 6, 4, 4 and 3 set times (25 occurrences a day),
 //! each checked in with probability 0.985 (≈ 9,000 check-ins a year), mostly done, sometimes

@@ -197,7 +197,7 @@ pub fn wellbeing(session: &Session, command: WellbeingCommand) -> Result<String,
                 },
                 |page| {
                     page.line(format!(
-                        "Withdrew wellbeing entry {entry_id} from your coaching with {}; it stays in your journey.",
+                        "Withdrew wellbeing entry {entry_id} from your coaching with {}; it stays private, on your own devices.",
                         rel.person_id
                     ))
                 },

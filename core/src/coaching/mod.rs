@@ -1,4 +1,4 @@
-//! Coaching and the parallel process (DESIGN.md, "The people and the idea").
+//! Coaching and the parallel process (docs/DESIGN.md, "The people and the idea").
 //!
 //! - The coaching relationship (one coaching document per coach–practitioner pair): its
 //!   condition, sessions with the practitioner's agenda and the coach's comments, pseudonymous
@@ -6,7 +6,8 @@
 //! - Reflections, in the practitioner's private document; a copy goes into a coaching document
 //!   only when they share it, and withdrawing removes the copy.
 //! - Alliance check-ins in both relationships, and the ruptures they show.
-//! - Wellbeing (WHO-5, stress, burnout), kept in a person's own journey.
+//! - Wellbeing (WHO-5, stress, burnout), kept in the person's private document (their own
+//!   devices only); a measure reaches a coach only as a copy the practitioner shares.
 //! - The parallel view, computed on the practitioner's device ([`parallel`]), and the research
 //!   export over shared summaries ([`export`]).
 
@@ -198,7 +199,7 @@ pub const WHO5_CREDIT: &str =
 pub const STRESS_ITEM: &str = "How stressed have I felt this week?";
 pub const BURNOUT_ITEM: &str = "How worn out by my work have I felt this week?";
 
-/// A wellbeing entry in a person's own journey: any of WHO-5, stress and burnout.
+/// A wellbeing entry in the person's private document: any of WHO-5, stress and burnout.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WellbeingEntry {
     pub id: String,

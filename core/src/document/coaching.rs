@@ -1,5 +1,5 @@
-//! Records of the coaching and care documents, the private document's reflections and the
-//! journey's wellbeing entries, mapped as the journey's records are ([`Record`]).
+//! Records of the coaching and care documents, and of the private document's reflections,
+//! wellbeing entries and released figures, mapped as the journey's records are ([`Record`]).
 
 use automerge::transaction::Transactable;
 use automerge::{Automerge, ReadDoc, ROOT};

@@ -1,4 +1,4 @@
-//! Documents: one automerge document per sharing scope (DESIGN.md, "Documents and sharing
+//! Documents: one automerge document per sharing scope (docs/DESIGN.md, "Documents and sharing
 //! scopes"), and the mapping between them and the typed journey model.
 //!
 //! Every document starts with a `tandem` header map: `schema` (this layout's version), `kind`,

@@ -1,4 +1,4 @@
-//! The sharing rules of DESIGN.md and docs/SYNC.md, independent of storage.
+//! The sharing rules of docs/DESIGN.md and docs/SYNC.md, independent of storage.
 
 use tandem_core::sync::api::{DocumentKind, InvitationKind, Reason, Role};
 
