@@ -1,0 +1,239 @@
+package org.tandem.app
+
+import androidx.compose.foundation.background
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Box
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.selection.selectable
+import androidx.compose.foundation.selection.selectableGroup
+import androidx.compose.material3.HorizontalDivider
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.Surface
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.CompositionLocalProvider
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.heading
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.font.FontWeight
+import androidx.compose.ui.text.style.TextAlign
+import androidx.compose.ui.unit.dp
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.flow.filter
+import org.tandem.StoreChange
+import org.tandem.changes
+import uniffi.tandem_ffi.TandemStore
+
+/**
+ * What the host remembers for the app outside the store: whether the person has seen the
+ * safety notice. The host keeps it where its platform keeps settings (the desktop: a file
+ * beside the store; Android: SharedPreferences). Called off the UI thread.
+ */
+interface AppSettings {
+    fun safetyNoticeSeen(): Boolean
+    fun setSafetyNoticeSeen()
+}
+
+/** Settings kept in memory only (tests, a first look). */
+class MemorySettings(private var seen: Boolean = false) : AppSettings {
+    override fun safetyNoticeSeen() = seen
+    override fun setSafetyNoticeSeen() { seen = true }
+}
+
+/**
+ * The whole app over an open [store]: the safety notice on first run, then Today, Journey and
+ * Insights, with sync status and "Get help now" on every screen.
+ *
+ * The host opens the store (off the UI thread), starts its sync service if it has a server and
+ * feeds [AppState.syncStatus]; [onState] hands the host the state (for back presses, tests).
+ */
+@Composable
+fun TandemApp(
+    store: TandemStore,
+    strings: Strings,
+    crisisLines: CrisisLines,
+    settings: AppSettings,
+    dark: Boolean,
+    io: CoroutineDispatcher = Dispatchers.IO,
+    onCall: (CrisisLine) -> Unit = {},
+    onState: (AppState) -> Unit = {},
+) {
+    val scope = rememberCoroutineScope()
+    val state = remember(store) { AppState(store, scope, io) }
+    LaunchedEffect(state) {
+        onState(state)
+        state.reload()
+        state.openSafetyOnFirstRun(settings)
+    }
+    // Others' edits arrive with a sync: show them without the person doing anything. (Edits
+    // made here reload as they are saved.)
+    LaunchedEffect(state) {
+        store.changes().filter { it == StoreChange.Sync }.collect { state.reload() }
+    }
+    CompositionLocalProvider(LocalStrings provides strings) {
+        TandemTheme(dark) {
+            Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
+                if (state.safetyOpen) {
+                    SafetyScreen(
+                        crisisLines,
+                        onCall = onCall,
+                        onClose = {
+                            state.safetyOpen = false
+                            state.rememberSafetySeen(settings)
+                        },
+                    )
+                } else {
+                    Shell(state)
+                }
+            }
+        }
+    }
+}
+
+/** Header, sync status, the screen on show, and the tabs. */
+@Composable
+fun Shell(state: AppState) {
+    val s = LocalStrings.current
+    val screen = state.screen
+    Column(Modifier.fillMaxSize()) {
+        Header(state)
+        SyncLine(state.syncStatus, state.server, state.zone)
+        HorizontalDivider(color = MaterialTheme.colorScheme.outlineVariant)
+        Box(Modifier.weight(1f).fillMaxWidth()) {
+            val problem = state.problem
+            when {
+                problem != null && state.journey == null -> Text(
+                    problem,
+                    color = MaterialTheme.colorScheme.error,
+                    modifier = Modifier.padding(24.dp),
+                )
+                state.journey == null -> Text(
+                    s[S.loading],
+                    style = MaterialTheme.typography.bodyLarge,
+                    modifier = Modifier.padding(24.dp),
+                )
+                else -> ScreenContent(state, screen)
+            }
+        }
+        if (screen.isTab) Tabs(state)
+    }
+}
+
+@Composable
+private fun ScreenContent(state: AppState, screen: Screen) {
+    when (screen) {
+        Screen.Today -> TodayScreen(state)
+        Screen.Journey -> JourneyScreen(state)
+        Screen.Insights -> InsightsScreen(state)
+        Screen.UnplannedCheckIn -> UnplannedCheckInScreen(state)
+        Screen.AddValue -> ValueForm(state)
+        Screen.AddStrength -> StrengthForm(state)
+        Screen.AddSupport -> SupportForm(state)
+        Screen.WriteVision -> VisionForm(state)
+        Screen.AddGoal -> GoalForm(state)
+        is Screen.Goal -> GoalScreen(state, screen.id)
+        is Screen.AddPlan -> PlanForm(state, screen.goalId)
+        Screen.AddReview -> ReviewForm(state)
+    }
+}
+
+/**
+ * The screen's title, Back when it is not a tab, and "Get help now", always one tap away. They
+ * share a line while they fit and wrap onto two when the text is large.
+ */
+@OptIn(ExperimentalLayoutApi::class)
+@Composable
+private fun Header(state: AppState) {
+    val s = LocalStrings.current
+    val screen = state.screen
+    FlowRow(
+        horizontalArrangement = Arrangement.SpaceBetween,
+        verticalArrangement = Arrangement.spacedBy(4.dp),
+        itemVerticalAlignment = Alignment.CenterVertically,
+        modifier = Modifier.fillMaxWidth().padding(start = 8.dp, end = 12.dp, top = 8.dp, bottom = 4.dp),
+    ) {
+        Row(verticalAlignment = Alignment.CenterVertically) {
+            if (!screen.isTab) {
+                QuietButton(s[S.back], onClick = { state.back() }, modifier = Modifier.testTag("back"))
+            }
+            Text(
+                title(screen, s),
+                style = MaterialTheme.typography.headlineSmall,
+                modifier = Modifier.padding(start = if (screen.isTab) 8.dp else 0.dp, end = 8.dp).semantics { heading() },
+            )
+        }
+        OutlinedButton(
+            onClick = { state.safetyOpen = true },
+            modifier = Modifier.heightIn(min = TouchTarget).testTag("get-help"),
+        ) {
+            Text(s[S.get_help], style = MaterialTheme.typography.labelLarge, textAlign = TextAlign.Center)
+        }
+    }
+}
+
+private fun title(screen: Screen, s: Strings): String = when (screen) {
+    Screen.Today -> s[S.tab_today]
+    Screen.Journey -> s[S.tab_journey]
+    Screen.Insights -> s[S.tab_insights]
+    Screen.UnplannedCheckIn -> s[S.unplanned_title]
+    Screen.AddValue -> s[S.value_add_title]
+    Screen.AddStrength -> s[S.strength_add_title]
+    Screen.AddSupport -> s[S.support_add_title]
+    Screen.WriteVision -> s[S.vision_title]
+    Screen.AddGoal -> s[S.goal_add_title]
+    is Screen.Goal -> s[S.goal_title]
+    is Screen.AddPlan -> s[S.plan_add_title]
+    Screen.AddReview -> s[S.review_add_title]
+}
+
+/** Today, Journey, Insights: three tall tabs with words, no icons to guess at. */
+@Composable
+private fun Tabs(state: AppState) {
+    val s = LocalStrings.current
+    HorizontalDivider(color = MaterialTheme.colorScheme.outlineVariant)
+    Row(
+        Modifier.fillMaxWidth().background(MaterialTheme.colorScheme.surfaceContainer).selectableGroup(),
+    ) {
+        listOf(Screen.Today to S.tab_today, Screen.Journey to S.tab_journey, Screen.Insights to S.tab_insights)
+            .forEach { (tab, label) ->
+                val selected = state.stack.first() == tab
+                Box(
+                    contentAlignment = Alignment.Center,
+                    modifier = Modifier
+                        .weight(1f)
+                        .heightIn(min = 64.dp)
+                        .selectable(selected = selected, role = Role.Tab, onClick = { state.openTab(tab) })
+                        .background(if (selected) MaterialTheme.colorScheme.secondaryContainer else MaterialTheme.colorScheme.surfaceContainer)
+                        .padding(horizontal = 4.dp, vertical = 8.dp)
+                        .testTag("tab:${tab}"),
+                ) {
+                    Text(
+                        s[label],
+                        style = MaterialTheme.typography.labelLarge,
+                        fontWeight = if (selected) FontWeight.Bold else FontWeight.Normal,
+                        color = if (selected) MaterialTheme.colorScheme.onSecondaryContainer else MaterialTheme.colorScheme.onSurface,
+                        textAlign = TextAlign.Center,
+                    )
+                }
+            }
+    }
+}
+
+/** A content description for a node that only draws (charts), so a screen reader can say it. */
+fun Modifier.describedAs(text: String): Modifier = semantics { contentDescription = text }

@@ -1,0 +1,159 @@
+package org.tandem.app
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.selection.toggleable
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.Checkbox
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.unit.dp
+import kotlinx.coroutines.launch
+import uniffi.tandem_ffi.Framing
+import uniffi.tandem_ffi.GoalInput
+import uniffi.tandem_ffi.ProposedBy
+
+@Composable
+fun GoalForm(state: AppState) {
+    val s = LocalStrings.current
+    val errors = remember { FormErrors() }
+    val values = state.journey?.values.orEmpty()
+    var text by remember { mutableStateOf("") }
+    var valueIds by remember { mutableStateOf(emptySet<String>()) }
+    var framing by remember { mutableStateOf(Framing.APPROACH) }
+    var proposedBy by remember { mutableStateOf(ProposedBy.MYSELF) }
+    var importance by remember { mutableStateOf("5") }
+    var confidence by remember { mutableStateOf("5") }
+    Form(
+        state, errors, setOf("text", "value_ids", "importance", "confidence"), intro = s[S.goal_intro],
+        save = {
+            val i = errors.number("importance", importance, s) ?: return@Form null
+            val c = errors.number("confidence", confidence, s) ?: return@Form null
+            val input = GoalInput(
+                text = text,
+                valueIds = values.map { it.id }.filter { it in valueIds },
+                framing = framing,
+                proposedBy = proposedBy,
+                importance = i,
+                confidence = c,
+            );
+            { addGoal(input) }
+        },
+    ) {
+        TextInput(s[S.goal_text], text, { text = it }, "text", errors, hint = s[S.goal_text_hint])
+        GroupLabel(s[S.goal_framing])
+        ChoiceChips(Framing.entries, framing, label = {
+            if (it == Framing.APPROACH) s[S.goal_framing_approach] else s[S.goal_framing_avoidance]
+        }, onSelect = { framing = it })
+        if (values.isNotEmpty()) {
+            GroupLabel(s[S.goal_values])
+            ManyChips(values.map { it.id }, valueIds, label = { id -> values.first { it.id == id }.text }, onToggle = {
+                valueIds = if (it in valueIds) valueIds - it else valueIds + it
+            })
+            FieldError("value_ids", errors)
+        }
+        GroupLabel(s[S.goal_proposed_by])
+        ChoiceChips(ProposedBy.entries, proposedBy, label = {
+            when (it) {
+                ProposedBy.MYSELF -> s[S.proposed_myself]
+                ProposedBy.SUPPORTER -> s[S.proposed_supporter]
+                ProposedBy.TOGETHER -> s[S.proposed_together]
+            }
+        }, onSelect = { proposedBy = it })
+        RatingField(s[S.goal_importance], importance, { importance = it }, "importance", errors, hint = s[S.goal_importance_hint])
+        RatingField(s[S.goal_confidence], confidence, { confidence = it }, "confidence", errors, hint = s[S.goal_confidence_hint])
+    }
+}
+
+/** One goal: its ratings, its steps (add, reorder, mark done) and a way to plan for it. */
+@OptIn(ExperimentalLayoutApi::class)
+@Composable
+fun GoalScreen(state: AppState, goalId: String) {
+    val s = LocalStrings.current
+    val scope = rememberCoroutineScope()
+    val errors = remember { FormErrors() }
+    val journey = state.journey ?: return
+    val goal = journey.goals.firstOrNull { it.id == goalId }
+    Column(
+        verticalArrangement = Arrangement.spacedBy(12.dp),
+        modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
+    ) {
+        if (goal == null) {
+            EmptyNote(s[S.goal_gone])
+            return@Column
+        }
+        Text(goal.text, style = MaterialTheme.typography.headlineSmall)
+        Detail(s.format(S.goal_ratings, goal.importance, goal.confidence))
+        val served = goal.valueIds.mapNotNull { id -> journey.values.firstOrNull { it.id == id }?.text }
+        if (served.isNotEmpty()) Detail(s.format(S.goal_serves, served.joinToString(", ")))
+        FormProblem(errors)
+
+        Heading(s[S.steps_heading])
+        if (goal.steps.isEmpty()) EmptyNote(s[S.steps_empty])
+        goal.steps.forEachIndexed { index, step ->
+            ItemCard {
+                Row(
+                    verticalAlignment = Alignment.CenterVertically,
+                    modifier = Modifier.fillMaxWidth().heightIn(min = TouchTarget).toggleable(
+                        value = step.done,
+                        role = Role.Checkbox,
+                        onValueChange = { done -> scope.launch { errors.show(state.edit { setStepDone(goal.id, step.id, done) }, emptySet()) } },
+                    ),
+                ) {
+                    Checkbox(checked = step.done, onCheckedChange = null)
+                    Text(step.text, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.padding(start = 8.dp))
+                }
+                FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                    if (index > 0) {
+                        QuietButton(s[S.step_up], onClick = {
+                            scope.launch { errors.show(state.edit { moveStep(goal.id, step.id, (index - 1).toUInt()) }, emptySet()) }
+                        }, modifier = Modifier.semantics { contentDescription = s.format(S.step_up_description, step.text) })
+                    }
+                    if (index < goal.steps.lastIndex) {
+                        QuietButton(s[S.step_down], onClick = {
+                            scope.launch { errors.show(state.edit { moveStep(goal.id, step.id, (index + 1).toUInt()) }, emptySet()) }
+                        }, modifier = Modifier.semantics { contentDescription = s.format(S.step_down_description, step.text) })
+                    }
+                }
+            }
+        }
+        var newStep by remember { mutableStateOf("") }
+        TextInput(s[S.step_new], newStep, { newStep = it }, "text", errors)
+        SecondButton(s[S.step_add], onClick = {
+            scope.launch {
+                if (errors.show(state.edit { addStep(goal.id, newStep) }, setOf("text"))) newStep = ""
+            }
+        }, modifier = Modifier.testTag("add-step"))
+
+        Heading(s[S.goal_plans_heading])
+        val plans = journey.plans.filter { it.goalId == goal.id }
+        if (plans.isEmpty()) EmptyNote(s[S.goal_plans_empty])
+        plans.forEach { plan ->
+            ItemCard {
+                Text(plan.what, style = MaterialTheme.typography.titleMedium)
+                Detail(s.schedule(plan))
+            }
+        }
+        MainButton(s[S.goal_make_plan], onClick = { state.open(Screen.AddPlan(goal.id)) }, modifier = Modifier.testTag("plan-for-goal"))
+    }
+}

@@ -1,0 +1,34 @@
+package org.tandem.app
+
+import java.time.Instant
+import java.time.ZoneId
+import kotlin.test.assertEquals
+import org.junit.jupiter.api.Test
+import uniffi.tandem_ffi.Role
+import uniffi.tandem_ffi.ServerLink
+import uniffi.tandem_ffi.SyncState
+import uniffi.tandem_ffi.SyncStatus
+
+/** The sync status in words, from each state the bindings' SyncStatus can be in. */
+class SyncWordsTest {
+    private val zone = ZoneId.of("Europe/London")
+    private val now = Instant.parse("2026-12-01T15:00:00Z")
+    private val server = ServerLink("https://tandem.example.org/", "s1", Role.CLIENT, null)
+    private fun words(status: SyncStatus?, server: ServerLink? = this.server) = syncWords(status, server, strings, zone, now)
+
+    @Test
+    fun `each state says where sync stands, in words`() {
+        assertEquals("Saved on this device", words(null, server = null))
+        assertEquals("Offline: your changes are saved here and will sync later", words(SyncStatus(SyncState.Offline, null, null)))
+        assertEquals("Connecting…", words(SyncStatus(SyncState.Connecting, null, null)))
+        assertEquals("Syncing…", words(SyncStatus(SyncState.Syncing(3u), null, null)))
+        assertEquals(
+            "Up to date · last synced today at 14:05",
+            words(SyncStatus(SyncState.UpToDate, Instant.parse("2026-12-01T14:05:00Z"), null)),
+        )
+        assertEquals(
+            "Could not sync (server unreachable). Your changes are safe on this device · last synced yesterday at 09:30",
+            words(SyncStatus(SyncState.Offline, Instant.parse("2026-11-30T09:30:00Z"), "server unreachable")),
+        )
+    }
+}

@@ -1,0 +1,101 @@
+package org.tandem.desktop
+
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.ui.unit.DpSize
+import androidx.compose.ui.unit.dp
+import androidx.compose.ui.window.Window
+import androidx.compose.ui.window.application
+import androidx.compose.ui.window.rememberWindowState
+import java.nio.file.Path
+import java.nio.file.Paths
+import kotlin.system.exitProcess
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.runBlocking
+import kotlinx.coroutines.withContext
+import org.tandem.app.AppState
+import org.tandem.app.CrisisLines
+import org.tandem.app.S
+import org.tandem.app.Strings
+import org.tandem.app.TandemApp
+import org.tandem.open
+import org.tandem.statuses
+import uniffi.tandem_ffi.SyncService
+import uniffi.tandem_ffi.TandemStore
+
+/** What the command line asked for. */
+data class Options(val store: Path, val dark: Boolean, val crisisLines: Path?, val region: String?, val offline: Boolean = false)
+
+const val USAGE = """usage: tandem-desktop STORE [--dark] [--offline] [--crisis-lines FILE] [--region CC]
+  STORE               the store file to open (created if missing), e.g. a demo's client.db
+  --dark              the dark theme
+  --offline           do not sync, as a phone with no network (a store joined to a server)
+  --crisis-lines FILE the crisis lines to list (the format of crisis-lines.tsv)
+  --region CC         whose crisis lines come first (ISO country code; default: this computer's)"""
+
+/** Reads the command line; null when it does not make sense (the caller prints [USAGE]). */
+fun parseOptions(args: List<String>): Options? {
+    var store: Path? = null
+    var dark = false
+    var crisisLines: Path? = null
+    var region: String? = null
+    var offline = false
+    val rest = args.iterator()
+    while (rest.hasNext()) {
+        when (val arg = rest.next()) {
+            "--dark" -> dark = true
+            "--offline" -> offline = true
+            "--crisis-lines" -> crisisLines = Paths.get(if (rest.hasNext()) rest.next() else return null)
+            "--region" -> region = if (rest.hasNext()) rest.next() else return null
+            else -> if (arg.startsWith("-") || store != null) return null else store = Paths.get(arg)
+        }
+    }
+    return Options(store ?: return null, dark, crisisLines, region, offline)
+}
+
+/** Opens the app in a window on the store given as the first argument. */
+fun main(args: Array<String>) {
+    val options = parseOptions(args.toList()) ?: run {
+        System.err.println(USAGE)
+        exitProcess(2)
+    }
+    val strings = Strings.load()
+    val region = options.region ?: java.util.Locale.getDefault().country
+    val crisisLines = options.crisisLines?.let { file ->
+        CrisisLines(file.toFile().inputStream().use(CrisisLines::parse), region.uppercase())
+    } ?: CrisisLines.default(region)
+    // Opening reads the journey from disk: before the window, off any UI thread.
+    val store = runBlocking { TandemStore.open(options.store.toAbsolutePath()) }
+    val sync: SyncService? = runBlocking(Dispatchers.IO) { if (store.server() != null) store.syncService() else null }
+    val settings = FileSettings.beside(options.store.toAbsolutePath())
+
+    application {
+        val window = rememberWindowState(size = DpSize(440.dp, 900.dp))
+        var state: AppState? = null
+        Window(
+            onCloseRequest = {
+                sync?.close()
+                store.close()
+                exitApplication()
+            },
+            title = strings[S.app_name],
+            state = window,
+        ) {
+            TandemApp(
+                store = store,
+                strings = strings,
+                crisisLines = crisisLines,
+                settings = settings,
+                dark = options.dark,
+                onCall = { line -> println("${line.name}: ${line.number}") },
+                onState = { state = it },
+            )
+            // The computer is taken to be online unless told otherwise; the service retries
+            // and says so when it cannot reach the server.
+            LaunchedEffect(sync) {
+                val service = sync ?: return@LaunchedEffect
+                withContext(Dispatchers.IO) { service.setOnline(!options.offline) }
+                service.statuses().collect { status -> state?.syncStatus = status }
+            }
+        }
+    }
+}
