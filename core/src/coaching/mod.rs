@@ -12,6 +12,7 @@
 //!   export over shared summaries ([`export`]).
 
 pub mod alliance;
+pub mod disclosure;
 pub mod export;
 pub mod parallel;
 

@@ -26,8 +26,8 @@ use super::{AllianceCheckIn, CoachingCondition, WellbeingEntry};
 use crate::insights::{insights, week_start, Completion, ReasonCount};
 use crate::journey::{word_enum, CheckIn, Journey, Reason};
 
-/// The fewest clients a client figure may be computed over.
-pub const MIN_CLIENTS: u32 = 3;
+use super::disclosure::enough_clients;
+pub use super::disclosure::MIN_CLIENTS;
 /// A fall in completion rate (as a fraction) that counts as "falling".
 pub const RATE_FALL: f64 = 0.15;
 /// A fall in the weekly WHO-5 percentage that counts as "falling".
@@ -176,7 +176,7 @@ pub fn parallel_view(input: &ParallelInput<'_>) -> ParallelView {
             .iter()
             .filter(|c| c.alliance.iter().any(|x| in_week(&x.date)))
             .count() as u32;
-        let client_ruptures = (answered >= MIN_CLIENTS).then(|| ClientRuptures {
+        let client_ruptures = enough_clients(answered).then(|| ClientRuptures {
             clients: answered,
             ruptures: client_ruptures
                 .iter()
@@ -207,7 +207,7 @@ pub fn parallel_view(input: &ParallelInput<'_>) -> ParallelView {
         .iter()
         .filter(|c| c.alliance.iter().any(|x| in_range(&x.date)))
         .count() as u32;
-    let client_ruptures_total = (answered >= MIN_CLIENTS).then(|| ClientRuptures {
+    let client_ruptures_total = enough_clients(answered).then(|| ClientRuptures {
         clients: answered,
         ruptures: client_ruptures
             .iter()
@@ -266,7 +266,7 @@ fn client_completion<'a>(
     let contributing: Vec<&(Completion, Vec<ReasonCount>)> =
         per_client.filter(|(c, _)| c.planned > 0).collect();
     let clients = contributing.len() as u32;
-    if clients < MIN_CLIENTS {
+    if !enough_clients(clients) {
         return None;
     }
     let mut reasons: BTreeMap<Reason, u32> = BTreeMap::new();
@@ -492,59 +492,6 @@ impl SummaryWeek {
             },
         }
     }
-
-    /// The client figures of this week, as released to a coach.
-    pub(crate) fn client_figures(&self) -> ReleasedFigures {
-        ReleasedFigures {
-            completion: self.clients_rate.zip(self.clients),
-            ruptures: self.client_ruptures.zip(self.rupture_clients),
-        }
-    }
-
-    /// Applies the release rules to this week's client figures before it is shared into a
-    /// coaching document (see [`ReleasedFigures`]): held back while the week is open, and the
-    /// figures released earlier for the same week and coaching document reused; returns what is
-    /// released now, to remember.
-    pub(crate) fn release(
-        &mut self,
-        ended: bool,
-        earlier: Option<&ReleasedFigures>,
-    ) -> ReleasedFigures {
-        if !ended {
-            self.week_open = true;
-            self.clients = None;
-            self.clients_rate = None;
-            self.client_ruptures = None;
-            self.rupture_clients = None;
-            return earlier.cloned().unwrap_or_default();
-        }
-        let mut released = self.client_figures();
-        if let Some(earlier) = earlier {
-            if earlier.completion.is_some() {
-                released.completion = earlier.completion;
-            }
-            if earlier.ruptures.is_some() {
-                released.ruptures = earlier.ruptures;
-            }
-        }
-        (self.clients_rate, self.clients) = released.completion.unzip();
-        (self.client_ruptures, self.rupture_clients) = released.ruptures.unzip();
-        released
-    }
-
-    /// Drops any client figure about fewer than [`MIN_CLIENTS`] clients (applied again when a
-    /// summary is read, whoever wrote it).
-    pub(crate) fn guarded(mut self) -> SummaryWeek {
-        if self.clients.is_none_or(|n| n < MIN_CLIENTS) {
-            self.clients = None;
-            self.clients_rate = None;
-        }
-        if self.rupture_clients.is_none_or(|n| n < MIN_CLIENTS) {
-            self.rupture_clients = None;
-            self.client_ruptures = None;
-        }
-        self
-    }
 }
 
 #[cfg(test)]
@@ -564,26 +511,6 @@ mod tests {
                 (d(11, 16), d(11, 17))
             ]
         );
-    }
-
-    #[test]
-    fn a_summary_read_back_never_carries_a_figure_about_fewer_than_three_clients() {
-        let week = SummaryWeek {
-            week_start: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-            own_planned: 3,
-            own_rate: Some(1.0),
-            clients_rate: Some(0.5),
-            clients: Some(2),
-            client_ruptures: Some(1),
-            rupture_clients: Some(2),
-            week_open: false,
-            coaching_ruptures: 0,
-            wellbeing: None,
-        };
-        let guarded = week.guarded();
-        assert_eq!(guarded.clients_rate, None);
-        assert_eq!(guarded.client_ruptures, None);
-        assert_eq!(guarded.own_rate, Some(1.0));
     }
 
     /// A scripted caseload, worked out by hand. Plans on Mon/Wed/Fri from Monday 2 November

@@ -360,7 +360,11 @@ impl Record for SharedSummary {
     fn read<D: ReadDoc>(id: String, r: &MapReader<'_, D>) -> Option<Self> {
         let mut summary: SharedSummary = serde_json::from_str(&r.str("body")?).ok()?;
         summary.id = id;
-        summary.weeks = summary.weeks.into_iter().map(|w| w.guarded()).collect();
+        summary.weeks = summary
+            .weeks
+            .into_iter()
+            .map(crate::coaching::disclosure::guard)
+            .collect();
         Some(summary)
     }
 }

@@ -15,7 +15,7 @@ use crate::coaching::alliance::{ruptures, Rupture};
 use crate::coaching::export::{research_export, ResearchExport};
 use crate::coaching::parallel::{
     parallel_view, ClientData, JourneyData, ParallelInput, ParallelView, SharedSummary,
-    SummaryChoices, SummaryWeek,
+    SummaryChoices,
 };
 use crate::coaching::*;
 use crate::document::coaching::{self as cdoc, AllianceRecord, ConditionInput, SessionInput};
@@ -814,25 +814,23 @@ impl Store {
             .into_iter()
             .filter(|r: &cdoc::ReleasedWeek| r.coaching_doc == coaching_doc)
             .collect();
-        let mut weeks = Vec::new();
-        let mut releases = Vec::new();
-        for week in &view.weeks {
-            let mut shared = SummaryWeek::of(week, choices.include_wellbeing);
-            let ended = week
-                .week_start
-                .checked_add_days(chrono::Days::new(6))
-                .is_some_and(|end| end < today);
-            let earlier = released.iter().find(|r| r.week_start == week.week_start);
-            let figures = shared.release(ended, earlier.map(|r| &r.figures));
-            if ended && earlier.map(|r| &r.figures) != Some(&figures) {
-                releases.push(cdoc::ReleasedWeek {
-                    coaching_doc: coaching_doc.to_string(),
-                    week_start: week.week_start,
-                    figures,
-                });
-            }
-            weeks.push(shared);
-        }
+        let before: Vec<disclosure::Released> = released
+            .into_iter()
+            .map(|r| disclosure::Released {
+                week_start: r.week_start,
+                figures: r.figures,
+            })
+            .collect();
+        let (weeks, releases) =
+            disclosure::summary_weeks(&view.weeks, choices.include_wellbeing, today, &before);
+        let releases: Vec<cdoc::ReleasedWeek> = releases
+            .into_iter()
+            .map(|r| cdoc::ReleasedWeek {
+                coaching_doc: coaching_doc.to_string(),
+                week_start: r.week_start,
+                figures: r.figures,
+            })
+            .collect();
         let summary = SharedSummary {
             id: String::new(),
             shared_at: now,
