@@ -9,6 +9,7 @@ import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.height
 import androidx.compose.foundation.layout.heightIn
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.selection.selectable
@@ -18,6 +19,7 @@ import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Surface
 import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.CompositionLocalProvider
 import androidx.compose.runtime.LaunchedEffect
@@ -30,9 +32,9 @@ import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
-import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.text.style.TextAlign
 import androidx.compose.ui.unit.dp
+import androidx.compose.ui.unit.sp
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.flow.filter
@@ -154,35 +156,45 @@ private fun ScreenContent(state: AppState, screen: Screen) {
 }
 
 /**
- * The screen's title, Back when it is not a tab, and "Get help now", always one tap away. They
- * share a line while they fit and wrap onto two when the text is large.
+ * "Get help now", always one tap away, beside the tab's title, or beside Back with the screen's
+ * title under them. They wrap onto more lines when the text is large.
  */
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
 private fun Header(state: AppState) {
     val s = LocalStrings.current
     val screen = state.screen
-    FlowRow(
-        horizontalArrangement = Arrangement.SpaceBetween,
-        verticalArrangement = Arrangement.spacedBy(4.dp),
-        itemVerticalAlignment = Alignment.CenterVertically,
-        modifier = Modifier.fillMaxWidth().padding(start = 8.dp, end = 12.dp, top = 8.dp, bottom = 4.dp),
-    ) {
-        Row(verticalAlignment = Alignment.CenterVertically) {
-            if (!screen.isTab) {
-                QuietButton(s[S.back], onClick = { state.back() }, modifier = Modifier.testTag("back"))
+    Column(Modifier.fillMaxWidth().padding(start = 8.dp, end = 12.dp, top = 8.dp, bottom = 4.dp)) {
+        FlowRow(
+            horizontalArrangement = Arrangement.SpaceBetween,
+            verticalArrangement = Arrangement.spacedBy(4.dp),
+            itemVerticalAlignment = Alignment.CenterVertically,
+            modifier = Modifier.fillMaxWidth(),
+        ) {
+            if (screen.isTab) {
+                Text(
+                    title(screen, s),
+                    style = MaterialTheme.typography.headlineSmall,
+                    modifier = Modifier.padding(start = 8.dp, end = 8.dp).semantics { heading() },
+                )
+            } else {
+                TextButton(onClick = { state.back() }, modifier = Modifier.heightIn(min = TouchTarget).testTag("back")) {
+                    Text("‹ " + s[S.back], style = MaterialTheme.typography.titleMedium)
+                }
             }
+            OutlinedButton(
+                onClick = { state.safetyOpen = true },
+                modifier = Modifier.heightIn(min = TouchTarget).testTag("get-help"),
+            ) {
+                Text(s[S.get_help], style = MaterialTheme.typography.labelLarge, textAlign = TextAlign.Center)
+            }
+        }
+        if (!screen.isTab) {
             Text(
                 title(screen, s),
-                style = MaterialTheme.typography.headlineSmall,
-                modifier = Modifier.padding(start = if (screen.isTab) 8.dp else 0.dp, end = 8.dp).semantics { heading() },
+                style = MaterialTheme.typography.titleLarge,
+                modifier = Modifier.padding(start = 8.dp, top = 2.dp).semantics { heading() },
             )
-        }
-        OutlinedButton(
-            onClick = { state.safetyOpen = true },
-            modifier = Modifier.heightIn(min = TouchTarget).testTag("get-help"),
-        ) {
-            Text(s[S.get_help], style = MaterialTheme.typography.labelLarge, textAlign = TextAlign.Center)
         }
     }
 }
@@ -220,15 +232,18 @@ private fun Tabs(state: AppState) {
                         .heightIn(min = 64.dp)
                         .selectable(selected = selected, role = Role.Tab, onClick = { state.openTab(tab) })
                         .background(if (selected) MaterialTheme.colorScheme.secondaryContainer else MaterialTheme.colorScheme.surfaceContainer)
-                        .padding(horizontal = 4.dp, vertical = 8.dp)
                         .testTag("tab:${tab}"),
                 ) {
+                    // The tab on show: a bar along its top as well as its colour.
+                    if (selected) {
+                        Box(Modifier.align(Alignment.TopCenter).fillMaxWidth().height(4.dp).background(MaterialTheme.colorScheme.primary))
+                    }
                     Text(
                         s[label],
-                        style = MaterialTheme.typography.labelLarge,
-                        fontWeight = if (selected) FontWeight.Bold else FontWeight.Normal,
+                        style = MaterialTheme.typography.labelLarge.copy(fontSize = 14.sp),
                         color = if (selected) MaterialTheme.colorScheme.onSecondaryContainer else MaterialTheme.colorScheme.onSurface,
                         textAlign = TextAlign.Center,
+                        modifier = Modifier.padding(horizontal = 2.dp, vertical = 8.dp),
                     )
                 }
             }

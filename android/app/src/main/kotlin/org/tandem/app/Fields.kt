@@ -30,6 +30,7 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.semantics.clearAndSetSemantics
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.error
 import androidx.compose.ui.semantics.heading
@@ -75,16 +76,22 @@ class FormErrors {
     }
 }
 
-/** The core's sentence beside the field it names, tagged `error:<field>` for tests. */
+/**
+ * The core's sentence beside the field it names (tagged `error:<field>` for tests), after a
+ * warning sign so it is not told by colour alone.
+ */
 @Composable
 fun FieldError(field: String, errors: FormErrors) {
     val problem = errors[field] ?: return
-    Text(
-        problem,
-        color = MaterialTheme.colorScheme.error,
-        style = MaterialTheme.typography.bodyMedium,
-        modifier = Modifier.padding(top = 4.dp).testTag("error:$field"),
-    )
+    Row(Modifier.padding(top = 4.dp), horizontalArrangement = Arrangement.spacedBy(6.dp)) {
+        Text("⚠", color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.clearAndSetSemantics { })
+        Text(
+            problem,
+            color = MaterialTheme.colorScheme.error,
+            style = MaterialTheme.typography.bodyLarge,
+            modifier = Modifier.testTag("error:$field"),
+        )
+    }
 }
 
 /** A refusal that names no field on this form, at the top of it. */
@@ -104,7 +111,10 @@ fun FormProblem(errors: FormErrors) {
     }
 }
 
-/** A text field with its label, an optional hint, and the core's sentence for [field] beneath. */
+/**
+ * A text field with its label, an optional hint, and the core's sentence for [field] beneath.
+ * [singleLine] means a short answer (one line tall to start with); the text still wraps.
+ */
 @Composable
 fun TextInput(
     label: String,
@@ -124,7 +134,8 @@ fun TextInput(
             label = { Text(label) },
             supportingText = hint?.let { { Text(it) } },
             isError = problem != null,
-            singleLine = singleLine,
+            // Never one scrolling line: long words wrap, so nothing typed is hidden at large text.
+            singleLine = false,
             minLines = if (singleLine) 1 else 3,
             keyboardOptions = KeyboardOptions(keyboardType = keyboardType),
             modifier = Modifier.fillMaxWidth().testTag("field:$field").semantics {
@@ -277,14 +288,18 @@ fun QuietButton(text: String, onClick: () -> Unit, modifier: Modifier = Modifier
     }
 }
 
-/** A card holding one thing of the journey. */
+/** A card holding one thing of the journey; the whole card is the touch target when [onClick] is given. */
 @Composable
-fun ItemCard(modifier: Modifier = Modifier, content: @Composable ColumnScope.() -> Unit) {
-    Card(
-        colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.surfaceContainerLow),
-        modifier = modifier.fillMaxWidth(),
-    ) {
-        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp), content = content)
+fun ItemCard(modifier: Modifier = Modifier, onClick: (() -> Unit)? = null, content: @Composable ColumnScope.() -> Unit) {
+    val colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.surfaceContainerLow)
+    if (onClick != null) {
+        Card(onClick = onClick, colors = colors, modifier = modifier.fillMaxWidth()) {
+            Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp), content = content)
+        }
+    } else {
+        Card(colors = colors, modifier = modifier.fillMaxWidth()) {
+            Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(6.dp), content = content)
+        }
     }
 }
 

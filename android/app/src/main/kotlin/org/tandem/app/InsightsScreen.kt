@@ -2,6 +2,8 @@ package org.tandem.app
 
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
@@ -88,13 +90,18 @@ private fun Plans(insights: Insights) {
             val words = s.completion(plan.completion)
             CompletionBar(plan.completion.doneShare(), plan.completion.partlyShare(), "${plan.what}: $words")
             Detail(words)
-            Detail(
-                listOfNotNull(
+            // A run of nothing is not news: say streaks only once there has been one.
+            val streaks = if (plan.longestStreak > 0u) {
+                listOf(
                     s.count(S.insights_streak_one, S.insights_streak_other, plan.currentStreak.toInt()),
                     s.format(S.insights_best_streak, plan.longestStreak.toInt()),
-                    if (plan.unplanned > 0u) s.count(S.insights_unplanned_one, S.insights_unplanned_other, plan.unplanned.toInt()) else null,
-                ).joinToString(" · "),
-            )
+                )
+            } else {
+                emptyList()
+            }
+            val extra = if (plan.unplanned > 0u) s.count(S.insights_unplanned_one, S.insights_unplanned_other, plan.unplanned.toInt()) else null
+            val line = (streaks + listOfNotNull(extra)).joinToString(" · ")
+            if (line.isNotEmpty()) Detail(line)
         }
     }
 }
@@ -138,6 +145,12 @@ private fun Trends(insights: Insights, state: AppState) {
                 description = "$about, $metric: $words",
                 tag = "trend:${trend.goalId ?: "journey"}:${trend.metric}",
             )
+            if (trend.points.size > 1) {
+                Row(Modifier.fillMaxWidth(), horizontalArrangement = Arrangement.SpaceBetween) {
+                    Detail(s.shortDate(coreDate(trend.points.first().date)))
+                    Detail(s.shortDate(coreDate(trend.points.last().date)))
+                }
+            }
             Detail(words)
         }
     }

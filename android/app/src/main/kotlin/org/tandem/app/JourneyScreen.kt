@@ -1,6 +1,5 @@
 package org.tandem.app
 
-import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.fillMaxSize
@@ -17,7 +16,18 @@ import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
-import androidx.compose.ui.semantics.Role
+import androidx.compose.ui.semantics.selected
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.style.TextAlign
+import androidx.compose.material3.ButtonDefaults
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.foundation.layout.IntrinsicSize
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxHeight
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.height
+import androidx.compose.foundation.layout.heightIn
+import androidx.compose.foundation.selection.selectableGroup
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.launch
 import uniffi.tandem_ffi.Journey
@@ -31,12 +41,46 @@ fun JourneyScreen(state: AppState) {
         verticalArrangement = Arrangement.spacedBy(12.dp),
         modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
     ) {
-        ChoiceChips(Stage.entries, state.stage, label = { s.stageName(it) }, onSelect = { state.stage = it }, tag = "stage")
+        StageSelector(state)
         when (state.stage) {
             Stage.WhatMatters -> WhatMatters(state, journey)
             Stage.Goals -> Goals(state, journey)
             Stage.Plans -> Plans(state, journey)
             Stage.Reviews -> Reviews(state, journey)
+        }
+    }
+}
+
+/** The four stages as two rows of two equal buttons, numbered, the one on show filled. */
+@Composable
+private fun StageSelector(state: AppState) {
+    val s = LocalStrings.current
+    Column(verticalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.selectableGroup()) {
+        Stage.entries.chunked(2).forEach { pair ->
+            Row(horizontalArrangement = Arrangement.spacedBy(8.dp), modifier = Modifier.fillMaxWidth().height(IntrinsicSize.Min)) {
+                pair.forEach { stage ->
+                    val selected = state.stage == stage
+                    val label = "${stage.ordinal + 1}  ${s.stageName(stage)}"
+                    val colors = if (selected) {
+                        ButtonDefaults.buttonColors(
+                            containerColor = MaterialTheme.colorScheme.secondaryContainer,
+                            contentColor = MaterialTheme.colorScheme.onSecondaryContainer,
+                        )
+                    } else {
+                        ButtonDefaults.outlinedButtonColors()
+                    }
+                    OutlinedButton(
+                        onClick = { state.stage = stage },
+                        colors = colors,
+                        shape = MaterialTheme.shapes.medium,
+                        modifier = Modifier.weight(1f).fillMaxHeight().heightIn(min = TouchTarget)
+                            .semantics { this.selected = selected }
+                            .testTag("stage:${s.stageName(stage)}"),
+                    ) {
+                        Text(if (selected) "✓ $label" else label, style = MaterialTheme.typography.labelLarge, textAlign = TextAlign.Center)
+                    }
+                }
+            }
         }
     }
 }
@@ -111,10 +155,7 @@ private fun Goals(state: AppState, journey: Journey) {
     Detail(s[S.goals_intro])
     if (journey.goals.isEmpty()) EmptyNote(s[S.goals_empty])
     journey.goals.forEach { goal ->
-        ItemCard(
-            Modifier.clickable(role = Role.Button, onClickLabel = s[S.goal_open]) { state.open(Screen.Goal(goal.id)) }
-                .testTag("goal:${goal.text}"),
-        ) {
+        ItemCard(Modifier.testTag("goal:${goal.text}"), onClick = { state.open(Screen.Goal(goal.id)) }) {
             Text(goal.text, style = MaterialTheme.typography.titleMedium)
             Detail(s.format(S.goal_ratings, goal.importance, goal.confidence))
             val done = goal.steps.count { it.done }
@@ -124,6 +165,7 @@ private fun Goals(state: AppState, journey: Journey) {
                     if (goal.steps.isEmpty()) s[S.goal_no_steps] else s.format(S.goal_steps_done, done, goal.steps.size),
                 ).joinToString(" · "),
             )
+            Text(s[S.goal_open], style = MaterialTheme.typography.labelLarge, color = MaterialTheme.colorScheme.primary)
         }
     }
     SecondButton(s[S.goals_add], onClick = { state.open(Screen.AddGoal) }, modifier = Modifier.testTag("add-goal"))

@@ -57,7 +57,9 @@ fun TodayScreen(state: AppState) {
                 key(item.occurrence.planId, item.occurrence.date, item.occurrence.time) { TodayCard(state, item) }
             }
         }
-        SecondButton(s[S.today_unplanned], onClick = { state.open(Screen.UnplannedCheckIn) }, modifier = Modifier.testTag("unplanned"))
+        if (state.journey?.plans.orEmpty().isNotEmpty()) {
+            SecondButton(s[S.today_unplanned], onClick = { state.open(Screen.UnplannedCheckIn) }, modifier = Modifier.testTag("unplanned"))
+        }
     }
 }
 

@@ -6,6 +6,7 @@ import androidx.compose.ui.test.SkikoComposeUiTest
 import androidx.compose.ui.test.SemanticsMatcher
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performSemanticsAction
 import androidx.compose.ui.test.performTextReplacement
 import java.nio.file.Path
@@ -64,7 +65,7 @@ class ScreensTest {
             runApp(store, look) { state ->
                 show(state, Screen.Today)
                 look("today", look, state)
-                onNodeWithTag("check-in:Walk round the park:PARTLY").performClick()
+                onNodeWithTag("check-in:Walk round the park:PARTLY").performScrollTo().performClick()
                 settle(state)
                 look("today-why", look, state)
                 runOnUiThread { state.safetyOpen = true }
@@ -83,6 +84,7 @@ class ScreensTest {
 
                 show(state, Screen.Journey, Screen.AddValue, Stage.WhatMatters)
                 look("form-value", look, state)
+                onNodeWithTag("field:text").performTextReplacement("Being kind to myself")
                 onNodeWithTag("field:importance").performTextReplacement("12")
                 onNodeWithTag("save").performClick()
                 settle(state)
@@ -95,10 +97,17 @@ class ScreensTest {
                 look("form-vision", look, state)
                 show(state, Screen.Journey, Screen.AddGoal, Stage.Goals)
                 look("form-goal", look, state)
+                onNodeWithTag("save").performScrollTo().performClick()
+                settle(state)
+                look("form-goal-refused", look, state)
                 show(state, Screen.Journey, Screen.AddPlan(goal.id), Stage.Plans)
-                onNodeWithTag("add-time").performClick()
+                onNodeWithTag("add-time").performScrollTo().performClick()
                 settle(state)
                 look("form-plan", look, state)
+                onNodeWithTag("field:what").performTextReplacement("Stretch")
+                onNodeWithTag("save").performScrollTo().performClick()
+                settle(state)
+                look("form-plan-refused", look, state)
                 show(state, Screen.Journey, Screen.AddReview, Stage.Reviews)
                 look("form-review", look, state)
 

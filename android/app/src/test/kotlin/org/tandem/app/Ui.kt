@@ -11,6 +11,7 @@ import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.SemanticsMatcher
 import androidx.compose.ui.test.SkikoComposeUiTest
 import androidx.compose.ui.test.onRoot
+import androidx.compose.ui.test.performMouseInput
 import androidx.compose.ui.test.v2.runSkikoComposeUiTest
 import androidx.compose.ui.text.TextLayoutResult
 import androidx.compose.ui.unit.Density
@@ -109,6 +110,9 @@ fun ComposeUiTest.show(state: AppState, tab: Screen, screen: Screen? = null, sta
 
 /** Writes the window as `build/screenshots/<name>-<look>.png`. */
 fun SkikoComposeUiTest.screenshot(name: String, look: Look) {
+    // The pointer of the last tap would leave a hover shade on whatever is under it now.
+    runCatching { onRoot().performMouseInput { exit() } }
+    waitForIdle()
     val image = captureToImage()
     val png = Image.makeFromBitmap(image.asSkiaBitmap()).encodeToData(EncodedImageFormat.PNG)
         ?: fail("could not encode $name as PNG")
