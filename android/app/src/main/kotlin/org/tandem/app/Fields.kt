@@ -22,13 +22,19 @@ import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Switch
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
+import androidx.compose.foundation.relocation.BringIntoViewRequester
+import androidx.compose.foundation.relocation.bringIntoViewRequester
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.remember
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateMapOf
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.geometry.Rect
+import androidx.compose.ui.platform.LocalDensity
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.clearAndSetSemantics
 import androidx.compose.ui.semantics.contentDescription
@@ -83,7 +89,12 @@ class FormErrors {
 @Composable
 fun FieldError(field: String, errors: FormErrors) {
     val problem = errors[field] ?: return
-    Row(Modifier.padding(top = 4.dp), horizontalArrangement = Arrangement.spacedBy(6.dp)) {
+    // Saving happens at the bottom of a form: bring the sentence, and the field above it, to
+    // where the person can see them.
+    val seen = remember { BringIntoViewRequester() }
+    val above = with(LocalDensity.current) { 160.dp.toPx() }
+    LaunchedEffect(problem) { seen.bringIntoView(Rect(0f, -above, 1f, 1f)) }
+    Row(Modifier.padding(top = 4.dp).bringIntoViewRequester(seen), horizontalArrangement = Arrangement.spacedBy(6.dp)) {
         Text("⚠", color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.clearAndSetSemantics { })
         Text(
             problem,
@@ -98,9 +109,11 @@ fun FieldError(field: String, errors: FormErrors) {
 @Composable
 fun FormProblem(errors: FormErrors) {
     val sentence = errors.other ?: return
+    val seen = remember { BringIntoViewRequester() }
+    LaunchedEffect(sentence) { seen.bringIntoView() }
     Card(
         colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.errorContainer),
-        modifier = Modifier.fillMaxWidth().testTag("error:form"),
+        modifier = Modifier.fillMaxWidth().bringIntoViewRequester(seen).testTag("error:form"),
     ) {
         Text(
             sentence,
@@ -161,7 +174,7 @@ fun RatingField(
 ) {
     val s = LocalStrings.current
     val problem = errors[field]
-    Column(Modifier.fillMaxWidth()) {
+    Column(Modifier.fillMaxWidth(), verticalArrangement = Arrangement.spacedBy(4.dp)) {
         Text(label, style = MaterialTheme.typography.titleMedium)
         if (hint != null) {
             Text(hint, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)

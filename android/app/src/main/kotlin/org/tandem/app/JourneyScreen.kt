@@ -10,6 +10,7 @@ import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
+import androidx.compose.runtime.key
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
@@ -37,9 +38,11 @@ import uniffi.tandem_ffi.Journey
 fun JourneyScreen(state: AppState) {
     val s = LocalStrings.current
     val journey = state.journey ?: return
+    // Each stage opens at its top, not where the last one was scrolled to.
+    val scroll = key(state.stage) { rememberScrollState() }
     Column(
         verticalArrangement = Arrangement.spacedBy(12.dp),
-        modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
+        modifier = Modifier.fillMaxSize().verticalScroll(scroll).padding(16.dp),
     ) {
         StageSelector(state)
         when (state.stage) {

@@ -110,8 +110,9 @@ fun ComposeUiTest.show(state: AppState, tab: Screen, screen: Screen? = null, sta
 
 /** Writes the window as `build/screenshots/<name>-<look>.png`. */
 fun SkikoComposeUiTest.screenshot(name: String, look: Look) {
-    // The pointer of the last tap would leave a hover shade on whatever is under it now.
-    runCatching { onRoot().performMouseInput { exit() } }
+    // The pointer of the last tap would leave a hover shade on whatever is under it now:
+    // move it to the corner, over the title.
+    runCatching { onRoot().performMouseInput { moveTo(androidx.compose.ui.geometry.Offset(1f, 1f)) } }
     waitForIdle()
     val image = captureToImage()
     val png = Image.makeFromBitmap(image.asSkiaBitmap()).encodeToData(EncodedImageFormat.PNG)
