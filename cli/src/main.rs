@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+#[cfg(feature = "demo")]
 mod demo;
 mod output;
 mod parse;

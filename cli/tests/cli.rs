@@ -276,6 +276,7 @@ fn typos_get_a_clear_message_and_nothing_panics() {
     assert!(stderr.contains("attainment"), "{stderr}");
 }
 
+#[cfg(feature = "demo")]
 #[test]
 fn demo_plays_two_weeks_then_syncs_everyone_through_a_server() {
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -401,6 +402,7 @@ fn demo_plays_two_weeks_then_syncs_everyone_through_a_server() {
 
 /// The lines of `text` from the one starting with `heading` up to (not including) the first
 /// line starting with `until`.
+#[cfg(feature = "demo")]
 fn section<'a>(text: &'a str, heading: &str, until: &str) -> &'a str {
     let from = text
         .find(heading)
@@ -412,6 +414,7 @@ fn section<'a>(text: &'a str, heading: &str, until: &str) -> &'a str {
     &rest[..to]
 }
 
+#[cfg(feature = "demo")]
 #[test]
 fn the_demo_ends_with_the_parallel_view_and_what_the_coach_was_shown() {
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -717,4 +720,19 @@ fn coaching_commands_refuse_bad_input_clearly() {
     assert_eq!(view["caseload"], 0);
     assert_eq!(view["clients"], Value::Null);
     assert!(alex.ok(&["parallel"]).contains("not enough data"));
+}
+
+#[cfg(not(feature = "demo"))]
+#[test]
+fn without_the_demo_feature_the_demo_says_how_to_run_it() {
+    let out = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .arg("demo")
+        .output()
+        .expect("the tandem binary runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cargo run -p tandem-cli --features demo -- demo"),
+        "{stderr}"
+    );
 }

@@ -27,10 +27,17 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
     // The demo makes its own stores; every other command opens the person's.
     let open = || Session::open(globals, announce, before_journey);
     match cli.command {
+        #[cfg(feature = "demo")]
         Command::Demo { store_dir } => {
             let now = globals.now.unwrap_or_else(chrono::Utc::now);
             crate::demo::run(store_dir.as_deref(), now)
         }
+        #[cfg(not(feature = "demo"))]
+        Command::Demo { .. } => Err(Failure::Failed(
+            "this tandem was built without the demo, which runs a sync server inside it: \
+             run `cargo run -p tandem-cli --features demo -- demo`"
+                .into(),
+        )),
         Command::Init => views::init(&open()?),
         Command::Value(command) => values::value(&open()?, command),
         Command::Strength(command) => values::strength(&open()?, command),

@@ -212,6 +212,7 @@ pub fn show(page: &mut Page, journey: &Journey, check_ins: &[CheckIn]) {
 }
 
 /// A short account of a journey without ids: values, vision, goals and plans.
+#[cfg(feature = "demo")]
 pub fn summary(page: &mut Page, journey: &Journey) {
     let values: Vec<String> = journey
         .values

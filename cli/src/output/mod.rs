@@ -4,9 +4,10 @@ pub mod coaching;
 mod journey;
 mod progress;
 
-pub use journey::{
-    goal_line, plan_details, plan_line, show, strength_line, summary, support_line, value_line,
-};
+pub use journey::{goal_line, plan_line, show, strength_line, support_line, value_line};
+// What only the demo prints.
+#[cfg(feature = "demo")]
+pub use journey::{plan_details, summary};
 pub use progress::{check_in_line, insights, reminders, today};
 
 use std::fmt::{Display, Write};
