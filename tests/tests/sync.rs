@@ -30,6 +30,19 @@ async fn sync(store: &Store) {
     sync_now(store, &quiet).await.expect("sync succeeds");
 }
 
+/// The walk `plan` done on `date`.
+fn walked(plan: &str, date: NaiveDate) -> CheckInInput {
+    CheckInInput {
+        plan_id: plan.to_string(),
+        date,
+        time: None,
+        outcome: Outcome::Done,
+        reasons: vec![],
+        reason_text: None,
+        note: None,
+    }
+}
+
 fn walk() -> PlanInput {
     PlanInput {
         what: "Walk round the park".into(),
@@ -237,15 +250,10 @@ async fn a_second_device_catches_up_from_the_server() {
         .unwrap();
     let plan = phone.add_plan(&walk()).unwrap();
     phone
-        .check_in(&CheckInInput {
-            plan_id: plan,
-            date: NaiveDate::from_ymd_opt(2026, 11, 4).unwrap(),
-            time: None,
-            outcome: Outcome::Done,
-            reasons: vec![],
-            reason_text: None,
-            note: None,
-        })
+        .check_in(&walked(
+            &plan,
+            NaiveDate::from_ymd_opt(2026, 11, 4).unwrap(),
+        ))
         .unwrap();
     sync(&phone).await;
     let code = invite(&phone, InvitationKind::Device).await.unwrap().code;
@@ -369,17 +377,7 @@ async fn a_device_joined_before_the_first_device_synced_catches_up_later() {
         .unwrap();
     let plan = phone.add_plan(&walk()).unwrap();
     let day = NaiveDate::from_ymd_opt(2026, 11, 4).unwrap();
-    phone
-        .check_in(&CheckInInput {
-            plan_id: plan,
-            date: day,
-            time: None,
-            outcome: Outcome::Done,
-            reasons: vec![],
-            reason_text: None,
-            note: None,
-        })
-        .unwrap();
+    phone.check_in(&walked(&plan, day)).unwrap();
     let code = invite(&phone, InvitationKind::Device).await.unwrap().code;
     let (tablet, _) = join_device(tablet_path(&dir), &server.url, &code, options())
         .await
