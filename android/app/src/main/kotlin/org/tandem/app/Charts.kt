@@ -20,6 +20,7 @@ import androidx.compose.ui.geometry.Offset
 import androidx.compose.ui.graphics.Path
 import androidx.compose.ui.graphics.PathEffect
 import androidx.compose.ui.graphics.drawscope.Stroke
+import androidx.compose.ui.platform.LocalDensity
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.clearAndSetSemantics
 import androidx.compose.ui.semantics.contentDescription
@@ -82,7 +83,9 @@ fun TrendLine(points: List<Double>, low: Double, high: Double, lowLabel: String,
     val grid = colors.outlineVariant
     Row(
         horizontalArrangement = Arrangement.spacedBy(8.dp),
-        modifier = Modifier.fillMaxWidth().height(120.dp).testTag(tag).clearAndSetSemantics { contentDescription = description },
+        // Taller with large text, so the scale's labels leave the line its room.
+        modifier = Modifier.fillMaxWidth().height(120.dp * LocalDensity.current.fontScale.coerceAtLeast(1f))
+            .testTag(tag).clearAndSetSemantics { contentDescription = description },
     ) {
         Column(Modifier.fillMaxHeight(), verticalArrangement = Arrangement.SpaceBetween) {
             Text(highLabel, style = FigureStyle, color = colors.onSurfaceVariant)

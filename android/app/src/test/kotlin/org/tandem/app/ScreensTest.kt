@@ -128,7 +128,7 @@ private fun SkikoComposeUiTest.look(name: String, look: Look, state: AppState) {
         .maxByOrNull { it.size.height } ?: return
     val viewport = scrolling.size.height.toFloat()
     var page = 2
-    while (page <= 8) {
+    while (page <= 16) {
         val range = onAllNodes(SemanticsMatcher.keyIsDefined(SemanticsProperties.VerticalScrollAxisRange))
             .fetchSemanticsNodes().maxByOrNull { it.size.height }?.config?.get(SemanticsProperties.VerticalScrollAxisRange) ?: return
         if (range.value() >= range.maxValue() - 1f) return
