@@ -317,7 +317,7 @@ async fn online_devices_pass_edits_along_and_report_when_the_server_is_gone() {
     assert!(status.borrow().last_synced_at.is_some());
 
     // An edit on the phone goes to the server without anyone asking for a sync...
-    let synced_before = status.borrow().last_synced_at.clone();
+    let synced_before = status.borrow().last_synced_at;
     phone
         .add_value(&ValueInput {
             text: "Quiet mornings".into(),
