@@ -29,6 +29,18 @@ val DayOfWeek.weekday: Weekday
         DayOfWeek.SUNDAY -> Weekday.SUN
     }
 
+/** This Tandem day as Java's. */
+val Weekday.dayOfWeek: DayOfWeek
+    get() = when (this) {
+        Weekday.MON -> DayOfWeek.MONDAY
+        Weekday.TUE -> DayOfWeek.TUESDAY
+        Weekday.WED -> DayOfWeek.WEDNESDAY
+        Weekday.THU -> DayOfWeek.THURSDAY
+        Weekday.FRI -> DayOfWeek.FRIDAY
+        Weekday.SAT -> DayOfWeek.SATURDAY
+        Weekday.SUN -> DayOfWeek.SUNDAY
+    }
+
 /** A time of day as Tandem takes it: `HH:MM`, 24-hour (seconds dropped). */
 val LocalTime.hhmm: String
     get() = format(HH_MM)

@@ -13,7 +13,7 @@ import uniffi.tandem_ffi.Outcome
 import uniffi.tandem_ffi.Reason
 import uniffi.tandem_ffi.Repeat
 import uniffi.tandem_ffi.SupportKind
-import uniffi.tandem_ffi.Weekday
+import org.tandem.dayOfWeek
 
 // The words for the core's enums and records, from the strings table. Presentation only.
 
@@ -90,17 +90,6 @@ fun Strings.metric(metric: Metric): String = get(
         Metric.ATTAINMENT -> S.metric_attainment
     },
 )
-
-val Weekday.dayOfWeek: DayOfWeek
-    get() = when (this) {
-        Weekday.MON -> DayOfWeek.MONDAY
-        Weekday.TUE -> DayOfWeek.TUESDAY
-        Weekday.WED -> DayOfWeek.WEDNESDAY
-        Weekday.THU -> DayOfWeek.THURSDAY
-        Weekday.FRI -> DayOfWeek.FRIDAY
-        Weekday.SAT -> DayOfWeek.SATURDAY
-        Weekday.SUN -> DayOfWeek.SUNDAY
-    }
 
 fun Strings.dayShort(day: DayOfWeek): String = day.getDisplayName(TextStyle.SHORT, locale)
 fun Strings.dayLong(day: DayOfWeek): String = day.getDisplayName(TextStyle.FULL, locale)
