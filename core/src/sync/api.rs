@@ -98,6 +98,28 @@ pub struct Link {
     pub access: Option<Access>,
 }
 
+/// What a device asks before it connects (`GET /v1/catch-up?since=<cursor>`): the people
+/// linked to it, and which of the documents it may see the server stored changes to since
+/// `since` (a cursor the server gave before; 0 for "ever").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatchUp {
+    pub links: Vec<Link>,
+    /// Documents this person may see with changes stored after `since`, each once.
+    pub changed: Vec<String>,
+    /// Where the server's change feed stands now: the next `since`.
+    pub cursor: u64,
+}
+
+/// Notices the server adds to a device's sync connection when the device asks for them
+/// (`/v1/sync?notices=1`): CBOR maps beside automerge-repo's messages, with these types.
+pub mod notice {
+    /// `{type, documentIds: [text]}`: documents this person may see that changed on the server
+    /// and that this connection has not synced yet.
+    pub const CHANGED: &str = "tandem-changed";
+    /// `{type}`: this person's links changed (a grant, a revocation, a join): fetch them again.
+    pub const LINKS_CHANGED: &str = "tandem-links-changed";
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Joined {
     pub server_id: String,

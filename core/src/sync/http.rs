@@ -118,6 +118,13 @@ impl Api {
         self.call::<(), _>(reqwest::Method::GET, "/v1/links", token, None)
             .await
     }
+
+    /// Links and the documents changed since `since` ([`CatchUp`]).
+    pub async fn catch_up(&self, token: &str, since: u64) -> Result<CatchUp> {
+        let path = format!("/v1/catch-up?since={since}");
+        self.call::<(), _>(reqwest::Method::GET, &path, token, None)
+            .await
+    }
 }
 
 async fn answer<T: DeserializeOwned>(
