@@ -112,7 +112,7 @@ pub(crate) fn follow_changes(
     let task = runtime()?.spawn(async move {
         while changes.changed().await.is_ok() {
             let now = *changes.borrow_and_update();
-            notify(now.synced == seen.synced);
+            notify(now.remote == seen.remote);
             seen = now;
         }
     });

@@ -169,7 +169,10 @@ pub enum SyncState {
     Syncing {
         documents: u32,
     },
+    /// Everything was up to date when the last sync ended.
     UpToDate,
+    /// Connected and up to date: edits go out and arrive as they are made.
+    Live,
 }
 
 /// What a person sees about sync.
@@ -267,6 +270,7 @@ impl From<tandem_core::sync::SyncState> for SyncState {
             Core::Connecting => SyncState::Connecting,
             Core::Syncing { documents } => SyncState::Syncing { documents },
             Core::UpToDate => SyncState::UpToDate,
+            Core::Live => SyncState::Live,
         }
     }
 }

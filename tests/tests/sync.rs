@@ -283,7 +283,8 @@ async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn online_devices_pass_edits_along_and_report_when_the_server_is_gone() {
+async fn two_online_devices_see_each_others_edits_with_no_sync_call_and_report_when_the_server_is_gone(
+) {
     use std::sync::Arc;
     use tandem_core::sync::service::SyncService;
     use tandem_core::sync::SyncState;
@@ -302,7 +303,7 @@ async fn online_devices_pass_edits_along_and_report_when_the_server_is_gone() {
     let (phone, tablet) = (Arc::new(phone), Arc::new(tablet));
     let phone_sync = SyncService::start(phone.clone());
     let tablet_sync = SyncService::start(tablet.clone());
-    let status = phone_sync.status();
+    let (status, tablet_status) = (phone_sync.status(), tablet_sync.status());
     assert_eq!(
         status.borrow().state,
         SyncState::Offline,
@@ -310,14 +311,22 @@ async fn online_devices_pass_edits_along_and_report_when_the_server_is_gone() {
     );
     phone_sync.set_online(true);
     tablet_sync.set_online(true);
-    eventually("the phone is up to date", || {
-        status.borrow().state == SyncState::UpToDate
+    eventually("both devices are live", || {
+        status.borrow().state == SyncState::Live && tablet_status.borrow().state == SyncState::Live
     })
     .await;
     assert!(status.borrow().last_synced_at.is_some());
+    let has_value = |store: &Store, text: &str| {
+        store
+            .journey()
+            .map(|j| j.values.iter().any(|v| v.text == text))
+            .unwrap_or(false)
+    };
 
-    // An edit on the phone goes to the server without anyone asking for a sync...
-    let synced_before = status.borrow().last_synced_at;
+    // An edit on the phone reaches the tablet with nobody asking for a sync, and the tablet's
+    // observers hear of it...
+    let mut tablet_changes = tablet.watch_changes();
+    let remote_before = tablet_changes.borrow_and_update().remote;
     phone
         .add_value(&ValueInput {
             text: "Quiet mornings".into(),
@@ -325,21 +334,23 @@ async fn online_devices_pass_edits_along_and_report_when_the_server_is_gone() {
             importance: 7,
         })
         .unwrap();
-    let on_tablet = || {
-        tablet
-            .journey()
-            .map(|j| j.values.iter().any(|v| v.text == "Quiet mornings"))
-            .unwrap_or(false)
-    };
-    eventually("the phone sends its edit", || {
-        status.borrow().last_synced_at != synced_before
+    eventually("the phone's edit reaches the tablet", || {
+        has_value(&tablet, "Quiet mornings")
     })
     .await;
-    // ...and on to the tablet, which looks for others' edits every 30 s; ask it to look now, as
-    // an app does when it comes to the foreground.
-    tablet_sync.set_online(false);
-    tablet_sync.set_online(true);
-    eventually("the edit reaches the tablet", on_tablet).await;
+    assert!(tablet_changes.borrow().remote > remote_before);
+    // ...and one on the tablet reaches the phone.
+    tablet
+        .add_value(&ValueInput {
+            text: "Tea with Sam".into(),
+            life_area: LifeArea::Relationships,
+            importance: 8,
+        })
+        .unwrap();
+    eventually("the tablet's edit reaches the phone", || {
+        has_value(&phone, "Tea with Sam")
+    })
+    .await;
 
     // The server goes away: the phone keeps working and says why it cannot sync.
     server.kill();
@@ -357,7 +368,7 @@ async fn online_devices_pass_edits_along_and_report_when_the_server_is_gone() {
     .await;
     assert_eq!(
         phone.journey().unwrap().values.len(),
-        2,
+        3,
         "work goes on offline"
     );
     phone_sync.stop();

@@ -314,7 +314,7 @@ pub fn revoke(session: &Session, doc: &str, who: &str) -> Result<String, Failure
 }
 
 /// Progress lines on stderr as a session goes (not with --json, whose answer is the report).
-fn progress(json: bool) -> impl Fn(SyncStatus) + Sync {
+fn progress(json: bool) -> impl Fn(SyncStatus) + Send + Sync {
     move |status: SyncStatus| {
         if json {
             return;
@@ -325,6 +325,7 @@ fn progress(json: bool) -> impl Fn(SyncStatus) + Sync {
                 note(&format!("syncing {documents} documents…"))
             }
             (SyncState::UpToDate, _) => note("up to date"),
+            (SyncState::Live, _) => note("live: edits arrive as they are made (Ctrl-C stops)"),
             (SyncState::Offline, Some(error)) => note(&format!("offline: {error}")),
             (SyncState::Offline, None) => note("offline"),
         }

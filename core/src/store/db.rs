@@ -83,6 +83,19 @@ const MIGRATIONS: &[Migration] = &[
      CREATE TABLE registered_documents (doc_id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;",
         )
     },
+    // 3: live sync: what this device knows each peer has of each document (automerge's
+    // encoded sync state), and where it stands in its server's change feed.
+    |tx| {
+        tx.execute_batch(
+            "CREATE TABLE peer_sync_state (
+        peer TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        state BLOB NOT NULL,
+        PRIMARY KEY (peer, doc_id)
+     ) WITHOUT ROWID;
+     ALTER TABLE sync_server ADD COLUMN catch_up_cursor INTEGER NOT NULL DEFAULT 0;",
+        )
+    },
 ];
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.

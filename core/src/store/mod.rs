@@ -13,6 +13,7 @@ mod edits;
 mod identity;
 pub mod kv;
 mod linked;
+mod sync_docs;
 mod sync_state;
 #[cfg(test)]
 mod tests;
@@ -22,6 +23,8 @@ pub use coaching::{Relationship, RelationshipRuptures};
 pub use identity::Identity;
 pub use kv::SqliteStorage;
 pub use linked::LinkedJourney;
+pub(crate) use sync_docs::Standing;
+pub use sync_docs::WantedDocument;
 pub use sync_state::{OwnDocument, ServerLink};
 
 use std::collections::HashMap;
@@ -41,6 +44,9 @@ use identity::StoredIdentity;
 
 /// After this many single-change rows, a document is rewritten as one compact snapshot.
 pub const COMPACT_AFTER: usize = 256;
+
+/// How many edits the store keeps for a sync engine that has not read them yet.
+pub const EDITS_BUFFERED: usize = 1024;
 
 /// How to open a store.
 #[derive(Debug, Clone, Default)]
@@ -98,12 +104,10 @@ pub struct Store {
     docs: Mutex<HashMap<DocumentId, OpenDoc>>,
     me: StoredIdentity,
     journey_id: DocumentId,
-    /// While a sync session runs, samod writes rows for remote changes this store has not
-    /// loaded yet; compacting then would delete them, so compaction waits.
-    sync_running: std::sync::atomic::AtomicBool,
-    /// Counts edits made here and sessions that brought others' edits; observers (the app,
-    /// the sync service) watch it.
+    /// Counts edits made here and others' edits received; observers (the app) watch it.
     changes: tokio::sync::watch::Sender<Changes>,
+    /// The document of each edit made here, as it becomes durable: the sync engine sends it.
+    edits: tokio::sync::broadcast::Sender<DocumentId>,
     /// This session's automerge actor: a new one each time the store is opened, so two
     /// processes that open one store by mistake can never write clashing changes.
     actor: ActorId,
@@ -115,8 +119,8 @@ pub struct Store {
 pub struct Changes {
     /// Edits made on this device.
     pub local: u64,
-    /// Sync sessions finished (each may have brought edits from elsewhere).
-    pub synced: u64,
+    /// Edits from elsewhere received by sync and stored.
+    pub remote: u64,
 }
 
 /// Makes a document that does not exist yet, for this session's actor.
@@ -124,6 +128,9 @@ type CreateDoc<'a> = &'a dyn Fn(&ActorId) -> Result<Automerge>;
 
 struct OpenDoc {
     doc: Automerge,
+    /// Whether its header was checked against the kind a reader expects: a document sync
+    /// loaded or received is checked when first read.
+    checked: bool,
     /// For a check-in document, its month.
     month: Option<String>,
     /// Single-change rows written since the last snapshot.
@@ -135,6 +142,7 @@ impl OpenDoc {
         let month = document::header_str(&doc, "period");
         OpenDoc {
             doc,
+            checked: true,
             month,
             incrementals,
         }
@@ -198,8 +206,8 @@ impl Store {
             me,
             journey_id,
             actor,
-            sync_running: Default::default(),
             changes: tokio::sync::watch::Sender::new(Changes::default()),
+            edits: tokio::sync::broadcast::Sender::new(EDITS_BUFFERED),
             clock: options.clock.clone(),
         };
         {
@@ -254,21 +262,15 @@ impl Store {
     }
 
     /// Watches the store's changes: `changed().await` wakes after each durable edit made here
-    /// and after each sync session (which may have brought others' edits).
+    /// and after each edit from elsewhere that sync stored.
     pub fn watch_changes(&self) -> tokio::sync::watch::Receiver<Changes> {
         self.changes.subscribe()
     }
 
-    fn sync_is_running(&self) -> bool {
-        self.sync_running.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// Marks a sync session as running; when it ends, documents in memory are let go so the
-    /// next read loads what the session brought, and compaction resumes.
-    pub(crate) fn begin_sync(&self) -> SyncGuard<'_> {
-        self.sync_running
-            .store(true, std::sync::atomic::Ordering::SeqCst);
-        SyncGuard { store: self }
+    /// The document of every durable edit made here from now on (a receiver that lags behind
+    /// by more than [`EDITS_BUFFERED`] hears `Lagged` and must look at every document).
+    pub fn watch_edits(&self) -> tokio::sync::broadcast::Receiver<DocumentId> {
+        self.edits.subscribe()
     }
 
     /// Creates a care or coaching document naming its two people, with the consent the joining
@@ -301,8 +303,19 @@ impl Store {
         self.db.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Loads a document's rows from disk; `None` if it has none.
+    /// Loads a document's rows from disk and checks it is a `kind` document; `None` if it has
+    /// no rows.
     fn load_from_disk(&self, id: &DocumentId, kind: DocKind) -> Result<Option<OpenDoc>> {
+        let Some(open) = self.load_unchecked(id)? else {
+            return Ok(None);
+        };
+        check_header(&open.doc, id, kind)?;
+        Ok(Some(open))
+    }
+
+    /// Loads a document's rows from disk, whatever its kind (marked unchecked); `None` if it
+    /// has no rows.
+    fn load_unchecked(&self, id: &DocumentId) -> Result<Option<OpenDoc>> {
         let rows = kv::load_prefix(&self.lock_db(), id.to_string().as_bytes())?;
         if rows.is_empty() {
             return Ok(None);
@@ -324,8 +337,9 @@ impl Store {
         let mut doc = Automerge::new().with_actor(self.actor.clone());
         doc.load_incremental(&bytes)
             .map_err(|e| Error::damaged(id, format!("its stored changes do not load: {e}")))?;
-        check_header(&doc, id, kind)?;
-        Ok(Some(OpenDoc::new(doc, incrementals)))
+        let mut open = OpenDoc::new(doc, incrementals);
+        open.checked = false;
+        Ok(Some(open))
     }
 
     /// Runs `f` on a document. With `keep`, the document stays in memory afterwards;
@@ -339,7 +353,14 @@ impl Store {
         f: impl FnOnce(&Automerge) -> R,
     ) -> Result<Option<R>> {
         let mut docs = self.lock_docs();
-        if let Some(open) = docs.get(id) {
+        if let Some(open) = docs.get_mut(id) {
+            if open.doc.get_heads().is_empty() {
+                return Ok(None); // sync asked for it; nothing has arrived yet
+            }
+            if !open.checked {
+                check_header(&open.doc, id, kind)?;
+                open.checked = true;
+            }
             return Ok(Some(f(&open.doc)));
         }
         let Some(open) = self.load_from_disk(id, kind)? else {
@@ -362,6 +383,14 @@ impl Store {
         f: impl FnOnce(&mut Transaction<'_>) -> Result<R>,
     ) -> Result<R> {
         let mut docs = self.lock_docs();
+        if let Some(open) = docs.get_mut(id) {
+            if open.doc.get_heads().is_empty() {
+                docs.remove(id); // sync asked for it; nothing has arrived: as if absent
+            } else if !open.checked {
+                check_header(&open.doc, id, kind)?;
+                open.checked = true;
+            }
+        }
         if !docs.contains_key(id) {
             let open = match (self.load_from_disk(id, kind)?, create) {
                 (Some(open), _) => open,
@@ -400,7 +429,8 @@ impl Store {
         }
         open.incrementals += 1;
         self.changes.send_modify(|c| c.local += 1);
-        if open.incrementals >= COMPACT_AFTER && !self.sync_is_running() {
+        let _ = self.edits.send(id.clone());
+        if open.incrementals >= COMPACT_AFTER {
             match self.compact(id, &open.doc) {
                 Ok(()) => open.incrementals = 0,
                 Err(err) => tracing::warn!(%err, doc = %id, "compaction failed; will retry"),
@@ -467,21 +497,6 @@ impl Store {
             }
         }
         Ok(())
-    }
-}
-
-/// Ends a sync session (see [`Store::begin_sync`]).
-pub(crate) struct SyncGuard<'a> {
-    store: &'a Store,
-}
-
-impl Drop for SyncGuard<'_> {
-    fn drop(&mut self) {
-        self.store.lock_docs().clear();
-        self.store.changes.send_modify(|c| c.synced += 1);
-        self.store
-            .sync_running
-            .store(false, std::sync::atomic::Ordering::SeqCst);
     }
 }
 

@@ -2,10 +2,12 @@
 //! the WebSocket transport, and sync sessions.
 
 pub mod api;
+pub(crate) mod engine;
 pub mod http;
 pub mod service;
 pub mod session;
 pub mod transport;
+pub mod wire;
 
 pub use session::{SyncReport, SyncState, SyncStatus};
 

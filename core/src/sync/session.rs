@@ -3,19 +3,14 @@
 //! A sync session connects, brings every document this person may see up to date in both
 //! directions, and disconnects. Everything works offline; a session is how edits meet.
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-use samod::{BackoffConfig, DocumentId, PeerId, Repo};
+use samod::DocumentId;
 use serde::Serialize;
 
 use super::api::*;
+use super::engine::{converse, Events, Mode, Target};
 use super::http::Api;
-use super::transport::{ServerDialer, WireStats};
-use crate::auth::peer_id_for;
-use crate::document::check_ins::period_doc_id;
-use crate::document::{journey as jdoc, Consent, DocKind};
+use super::transport::WireStats;
+use crate::document::{Consent, DocKind};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
@@ -28,8 +23,13 @@ pub const CONSENT_TEXT_VERSION: &str = "2026-11";
 pub enum SyncState {
     Offline,
     Connecting,
-    Syncing { documents: u32 },
+    Syncing {
+        documents: u32,
+    },
+    /// Everything was up to date when the last sync ended.
     UpToDate,
+    /// Connected and up to date: edits go out and arrive as they are made.
+    Live,
 }
 
 /// What a person sees about sync.
@@ -40,7 +40,7 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
 }
 
-/// What a session did.
+/// What a sync did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SyncReport {
     /// Documents brought up to date.
@@ -51,11 +51,6 @@ pub struct SyncReport {
     /// What crossed the wire.
     pub wire: WireStats,
 }
-
-/// How long one document may take to come up to date in a session.
-const DOCUMENT_TIMEOUT: Duration = Duration::from_secs(20);
-/// How long connecting may take.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
 async fn token(store: &Store, api: &Api) -> Result<(String, String)> {
     let server_id = match store.server()? {
@@ -272,10 +267,11 @@ fn check_journey_may_go_to_coach(
 }
 
 /// Connects to the server, brings every document this person may see up to date in both
-/// directions, and disconnects. `on_status` hears each step.
+/// directions, and disconnects (a one-shot sync, for `tandem sync` and background jobs).
+/// `on_status` hears each step.
 pub async fn sync_now(
     store: &Store,
-    on_status: &(dyn Fn(SyncStatus) + Sync),
+    on_status: &(dyn Fn(SyncStatus) + Send + Sync),
 ) -> Result<SyncReport> {
     let server = joined_server(store)?;
     let report = |state, error: Option<String>| {
@@ -285,8 +281,11 @@ pub async fn sync_now(
             last_error: error,
         })
     };
-    report(SyncState::Connecting, None);
-    let outcome = run_session(store, &server, &report).await;
+    let events = Events {
+        state: &|state| report(state, None),
+        arrived: &|_| {},
+    };
+    let outcome = converse(store, &Target::Server(server), Mode::Once, &events).await;
     match &outcome {
         Ok(_) => report(SyncState::UpToDate, None),
         Err(e) => report(SyncState::Offline, Some(e.to_string())),
@@ -294,217 +293,42 @@ pub async fn sync_now(
     outcome
 }
 
-async fn run_session(
+/// Stays connected to the server until `stop` says true: edits made here go out as they are
+/// made, edits from elsewhere arrive as the server stores them (`arrived` hears the document
+/// of each), and `on_state` hears each step. Returns when stopped, or with the error that
+/// ended the connection (the caller reconnects).
+pub async fn sync_live(
     store: &Store,
-    server: &crate::store::ServerLink,
-    report: &(dyn Fn(SyncState, Option<String>) + Sync),
+    stop: tokio::sync::watch::Receiver<bool>,
+    on_state: &(dyn Fn(SyncState) + Send + Sync),
+    arrived: &(dyn Fn(&DocumentId) + Send + Sync),
 ) -> Result<SyncReport> {
-    let started = Instant::now();
-    let api = Api::new(&server.url)?;
-    for doc in store.unregistered_documents()? {
-        let body = RegisterDocument {
-            doc_id: doc.doc_id.clone(),
-            kind: doc.kind,
-            journey_id: doc.journey_id.clone(),
-            with_person: None,
-        };
-        api.register(&store.token(&server.server_id), &body).await?;
-        store.mark_registered(&doc.doc_id)?;
-    }
-    let links = api.links(&store.token(&server.server_id)).await?;
-    store.set_links(&links)?;
-
-    let _session = store.begin_sync();
-    let repo = start_repo(store).await;
-    let outcome = sync_documents(store, server, &links, &repo, report).await;
-    repo.stop().await;
-    if let Some(failure) = store.sqlite_storage().take_failure() {
-        return Err(Error::Sync(format!(
-            "saving synced changes failed: {failure}"
-        )));
-    }
-    let (documents, unavailable, wire) = outcome?;
-    store.set_last_synced(store.now())?;
-    Ok(SyncReport {
-        documents,
-        unavailable,
-        duration_ms: started.elapsed().as_millis() as u64,
-        wire,
-    })
-}
-
-async fn sync_documents(
-    store: &Store,
-    server: &crate::store::ServerLink,
-    links: &[Link],
-    repo: &Repo,
-    report: &(dyn Fn(SyncState, Option<String>) + Sync),
-) -> Result<(u32, u32, WireStats)> {
-    let base = url::Url::parse(&server.url).map_err(|e| Error::Sync(e.to_string()))?;
-    let dialer = ServerDialer {
-        sync_url: ServerDialer::sync_url(&base),
-        server_peer: Some(PeerId::from(format!("server-{}", server.server_id))),
-        token: Some(store.token_maker(&server.server_id)),
-        wire: Arc::default(),
+    let server = joined_server(store)?;
+    let events = Events {
+        state: on_state,
+        arrived,
     };
-    let mut wanted: BTreeSet<String> = store
-        .own_documents()?
-        .into_iter()
-        .map(|d| d.doc_id)
-        .collect();
-    for link in links {
-        wanted.extend(link.relationship_doc_id.clone());
-        wanted.extend(link.journey_id.clone());
-    }
-    // Own journey too: on a new device it arrives in this session, with the list of its months.
-    let journeys: Vec<String> = std::iter::once(store.identity().journey_id.clone())
-        .chain(links.iter().filter_map(|l| l.journey_id.clone()))
-        .collect();
-    connect_and_sync(repo, dialer, wanted, &journeys, report).await
+    converse(store, &Target::Server(server), Mode::Live { stop }, &events).await
 }
 
-/// Syncs `doc_ids` (and the months of any journeys among them) with a plain automerge-repo
-/// WebSocket peer at `ws_url` — no Tandem server API, no token. This is how Tandem talks to any
+/// Syncs `doc_ids` (and, for journeys, nothing more) with a plain automerge-repo WebSocket
+/// peer at `ws_url` — no Tandem server API, no token. This is how Tandem talks to any
 /// automerge-repo sync server, and how interop with one is tested.
 pub async fn sync_with_peer(store: &Store, ws_url: &str, doc_ids: &[String]) -> Result<SyncReport> {
-    let started = Instant::now();
-    let sync_url =
+    let url =
         url::Url::parse(ws_url).map_err(|e| Error::invalid("url", format!("{ws_url}: {e}")))?;
-    let dialer = ServerDialer {
-        sync_url,
-        server_peer: None,
-        token: None,
-        wire: Arc::default(),
-    };
-    let _session = store.begin_sync();
-    let repo = start_repo(store).await;
-    let wanted: BTreeSet<String> = doc_ids.iter().cloned().collect();
-    let outcome = connect_and_sync(&repo, dialer, wanted, doc_ids, &|_, _| {}).await;
-    repo.stop().await;
-    let (documents, unavailable, wire) = outcome?;
-    Ok(SyncReport {
-        documents,
-        unavailable,
-        duration_ms: started.elapsed().as_millis() as u64,
-        wire,
-    })
-}
-
-/// A samod repo on the store's own rows, with this device's peer id.
-async fn start_repo(store: &Store) -> Repo {
-    Repo::build_tokio()
-        .with_storage(store.sqlite_storage())
-        .with_peer_id(PeerId::from(peer_id_for(&store.identity().device_key)))
-        .load()
-        .await
-}
-
-/// Dials, syncs `wanted`, then the months of `journeys` (known once they have arrived), and
-/// hangs up; counts documents synced and documents the peer did not give.
-async fn connect_and_sync(
-    repo: &Repo,
-    dialer: ServerDialer,
-    mut wanted: BTreeSet<String>,
-    journeys: &[String],
-    report: &(dyn Fn(SyncState, Option<String>) + Sync),
-) -> Result<(u32, u32, WireStats)> {
-    crate::sync::install_crypto();
-    let wire = dialer.wire.clone();
-    let backoff = BackoffConfig {
-        initial_delay: Duration::from_millis(200),
-        max_delay: Duration::from_secs(2),
-        max_retries: Some(3),
-    };
-    let handle = repo
-        .dial(backoff, Arc::new(dialer))
-        .map_err(|_| Error::Sync("the sync engine stopped".into()))?;
-    match tokio::time::timeout(CONNECT_TIMEOUT, handle.established()).await {
-        Ok(Ok(_)) => {}
-        Ok(Err(e)) => return Err(Error::Sync(format!("cannot connect: {e:?}"))),
-        Err(_) => return Err(Error::Sync("cannot connect: timed out".into())),
-    }
-    let conn = handle
-        .connection_id()
-        .ok_or_else(|| Error::Sync("the connection dropped at once".into()))?;
-
-    report(
-        SyncState::Syncing {
-            documents: wanted.len() as u32,
-        },
-        None,
-    );
-    let (mut done, mut unavailable) = sync_set(repo, conn, &wanted).await?;
-
-    let mut months = BTreeSet::new();
-    for journey in journeys {
-        let Ok(id) = journey.parse::<DocumentId>() else {
-            continue;
-        };
-        if let Ok(Some(handle)) = repo.find(id).await {
-            for month in handle.with_document(|d| jdoc::check_in_periods(d)) {
-                let id = period_doc_id(journey, &month).to_string();
-                if !wanted.contains(&id) {
-                    months.insert(id);
-                }
-            }
-        }
-    }
-    if !months.is_empty() {
-        wanted.extend(months.iter().cloned());
-        report(
-            SyncState::Syncing {
-                documents: wanted.len() as u32,
-            },
-            None,
-        );
-        let (d, u) = sync_set(repo, conn, &months).await?;
-        done += d;
-        unavailable += u;
-    }
-    handle.close();
-    Ok((done, unavailable, wire.stats()))
-}
-
-/// Brings each document up to date with the server, all at once; counts those the server
-/// gave and those it did not.
-async fn sync_set(
-    repo: &Repo,
-    conn: samod::ConnectionId,
-    ids: &BTreeSet<String>,
-) -> Result<(u32, u32)> {
-    let jobs = ids
+    let docs = doc_ids
         .iter()
-        .filter_map(|id| id.parse::<DocumentId>().ok())
         .map(|id| {
-            let repo = repo.clone();
-            async move {
-                let found = repo
-                    .find(id.clone())
-                    .await
-                    .map_err(|_| Error::Sync("the sync engine stopped".into()))?;
-                let Some(handle) = found else {
-                    return Ok(false);
-                };
-                let both_ways = async {
-                    handle.they_have_our_changes(conn).await;
-                    handle.we_have_their_changes(conn).await;
-                };
-                tokio::time::timeout(DOCUMENT_TIMEOUT, both_ways)
-                    .await
-                    .map_err(|_| Error::Sync(format!("document {id} did not finish syncing")))?;
-                Ok::<bool, Error>(true)
-            }
-        });
-    let mut done = 0;
-    let mut unavailable = 0;
-    for result in futures::future::join_all(jobs).await {
-        if result? {
-            done += 1;
-        } else {
-            unavailable += 1;
-        }
-    }
-    Ok((done, unavailable))
+            id.parse::<DocumentId>()
+                .map_err(|_| Error::invalid("doc_id", format!("{id} is not a document id")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let events = Events {
+        state: &|_| {},
+        arrived: &|_| {},
+    };
+    converse(store, &Target::Plain { url, docs }, Mode::Once, &events).await
 }
 
 /// In transformational coaching, shares this practitioner's own journey with their coach (read

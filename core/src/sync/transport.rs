@@ -1,34 +1,26 @@
-//! The WebSocket connection to the server, for samod: rustls (no OpenSSL, so it builds for
-//! Android and iOS), a fresh token on every (re)connection, and the server's peer id bound to
-//! the connection.
+//! The WebSocket connection to a sync peer: rustls (no OpenSSL, so it builds for Android and
+//! iOS), a fresh token on every connection to a Tandem server, and a count of what crosses it.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use futures::future::BoxFuture;
-use futures::{SinkExt, StreamExt, TryStreamExt};
-use samod::{DialError, Dialer, PeerId, Transport};
-use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::{self, Message};
 
-/// Why a connection attempt failed for good (the server refused who we are).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct Refused(pub String);
+use super::api::ApiError;
+use crate::error::{Error, Result};
 
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct Network(String);
+/// A WebSocket to a sync peer.
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// What crossed the wire in a session, for reports and benchmarks.
+/// What crossed the wire on a connection, for reports and benchmarks.
 #[derive(Debug, Default)]
 pub struct WireCounter {
     sent_bytes: AtomicU64,
     received_bytes: AtomicU64,
     sent_messages: AtomicU64,
     received_messages: AtomicU64,
-    /// Turns from sending to receiving: each is one round trip.
+    /// Round trips on the critical path after the handshake (set by the sync engine).
     round_trips: AtomicU64,
-    last_was_send: AtomicBool,
 }
 
 /// A summary of [`WireCounter`].
@@ -38,24 +30,26 @@ pub struct WireStats {
     pub received_bytes: u64,
     pub sent_messages: u64,
     pub received_messages: u64,
-    /// How many times the conversation turned from us sending to us receiving.
+    /// How many times, after the handshake, the device had to wait for the peer's answer
+    /// before it could send what it needed next, on the longest chain over all documents.
     pub round_trips: u64,
 }
 
 impl WireCounter {
-    fn sent(&self, bytes: usize) {
+    pub(crate) fn sent(&self, bytes: usize) {
         self.sent_bytes.fetch_add(bytes as u64, Ordering::Relaxed);
         self.sent_messages.fetch_add(1, Ordering::Relaxed);
-        self.last_was_send.store(true, Ordering::Relaxed);
     }
 
-    fn received(&self, bytes: usize) {
+    pub(crate) fn received(&self, bytes: usize) {
         self.received_bytes
             .fetch_add(bytes as u64, Ordering::Relaxed);
         self.received_messages.fetch_add(1, Ordering::Relaxed);
-        if self.last_was_send.swap(false, Ordering::Relaxed) {
-            self.round_trips.fetch_add(1, Ordering::Relaxed);
-        }
+    }
+
+    /// Records that the longest chain of waits so far is `n` round trips.
+    pub(crate) fn round_trips_at_least(&self, n: u64) {
+        self.round_trips.fetch_max(n, Ordering::Relaxed);
     }
 
     pub fn stats(&self) -> WireStats {
@@ -69,96 +63,57 @@ impl WireCounter {
     }
 }
 
-/// Dials a WebSocket sync endpoint. For a Tandem server (`<server>/v1/sync`) it adds a fresh
-/// token to each attempt and binds the server's peer id; for any other automerge-repo peer
-/// both are left out.
-pub struct ServerDialer {
-    pub sync_url: url::Url,
-    pub server_peer: Option<PeerId>,
-    pub token: Option<Arc<dyn Fn() -> String + Send + Sync>>,
-    /// Counts what the connections carry.
-    pub wire: Arc<WireCounter>,
+/// The WebSocket address of the sync endpoint of a server at `base` (http or https).
+pub fn sync_url(base: &url::Url) -> url::Url {
+    let mut url = base.clone();
+    let scheme = if base.scheme() == "https" {
+        "wss"
+    } else {
+        "ws"
+    };
+    url.set_scheme(scheme)
+        .expect("ws and wss are valid schemes");
+    url.set_path("/v1/sync");
+    url.set_query(None);
+    url
 }
 
-impl ServerDialer {
-    /// The WebSocket address of the sync endpoint of a server at `base` (http or https).
-    pub fn sync_url(base: &url::Url) -> url::Url {
-        let mut url = base.clone();
-        let scheme = if base.scheme() == "https" {
-            "wss"
-        } else {
-            "ws"
-        };
-        url.set_scheme(scheme)
-            .expect("ws and wss are valid schemes");
-        url.set_path("/v1/sync");
-        url.set_query(None);
-        url
-    }
+/// The bytes a WebSocket frame of `payload` bytes takes on the wire (header and, from the
+/// device, the mask), near enough for counting.
+pub(crate) fn frame_bytes(payload: usize, from_device: bool) -> usize {
+    let header = match payload {
+        0..=125 => 2,
+        126..=65535 => 4,
+        _ => 10,
+    };
+    payload + header + if from_device { 4 } else { 0 }
 }
 
-impl Dialer for ServerDialer {
-    type Error = Refused;
-
-    fn url(&self) -> url::Url {
-        self.sync_url.clone()
-    }
-
-    fn connect(&self) -> BoxFuture<'static, Result<Transport, DialError<Refused>>> {
-        let mut url = self.sync_url.clone();
-        if let Some(token) = &self.token {
-            url.query_pairs_mut().append_pair("token", &token());
+/// Opens a WebSocket to `url`. A server that refuses who we are (401, 403) is a
+/// [`Error::Refused`] with its reason; anything else that fails is [`Error::Sync`].
+pub async fn connect(url: &url::Url) -> Result<Socket> {
+    super::install_crypto();
+    match tokio_tungstenite::connect_async(url.as_str()).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tungstenite::Error::Http(response)) => {
+            let status = response.status();
+            let body = response.body().as_deref().unwrap_or_default();
+            match serde_json::from_slice::<ApiError>(body) {
+                Ok(refusal) => Err(Error::refused(refusal.reason(), refusal.message)),
+                Err(_) => Err(Error::Sync(format!(
+                    "the server refused the sync connection ({status}): {}",
+                    String::from_utf8_lossy(body)
+                        .chars()
+                        .take(200)
+                        .collect::<String>()
+                ))),
+            }
         }
-        let server_peer = self.server_peer.clone();
-        let wire = self.wire.clone();
-        Box::pin(async move {
-            let (ws, _) = match tokio_tungstenite::connect_async(url.as_str()).await {
-                Ok(ok) => ok,
-                Err(tokio_tungstenite::tungstenite::Error::Http(response))
-                    if response.status() == 401 || response.status() == 403 =>
-                {
-                    let body = response
-                        .body()
-                        .as_deref()
-                        .map(String::from_utf8_lossy)
-                        .unwrap_or_default()
-                        .into_owned();
-                    return Err(DialError::PermanentFailure(Refused(format!(
-                        "the server refused this device ({}): {body}",
-                        response.status()
-                    ))));
-                }
-                Err(e) => return Err(DialError::transient(Network(e.to_string()))),
-            };
-            let (sink, stream) = ws.split();
-            let received = wire.clone();
-            let stream =
-                stream
-                    .map_err(|e| Network(e.to_string()))
-                    .try_filter_map(move |message| {
-                        let bytes = match message {
-                            Message::Binary(bytes) => {
-                                received.received(bytes.len());
-                                Ok(Some(bytes.to_vec()))
-                            }
-                            Message::Close(_) | Message::Ping(_) | Message::Pong(_) => Ok(None),
-                            Message::Text(_) | Message::Frame(_) => {
-                                Err(Network("unexpected text message from the server".into()))
-                            }
-                        };
-                        futures::future::ready(bytes)
-                    });
-            let sink = sink
-                .sink_map_err(|e| Network(e.to_string()))
-                .with(move |bytes: Vec<u8>| {
-                    wire.sent(bytes.len());
-                    futures::future::ready(Ok::<_, Network>(Message::Binary(bytes.into())))
-                });
-            let transport = Transport::new(Box::pin(stream), Box::pin(sink));
-            Ok(match server_peer {
-                Some(peer) => transport.with_expected_peer_id(peer),
-                None => transport,
-            })
-        })
+        Err(e) => Err(Error::Sync(format!("cannot connect: {e}"))),
     }
+}
+
+/// A binary message of `bytes`.
+pub(crate) fn binary(bytes: Vec<u8>) -> Message {
+    Message::Binary(bytes.into())
 }

@@ -1,0 +1,294 @@
+//! What sync does with the store's documents.
+//!
+//! The sync engine (`crate::sync::engine`) has no documents of its own: it reads and changes
+//! the very copy of each document the store holds, through these calls. A sync message
+//! received is applied to that copy, and the changes it brought are written to SQLite, with
+//! what the device now knows the peer has, in one transaction, before the engine answers —
+//! so the device never acknowledges what a crash could lose, and after a reconnect an
+//! unchanged document needs no exchange at all.
+
+use automerge::sync::{self, SyncDoc};
+use automerge::{Automerge, ChangeHash};
+use rusqlite::{params, OptionalExtension};
+use samod::DocumentId;
+
+use super::{kv, write_snapshot, OpenDoc, Store, COMPACT_AFTER};
+use crate::document::check_ins::{is_recent, period_doc_id};
+use crate::document::journey as jdoc;
+use crate::document::DocKind;
+use crate::error::{Error, Result};
+
+/// A document this device syncs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WantedDocument {
+    pub doc_id: DocumentId,
+    /// Whether it is this person's own (their journey, private document, months), which the
+    /// device may have changed; others' documents it mostly reads.
+    pub own: bool,
+}
+
+/// A sync message to send for one document.
+pub(crate) struct Outgoing {
+    /// automerge's sync message, encoded.
+    pub data: Vec<u8>,
+    /// Whether this device holds anything of the document (otherwise the message asks for it).
+    pub have_doc: bool,
+}
+
+/// Where a document stands with a peer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Standing {
+    /// Both have the same changes.
+    InSync,
+    /// Neither side has anything of it yet.
+    NeitherHasIt,
+    /// One side still lacks something.
+    Behind,
+}
+
+/// What a received sync message did.
+pub(crate) struct Received {
+    /// The document changed (edits from elsewhere were stored).
+    pub changed: bool,
+}
+
+impl Store {
+    /// Every document this device syncs: the person's own (journey, private, each month of
+    /// check-ins known here), and for each linked person the care or coaching document, their
+    /// journey when shared, and its months once the journey is here.
+    pub fn wanted_documents(&self) -> Result<Vec<WantedDocument>> {
+        let mut wanted: Vec<WantedDocument> = Vec::new();
+        for doc in self.own_documents()? {
+            if let Ok(doc_id) = doc.doc_id.parse() {
+                wanted.push(WantedDocument { doc_id, own: true });
+            }
+        }
+        for link in self.links()? {
+            let others = link
+                .relationship_doc_id
+                .iter()
+                .chain(link.journey_id.iter());
+            for id in others {
+                if let Ok(doc_id) = id.parse() {
+                    wanted.push(WantedDocument { doc_id, own: false });
+                }
+            }
+            let Some(journey) = &link.journey_id else {
+                continue;
+            };
+            let Ok(journey_id) = journey.parse::<DocumentId>() else {
+                continue;
+            };
+            let months = self
+                .read_doc(&journey_id, DocKind::Journey, true, jdoc::check_in_periods)
+                .unwrap_or_default()
+                .unwrap_or_default();
+            for month in months {
+                wanted.push(WantedDocument {
+                    doc_id: period_doc_id(journey, &month),
+                    own: false,
+                });
+            }
+        }
+        wanted.sort();
+        wanted.dedup_by(|a, b| a.doc_id == b.doc_id);
+        Ok(wanted)
+    }
+
+    /// What this device last knew `peer` had of a document (`None`: they never synced it).
+    pub(crate) fn sync_state(&self, peer: &str, id: &DocumentId) -> Result<Option<sync::State>> {
+        let bytes: Option<Vec<u8>> = self
+            .lock_db()
+            .prepare_cached("SELECT state FROM peer_sync_state WHERE peer = ?1 AND doc_id = ?2")?
+            .query_row(params![peer, id.to_string()], |r| r.get(0))
+            .optional()?;
+        // A state this version cannot read only costs a longer exchange.
+        Ok(bytes.and_then(|b| sync::State::decode(&b).ok()))
+    }
+
+    /// The next sync message for a document, or `None` when the peer is known to have all of
+    /// it. With `first` (the first message on a connection) the changes the peer is known to
+    /// lack go along at once — everything since the heads both last had, or the whole document
+    /// when they never synced it — so the peer can answer with all it has in one round trip.
+    pub(crate) fn sync_out(
+        &self,
+        id: &DocumentId,
+        state: &mut sync::State,
+        first: bool,
+    ) -> Result<Option<Outgoing>> {
+        self.with_sync_doc(id, |open| {
+            let doc = &open.doc;
+            let Some(mut message) = doc.generate_sync_message(state) else {
+                return Ok(None);
+            };
+            let have_doc = !doc.get_heads().is_empty();
+            if first && have_doc && message.changes.is_empty() {
+                let (chunks, hashes) = lacking(doc, &state.shared_heads);
+                if !chunks.is_empty() {
+                    message.changes = chunks.into();
+                    state.sent_hashes.extend(hashes);
+                }
+            }
+            Ok(Some(Outgoing {
+                data: message.encode(),
+                have_doc,
+            }))
+        })
+    }
+
+    /// Applies a sync message from `peer` to a document and stores what it brought, with what
+    /// the device now knows `peer` has, in one transaction. On an error nothing is stored, the
+    /// document is read again from disk next time, and `state` must be thrown away.
+    pub(crate) fn sync_in(
+        &self,
+        peer: &str,
+        id: &DocumentId,
+        state: &mut sync::State,
+        data: &[u8],
+    ) -> Result<Received> {
+        let message = sync::Message::decode(data)
+            .map_err(|e| Error::Sync(format!("an unreadable sync message for {id}: {e}")))?;
+        let shared_before = state.shared_heads.clone();
+        let outcome = self.with_sync_doc(id, |open| {
+            let before = open.doc.get_heads();
+            open.doc
+                .receive_sync_message(state, message)
+                .map_err(|e| Error::Sync(format!("a sync message for {id} does not apply: {e}")))?;
+            let changed = open.doc.get_heads() != before;
+            if !changed && state.shared_heads == shared_before {
+                return Ok(Received { changed: false });
+            }
+            let mut conn = self.lock_db();
+            let tx = conn.transaction()?;
+            let mut written = 0;
+            if changed {
+                if before.is_empty() {
+                    write_snapshot(&tx, id, &open.doc)?;
+                } else {
+                    for change in open.doc.get_changes(&before) {
+                        let key = format!("{id}/incremental/{}", change.hash());
+                        kv::put(&tx, key.as_bytes(), change.raw_bytes())?;
+                        written += 1;
+                    }
+                }
+            }
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO peer_sync_state (peer, doc_id, state) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![peer, id.to_string(), state.encode()])?;
+            tx.commit()?;
+            if changed {
+                open.month = crate::document::header_str(&open.doc, "period");
+                open.incrementals += written;
+                if open.incrementals >= COMPACT_AFTER {
+                    drop(conn);
+                    match self.compact(id, &open.doc) {
+                        Ok(()) => open.incrementals = 0,
+                        Err(err) => tracing::warn!(%err, doc = %id, "compaction failed"),
+                    }
+                }
+            }
+            Ok(Received { changed })
+        });
+        match outcome {
+            Ok(received) => {
+                if received.changed {
+                    self.changes.send_modify(|c| c.remote += 1);
+                }
+                Ok(received)
+            }
+            Err(err) => {
+                // What is in memory may be ahead of the disk: read the disk again next time.
+                self.lock_docs().remove(id);
+                Err(err)
+            }
+        }
+    }
+
+    /// Where a document stands with the peer of `state`.
+    pub(crate) fn standing(&self, id: &DocumentId, state: &sync::State) -> Result<Standing> {
+        self.with_sync_doc(id, |open| {
+            let heads = open.doc.get_heads();
+            Ok(match &state.their_heads {
+                Some(theirs) if *theirs == heads && heads.is_empty() => Standing::NeitherHasIt,
+                Some(theirs) if *theirs == heads => Standing::InSync,
+                _ => Standing::Behind,
+            })
+        })
+    }
+
+    /// Whether the document changed here since `state`'s peer last had all of it.
+    pub(crate) fn changed_since(&self, id: &DocumentId, state: &sync::State) -> Result<bool> {
+        self.with_sync_doc(id, |open| {
+            let heads = open.doc.get_heads();
+            Ok(!heads.is_empty() && heads != state.shared_heads)
+        })
+    }
+
+    /// Where the server's change feed stood when this device last caught up with all of it.
+    pub(crate) fn catch_up_cursor(&self) -> Result<u64> {
+        let cursor: Option<i64> = self
+            .lock_db()
+            .query_row(
+                "SELECT catch_up_cursor FROM sync_server WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(cursor.unwrap_or(0).max(0) as u64)
+    }
+
+    pub(crate) fn set_catch_up_cursor(&self, cursor: u64) -> Result<()> {
+        self.lock_db().execute(
+            "UPDATE sync_server SET catch_up_cursor = ?1 WHERE id = 1",
+            params![cursor as i64],
+        )?;
+        Ok(())
+    }
+
+    /// Runs `f` on the document as sync sees it: the copy in memory, else the one on disk,
+    /// else an empty one (nothing arrived yet; reads treat it as absent). A month past is let
+    /// go again afterwards, so syncing a long history does not fill memory.
+    fn with_sync_doc<R>(
+        &self,
+        id: &DocumentId,
+        f: impl FnOnce(&mut OpenDoc) -> Result<R>,
+    ) -> Result<R> {
+        let mut docs = self.lock_docs();
+        if !docs.contains_key(id) {
+            let open = match self.load_unchecked(id)? {
+                Some(open) => open,
+                None => {
+                    let mut open = OpenDoc::new(Automerge::new().with_actor(self.actor.clone()), 0);
+                    open.checked = false;
+                    open
+                }
+            };
+            docs.insert(id.clone(), open);
+        }
+        let open = docs.get_mut(id).expect("inserted above");
+        let out = f(open);
+        let now = self.now();
+        if docs
+            .get(id)
+            .and_then(|open| open.month.as_deref())
+            .is_some_and(|month| !is_recent(month, now))
+        {
+            docs.remove(id);
+        }
+        out
+    }
+}
+
+/// The changes of `doc` a peer lacks when all it had were `shared` heads: as one saved
+/// document when it had nothing, else each change since. Also their hashes.
+fn lacking(doc: &Automerge, shared: &[ChangeHash]) -> (Vec<Vec<u8>>, Vec<ChangeHash>) {
+    let changes = doc.get_changes(shared);
+    let hashes: Vec<ChangeHash> = changes.iter().map(|c| c.hash()).collect();
+    if shared.is_empty() {
+        (vec![doc.save()], hashes)
+    } else {
+        let chunks = changes.iter().map(|c| c.raw_bytes().to_vec()).collect();
+        (chunks, hashes)
+    }
+}
