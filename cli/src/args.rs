@@ -158,7 +158,12 @@ pub enum Command {
         person: String,
     },
     /// Sync now: send your changes and bring what others changed, then disconnect.
-    Sync,
+    Sync {
+        /// Stay connected: each change made elsewhere arrives as it is made and is printed
+        /// (what, whose, when), and this device's changes go out; Ctrl-C stops.
+        #[arg(long)]
+        live: bool,
+    },
     /// Sync: the server, your role, when you last synced, and the people you are linked to.
     Status,
     /// Coaching: condition, sessions, case reviews, what was shared; a coach's overview.

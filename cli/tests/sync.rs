@@ -230,3 +230,107 @@ fn a_tablet_joined_before_the_phone_first_synced_catches_up_once_the_phone_syncs
         tablet.json(&["show"])["journey"]
     );
 }
+
+/// A `tandem sync --live` running on the tablet, stopped (Ctrl-C) when dropped.
+struct Live {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Live {
+    fn start(person: &Person) -> Live {
+        use std::io::BufRead;
+        let mut child = person
+            .command(&["sync", "--live"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("tandem sync --live starts");
+        let (tx, lines) = std::sync::mpsc::channel();
+        for out in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        Live { child, lines }
+    }
+
+    /// Waits (at most a minute) for a line containing `text`; panics with what it printed.
+    fn wait_for(&self, text: &str) -> String {
+        let mut seen = Vec::new();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(line) => seen.push(line),
+                Err(_) => break,
+            }
+        }
+        panic!("no line with {text:?}; printed:\n{}", seen.join("\n"));
+    }
+
+    /// Ctrl-C, then its exit status.
+    fn interrupt(&mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        self.child.wait().expect("tandem sync --live exits")
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn sync_live_prints_each_change_from_another_device_as_it_arrives_and_stops_on_ctrl_c() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let server = ServerProcess::start(&dir.path().join("server"));
+    let phone = Person::new(&dir, "phone");
+    let tablet = Person::new(&dir, "tablet");
+    phone.ok(&[
+        "enrol",
+        "--server",
+        &server.url,
+        &server.enrol_code("practitioner"),
+    ]);
+    let invitation = phone.json(&["invite", "device"]);
+    phone.ok(&["sync"]);
+    tablet.ok(&["join", "--server", &server.url, text(&invitation["code"])]);
+
+    let mut live = Live::start(&tablet);
+    live.wait_for("live:");
+    // The phone adds a value and syncs once; the tablet prints it arriving, asking nothing.
+    phone.ok(&[
+        "value",
+        "add",
+        "Evenings that are mine",
+        "--area",
+        "family",
+        "--importance",
+        "9",
+    ]);
+    phone.ok(&["sync"]);
+    let line = live.wait_for("changed");
+    assert!(line.contains("your journey changed"), "{line}");
+    let status = live.interrupt();
+    assert!(status.success(), "{status}");
+    assert!(live.wait_for("Stopped").contains("Stopped."));
+    // What arrived is in the tablet's store.
+    assert_eq!(
+        tablet.json(&["value", "list"])[0]["text"],
+        "Evenings that are mine"
+    );
+}

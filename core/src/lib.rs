@@ -17,4 +17,5 @@ pub mod schedule;
 pub mod store;
 pub mod sync;
 
+pub use samod::DocumentId;
 pub use store::{Changes, Clock, Identity, OpenOptions, Store};

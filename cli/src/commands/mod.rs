@@ -22,7 +22,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
     // What a new device can do before its journey arrives: sync it, and see where sync stands.
     let before_journey = matches!(
         cli.command,
-        Command::Sync | Command::Status | Command::Invite { .. }
+        Command::Sync { .. } | Command::Status | Command::Invite { .. }
     );
     // The demo makes its own stores; every other command opens the person's.
     let open = || Session::open(globals, announce, before_journey);
@@ -65,7 +65,8 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
             sync::share(&open()?, &doc, &person, access)
         }
         Command::Revoke { doc, person } => sync::revoke(&open()?, &doc, &person),
-        Command::Sync => sync::sync(&open()?),
+        Command::Sync { live: false } => sync::sync(&open()?),
+        Command::Sync { live: true } => sync::sync_live(&open()?),
         Command::Status => sync::status(&open()?),
         Command::Coaching(command) => coaching::coaching(&open()?, command),
         Command::Reflect(command) => coaching::reflect(&open()?, command),

@@ -6,7 +6,7 @@
 //! and the core's message.
 
 use serde::Serialize;
-use tandem_core::store::ServerLink;
+use tandem_core::store::{DocumentAbout, DocumentWhat, ServerLink};
 use tandem_core::sync::api::{
     Access, Enrolled, Invitation, InvitationKind, Joined, Link, Reason, Role,
 };
@@ -313,7 +313,7 @@ pub fn revoke(session: &Session, doc: &str, who: &str) -> Result<String, Failure
     })
 }
 
-/// Progress lines on stderr as a session goes (not with --json, whose answer is the report).
+/// Progress lines on stderr as a sync goes (not with --json, whose answer is the report).
 fn progress(json: bool) -> impl Fn(SyncStatus) + Send + Sync {
     move |status: SyncStatus| {
         if json {
@@ -329,6 +329,18 @@ fn progress(json: bool) -> impl Fn(SyncStatus) + Send + Sync {
             (SyncState::Offline, Some(error)) => note(&format!("offline: {error}")),
             (SyncState::Offline, None) => note("offline"),
         }
+    }
+}
+
+/// [`progress`] for a live sync, which reports states alone.
+fn progress_state(json: bool) -> impl Fn(SyncState) + Send + Sync {
+    let progress = progress(json);
+    move |state| {
+        progress(SyncStatus {
+            state,
+            last_synced_at: None,
+            last_error: None,
+        })
     }
 }
 
@@ -371,6 +383,102 @@ pub fn sync(session: &Session) -> Result<String, Failure> {
         report_lines(page, &report);
         journey_lines(page, journey_here);
     })
+}
+
+/// `tandem sync --live`: stays connected until Ctrl-C, printing each change that arrives (a
+/// line of text, or with --json one JSON object per line), and reconnecting with backoff when
+/// the connection fails.
+pub fn sync_live(session: &Session) -> Result<String, Failure> {
+    use std::io::Write;
+    let runtime = session::runtime()?;
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = stop_tx.send(true);
+        }
+    });
+    let json = session.json;
+    let store = &session.store;
+    let arrived = |doc: &tandem_core::DocumentId| {
+        let doc_id = doc.to_string();
+        let about = store.about_document(&doc_id).ok().flatten();
+        let at = chrono::Local::now();
+        let line = if json {
+            serde_json::json!({ "arrived": doc_id, "about": about, "at": at.to_rfc3339() })
+                .to_string()
+        } else {
+            format!(
+                "{}  {}",
+                at.format("%H:%M:%S"),
+                arrival_words(store, &doc_id, about.as_ref())
+            )
+        };
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    };
+    let on_state = progress_state(json);
+    let mut backoff = tandem_core::sync::service::FIRST_BACKOFF;
+    loop {
+        let outcome = runtime.block_on(sync::sync_live(store, stop.clone(), &on_state, &arrived));
+        if *stop.borrow() {
+            break;
+        }
+        match outcome {
+            Ok(_) => backoff = tandem_core::sync::service::FIRST_BACKOFF,
+            Err(e) if e.refusal().is_some() => return Err(remote("cannot sync", e)),
+            Err(e) => {
+                note(&format!(
+                    "offline: {e}; trying again in {:.1} s",
+                    backoff.as_secs_f64()
+                ));
+                let mut stopped = stop.clone();
+                runtime.block_on(async {
+                    tokio::select! {
+                        _ = tokio::time::sleep(backoff) => {}
+                        _ = stopped.wait_for(|s| *s) => {}
+                    }
+                });
+                backoff = (backoff * 2).min(tandem_core::sync::service::MAX_BACKOFF);
+                if *stop.borrow() {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(if json {
+        String::new()
+    } else {
+        "Stopped.".into()
+    })
+}
+
+/// "Sam's check-ins for 2026-12 changed (your client)".
+fn arrival_words(store: &Store, doc_id: &str, about: Option<&DocumentAbout>) -> String {
+    let Some(about) = about else {
+        return format!("document {doc_id} changed");
+    };
+    let whose = if about.mine {
+        "your".to_string()
+    } else {
+        format!("{}'s", about.person_id)
+    };
+    let what = match &about.what {
+        DocumentWhat::Journey => format!("{whose} journey"),
+        DocumentWhat::CheckIns { month } => format!("{whose} check-ins for {month}"),
+        DocumentWhat::Private => format!("{whose} private notes"),
+        DocumentWhat::Relationship => format!("your shared document with {}", about.person_id),
+    };
+    let relation = (!about.mine)
+        .then(|| {
+            let mine = store.server().ok().flatten().map(|s| s.role);
+            let links = store.links().ok()?;
+            let link = links.iter().find(|l| l.person_id == about.person_id)?;
+            Some(format!(" ({})", relation(mine, link.role)))
+        })
+        .flatten()
+        .unwrap_or_default();
+    format!("{what} changed{relation}")
 }
 
 #[derive(Serialize)]

@@ -25,16 +25,21 @@ impl Person {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_tandem"))
+        self.command(args).output().expect("the tandem binary runs")
+    }
+
+    /// The binary pointed at this store, with `args`, not started yet.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tandem"));
+        command
             .arg("--store")
             .arg(&self.store)
             .args(["--tz", "Europe/London"])
             .args(args)
             .env("TANDEM_NOW", NOW)
             .env_remove("TANDEM_HOME")
-            .env_remove("XDG_DATA_HOME")
-            .output()
-            .expect("the tandem binary runs")
+            .env_remove("XDG_DATA_HOME");
+        command
     }
 
     /// Runs `args`, expecting success; stdout.

@@ -24,7 +24,7 @@ pub use identity::Identity;
 pub use kv::SqliteStorage;
 pub use linked::LinkedJourney;
 pub(crate) use sync_docs::Standing;
-pub use sync_docs::WantedDocument;
+pub use sync_docs::{DocumentAbout, DocumentWhat, WantedDocument};
 pub use sync_state::{OwnDocument, ServerLink};
 
 use std::collections::HashMap;

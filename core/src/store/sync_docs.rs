@@ -27,6 +27,30 @@ pub struct WantedDocument {
     pub own: bool,
 }
 
+/// What a document is, in a person's terms: whose, and which part of Tandem.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DocumentAbout {
+    /// The person the document belongs to (for a care or coaching document: the other one).
+    pub person_id: String,
+    /// Whether that person is the one this store belongs to.
+    pub mine: bool,
+    pub what: DocumentWhat,
+}
+
+/// Which part of Tandem a document holds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum DocumentWhat {
+    Journey,
+    /// One month's check-ins (`2026-12`).
+    CheckIns {
+        month: String,
+    },
+    Private,
+    /// The care or coaching document between this person and `person_id`.
+    Relationship,
+}
+
 /// A sync message to send for one document.
 pub(crate) struct Outgoing {
     /// automerge's sync message, encoded.
@@ -93,6 +117,46 @@ impl Store {
         wanted.sort();
         wanted.dedup_by(|a, b| a.doc_id == b.doc_id);
         Ok(wanted)
+    }
+
+    /// What a document this device syncs is, or `None` for one it does not know.
+    pub fn about_document(&self, doc_id: &str) -> Result<Option<DocumentAbout>> {
+        let me = self.identity().person_id.clone();
+        let about = |person_id: &str, what| DocumentAbout {
+            mine: person_id == me,
+            person_id: person_id.to_string(),
+            what,
+        };
+        if doc_id == self.identity().private_id {
+            return Ok(Some(about(&me, DocumentWhat::Private)));
+        }
+        let links = self.links()?;
+        let journeys = std::iter::once((me.clone(), self.identity().journey_id.clone())).chain(
+            links
+                .iter()
+                .filter_map(|l| Some((l.person_id.clone(), l.journey_id.clone()?))),
+        );
+        for (person, journey) in journeys {
+            if doc_id == journey {
+                return Ok(Some(about(&person, DocumentWhat::Journey)));
+            }
+            let Ok(journey_id) = journey.parse::<DocumentId>() else {
+                continue;
+            };
+            let months = self
+                .read_doc(&journey_id, DocKind::Journey, true, jdoc::check_in_periods)?
+                .unwrap_or_default();
+            if let Some(month) = months
+                .into_iter()
+                .find(|m| period_doc_id(&journey, m).to_string() == doc_id)
+            {
+                return Ok(Some(about(&person, DocumentWhat::CheckIns { month })));
+            }
+        }
+        Ok(links
+            .iter()
+            .find(|l| l.relationship_doc_id.as_deref() == Some(doc_id))
+            .map(|l| about(&l.person_id, DocumentWhat::Relationship)))
     }
 
     /// What this device last knew `peer` had of a document (`None`: they never synced it).
