@@ -13,13 +13,14 @@ use samod::{AcceptorHandle, PeerId};
 use serde::Deserialize;
 use tandem_core::auth::peer_id_for;
 use tandem_core::sync::api::{
-    ApiError, EnrolRequest, InvitationRequest, JoinRequest, Reason, RegisterDocument, ServerInfo,
-    ShareRequest,
+    ApiError, CatchUp, EnrolRequest, InvitationRequest, JoinRequest, Reason, RegisterDocument,
+    ServerInfo, ShareRequest,
 };
 
 use crate::auth::{authenticate, bearer, AuthError};
 use crate::directory::{Caller, Directory, Person, Refusal, RefusalKind};
 use crate::documents::Durability;
+use crate::notices::{ConnectionNotices, Named, NoticeSetup};
 use crate::policy::MembershipPolicy;
 use crate::transport::{self, MAX_MESSAGE_BYTES};
 
@@ -130,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/documents", post(register))
         .route("/v1/shares", post(grant).delete(revoke))
         .route("/v1/links", get(links))
+        .route("/v1/catch-up", get(catch_up))
         .route("/v1/sync", get(sync))
         .fallback(|| async {
             Failure::new(StatusCode::NOT_FOUND, Reason::NotFound, "no such route")
@@ -165,7 +167,7 @@ async fn enrol(
     let Json(request) = body?;
     let enrolled = state.directory.enrol(&caller.device_id, &request, now())?;
     tracing::info!(person = %enrolled.person_id, role = %enrolled.role, "enrolled");
-    state.policy.memberships_changed();
+    state.policy.memberships_changed(&[&enrolled.person_id]);
     Ok(Json(enrolled).into_response())
 }
 
@@ -193,7 +195,9 @@ async fn join(
     let Json(request) = body?;
     let joined = state.directory.join(&caller, &request, now())?;
     tracing::info!(person = %joined.person_id, device = %caller.device_id, "joined");
-    state.policy.memberships_changed();
+    let mut people = vec![joined.person_id.as_str()];
+    people.extend(joined.linked.as_ref().map(|l| l.person_id.as_str()));
+    state.policy.memberships_changed(&people);
     Ok(Json(joined).into_response())
 }
 
@@ -205,7 +209,9 @@ async fn register(
     let (_, person) = member(&state, &headers)?;
     let Json(request) = body?;
     state.directory.register(&person, &request, now())?;
-    state.policy.memberships_changed();
+    let mut people = vec![person.person_id.as_str()];
+    people.extend(request.with_person.as_deref());
+    state.policy.memberships_changed(&people);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -218,7 +224,9 @@ async fn grant(
     let Json(request) = body?;
     state.directory.grant(&person, &request, now())?;
     tracing::info!(owner = %person.person_id, doc = %request.doc_id, to = %request.person_id, access = %request.access, "shared");
-    state.policy.memberships_changed();
+    state
+        .policy
+        .memberships_changed(&[&person.person_id, &request.person_id]);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -231,7 +239,9 @@ async fn revoke(
     let Json(request) = body?;
     state.directory.revoke(&person, &request, now())?;
     tracing::info!(owner = %person.person_id, doc = %request.doc_id, from = %request.person_id, "sharing revoked");
-    state.policy.memberships_changed();
+    state
+        .policy
+        .memberships_changed(&[&person.person_id, &request.person_id]);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -240,32 +250,116 @@ async fn links(State(state): State<AppState>, headers: HeaderMap) -> Answer<Resp
     Ok(Json(state.directory.links(&person)?).into_response())
 }
 
+/// A change feed cursor from a query string: a whole number; `None` when absent.
+fn cursor_param(value: Option<&str>) -> Answer<Option<u64>> {
+    match value {
+        None => Ok(None),
+        Some(text) => text.parse::<u64>().map(Some).map_err(|_| {
+            Failure::new(
+                StatusCode::BAD_REQUEST,
+                Reason::Invalid,
+                format!(
+                    "since must be a whole number: a cursor the server answered before, or 0; \
+                     not {text:?}"
+                ),
+            )
+        }),
+    }
+}
+
+#[derive(Deserialize)]
+struct CatchUpQuery {
+    since: Option<String>,
+}
+
+/// `GET /v1/catch-up?since=N`: the caller's links, and the documents they may see with changes
+/// stored after `N`, with the cursor to ask from next.
+async fn catch_up(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<CatchUpQuery>, QueryRejection>,
+) -> Answer<Response> {
+    let (_, person) = member(&state, &headers)?;
+    let since = query.ok().and_then(|Query(q)| q.since);
+    let since = cursor_param(since.as_deref())?.ok_or_else(|| {
+        Failure::new(
+            StatusCode::BAD_REQUEST,
+            Reason::Invalid,
+            "catch-up needs ?since=<cursor>: the cursor of the last catch-up, or 0 for everything",
+        )
+    })?;
+    let changed = state.directory.changed_since(&person.person_id, since)?;
+    let links = state.directory.links(&person)?;
+    Ok(Json(CatchUp {
+        links,
+        changed: changed.doc_ids,
+        cursor: changed.cursor,
+    })
+    .into_response())
+}
+
 #[derive(Deserialize)]
 struct SyncQuery {
     token: Option<String>,
+    notices: Option<String>,
+    since: Option<String>,
 }
 
-/// `GET /v1/sync?token=…`: the token is checked before the upgrade, and the connection is bound
-/// to the device's peer id.
+/// `GET /v1/sync?token=…[&notices=1[&since=N]]`: the token is checked before the upgrade, and
+/// the connection is bound to the device's peer id. With `notices=1` the connection also
+/// carries this person's notices (`notices.rs`), from the change feed's cursor `since` (the
+/// last catch-up's) or from now.
 async fn sync(
     State(state): State<AppState>,
     query: Result<Query<SyncQuery>, QueryRejection>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Answer<Response> {
-    let token = query.ok().and_then(|Query(q)| q.token);
+    let query = query.ok().map(|Query(q)| q);
+    let (token, notices, since) = match query {
+        Some(q) => (q.token, q.notices, q.since),
+        None => (None, None, None),
+    };
     let caller = authenticate(&*state.directory, token.as_deref(), now(), true)?;
+    let notices = match notices.as_deref() {
+        None | Some("0") => false,
+        Some("1") => true,
+        Some(other) => {
+            return Err(Failure::new(
+                StatusCode::BAD_REQUEST,
+                Reason::Invalid,
+                format!("notices is 1 (send them) or 0 (do not), not {other:?}"),
+            ))
+        }
+    };
+    let since = cursor_param(since.as_deref())?;
     let upgrade = match upgrade {
         Ok(upgrade) => upgrade,
         Err(rejection) => return Ok(rejection.into_response()),
     };
     let peer_id = PeerId::from(peer_id_for(&caller.device_id));
-    let person = caller.person.map(|p| p.person_id).unwrap_or_default();
+    let person = caller.person.expect("known_only answers a person");
+    let notices = if notices {
+        let setup = NoticeSetup {
+            directory: state.directory.clone(),
+            person: person.clone(),
+            named: Named::default(),
+            stored: state.durability.stored_changes(),
+            links: state.policy.watch_links(&person.person_id),
+            since,
+        };
+        Some(ConnectionNotices::start(setup)?)
+    } else {
+        None
+    };
+    let person_id = person.person_id;
     Ok(upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
-            tracing::info!(peer = %peer_id, %person, "sync connection");
-            if transport::accept(&state.acceptor, socket, peer_id, state.durability).is_err() {
+            tracing::info!(peer = %peer_id, person = %person_id, notices = notices.is_some(), "sync connection");
+            if transport::accept(&state.acceptor, socket, peer_id, state.durability, notices)
+                .is_err()
+            {
                 tracing::info!("sync connection refused: the server is stopping");
             }
         }))

@@ -17,7 +17,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Each entry moves the schema one version up; the index + 1 is the resulting `user_version`.
 /// Never edit a shipped migration: add one.
-const MIGRATIONS: &[Migration] = &[migrate_1];
+const MIGRATIONS: &[Migration] = &[migrate_1, migrate_2];
 
 /// 1: documents, and the directory.
 ///
@@ -111,6 +111,42 @@ fn migrate_1(tx: &Transaction) -> rusqlite::Result<()> {
     )
 }
 
+/// 2: the change feed, and who may see what as one view.
+///
+/// `change_feed` holds the top of one server-wide sequence; every stored change of a document
+/// takes the next value and writes it into that document's `doc_changes` row (see
+/// `documents::SqliteDocuments::put`), in the same transaction as the change. Documents stored
+/// before this migration start at 1.
+///
+/// `document_access` is the sharing rule as SQL, the one place it is written: a person's access
+/// to a document (a month answers for its journey); a coach never gets a client's document nor
+/// a care document, whatever the rows say (defence in depth: grants refuse this already). Both
+/// the single lookup and the change feed's list read it.
+fn migrate_2(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE change_feed (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            seq INTEGER NOT NULL
+         );
+         CREATE TABLE doc_changes (
+            doc_id TEXT PRIMARY KEY NOT NULL,
+            seq INTEGER NOT NULL
+         ) WITHOUT ROWID;
+         CREATE INDEX doc_changes_by_seq ON doc_changes (seq);
+         INSERT INTO doc_changes (doc_id, seq)
+            SELECT DISTINCT CAST(substr(key, 1, instr(key, X'2F') - 1) AS TEXT), 1
+            FROM kv WHERE instr(key, X'2F') > 1;
+         INSERT INTO change_feed (id, seq)
+            VALUES (1, (SELECT COUNT(*) > 0 FROM doc_changes));
+         CREATE VIEW document_access (doc_id, person_id, access) AS
+            SELECT d.doc_id, m.person_id, m.access FROM documents d
+            JOIN memberships m ON m.doc_id = COALESCE(d.journey_id, d.doc_id)
+            JOIN people owner ON owner.person_id = d.owner
+            JOIN people member ON member.person_id = m.person_id
+            WHERE NOT (member.role = 'coach' AND (owner.role = 'client' OR d.kind = 'care'));",
+    )
+}
+
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
@@ -150,6 +186,41 @@ pub fn open_file(path: &Path) -> Result<Connection, OpenError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_stored_before_the_change_feed_start_on_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        {
+            let mut old = Connection::open(&path).unwrap();
+            migrate(&mut old, &MIGRATIONS[..1]).unwrap();
+            for key in [
+                "AbC/incremental/1",
+                "AbC/snapshot/2",
+                "aBc/incremental/3",
+                "storage-id",
+            ] {
+                old.execute(
+                    "INSERT INTO kv (key, value) VALUES (?1, x'00')",
+                    [key.as_bytes()],
+                )
+                .unwrap();
+            }
+        }
+        let conn = open_file(&path).unwrap();
+        let rows: Vec<(String, i64)> = conn
+            .prepare("SELECT doc_id, seq FROM doc_changes ORDER BY doc_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(rows, vec![("AbC".to_string(), 1), ("aBc".to_string(), 1)]);
+        let top: i64 = conn
+            .query_row("SELECT seq FROM change_feed", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(top, 1);
+    }
 
     #[test]
     fn a_database_from_a_newer_server_is_refused_and_reopening_is_harmless() {

@@ -5,6 +5,8 @@
 //! (PostgreSQL) can take SQLite's place. [`SqliteDocuments`] keeps the rows in the server's SQLite
 //! file with tandem-core's key/value helpers. [`SamodStorage`] adapts a store to samod, whose
 //! storage calls cannot fail: an error is logged, counted, and remembered against the document.
+//! Every stored change of a document also moves it to the top of the change feed (see
+//! [`DocumentStore`]), which `GET /v1/catch-up` and the sync connection's notices read.
 //!
 //! [`Durability`] follows which changes of each document are on disk. samod answers a peer's
 //! sync message as soon as it has applied the changes in memory, while the writes run
@@ -35,6 +37,12 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// A key/value store for samod's document rows. Keys are compared byte by byte (document ids are
 /// case sensitive); `load_range(prefix)` answers every key equal to `prefix` or under `prefix/`.
+///
+/// The change feed lives behind this trait too: a `put` of a document's row (a key
+/// `<docId>/...`) gives that document the next value of the server-wide change sequence, in the
+/// same transaction as the row, so the feed never names a change that is not stored and never
+/// misses one that is. [`crate::directory::Directory::changed_since`] reads the feed back,
+/// filtered by who may see what; the two share one database.
 pub trait DocumentStore: Send + Sync + 'static {
     fn load(&self, key: &StorageKey) -> impl Future<Output = StoreResult<Option<Vec<u8>>>> + Send;
     fn load_range(
@@ -65,6 +73,30 @@ impl SqliteDocuments {
         let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         f(&conn).map_err(|e| StoreError(e.to_string()))
     }
+
+    /// Runs `f` in an immediate transaction, committed only if it succeeds.
+    fn write<T>(&self, f: impl FnOnce(&Connection) -> tandem_core::Result<T>) -> StoreResult<T> {
+        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| StoreError(e.to_string()))?;
+        let value = f(&tx).map_err(|e| StoreError(e.to_string()))?;
+        tx.commit().map_err(|e| StoreError(e.to_string()))?;
+        Ok(value)
+    }
+}
+
+/// Gives `doc_id` the next value of the change sequence (tables in `db.rs`); the value.
+fn advance_feed(conn: &Connection, doc_id: &str) -> tandem_core::Result<i64> {
+    let seq: i64 = conn
+        .prepare_cached("UPDATE change_feed SET seq = seq + 1 WHERE id = 1 RETURNING seq")?
+        .query_row([], |r| r.get(0))?;
+    conn.prepare_cached(
+        "INSERT INTO doc_changes (doc_id, seq) VALUES (?1, ?2)
+         ON CONFLICT (doc_id) DO UPDATE SET seq = excluded.seq",
+    )?
+    .execute(rusqlite::params![doc_id, seq])?;
+    Ok(seq)
 }
 
 fn key_from_bytes(bytes: &[u8]) -> Option<StorageKey> {
@@ -86,7 +118,14 @@ impl DocumentStore for SqliteDocuments {
     }
 
     async fn put(&self, key: &StorageKey, value: &[u8]) -> StoreResult<()> {
-        self.run(|c| kv::put(c, &kv::key_bytes(key), value))
+        match doc_of(key) {
+            Some(doc_id) => self.write(|c| {
+                kv::put(c, &kv::key_bytes(key), value)?;
+                advance_feed(c, doc_id)?;
+                Ok(())
+            }),
+            None => self.run(|c| kv::put(c, &kv::key_bytes(key), value)),
+        }
     }
 
     async fn delete(&self, key: &StorageKey) -> StoreResult<()> {
@@ -204,6 +243,8 @@ pub struct Durability {
     written: watch::Sender<u64>,
     failures: AtomicU64,
     wait_limit: Duration,
+    /// Bumped after every change of a document that reached the disk (and so the change feed).
+    stored: watch::Sender<u64>,
 }
 
 impl Default for Durability {
@@ -221,7 +262,14 @@ impl Durability {
             written: watch::Sender::new(0),
             failures: AtomicU64::new(0),
             wait_limit,
+            stored: watch::Sender::new(0),
         }
+    }
+
+    /// Hears of every change of a document stored from now on (the value only counts them): a
+    /// cue to read the change feed again.
+    pub fn stored_changes(&self) -> watch::Receiver<u64> {
+        self.stored.subscribe()
     }
 
     fn docs(&self) -> std::sync::MutexGuard<'_, HashMap<String, DocState>> {
@@ -261,6 +309,9 @@ impl Durability {
             }
         }
         self.bump();
+        if ok {
+            self.stored.send_modify(|n| *n = n.wrapping_add(1));
+        }
     }
 
     fn loaded(&self, doc_id: &str, rows: &[(StorageKey, Vec<u8>)]) {

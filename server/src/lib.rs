@@ -12,8 +12,9 @@
 //! | [`auth`] | token checks and replay refusal |
 //! | [`directory`] | the `Directory` trait, its SQLite implementation and the sharing rules |
 //! | [`documents`] | the `DocumentStore` trait, SQLite documents, samod storage, durability |
+//! | [`notices`] | the change and links notices a device's sync connection may carry |
 //! | [`policy`] | the live share policy |
-//! | [`transport`] | a WebSocket as a samod transport: inbound checks, outbound durability |
+//! | [`transport`] | a WebSocket as a samod transport: inbound checks, outbound durability, the writer task |
 //! | [`server`] | start, serve, stop; enrolment codes for the operator |
 
 pub mod api;
@@ -23,6 +24,7 @@ pub mod codes;
 pub mod db;
 pub mod directory;
 pub mod documents;
+pub mod notices;
 pub mod policy;
 pub mod server;
 pub mod transport;

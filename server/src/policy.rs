@@ -5,7 +5,18 @@
 //! revoke, registration or join calls [`MembershipPolicy::memberships_changed`], which bumps a
 //! watch channel; each open stream looks the pair up again, and samod installs a changed
 //! decision on the connections already open (identical decisions are ignored). So a revoke stops
-//! sync to that member at once, and a grant starts it without reconnecting.
+//! sync to that member at once, and a grant answers, without reconnecting, a request the member
+//! made before (samod remembers it).
+//!
+//! Devices are never *announced* to: a device's decisions carry `with_announce(false)`, so the
+//! server syncs a document with a device only once that device has sent a message about it on
+//! the connection (a request or a sync message); from then on samod pushes the document's
+//! changes to that connection. A device learns what else changed from `GET /v1/catch-up` and
+//! from its connection's notices (`notices.rs`), and asks for those documents itself. So a
+//! connection costs the server only the documents its device is working on.
+//!
+//! `memberships_changed` names the people whose links may have changed, so that only their
+//! sync connections look again (and tell their device, if its links did change).
 //!
 //! Peers are trusted by id only because the server bound each connection to the peer id of the
 //! device that authenticated it (`device-<device id>`). Any other peer, a device the directory
@@ -20,12 +31,14 @@ use tandem_core::sync::api::Access;
 use tokio::sync::watch;
 
 use crate::directory::Directory;
+use crate::notices::LinkWatchers;
 
-/// The share policy (cheap to clone: clones share the directory and the change signal).
+/// The share policy (cheap to clone: clones share the directory and the change signals).
 #[derive(Clone)]
 pub struct MembershipPolicy {
     directory: Arc<dyn Directory>,
     changes: Arc<watch::Sender<u64>>,
+    links: Arc<LinkWatchers>,
 }
 
 impl MembershipPolicy {
@@ -33,12 +46,20 @@ impl MembershipPolicy {
         MembershipPolicy {
             directory,
             changes: Arc::new(watch::Sender::new(0)),
+            links: Arc::default(),
         }
     }
 
-    /// Tells every open decision to look again.
-    pub fn memberships_changed(&self) {
+    /// Tells every open decision to look again, and the sync connections of `people` (those
+    /// whose links the change may have touched) to look at their links again.
+    pub fn memberships_changed(&self, people: &[&str]) {
         self.changes.send_modify(|n| *n = n.wrapping_add(1));
+        self.links.nudge(people);
+    }
+
+    /// Hears each time `person_id`'s links may have changed (see [`Self::memberships_changed`]).
+    pub fn watch_links(&self, person_id: &str) -> watch::Receiver<u64> {
+        self.links.watch(person_id)
     }
 
     /// The decision for `peer_id` on `doc_id` now.
@@ -58,8 +79,8 @@ impl MembershipPolicy {
             .directory
             .access(&doc_id.to_string(), &person.person_id)
         {
-            Ok(Some(Access::Write)) => ShareConfig::read_write(),
-            Ok(Some(Access::Read)) => ShareConfig::read_only(),
+            Ok(Some(Access::Write)) => ShareConfig::read_write().with_announce(false),
+            Ok(Some(Access::Read)) => ShareConfig::read_only().with_announce(false),
             Ok(None) => ShareConfig::none(),
             Err(err) => {
                 tracing::error!(%err, "share policy could not read the directory");

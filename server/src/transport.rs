@@ -8,15 +8,21 @@
 //!   a message is limited at the upgrade (`MAX_MESSAGE_BYTES`).
 //! - Outbound, a sync message waits until the heads it advertises are on disk
 //!   ([`Durability::wait`]): a peer that learns the server has its changes can rely on it.
+//! - One writer task per connection owns the socket's sending half: it sends samod's messages
+//!   (after that wait, in samod's order) and, for a device that asked, the connection's notices
+//!   (`notices.rs`). It ends with the connection: when samod closes or drops its side, or when
+//!   a send fails (samod then ends the connection at its next send).
 
 use std::sync::Arc;
 
 use axum::extract::ws::{Message, WebSocket};
+use futures::stream::SplitSink;
 use futures::{SinkExt, StreamExt};
 use samod::{AcceptorHandle, PeerId, Transport};
 
 use crate::chunks;
 use crate::documents::Durability;
+use crate::notices::ConnectionNotices;
 
 /// The largest WebSocket message (and frame) a device may send.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
@@ -74,7 +80,11 @@ pub fn envelope(bytes: &[u8]) -> Result<Envelope<'_>, String> {
 
 /// Checks a message from a device: a readable envelope, and a sync payload that decodes.
 pub fn check_inbound(bytes: &[u8]) -> Result<(), String> {
-    let message = envelope(bytes)?;
+    check_envelope(&envelope(bytes)?)
+}
+
+/// Checks a message whose envelope was read: a sync payload must decode.
+fn check_envelope(message: &Envelope<'_>) -> Result<(), String> {
     if matches!(message.kind, "sync" | "request") {
         let data = message.data.ok_or("a sync message without data")?;
         // automerge's decoder is not expected to panic; if it ever does on hostile bytes, only
@@ -131,21 +141,36 @@ where
         })
 }
 
-/// Hands an upgraded WebSocket to samod as a connection of `peer_id`.
+/// How many of samod's messages may wait for the writer task.
+const OUTBOUND_QUEUE: usize = 16;
+
+/// Hands an upgraded WebSocket to samod as a connection of `peer_id`, with `notices` (for a
+/// device that asked for them) sent beside samod's messages.
 pub fn accept(
     acceptor: &AcceptorHandle,
     socket: WebSocket,
     peer_id: PeerId,
     durability: Arc<Durability>,
+    notices: Option<ConnectionNotices>,
 ) -> Result<(), samod::Stopped> {
     let (sink, stream) = socket.split();
     let log_peer = peer_id.clone();
+    let named = notices.as_ref().map(ConnectionNotices::named);
     let inbound = stream.filter_map(move |message| {
         let result = match message {
             Ok(Message::Binary(bytes)) => Some(
-                check_inbound(&bytes)
-                    .map(|()| bytes.to_vec())
-                    .map_err(TransportError),
+                match envelope(&bytes).and_then(|e| {
+                    check_envelope(&e)?;
+                    Ok(e.document_id)
+                }) {
+                    Ok(document_id) => {
+                        if let (Some(named), Some(id)) = (&named, &document_id) {
+                            named.add(id);
+                        }
+                        Ok(bytes.to_vec())
+                    }
+                    Err(e) => Err(TransportError(e)),
+                },
             ),
             Ok(Message::Text(_)) => Some(Err(TransportError(
                 "a text message (the protocol is binary)".into(),
@@ -158,12 +183,41 @@ pub fn accept(
         }
         futures::future::ready(result)
     });
-    let binary = sink.with(|bytes: Vec<u8>| {
-        futures::future::ready(Ok::<_, axum::Error>(Message::Binary(bytes.into())))
-    });
-    let outbound = durable_sink(binary, durability);
+    let (to_writer, from_samod) = futures::channel::mpsc::channel::<Vec<u8>>(OUTBOUND_QUEUE);
+    let outbound = durable_sink(to_writer, durability);
     let transport = Transport::new(Box::pin(inbound), outbound).with_expected_peer_id(peer_id);
-    acceptor.accept(transport).map(|_| ())
+    acceptor.accept(transport)?;
+    tokio::spawn(write(sink, from_samod, notices));
+    Ok(())
+}
+
+/// The writer task: samod's messages and the notices, in order, until samod's side ends.
+async fn write(
+    mut socket: SplitSink<WebSocket, Message>,
+    mut from_samod: futures::channel::mpsc::Receiver<Vec<u8>>,
+    mut notices: Option<ConnectionNotices>,
+) {
+    loop {
+        let bytes = tokio::select! {
+            next = from_samod.next() => match next {
+                Some(bytes) => bytes,
+                None => break,
+            },
+            notice = next_notice(&mut notices) => notice,
+        };
+        if let Err(e) = socket.send(Message::Binary(bytes.into())).await {
+            tracing::debug!(error = %e, "sending failed; the connection ends");
+            return;
+        }
+    }
+    let _ = socket.close().await;
+}
+
+async fn next_notice(notices: &mut Option<ConnectionNotices>) -> Vec<u8> {
+    match notices {
+        Some(notices) => notices.next().await,
+        None => std::future::pending().await,
+    }
 }
 
 #[cfg(test)]

@@ -873,10 +873,10 @@ async fn the_share_policy_answers_from_the_membership_table_live() {
     let coach_peer = samod::PeerId::from(peer_id_for(&coach.device.id()));
     let owner_peer = samod::PeerId::from(peer_id_for(&practitioner.device.id()));
     let policy = &h.app.policy;
-    assert_eq!(
-        policy.decide(&journey, &owner_peer),
-        samod::ShareConfig::read_write()
-    );
+    // Devices are never announced to: they ask for what they want.
+    let read_write = samod::ShareConfig::read_write().with_announce(false);
+    let read_only = samod::ShareConfig::read_only().with_announce(false);
+    assert_eq!(policy.decide(&journey, &owner_peer), read_write);
     for peer in [
         coach_peer.clone(),
         samod::PeerId::from("server-x"),
@@ -903,14 +903,14 @@ async fn the_share_policy_answers_from_the_membership_table_live() {
             .0,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(next(&mut decisions).await, samod::ShareConfig::read_only());
+    assert_eq!(next(&mut decisions).await, read_only);
     assert_eq!(
         h.share(&practitioner, &practitioner.journey_id, &coach, "write")
             .await
             .0,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(next(&mut decisions).await, samod::ShareConfig::read_write());
+    assert_eq!(next(&mut decisions).await, read_write);
     assert_eq!(
         h.unshare(&practitioner, &practitioner.journey_id, &coach)
             .await
@@ -918,4 +918,148 @@ async fn the_share_policy_answers_from_the_membership_table_live() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(next(&mut decisions).await, samod::ShareConfig::none());
+}
+
+/// `GET /v1/catch-up?since=…` as `member`.
+async fn catch_up(h: &Harness, member: &Member, since: u64) -> (Vec<String>, u64) {
+    let (status, body) = h
+        .call(
+            Method::GET,
+            &format!("/v1/catch-up?since={since}"),
+            &member.device,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, links) = h
+        .call(Method::GET, "/v1/links", &member.device, Value::Null)
+        .await;
+    assert_eq!(
+        body["links"], links,
+        "catch-up answers the links as /v1/links"
+    );
+    let changed = body["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| id.as_str().unwrap().to_string())
+        .collect();
+    (changed, body["cursor"].as_u64().unwrap())
+}
+
+#[tokio::test]
+async fn catch_up_names_changed_documents_only_to_those_who_may_see_them() {
+    let h = Harness::new().await;
+    let (practitioner, client) = h.practitioner_and_client().await;
+    let stranger = h.enrol(Role::Practitioner).await;
+    let (nothing, start) = catch_up(&h, &client, 0).await;
+    assert_eq!(nothing, Vec::<String>::new(), "nothing is stored yet");
+
+    // A month of the client's journey, stored on the server, and registered by the client.
+    let month = h
+        .app
+        .repo
+        .create(automerge::Automerge::new())
+        .await
+        .unwrap();
+    let month_id = month.document_id().to_string();
+    let (status, body) = h
+        .register(
+            &client,
+            json!({"doc_id": month_id, "kind": "check_ins", "journey_id": client.journey_id}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    // And a document of the stranger's own.
+    let own = h
+        .app
+        .repo
+        .create(automerge::Automerge::new())
+        .await
+        .unwrap();
+    let own_id = own.document_id().to_string();
+    let (status, _) = h
+        .register(&stranger, json!({"doc_id": own_id, "kind": "journey"}))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let (changed, cursor) = catch_up(&h, &client, start).await;
+    assert_eq!(changed, vec![month_id.clone()]);
+    assert!(cursor > start, "the cursor moves: {start} -> {cursor}");
+    // The practitioner follows the client's journey, so its months.
+    let (changed, _) = catch_up(&h, &practitioner, 0).await;
+    assert_eq!(changed, vec![month_id.clone()]);
+    // A non-member learns nothing of it, from any cursor.
+    let (changed, stranger_cursor) = catch_up(&h, &stranger, 0).await;
+    assert_eq!(changed, vec![own_id.clone()]);
+    assert_eq!(stranger_cursor, cursor, "one feed for the whole server");
+    // Nothing changed since the cursor: nothing listed, the cursor stays.
+    assert_eq!(catch_up(&h, &client, cursor).await, (vec![], cursor));
+
+    // A later change of the month moves it up the feed.
+    month.with_document(|d| {
+        use automerge::transaction::Transactable;
+        d.transact::<_, _, automerge::AutomergeError>(|tx| {
+            tx.put(automerge::ROOT, "day", 1)?;
+            Ok(())
+        })
+        .unwrap();
+    });
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let later = loop {
+        let (changed, later) = catch_up(&h, &client, cursor).await;
+        if !changed.is_empty() {
+            assert_eq!(changed, vec![month_id.clone()]);
+            break later;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the change never reached the feed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(later > cursor);
+    let (changed, _) = catch_up(&h, &stranger, cursor).await;
+    assert_eq!(changed, Vec::<String>::new());
+    // Once the client stops sharing, the practitioner is not told of the month any more.
+    let (status, _) = h.unshare(&client, &client.journey_id, &practitioner).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(catch_up(&h, &practitioner, 0).await.0, Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn catch_up_needs_a_numeric_since() {
+    let h = Harness::new().await;
+    let member = h.enrol(Role::Coach).await;
+    for path in [
+        "/v1/catch-up",
+        "/v1/catch-up?since=",
+        "/v1/catch-up?since=abc",
+        "/v1/catch-up?since=-1",
+        "/v1/catch-up?since=1.5",
+    ] {
+        let (status, body) = h.call(Method::GET, path, &member.device, Value::Null).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("invalid")),
+            "{path}: {body}"
+        );
+        assert!(
+            body["message"].as_str().unwrap().contains("since"),
+            "{body}"
+        );
+    }
+    // Without a token it is a 401, as for every member call.
+    let (status, _) = h.raw(Method::GET, "/v1/catch-up?since=0", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // A bad notices or since on the sync route is a 400 before any upgrade.
+    for query in ["notices=yes", "notices=1&since=x"] {
+        let path = format!("/v1/sync?token={}&{query}", h.token(&member.device));
+        let (status, body) = h.raw(Method::GET, &path, None, None).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("invalid")),
+            "{query}: {body}"
+        );
+    }
 }

@@ -435,8 +435,9 @@ async fn a_revoked_member_stops_receiving_changes_on_an_open_connection() {
     let journey_id = practitioner.journey.document_id().clone();
     assert!(find(&coach.repo, &journey_id).await.is_none());
 
-    // Once shared, the server offers it on the open connection (an earlier "unavailable" may
-    // linger in the coach's repo for a moment, so ask again until it arrives).
+    // Once shared, it reaches the coach on the open connection (the server announces nothing to
+    // devices, and an earlier "unavailable" may linger in the coach's repo for a moment, so ask
+    // again until it arrives).
     practitioner
         .share(&practitioner.journey, &coach, "read")
         .await;

@@ -131,6 +131,16 @@ impl From<rusqlite::Error> for Refusal {
 
 pub type Result<T, E = Refusal> = std::result::Result<T, E>;
 
+/// What the change feed holds for one person (see [`Directory::changed_since`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedSince {
+    /// The documents this person may see whose latest stored change came after the cursor
+    /// asked about, oldest change first, each once.
+    pub doc_ids: Vec<String>,
+    /// The top of the feed as of that list: the cursor to ask about next.
+    pub cursor: u64,
+}
+
 /// Which device calls, and whose it is (`None` for a device the server does not know yet).
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -189,4 +199,13 @@ pub trait Directory: Send + Sync + 'static {
 
     /// The document as registered.
     fn document(&self, doc_id: &str) -> Result<Option<Document>>;
+
+    /// The top of the change feed: every stored change of a document takes the next value of
+    /// one server-wide sequence ([`crate::documents::DocumentStore`] writes it).
+    fn feed_cursor(&self) -> Result<u64>;
+
+    /// The documents `person_id` may see (exactly as [`Directory::access`] answers) whose
+    /// latest stored change is after `since`, and the feed's top, from one snapshot. One query,
+    /// whatever the number of documents; a document this person may not see is never named.
+    fn changed_since(&self, person_id: &str, since: u64) -> Result<ChangedSince>;
 }

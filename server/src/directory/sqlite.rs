@@ -10,7 +10,10 @@ use tandem_core::sync::api::{
     Link, Reason, RegisterDocument, Role, ShareRequest,
 };
 
-use super::{rules, Caller, Directory, Document, LinkKind, Person, Refusal, RefusalKind, Result};
+use super::{
+    rules, Caller, ChangedSince, Directory, Document, LinkKind, Person, Refusal, RefusalKind,
+    Result,
+};
 use crate::{codes, db};
 
 /// The longest consent text version accepted.
@@ -116,20 +119,21 @@ fn document(conn: &Connection, doc_id: &str) -> Result<Option<Document>> {
 }
 
 fn access(conn: &Connection, doc_id: &str, person_id: &str) -> Result<Option<Access>> {
-    // A month answers for its journey. Whatever the rows say, a coach never gets a client's
-    // document nor a care document (defence in depth: grants refuse this already).
+    // The rule (a month answers for its journey; a coach never gets a client's document nor a
+    // care document) is the `document_access` view of `db.rs`.
     let word: Option<String> = conn
-        .prepare_cached(
-            "SELECT m.access FROM documents d
-             JOIN memberships m ON m.doc_id = COALESCE(d.journey_id, d.doc_id) AND m.person_id = ?2
-             JOIN people owner ON owner.person_id = d.owner
-             JOIN people member ON member.person_id = m.person_id
-             WHERE d.doc_id = ?1
-               AND NOT (member.role = 'coach' AND (owner.role = 'client' OR d.kind = 'care'))",
-        )?
+        .prepare_cached("SELECT access FROM document_access WHERE doc_id = ?1 AND person_id = ?2")?
         .query_row(params![doc_id, person_id], |r| r.get(0))
         .optional()?;
     Ok(word.and_then(|w| Access::parse(&w)))
+}
+
+/// The top of the change feed.
+fn feed_cursor(conn: &Connection) -> Result<u64> {
+    let seq: i64 = conn
+        .prepare_cached("SELECT seq FROM change_feed WHERE id = 1")?
+        .query_row([], |r| r.get(0))?;
+    Ok(u64::try_from(seq).unwrap_or(0))
 }
 
 /// The link between two people, whichever way round.
@@ -871,6 +875,28 @@ impl Directory for SqliteDirectory {
 
     fn document(&self, doc_id: &str) -> Result<Option<Document>> {
         document(&self.conn(), doc_id)
+    }
+
+    fn feed_cursor(&self) -> Result<u64> {
+        feed_cursor(&self.conn())
+    }
+
+    fn changed_since(&self, person_id: &str, since: u64) -> Result<ChangedSince> {
+        // One snapshot for the list and the cursor, so no change falls between them.
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let cursor = feed_cursor(&tx)?;
+        let since = i64::try_from(since).unwrap_or(i64::MAX);
+        let doc_ids = tx
+            .prepare_cached(
+                "SELECT c.doc_id FROM doc_changes c
+                 JOIN document_access a ON a.doc_id = c.doc_id AND a.person_id = ?1
+                 WHERE c.seq > ?2 ORDER BY c.seq",
+            )?
+            .query_map(params![person_id, since], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        tx.commit()?;
+        Ok(ChangedSince { doc_ids, cursor })
     }
 }
 
