@@ -84,6 +84,12 @@ impl Named {
         }
     }
 
+    /// Forgets `doc_id`: the server answered the connection it does not have it (or may not
+    /// give it), so a change to it later is worth a notice.
+    pub fn remove(&self, doc_id: &str) {
+        self.set().remove(doc_id);
+    }
+
     pub fn contains(&self, doc_id: &str) -> bool {
         self.set().contains(doc_id)
     }

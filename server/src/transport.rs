@@ -197,10 +197,20 @@ async fn write(
     mut from_samod: futures::channel::mpsc::Receiver<Vec<u8>>,
     mut notices: Option<ConnectionNotices>,
 ) {
+    let named = notices.as_ref().map(ConnectionNotices::named);
     loop {
         let bytes = tokio::select! {
             next = from_samod.next() => match next {
-                Some(bytes) => bytes,
+                Some(bytes) => {
+                    // A document the device asked for that is not here (yet): a notice brings
+                    // it once it arrives, which "named" would otherwise hold back.
+                    if let (Some(named), Ok(message)) = (&named, envelope(&bytes)) {
+                        if let ("doc-unavailable", Some(id)) = (message.kind, &message.document_id) {
+                            named.remove(id);
+                        }
+                    }
+                    bytes
+                }
                 None => break,
             },
             notice = next_notice(&mut notices) => notice,

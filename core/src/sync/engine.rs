@@ -119,6 +119,12 @@ pub(crate) async fn converse(
     };
     // Without a change feed (a plain peer, an older server) every document is due.
     let everything_due = catch_up.is_none();
+    let mut url = url;
+    if let Some(caught) = &catch_up {
+        // Notices from where the catch-up left off: nothing stored in between is missed.
+        url.query_pairs_mut()
+            .append_pair("since", &caught.cursor.to_string());
+    }
     let socket = tokio::time::timeout(CONNECT_TIMEOUT, transport::connect(&url))
         .await
         .map_err(|_| Error::Sync("cannot connect: timed out".into()))??;

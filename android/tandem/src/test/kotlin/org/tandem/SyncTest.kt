@@ -88,10 +88,10 @@ class SyncTest {
                 assertEquals(Role.CLIENT, joined.role)
                 assertEquals(alex.identity().personId, joined.linked?.personId)
 
-                // Sam's phone syncs in the background once online.
+                // Sam's phone syncs in the background once online, and stays connected.
                 sam.syncService().use { service ->
                     service.setOnline(true)
-                    val synced = withTimeout(60.seconds) { service.statuses().first { it.state == SyncState.UpToDate } }
+                    val synced = withTimeout(60.seconds) { service.statuses().first { it.state == SyncState.Live } }
                     assertNotNull(synced.lastSyncedAt)
                     service.stop()
                 }

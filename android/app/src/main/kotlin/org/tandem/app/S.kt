@@ -32,6 +32,7 @@ enum class S {
     sync_connecting,
     sync_syncing,
     sync_up_to_date,
+    sync_live,
     sync_error,
     sync_last,
     sync_today_at,

@@ -40,6 +40,7 @@ fun syncWords(status: SyncStatus?, server: ServerLink?, s: Strings, zone: ZoneId
         SyncState.Connecting -> s[S.sync_connecting]
         is SyncState.Syncing -> if (state.documents > 0u) s[S.sync_syncing] else s[S.sync_connecting]
         SyncState.UpToDate -> withLast(s[S.sync_up_to_date])
+        SyncState.Live -> s[S.sync_live]
     }
 }
 

@@ -27,6 +27,10 @@ class SyncWordsTest {
             words(SyncStatus(SyncState.UpToDate, Instant.parse("2026-12-01T14:05:00Z"), null)),
         )
         assertEquals(
+            "Up to date · changes sync as you make them",
+            words(SyncStatus(SyncState.Live, Instant.parse("2026-12-01T14:05:00Z"), null)),
+        )
+        assertEquals(
             "Could not sync (server unreachable). Your changes are safe on this device · last synced yesterday at 09:30",
             words(SyncStatus(SyncState.Offline, Instant.parse("2026-11-30T09:30:00Z"), "server unreachable")),
         )
