@@ -139,6 +139,7 @@ pub(crate) async fn converse(
         last_heard: Instant::now(),
         api,
         cursor: catch_up.as_ref().map(|c| c.cursor),
+        at_up_to_date: None,
     };
     tokio::time::timeout(CONNECT_TIMEOUT, talk.handshake(expected_peer.as_deref()))
         .await
@@ -182,6 +183,7 @@ pub(crate) async fn converse(
         unavailable,
         duration_ms: started.elapsed().as_millis() as u64,
         wire: talk.wire.stats(),
+        since_up_to_date: talk.since_up_to_date(),
     })
 }
 
@@ -245,6 +247,8 @@ struct Conversation<'a> {
     api: Option<(Api, String)>,
     /// The server's change feed as of the catch-up; kept once everything it listed settled.
     cursor: Option<u64>,
+    /// The wire's figures when everything was first up to date.
+    at_up_to_date: Option<super::transport::WireStats>,
 }
 
 impl Conversation<'_> {
@@ -298,9 +302,9 @@ impl Conversation<'_> {
                             "the server answered as {sender}, not as the server this device joined"
                         )));
                     }
+                    // Bytes count the handshake; round trips count from here (only
+                    // documents record them).
                     self.them = sender;
-                    // Round trips count from here.
-                    self.wire = Arc::new(WireCounter::default());
                     return Ok(());
                 }
                 Some(Wire::Error { message }) => {
@@ -495,6 +499,18 @@ impl Conversation<'_> {
         Ok(())
     }
 
+    /// What crossed the wire since everything was first up to date.
+    fn since_up_to_date(&self) -> super::transport::WireStats {
+        let (now, then) = (self.wire.stats(), self.at_up_to_date.unwrap_or_default());
+        super::transport::WireStats {
+            sent_bytes: now.sent_bytes - then.sent_bytes,
+            received_bytes: now.received_bytes - then.received_bytes,
+            sent_messages: now.sent_messages - then.sent_messages,
+            received_messages: now.received_messages - then.received_messages,
+            round_trips: 0,
+        }
+    }
+
     fn pending(&self) -> bool {
         self.docs.values().any(|d| d.phase == Phase::Waiting)
     }
@@ -546,6 +562,7 @@ impl Conversation<'_> {
                 if once {
                     return Ok(());
                 }
+                self.at_up_to_date.get_or_insert_with(|| self.wire.stats());
                 (events.state)(SyncState::Live);
             } else if self.pending() && up_to_date && once {
                 up_to_date = false;

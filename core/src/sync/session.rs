@@ -50,6 +50,9 @@ pub struct SyncReport {
     pub duration_ms: u64,
     /// What crossed the wire.
     pub wire: WireStats,
+    /// Of that, what crossed once everything was up to date (a live sync's keepalives and
+    /// edits); zeros for a one-shot sync.
+    pub since_up_to_date: WireStats,
 }
 
 async fn token(store: &Store, api: &Api) -> Result<(String, String)> {
