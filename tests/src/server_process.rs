@@ -46,8 +46,20 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts a server on a free loopback port with `data_dir` and waits until it listens.
     pub fn start(data_dir: &Path) -> ServerProcess {
+        ServerProcess::start_on(data_dir, 0)
+    }
+
+    /// Starts a server on loopback port `port` (0: a free one) with `data_dir` — the same
+    /// port again restarts a server where its devices look for it.
+    pub fn start_on(data_dir: &Path, port: u16) -> ServerProcess {
         let mut child = Command::new(server_binary())
-            .args(["--bind", "127.0.0.1", "--port", "0", "--data-dir"])
+            .args([
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--data-dir",
+            ])
             .arg(data_dir)
             .stdout(Stdio::piped())
             .stderr(server_log())
@@ -96,6 +108,15 @@ impl ServerProcess {
             .last()
             .expect("enrol prints a code")
             .to_string()
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("the url ends with a port")
     }
 
     /// The server's process id.
