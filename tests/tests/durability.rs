@@ -49,10 +49,11 @@ fn read_all(mut pipe: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
 }
 
 impl Writer {
-    fn spawn(store: &Path, first: usize) -> Writer {
+    fn spawn(store: &Path, first: usize, live: bool) -> Writer {
         let mut child = Command::new(env!("CARGO_BIN_EXE_check_in_writer"))
             .arg(store)
             .arg(first.to_string())
+            .args(live.then_some("--live"))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -112,11 +113,43 @@ fn was_sigkilled(status: &ExitStatus) -> bool {
 
 #[test]
 fn every_check_in_reported_saved_survives_sigkill() {
-    let seed = seed();
-    println!("durability: seed {seed} (replay with TANDEM_SEED={seed})");
-    let mut rng = StdRng::seed_from_u64(seed);
     let dir = tempfile::tempdir().unwrap();
+    survives_sigkill(&dir.path().join("store.db"), ROUNDS, false);
+}
+
+#[test]
+fn every_check_in_reported_saved_survives_sigkill_with_the_live_engine_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = tandem_tests::server_process::ServerProcess::start(&dir.path().join("server"));
     let path = dir.path().join("store.db");
+    {
+        let store = Store::open(&path, OpenOptions::default()).unwrap();
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime
+            .block_on(tandem_core::sync::session::enrol(
+                &store,
+                &server.url,
+                &server.enrol_code("practitioner"),
+            ))
+            .unwrap();
+    }
+    survives_sigkill(&path, ROUNDS, true);
+    // What the killed writers reported saved also reached the server, or reaches it now.
+    let store = Store::open(&path, OpenOptions::default()).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let report = runtime
+        .block_on(tandem_core::sync::session::sync_now(&store, &|_| {}))
+        .expect("the store syncs after all the kills");
+    assert_eq!(report.unavailable, 0, "{report:?}");
+}
+
+/// `rounds` writers on the store at `path`, each killed at a random moment (`live`: with the
+/// store's sync service online); after each, every check-in ever reported saved is there.
+fn survives_sigkill(path: &Path, rounds: usize, live: bool) {
+    let seed = seed();
+    println!("durability: seed {seed} (replay with TANDEM_SEED={seed}), live: {live}");
+    let mut rng = StdRng::seed_from_u64(seed);
+    let path = path.to_path_buf();
     let started = Instant::now();
 
     // Every check-in ever reported saved (its outcome follows from its occurrence).
@@ -129,12 +162,12 @@ fn every_check_in_reported_saved_survives_sigkill() {
     let mut rounds_compacting = Vec::new();
     let mut rounds_without_check_ins = 0;
 
-    for round in 0..ROUNDS {
+    for round in 0..rounds {
         let run_for = Duration::from_millis(rng.gen_range(RUN_MS));
         let context = format!("seed {seed}, round {round}, killed after {run_for:?}");
 
         let today = Utc::now().date_naive();
-        let mut writer = Writer::spawn(&path, next);
+        let mut writer = Writer::spawn(&path, next, live);
         let deadline = Instant::now() + run_for;
         while Instant::now() < deadline && !writer.exited() {
             std::thread::sleep(Duration::from_millis(2).min(deadline - Instant::now()));
@@ -213,7 +246,7 @@ fn every_check_in_reported_saved_survives_sigkill() {
     }
 
     println!(
-        "durability: {ROUNDS} rounds in {:.1?}; {} check-ins confirmed and found after SIGKILL \
+        "durability: {rounds} rounds in {:.1?}; {} check-ins confirmed and found after SIGKILL \
          ({} rounds killed before the first); rounds that crossed a compaction: {:?}",
         started.elapsed(),
         confirmed.len(),

@@ -5,7 +5,8 @@
 //! `first`, `first + 1` … of the walk back from today (see `tandem_tests::writer`). After each
 //! check-in returns, that is once it is durable, it prints `saved <date> <HH:MM>` and flushes.
 //! The durability test kills it at a random moment and checks that every printed check-in is
-//! in the store.
+//! in the store. With `--live` as a third argument, the store's sync service is online all the
+//! while (the store must be joined to a server), so edits go out as they are made.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -37,7 +38,18 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         None => 0,
     };
 
-    let store = Store::open(&path, OpenOptions::default())?;
+    let live = args.next().is_some_and(|a| a == "--live");
+    let store = std::sync::Arc::new(Store::open(&path, OpenOptions::default())?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let _service = live.then(|| {
+        let _entered = runtime.enter();
+        let service = tandem_core::sync::service::SyncService::start(store.clone());
+        service.set_online(true);
+        service
+    });
     let plan_id = match store.journey()?.plans.as_slice() {
         [] => store.add_plan(&plan_input())?,
         [plan] => plan.id.clone(),
