@@ -52,6 +52,12 @@ impl ServerProcess {
     /// Starts a server on loopback port `port` (0: a free one) with `data_dir` — the same
     /// port again restarts a server where its devices look for it.
     pub fn start_on(data_dir: &Path, port: u16) -> ServerProcess {
+        ServerProcess::start_with(data_dir, port, &[])
+    }
+
+    /// Starts a server on loopback port `port` with `data_dir` and these further arguments
+    /// (`--tls-cert`, say).
+    pub fn start_with(data_dir: &Path, port: u16, more: &[&std::ffi::OsStr]) -> ServerProcess {
         let mut child = Command::new(server_binary())
             .args([
                 "--bind",
@@ -61,6 +67,7 @@ impl ServerProcess {
                 "--data-dir",
             ])
             .arg(data_dir)
+            .args(more)
             .stdout(Stdio::piped())
             .stderr(server_log())
             .spawn()

@@ -142,6 +142,7 @@ pub fn join(session: Session, server: &str, code: &str) -> Result<String, Failur
             let options = OpenOptions {
                 time_zone: None,
                 clock: session.store.clock().clone(),
+                trusted_certificates: session.store.trusted_certificates().map(String::from),
             };
             let Session { store, .. } = session;
             drop(store);

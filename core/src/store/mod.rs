@@ -57,6 +57,9 @@ pub struct OpenOptions {
     /// The clock the store reads whenever it needs the time: the system's unless a test (or
     /// the command line's `--now`) fixes it.
     pub clock: Clock,
+    /// Certificates (PEM) this device trusts for its server besides the public web's roots:
+    /// a service's own certificate authority, or the server's own certificate, pinned.
+    pub trusted_certificates: Option<String>,
 }
 
 /// Where a store reads the time: every "now" in the core comes from here.
@@ -112,6 +115,9 @@ pub struct Store {
     /// processes that open one store by mistake can never write clashing changes.
     actor: ActorId,
     clock: Clock,
+    trusted_certificates: Option<String>,
+    /// The TLS settings made from them, once needed.
+    tls: std::sync::OnceLock<Arc<rustls::ClientConfig>>,
 }
 
 /// How many times a store has changed since it was opened.
@@ -209,6 +215,8 @@ impl Store {
             changes: tokio::sync::watch::Sender::new(Changes::default()),
             edits: tokio::sync::broadcast::Sender::new(EDITS_BUFFERED),
             clock: options.clock.clone(),
+            trusted_certificates: options.trusted_certificates.clone(),
+            tls: std::sync::OnceLock::new(),
         };
         {
             let mut docs = store.lock_docs();
@@ -239,6 +247,20 @@ impl Store {
     /// The clock the store reads.
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// How this store's connections check the server's certificate.
+    pub(crate) fn tls(&self) -> Result<Arc<rustls::ClientConfig>> {
+        if let Some(tls) = self.tls.get() {
+            return Ok(tls.clone());
+        }
+        let tls = crate::sync::tls::client_config(self.trusted_certificates.as_deref())?;
+        Ok(self.tls.get_or_init(|| tls).clone())
+    }
+
+    /// The certificates this store trusts besides the public roots ([`OpenOptions`]).
+    pub fn trusted_certificates(&self) -> Option<&str> {
+        self.trusted_certificates.as_deref()
     }
 
     /// A fresh token for `server_id`, signed by this device (docs/SYNC.md).

@@ -247,6 +247,7 @@ impl Store {
         let options = super::OpenOptions {
             time_zone: None,
             clock: self.clock().clone(),
+            trusted_certificates: self.trusted_certificates.clone(),
         };
         drop(self);
         Store::open(path, options)

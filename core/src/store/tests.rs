@@ -24,6 +24,7 @@ fn open_with(dir: &tempfile::TempDir, clock: Clock) -> Store {
         OpenOptions {
             time_zone: Some("Europe/London".into()),
             clock,
+            ..Default::default()
         },
     )
     .unwrap()

@@ -102,7 +102,7 @@ pub(crate) async fn converse(
             url.query_pairs_mut()
                 .append_pair("token", &store.token(&server.server_id))
                 .append_pair("notices", "1");
-            let api = Api::new(&server.url)?;
+            let api = Api::new(&server.url, store.tls()?)?;
             (
                 server.server_id.clone(),
                 url,
@@ -125,7 +125,8 @@ pub(crate) async fn converse(
         url.query_pairs_mut()
             .append_pair("since", &caught.cursor.to_string());
     }
-    let socket = tokio::time::timeout(CONNECT_TIMEOUT, transport::connect(&url))
+    let tls = store.tls()?;
+    let socket = tokio::time::timeout(CONNECT_TIMEOUT, transport::connect(&url, tls))
         .await
         .map_err(|_| Error::Sync("cannot connect: timed out".into()))??;
     let mut talk = Conversation {

@@ -14,8 +14,9 @@ pub struct Api {
 }
 
 impl Api {
-    /// An API client for the server at `base` (`http://host:port` or `https://...`).
-    pub fn new(base: &str) -> Result<Api> {
+    /// An API client for the server at `base` (`http://host:port` or `https://...`), checking
+    /// its certificate with `tls` (see [`super::tls`]).
+    pub fn new(base: &str, tls: std::sync::Arc<rustls::ClientConfig>) -> Result<Api> {
         crate::sync::install_crypto();
         let base = url::Url::parse(base)
             .map_err(|e| Error::invalid("server", format!("{base} is not a URL: {e}")))?;
@@ -26,6 +27,7 @@ impl Api {
             ));
         }
         let http = reqwest::Client::builder()
+            .use_preconfigured_tls((*tls).clone())
             .timeout(std::time::Duration::from_secs(20))
             .build()
             .map_err(|e| Error::Sync(e.to_string()))?;
@@ -130,7 +132,24 @@ impl Api {
 async fn answer<T: DeserializeOwned>(
     response: std::result::Result<reqwest::Response, reqwest::Error>,
 ) -> Result<T> {
-    let response = response.map_err(|e| Error::Sync(format!("cannot reach the server: {e}")))?;
+    let response = response.map_err(|e| {
+        // reqwest's own text hides the cause: walk the chain for it.
+        let mut detail = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(cause) = source {
+            detail = format!("{detail}: {cause}");
+            source = cause.source();
+        }
+        if super::tls::is_certificate_error(&detail) {
+            let server = e
+                .url()
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_default();
+            super::tls::untrusted(&server, &detail)
+        } else {
+            Error::Sync(format!("cannot reach the server: {detail}"))
+        }
+    })?;
     let status = response.status();
     let bytes = response
         .bytes()

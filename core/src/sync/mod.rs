@@ -6,6 +6,7 @@ pub(crate) mod engine;
 pub mod http;
 pub mod service;
 pub mod session;
+pub mod tls;
 pub mod transport;
 pub mod wire;
 

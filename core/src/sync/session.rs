@@ -65,7 +65,7 @@ async fn token(store: &Store, api: &Api) -> Result<(String, String)> {
 
 /// Enrols this person on a server with a code its operator gave (practitioners and coaches).
 pub async fn enrol(store: &Store, server: &str, code: &str) -> Result<Enrolled> {
-    let api = Api::new(server)?;
+    let api = Api::new(server, store.tls()?)?;
     let (token, _) = token(store, &api).await?;
     let me = store.identity();
     let enrolled = api
@@ -87,7 +87,7 @@ pub async fn enrol(store: &Store, server: &str, code: &str) -> Result<Enrolled> 
 /// device of this person.
 pub async fn invite(store: &Store, kind: InvitationKind) -> Result<Invitation> {
     let server = joined_server(store)?;
-    let api = Api::new(&server.url)?;
+    let api = Api::new(&server.url, store.tls()?)?;
     api.invite(&store.token(&server.server_id), kind).await
 }
 
@@ -102,7 +102,7 @@ fn joined_server(store: &Store) -> Result<crate::store::ServerLink> {
 /// coaching document is made. A device code is refused ([`Reason::CodeForDevice`]) without
 /// being used: a device joins with [`join_device`].
 pub async fn join(store: &Store, server: &str, code: &str) -> Result<Joined> {
-    let api = Api::new(server)?;
+    let api = Api::new(server, store.tls()?)?;
     let joined = call_join(store, &api, code, false).await?;
     store.set_server(api.base().as_str(), &joined.server_id, joined.role)?;
     let me = store.identity().clone();
@@ -158,7 +158,8 @@ pub async fn join_device(
     code: &str,
     options: crate::store::OpenOptions,
 ) -> Result<(Store, Joined)> {
-    let api = Api::new(server)?;
+    let tls = super::tls::client_config(options.trusted_certificates.as_deref())?;
+    let api = Api::new(server, tls)?;
     let store = Store::open(path, options)?;
     store.check_may_become_a_device()?;
     let joined = call_join(&store, &api, code, true).await?;
@@ -199,7 +200,7 @@ pub async fn share(store: &Store, doc_id: &str, person_id: &str, access: Access)
         check_journey_may_go_to_coach(store, coaching)?;
     }
     let server = joined_server(store)?;
-    let api = Api::new(&server.url)?;
+    let api = Api::new(&server.url, store.tls()?)?;
     let body = ShareRequest {
         doc_id: doc_id.to_string(),
         person_id: person_id.to_string(),
@@ -217,7 +218,7 @@ pub async fn share(store: &Store, doc_id: &str, person_id: &str, access: Access)
 pub async fn revoke(store: &Store, doc_id: &str, person_id: &str) -> Result<()> {
     let from_coach = coaching_with(store, doc_id, person_id)?;
     let server = joined_server(store)?;
-    let api = Api::new(&server.url)?;
+    let api = Api::new(&server.url, store.tls()?)?;
     let body = ShareRequest {
         doc_id: doc_id.to_string(),
         person_id: person_id.to_string(),

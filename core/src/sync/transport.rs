@@ -91,9 +91,17 @@ pub(crate) fn frame_bytes(payload: usize, from_device: bool) -> usize {
 
 /// Opens a WebSocket to `url`. A server that refuses who we are (401, 403) is a
 /// [`Error::Refused`] with its reason; anything else that fails is [`Error::Sync`].
-pub async fn connect(url: &url::Url) -> Result<Socket> {
+pub async fn connect(url: &url::Url, tls: std::sync::Arc<rustls::ClientConfig>) -> Result<Socket> {
     super::install_crypto();
-    match tokio_tungstenite::connect_async(url.as_str()).await {
+    let connector = tokio_tungstenite::Connector::Rustls(tls);
+    match tokio_tungstenite::connect_async_tls_with_config(
+        url.as_str(),
+        None,
+        false,
+        Some(connector),
+    )
+    .await
+    {
         Ok((socket, _)) => Ok(socket),
         Err(tungstenite::Error::Http(response)) => {
             let status = response.status();
@@ -108,6 +116,10 @@ pub async fn connect(url: &url::Url) -> Result<Socket> {
                         .collect::<String>()
                 ))),
             }
+        }
+        Err(e) if super::tls::is_certificate_error(&e.to_string()) => {
+            let server = url.origin().ascii_serialization();
+            Err(super::tls::untrusted(&server, &e.to_string()))
         }
         Err(e) => Err(Error::Sync(format!("cannot connect: {e}"))),
     }

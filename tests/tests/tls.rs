@@ -1,0 +1,102 @@
+//! Sync over TLS: a real `tandem-server` process serving HTTPS and WSS on 127.0.0.1 with a
+//! certificate from a service's own certificate authority, made for the test. A store given
+//! that authority's certificate enrols and syncs; a store that does not trust it is refused
+//! with a sentence saying why, and so is one that trusts another authority.
+
+use std::ffi::OsStr;
+
+use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+use tandem_core::journey::{LifeArea, ValueInput};
+use tandem_core::sync::session::{enrol, sync_now};
+use tandem_core::{OpenOptions, Store};
+use tandem_tests::server_process::ServerProcess;
+
+/// A certificate authority: its certificate (PEM) and what signs with it.
+fn authority(name: &str) -> (String, Issuer<'static, KeyPair>) {
+    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, name);
+    let key = KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    (cert.pem(), Issuer::new(params, key))
+}
+
+fn store(dir: &tempfile::TempDir, name: &str, trusted: Option<&str>) -> Store {
+    Store::open(
+        dir.path().join(format!("{name}.db")),
+        OpenOptions {
+            trusted_certificates: trusted.map(String::from),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_trusts_the_services_authority_syncs_over_tls_and_others_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca_pem, ca) = authority("Tandem test service CA");
+    let server_key = KeyPair::generate().unwrap();
+    let server_cert = CertificateParams::new(vec!["127.0.0.1".to_string()])
+        .unwrap()
+        .signed_by(&server_key, &ca)
+        .unwrap();
+    let (cert_file, key_file) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert_file, server_cert.pem()).unwrap();
+    std::fs::write(&key_file, server_key.serialize_pem()).unwrap();
+    let args: [&OsStr; 4] = [
+        OsStr::new("--tls-cert"),
+        cert_file.as_os_str(),
+        OsStr::new("--tls-key"),
+        key_file.as_os_str(),
+    ];
+    let server = ServerProcess::start_with(&dir.path().join("server"), 0, &args);
+    assert!(server.url.starts_with("https://"), "{}", server.url);
+
+    // Trusting the authority: enrol (HTTPS) and sync (WSS).
+    let alex = store(&dir, "alex", Some(&ca_pem));
+    enrol(&alex, &server.url, &server.enrol_code("practitioner"))
+        .await
+        .expect("enrols over HTTPS");
+    alex.add_value(&ValueInput {
+        text: "Time outdoors".into(),
+        life_area: LifeArea::Health,
+        importance: 8,
+    })
+    .unwrap();
+    let report = sync_now(&alex, &|_| {}).await.expect("syncs over WSS");
+    assert!(report.documents >= 2, "{report:?}");
+    assert!(report.wire.sent_bytes > 0);
+
+    // Trusting only the public roots, or another authority: refused, and told why.
+    let (other_pem, _) = authority("Some other CA");
+    for (name, trusted) in [("plain", None), ("other", Some(other_pem.as_str()))] {
+        let someone = store(&dir, name, trusted);
+        let refused = enrol(&someone, &server.url, &server.enrol_code("practitioner"))
+            .await
+            .expect_err("an untrusted certificate is refused");
+        let text = refused.to_string();
+        assert!(
+            text.contains("certificate this device does not trust"),
+            "{name}: {text}"
+        );
+        assert!(
+            someone.server().unwrap().is_none(),
+            "{name}: nothing joined"
+        );
+    }
+    // The same store opened without the authority: its sync is refused the same way.
+    drop(alex);
+    let alex = store(&dir, "alex", None);
+    let refused = sync_now(&alex, &|_| {}).await.expect_err("refused");
+    assert!(refused.to_string().contains("does not trust"), "{refused}");
+
+    // Something that is not a certificate is a clear error, not a crash.
+    let junk = store(&dir, "junk", Some("not a certificate"));
+    let wrong = enrol(&junk, &server.url, "ABCD-EFGH-JKLM")
+        .await
+        .expect_err("no certificate in it");
+    assert!(wrong.to_string().contains("no PEM certificate"), "{wrong}");
+}
