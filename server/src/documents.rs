@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use automerge::ChangeHash;
 use rusqlite::Connection;
 use samod::storage::StorageKey;
+use tandem_core::store::db::blocking;
 use tandem_core::store::kv;
 use tokio::sync::watch;
 
@@ -69,20 +70,25 @@ impl SqliteDocuments {
         }
     }
 
+    /// Runs `f` on the connection, off the async executor's worker (`db::blocking`).
     fn run<T>(&self, f: impl FnOnce(&Connection) -> tandem_core::Result<T>) -> StoreResult<T> {
-        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
-        f(&conn).map_err(|e| StoreError(e.to_string()))
+        blocking(|| {
+            let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+            f(&conn).map_err(|e| StoreError(e.to_string()))
+        })
     }
 
     /// Runs `f` in an immediate transaction, committed only if it succeeds.
     fn write<T>(&self, f: impl FnOnce(&Connection) -> tandem_core::Result<T>) -> StoreResult<T> {
-        let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(|e| StoreError(e.to_string()))?;
-        let value = f(&tx).map_err(|e| StoreError(e.to_string()))?;
-        tx.commit().map_err(|e| StoreError(e.to_string()))?;
-        Ok(value)
+        blocking(|| {
+            let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(|e| StoreError(e.to_string()))?;
+            let value = f(&tx).map_err(|e| StoreError(e.to_string()))?;
+            tx.commit().map_err(|e| StoreError(e.to_string()))?;
+            Ok(value)
+        })
     }
 }
 

@@ -351,3 +351,42 @@ async fn a_connection_that_stalls_is_given_up_and_replaced() {
     assert!(has_value(tablet.journey(), "Made while the path was dead"));
     live.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_shot_sync_beside_the_live_connection_leaves_both_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("server"));
+    let phone = store(&dir, "phone");
+    enrol(&phone, &server.url, &server.enrol_code("practitioner"))
+        .await
+        .unwrap();
+    let code = invite(&phone, InvitationKind::Device).await.unwrap().code;
+    sync(&phone).await;
+    let (tablet, _) = join_device(dir.path().join("tablet.db"), &server.url, &code, options())
+        .await
+        .unwrap();
+    let tablet = Arc::new(tablet);
+    let live = online(&phone).await;
+    let tablet_live = online(&tablet).await;
+    // A background job (or `syncNow`) syncs the phone while its live connection is open.
+    for i in 0..3 {
+        phone
+            .add_value(&value(&format!("synced by hand {i}")))
+            .unwrap();
+        sync(&phone).await;
+    }
+    phone.add_value(&value("sent live")).unwrap();
+    eventually("every edit reaches the live tablet", || {
+        ["synced by hand 0", "synced by hand 2", "sent live"]
+            .iter()
+            .all(|t| has_value(tablet.journey(), t))
+    })
+    .await;
+    let status = live.status();
+    eventually("the phone is live", || {
+        status.borrow().state == SyncState::Live
+    })
+    .await;
+    live.stop();
+    tablet_live.stop();
+}

@@ -7,6 +7,16 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
+/// Runs quick blocking work (a SQLite statement, an automerge merge) off the async executor's
+/// worker: on a multi-threaded tokio runtime the worker hands its other tasks on while `f`
+/// blocks; elsewhere (no runtime, or a current-thread one) `f` simply runs.
+pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
 /// One step of a schema: moves it one version up.
 pub type Migration = fn(&Transaction) -> rusqlite::Result<()>;
 

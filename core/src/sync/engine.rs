@@ -28,6 +28,7 @@ use super::transport::{self, frame_bytes, Socket, WireCounter};
 use super::wire::Wire;
 use crate::auth::peer_id_for;
 use crate::error::{Error, Result};
+use crate::store::db::blocking;
 use crate::store::{ServerLink, Standing, Store};
 
 /// How long connecting and the handshake may take.
@@ -223,15 +224,6 @@ async fn register(
     };
     api.register(&store.token(server_id), &body).await?;
     blocking(|| store.mark_registered(&doc.doc_id))
-}
-
-/// Runs quick blocking work (SQLite, automerge) off the async executor's worker: on a
-/// multi-threaded runtime the worker hands its other tasks on while this one blocks.
-fn blocking<T>(f: impl FnOnce() -> T) -> T {
-    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
-        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
-        _ => f(),
-    }
 }
 
 struct Conversation<'a> {
