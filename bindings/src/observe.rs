@@ -17,8 +17,8 @@ use tandem_core::Store;
 /// Implemented by the app to hear that the store changed (to reload what it shows).
 #[uniffi::export(foreign)]
 pub trait ChangeObserver: Send + Sync {
-    /// The store changed: `local` is true after an edit made on this device, false after a
-    /// sync session (which may have brought edits from elsewhere). Called on a background
+    /// The store changed: `local` is true after an edit made on this device, false after sync
+    /// stored an edit from elsewhere (on a live connection, as it arrives). Called on a background
     /// thread; return quickly. A thrown error is logged and the subscription goes on.
     fn on_change(&self, local: bool) -> Result<(), TandemError>;
 }

@@ -1,4 +1,4 @@
-//! Sync: enrolling, invitations, joining, sharing, sync sessions and the background sync
+//! Sync: enrolling, invitations, joining, sharing, one-shot sync and the background (live) sync
 //! service. The calls that talk to the server are `async` and run on the bindings' runtime.
 
 use std::sync::{Arc, Mutex};
@@ -184,7 +184,7 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
 }
 
-/// What crossed the wire in a sync session.
+/// What crossed the wire in a sync.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct WireStats {
     pub sent_bytes: u64,
@@ -195,7 +195,7 @@ pub struct WireStats {
     pub round_trips: u64,
 }
 
-/// What a sync session did.
+/// What a sync did.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SyncReport {
     /// Documents brought up to date.
@@ -334,9 +334,12 @@ impl TandemStore {
         LinkedJourney::new(self, journey_id)
     }
 
-    /// Starts syncing in the background, offline until `set_online(true)`: a session when the
-    /// device goes online, soon after each edit, and every 30 s for others' edits, backing off
-    /// after failures. Keep one per store; stop it (or drop it) to end it. Quick.
+    /// Starts syncing in the background, offline until `set_online(true)`: then one live
+    /// connection carries each edit out as it is made and others' edits in as the server
+    /// stores them (change observers hear them), reconnecting with backoff (0.5 s doubling to
+    /// 60 s) after failures. `set_online(true)` again means the network changed (reconnect at
+    /// once); `set_online(false)` when offline or in the background closes it. Keep one per
+    /// store; stop it (or drop it) to end it. Quick.
     pub fn sync_service(&self) -> Result<Arc<SyncService>, TandemError> {
         let store = self.store();
         let _entered = runtime()?.enter();
@@ -397,8 +400,10 @@ impl TandemStore {
     }
 
     /// Syncs now, once: sends this device's edits and brings everyone else's, for every
-    /// document this person may see. Change observers hear `on_change(false)` when it ends.
-    /// Network: async (a second or two on a good connection).
+    /// document this person may see that changed, then disconnects (for background jobs:
+    /// WorkManager, background refresh). Change observers hear `on_change(false)` for each
+    /// edit from elsewhere it stores. Network: async (well under a second on a good
+    /// connection when little changed).
     pub async fn sync_now(&self) -> Result<SyncReport, TandemError> {
         let store = self.store();
         run(async move { Ok(session::sync_now(&store, &|_| {}).await?.into()) }).await

@@ -303,6 +303,8 @@ fn demo_plays_two_weeks_then_syncs_everyone_through_a_server() {
         "Back online: Alex syncs, then Sam, then Alex again.",
         "The same on both devices, with both changes: Alex's 09:00 and Sam's new barrier.",
         "Evening check on mood: done — Calmer tonight; the walk helped",
+        "Live: both phones stay online",
+        "later, in Sam's journey: nobody pressed sync.",
         // The parallel process.
         "Robin and Jamie join Alex the same way",
         "Robin  Mon 2 Mar 2026 goals 5, tasks 4, bond 6 (mean 5) · something felt off",

@@ -165,6 +165,79 @@ pub(super) fn synced(page: &mut Page, name: &str, report: &SyncReport) {
 /// Plays the story together on Sam's, Alex's and the other clients' stores (already holding
 /// their two weeks), with the coach's store and the server's data in `dir`; answers Sam's
 /// person id.
+/// Sam's and Alex's devices stay online; a value Sam writes reaches Alex's device as it is
+/// made, with nobody asking for a sync.
+fn live(page: &mut Page, server: &Server, sam: &Store, alex: &Store) -> Result<(), Failure> {
+    use std::time::{Duration, Instant};
+    use tandem_core::journey::{LifeArea, ValueInput};
+    use tandem_core::sync::SyncState;
+    use tokio::sync::watch;
+
+    const VALUE: &str = "Evenings with the kids";
+    let (stop_tx, stop) = watch::channel(false);
+    let (sam_up, mut sam_live) = watch::channel(false);
+    let (alex_up, mut alex_live) = watch::channel(false);
+    let sam_state = move |s: SyncState| {
+        sam_up.send_replace(s == SyncState::Live);
+    };
+    let alex_state = move |s: SyncState| {
+        alex_up.send_replace(s == SyncState::Live);
+    };
+    let sam_journey = sam.identity().journey_id.clone();
+    let driver = async {
+        let both = async {
+            let _ = sam_live.wait_for(|l| *l).await;
+            let _ = alex_live.wait_for(|l| *l).await;
+        };
+        let arrived = async {
+            both.await;
+            let mut changes = alex.watch_changes();
+            let before = changes.borrow_and_update().remote;
+            let started = Instant::now();
+            sam.add_value(&ValueInput {
+                text: VALUE.into(),
+                life_area: LifeArea::Family,
+                importance: 9,
+            })?;
+            loop {
+                let _ = changes.wait_for(|c| c.remote > before).await;
+                let there = alex
+                    .linked_journey(&sam_journey)
+                    .and_then(|j| j.journey())
+                    .is_ok_and(|j| j.values.iter().any(|v| v.text == VALUE));
+                if there {
+                    return Ok::<Duration, tandem_core::Error>(started.elapsed());
+                }
+                changes.borrow_and_update();
+                let _ = changes.changed().await;
+            }
+        };
+        let outcome = tokio::time::timeout(Duration::from_secs(20), arrived).await;
+        let _ = stop_tx.send(true);
+        outcome
+    };
+    let (sam_done, alex_done, outcome) = server.runtime.block_on(async {
+        tokio::join!(
+            sync::sync_live(sam, stop.clone(), &sam_state, &|_| {}),
+            sync::sync_live(alex, stop.clone(), &alex_state, &|_| {}),
+            driver
+        )
+    });
+    sam_done.map_err(|e| remote("Sam's live sync failed", e))?;
+    alex_done.map_err(|e| remote("Alex's live sync failed", e))?;
+    let took = outcome
+        .map_err(|_| Failure::Failed("Sam's value did not reach Alex's device live".into()))?
+        .map_err(|e| remote("Sam could not add a value", e))?;
+    page.blank();
+    page.line("Live: both phones stay online, each with one open connection to the server.");
+    page.line(format!("  Sam   adds a value: “{VALUE}”."));
+    page.line(format!(
+        "  Alex  has it on their phone {:.0} ms later, in Sam's journey: nobody pressed sync.",
+        took.as_secs_f64() * 1e3
+    ));
+    Ok(())
+}
+
 pub fn play(
     page: &mut Page,
     dir: &Path,
@@ -352,6 +425,8 @@ pub fn play(
         .ok_or_else(|| Failure::Failed("Alex sees none of Sam's check-ins".into()))?;
     page.line("Sam's latest check-in, as Alex sees it:");
     page.line(format!("  {}", output::check_in_line(&latest, &on_alex)));
+
+    live(page, &server, &sam, &alex)?;
 
     let mut everyone = vec![("Sam", &sam)];
     everyone.extend(clients.iter().map(|(name, store)| (*name, store)));

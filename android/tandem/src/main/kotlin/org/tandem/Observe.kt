@@ -16,7 +16,7 @@ enum class StoreChange {
     /** An edit made on this device. */
     Edit,
 
-    /** A sync session finished; it may have brought others' edits. */
+    /** Sync stored an edit made elsewhere (live: as it arrives). */
     Sync,
 }
 
