@@ -422,6 +422,8 @@ async fn one_edit_between_devices(url: &str, dir: &Path, edits: u8, idle: Durati
         times.len()
     );
 
+    js_edit_latency(edits, at(0.5));
+
     // Idle: the tablet live with nothing to sync; what crosses once it is up to date.
     let (stop, mut live, task) = go_live(tablet.clone());
     live.wait_for(|l| *l).await.expect("the tablet goes live");
@@ -438,6 +440,42 @@ async fn one_edit_between_devices(url: &str, dir: &Path, edits: u8, idle: Durati
     );
 }
 
+/// The same measurement for JS automerge-repo (tests/js/latency.mjs): two JS peers through a
+/// JS sync server, when node and tests/js's packages are there; `ours` is our p50.
+fn js_edit_latency(edits: u8, ours: Duration) {
+    let js = Path::new(env!("CARGO_MANIFEST_DIR")).join("js");
+    if !js.join("node_modules/@automerge/automerge-repo").is_dir() {
+        println!(
+            "  JS automerge-repo: not measured (run `npm ci --prefix tests/js --ignore-scripts`)"
+        );
+        return;
+    }
+    let out = std::process::Command::new("node")
+        .arg("latency.mjs")
+        .arg(edits.to_string())
+        .current_dir(&js)
+        .output();
+    match out {
+        Ok(out) if out.status.success() => {
+            let line = String::from_utf8_lossy(&out.stdout);
+            let figures: serde_json::Value = serde_json::from_str(line.trim()).unwrap_or_default();
+            let ms = |k: &str| figures[k].as_f64().unwrap_or(f64::NAN);
+            println!(
+                "  JS automerge-repo, the same edit (JS peers through the JS sync server, documents in memory): p50 {:.2} ms   p99 {:.2} ms   (ours / JS at p50: {:.2})",
+                ms("p50_ms"),
+                ms("p99_ms"),
+                ours.as_secs_f64() * 1e3 / ms("p50_ms")
+            );
+        }
+        Ok(out) => println!(
+            "  JS automerge-repo: latency.mjs failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ),
+        Err(e) => println!("  JS automerge-repo: node does not run: {e}"),
+    }
+}
+
+/// A check-in on the 1st of each of the last `months` months (each makes its month's document).
 fn check_in_monthly(store: &Store, months: u32) {
     let today = Utc::now().date_naive();
     let first = today
