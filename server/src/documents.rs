@@ -105,11 +105,6 @@ fn advance_feed(conn: &Connection, doc_id: &str) -> tandem_core::Result<i64> {
     Ok(seq)
 }
 
-fn key_from_bytes(bytes: &[u8]) -> Option<StorageKey> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    StorageKey::from_parts(text.split('/')).ok()
-}
-
 impl DocumentStore for SqliteDocuments {
     async fn load(&self, key: &StorageKey) -> StoreResult<Option<Vec<u8>>> {
         self.run(|c| kv::get(c, &kv::key_bytes(key)))
@@ -119,7 +114,7 @@ impl DocumentStore for SqliteDocuments {
         let rows = self.run(|c| kv::load_prefix(c, &kv::key_bytes(prefix)))?;
         Ok(rows
             .into_iter()
-            .filter_map(|(k, v)| key_from_bytes(&k).map(|k| (k, v)))
+            .filter_map(|(k, v)| kv::key_from_bytes(&k).map(|k| (k, v)))
             .collect())
     }
 

@@ -18,7 +18,6 @@ use std::path::PathBuf;
 
 use automerge::{Automerge, ObjId, ReadDoc, ROOT};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
-use samod::storage::{Storage, StorageKey};
 use samod::DocumentId;
 use serde_json::Value as Json;
 use tandem_core::coaching::export::{ExportNote, ExportRow};
@@ -467,20 +466,10 @@ fn stored_doc_ids(files: &[(String, Vec<u8>)]) -> BTreeSet<String> {
     out
 }
 
-/// A document as a store holds it (all its rows in the kv table), or `None` if it has no rows.
+/// A document as a store holds it on disk, or `None` if it has none of it.
 async fn stored_doc(store: &Store, doc_id: &str) -> Option<Automerge> {
-    let rows = store
-        .sqlite_storage()
-        .load_range(StorageKey::from_parts([doc_id]).unwrap())
-        .await;
-    if rows.is_empty() {
-        return None;
-    }
-    let mut doc = Automerge::new();
-    for bytes in rows.values() {
-        doc.load_incremental(bytes).unwrap();
-    }
-    Some(doc)
+    let bytes = store.saved_document(doc_id).unwrap()?;
+    Some(Automerge::load(&bytes).unwrap())
 }
 
 fn text_at(doc: &Automerge, obj: &ObjId, key: &str) -> Option<String> {

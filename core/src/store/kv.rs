@@ -1,13 +1,10 @@
 //! Documents stored as keys and values in the layout samod uses:
 //! `<docId>/incremental/<changeHash>` for single changes and `<docId>/snapshot/<hash>` for
-//! compacted documents. The core writes these rows itself, and [`SqliteStorage`] lets a samod
-//! repo (the sync engine) read and write the very same rows.
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+//! compacted documents. The device's store writes these rows itself; the server's samod
+//! storage (`tandem-server`'s `documents.rs`) keeps the same layout with these helpers.
 
 use rusqlite::{params, Connection, OptionalExtension};
-use samod::storage::{Storage, StorageKey};
+use samod::storage::StorageKey;
 
 use crate::error::Result;
 
@@ -24,7 +21,8 @@ pub fn key_bytes(key: &StorageKey) -> Vec<u8> {
         .into_bytes()
 }
 
-fn key_from_bytes(bytes: &[u8]) -> Option<StorageKey> {
+/// A key read back from its stored form; `None` for bytes that are not one.
+pub fn key_from_bytes(bytes: &[u8]) -> Option<StorageKey> {
     let text = std::str::from_utf8(bytes).ok()?;
     StorageKey::from_parts(text.split('/')).ok()
 }
@@ -81,115 +79,41 @@ pub fn load_prefix(conn: &Connection, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec
     Ok(rows)
 }
 
-/// samod's storage on the store's SQLite database.
-///
-/// samod's storage calls cannot fail, so a database error is logged and kept; the owner asks
-/// [`SqliteStorage::take_failure`] and fails its next public call with it.
-#[derive(Clone)]
-pub struct SqliteStorage {
-    conn: Arc<Mutex<Connection>>,
-    failure: Arc<Mutex<Option<String>>>,
-}
-
-impl SqliteStorage {
-    /// Storage on `conn`, whose database must have the `kv` table (see [`KV_TABLE`]).
-    pub fn new(conn: Arc<Mutex<Connection>>) -> Self {
-        SqliteStorage {
-            conn,
-            failure: Arc::default(),
-        }
-    }
-
-    /// The first storage error since the last call, if any.
-    pub fn take_failure(&self) -> Option<String> {
-        self.failure
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
-    }
-
-    fn run<T>(&self, what: &str, default: T, f: impl FnOnce(&Connection) -> Result<T>) -> T {
-        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
-        match f(&conn) {
-            Ok(value) => value,
-            Err(err) => {
-                tracing::error!(%err, what, "storage failed");
-                self.failure
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .get_or_insert_with(|| format!("{what}: {err}"));
-                default
-            }
-        }
-    }
-}
-
-impl Storage for SqliteStorage {
-    async fn load(&self, key: StorageKey) -> Option<Vec<u8>> {
-        self.run("load", None, |c| get(c, &key_bytes(&key)))
-    }
-
-    async fn load_range(&self, prefix: StorageKey) -> HashMap<StorageKey, Vec<u8>> {
-        let rows = self.run("load range", Vec::new(), |c| {
-            load_prefix(c, &key_bytes(&prefix))
-        });
-        rows.into_iter()
-            .filter_map(|(k, v)| key_from_bytes(&k).map(|k| (k, v)))
-            .collect()
-    }
-
-    async fn put(&self, key: StorageKey, data: Vec<u8>) {
-        self.run("put", (), |c| put(c, &key_bytes(&key), &data))
-    }
-
-    async fn delete(&self, key: StorageKey) {
-        self.run("delete", (), |c| delete(c, &key_bytes(&key)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use futures::executor::block_on;
 
-    fn storage() -> SqliteStorage {
-        let conn = crate::store::db::open(std::path::Path::new(":memory:")).unwrap();
-        SqliteStorage::new(Arc::new(Mutex::new(conn)))
-    }
-
-    fn key(parts: &[&str]) -> StorageKey {
-        StorageKey::from_parts(parts).unwrap()
+    fn conn() -> Connection {
+        crate::store::db::open(std::path::Path::new(":memory:")).unwrap()
     }
 
     #[test]
     fn range_loads_match_by_exact_bytes_not_case_or_wildcards() {
-        let s = storage();
-        block_on(async {
-            s.put(key(&["AbC", "incremental", "1"]), b"a".to_vec())
-                .await;
-            s.put(key(&["abc", "incremental", "2"]), b"b".to_vec())
-                .await;
-            s.put(key(&["AbC_", "snapshot", "3"]), b"c".to_vec()).await;
-            s.put(key(&["AbCd", "snapshot", "4"]), b"d".to_vec()).await;
-            let found = s.load_range(key(&["AbC"])).await;
-            assert_eq!(found.len(), 1);
-            assert_eq!(found[&key(&["AbC", "incremental", "1"])], b"a");
-            assert_eq!(s.load_range(key(&["AbC", "snapshot"])).await.len(), 0);
-        });
+        let c = conn();
+        put(&c, b"AbC/incremental/1", b"a").unwrap();
+        put(&c, b"abc/incremental/2", b"b").unwrap();
+        put(&c, b"AbC_/snapshot/3", b"c").unwrap();
+        put(&c, b"AbCd/snapshot/4", b"d").unwrap();
+        let found = load_prefix(&c, b"AbC").unwrap();
+        assert_eq!(found, vec![(b"AbC/incremental/1".to_vec(), b"a".to_vec())]);
+        assert!(load_prefix(&c, b"AbC/snapshot").unwrap().is_empty());
     }
 
     #[test]
     fn put_load_and_delete_round_trip() {
-        let s = storage();
-        block_on(async {
-            let k = key(&["storage-adapter-id"]);
-            assert_eq!(s.load(k.clone()).await, None);
-            s.put(k.clone(), b"one".to_vec()).await;
-            s.put(k.clone(), b"two".to_vec()).await;
-            assert_eq!(s.load(k.clone()).await.as_deref(), Some(&b"two"[..]));
-            s.delete(k.clone()).await;
-            assert_eq!(s.load(k).await, None);
-        });
-        assert_eq!(s.take_failure(), None);
+        let c = conn();
+        assert_eq!(get(&c, b"storage-adapter-id").unwrap(), None);
+        put(&c, b"storage-adapter-id", b"one").unwrap();
+        put(&c, b"storage-adapter-id", b"two").unwrap();
+        assert_eq!(
+            get(&c, b"storage-adapter-id").unwrap().as_deref(),
+            Some(&b"two"[..])
+        );
+        delete(&c, b"storage-adapter-id").unwrap();
+        assert_eq!(get(&c, b"storage-adapter-id").unwrap(), None);
+        put(&c, b"doc/incremental/1", b"x").unwrap();
+        put(&c, b"doc/snapshot/2", b"y").unwrap();
+        delete_prefix(&c, b"doc").unwrap();
+        assert!(load_prefix(&c, b"doc").unwrap().is_empty());
     }
 }

@@ -21,7 +21,6 @@ mod views;
 
 pub use coaching::{Relationship, RelationshipRuptures};
 pub use identity::Identity;
-pub use kv::SqliteStorage;
 pub use linked::LinkedJourney;
 pub(crate) use sync_docs::Standing;
 pub use sync_docs::{DocumentAbout, DocumentWhat, WantedDocument};
@@ -312,9 +311,16 @@ impl Store {
         Ok(id)
     }
 
-    /// samod storage over this store's database, for the sync engine.
-    pub fn sqlite_storage(&self) -> SqliteStorage {
-        SqliteStorage::new(self.db.clone())
+    /// A document exactly as this store holds it on disk, saved whole (automerge's format),
+    /// whatever its kind; `None` when the store has none of it.
+    pub fn saved_document(&self, doc_id: &str) -> Result<Option<Vec<u8>>> {
+        let Ok(id) = doc_id.parse::<DocumentId>() else {
+            return Err(Error::invalid(
+                "doc_id",
+                format!("{doc_id} is not a document id"),
+            ));
+        };
+        Ok(self.load_unchecked(&id)?.map(|open| open.doc.save()))
     }
 
     fn lock_docs(&self) -> MutexGuard<'_, HashMap<DocumentId, OpenDoc>> {
