@@ -411,7 +411,10 @@ impl Conversation<'_> {
                         }
                         if received.changed {
                             (events.arrived)(&id);
-                            self.discover(round).await?;
+                            // A journey that changed may list new months.
+                            if self.is_journey(&id) {
+                                self.discover(round).await?;
+                            }
                         }
                     }
                     Err(err) => {
@@ -455,6 +458,16 @@ impl Conversation<'_> {
             Wire::Join { .. } | Wire::Peer { .. } | Wire::Other { .. } => {}
         }
         Ok(())
+    }
+
+    /// Whether `id` is this person's journey or a linked person's.
+    fn is_journey(&self, id: &DocumentId) -> bool {
+        let id = id.to_string();
+        id == self.store.identity().journey_id
+            || self
+                .store
+                .links()
+                .is_ok_and(|links| links.iter().any(|l| l.journey_id.as_deref() == Some(&id)))
     }
 
     /// Starts the documents this device now wants and is not syncing yet: months of a journey
@@ -523,11 +536,25 @@ impl Conversation<'_> {
     }
 
     /// Keeps the change feed's cursor and the time once everything is up to date.
-    fn caught_up(&mut self) -> Result<()> {
-        if self.docs.values().any(|d| d.phase == Phase::Failed) {
-            return Err(Error::Sync(
-                "some documents did not sync; they are tried again next time".into(),
-            ));
+    /// A one-shot sync with a document that failed is an error; a live one stays up (the
+    /// document is tried again on the next connection) rather than reconnect for nothing.
+    fn caught_up(&mut self, once: bool) -> Result<()> {
+        let failed = self
+            .docs
+            .values()
+            .filter(|d| d.phase == Phase::Failed)
+            .count();
+        if failed > 0 {
+            if once {
+                return Err(Error::Sync(format!(
+                    "{failed} documents did not sync; they are tried again next time"
+                )));
+            }
+            tracing::warn!(
+                failed,
+                "documents did not sync; tried again on the next connection"
+            );
+            return Ok(());
         }
         if let Some(cursor) = self.cursor.take() {
             blocking(|| self.store.set_catch_up_cursor(cursor))?;
@@ -551,7 +578,7 @@ impl Conversation<'_> {
         loop {
             if !self.pending() && !up_to_date {
                 up_to_date = true;
-                self.caught_up()?;
+                self.caught_up(once)?;
                 if once {
                     return Ok(());
                 }
