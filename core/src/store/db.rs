@@ -106,6 +106,13 @@ const MIGRATIONS: &[Migration] = &[
      ALTER TABLE sync_server ADD COLUMN catch_up_cursor INTEGER NOT NULL DEFAULT 0;",
         )
     },
+    // 4: the documents edited here since their server last had all of them, so a reconnect
+    // finds them without reading every document.
+    |tx| {
+        tx.execute_batch(
+            "CREATE TABLE local_edits (doc_id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;",
+        )
+    },
 ];
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.

@@ -450,7 +450,17 @@ impl Store {
             .get_last_local_change()
             .expect("a change was just committed");
         let key = format!("{id}/incremental/{}", change.hash());
-        if let Err(err) = kv::put(&self.lock_db(), key.as_bytes(), change.raw_bytes()) {
+        // The change, and that the document has an edit its server may lack, in one commit.
+        let written = (|| -> Result<()> {
+            let mut conn = self.lock_db();
+            let tx = conn.transaction()?;
+            kv::put(&tx, key.as_bytes(), change.raw_bytes())?;
+            tx.prepare_cached("INSERT OR IGNORE INTO local_edits (doc_id) VALUES (?1)")?
+                .execute([id.to_string()])?;
+            tx.commit()?;
+            Ok(())
+        })();
+        if let Err(err) = written {
             // The change is in memory only: forget the document so it reloads from disk.
             docs.remove(id);
             return Err(err);
@@ -470,9 +480,14 @@ impl Store {
     /// Drops from memory the check-ins of months past (they stay on disk) but `except`, so a
     /// long session going back through old months holds one of them at a time.
     fn forget_old_months(&self, except: &DocumentId) {
+        self.forget_old_months_but(Some(except));
+    }
+
+    /// [`Store::forget_old_months`], for sync, which may have read many of them.
+    pub(crate) fn forget_old_months_but(&self, except: Option<&DocumentId>) {
         let now = self.now();
         self.lock_docs().retain(|id, open| {
-            id == except
+            Some(id) == except
                 || open
                     .month
                     .as_deref()

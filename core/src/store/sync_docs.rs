@@ -13,7 +13,7 @@ use rusqlite::{params, OptionalExtension};
 use samod::DocumentId;
 
 use super::{kv, write_snapshot, OpenDoc, Store, COMPACT_AFTER};
-use crate::document::check_ins::{is_recent, period_doc_id};
+use crate::document::check_ins::period_doc_id;
 use crate::document::journey as jdoc;
 use crate::document::DocKind;
 use crate::error::{Error, Result};
@@ -269,24 +269,31 @@ impl Store {
         }
     }
 
-    /// Where a document stands with the peer of `state`.
+    /// Where a document stands with the peer of `state`. In sync, the document no longer
+    /// counts as edited here (checked and cleared while no edit can land in between).
     pub(crate) fn standing(&self, id: &DocumentId, state: &sync::State) -> Result<Standing> {
         self.with_sync_doc(id, |open| {
             let heads = open.doc.get_heads();
-            Ok(match &state.their_heads {
+            let standing = match &state.their_heads {
                 Some(theirs) if *theirs == heads && heads.is_empty() => Standing::NeitherHasIt,
                 Some(theirs) if *theirs == heads => Standing::InSync,
                 _ => Standing::Behind,
-            })
+            };
+            if standing == Standing::InSync {
+                self.lock_db()
+                    .prepare_cached("DELETE FROM local_edits WHERE doc_id = ?1")?
+                    .execute([id.to_string()])?;
+            }
+            Ok(standing)
         })
     }
 
-    /// Whether the document changed here since `state`'s peer last had all of it.
-    pub(crate) fn changed_since(&self, id: &DocumentId, state: &sync::State) -> Result<bool> {
-        self.with_sync_doc(id, |open| {
-            let heads = open.doc.get_heads();
-            Ok(!heads.is_empty() && heads != state.shared_heads)
-        })
+    /// Whether the document was edited here since its server last had all of it.
+    pub(crate) fn has_local_edits(&self, id: &DocumentId) -> Result<bool> {
+        Ok(self
+            .lock_db()
+            .prepare_cached("SELECT 1 FROM local_edits WHERE doc_id = ?1")?
+            .exists([id.to_string()])?)
     }
 
     /// Where the server's change feed stood when this device last caught up with all of it.
@@ -311,8 +318,8 @@ impl Store {
     }
 
     /// Runs `f` on the document as sync sees it: the copy in memory, else the one on disk,
-    /// else an empty one (nothing arrived yet; reads treat it as absent). A month past is let
-    /// go again afterwards, so syncing a long history does not fill memory.
+    /// else an empty one (nothing arrived yet; reads treat it as absent). The engine lets the
+    /// months past go once it is up to date ([`Store::forget_old_months_but`]).
     fn with_sync_doc<R>(
         &self,
         id: &DocumentId,
@@ -331,28 +338,30 @@ impl Store {
             docs.insert(id.clone(), open);
         }
         let open = docs.get_mut(id).expect("inserted above");
-        let out = f(open);
-        let now = self.now();
-        if docs
-            .get(id)
-            .and_then(|open| open.month.as_deref())
-            .is_some_and(|month| !is_recent(month, now))
-        {
-            docs.remove(id);
-        }
-        out
+        f(open)
     }
 }
 
-/// The changes of `doc` a peer lacks when all it had were `shared` heads: as one saved
-/// document when it had nothing, else each change since. Also their hashes.
+/// Above this many bytes of single changes, the whole document saved (automerge's compressed
+/// columns) may well be smaller, and is weighed against them.
+const WEIGH_SAVE_ABOVE: usize = 2048;
+
+/// The changes of `doc` a peer lacks when all it had were `shared` heads, and their hashes:
+/// each change since, or the whole saved document when the peer had nothing or when that is
+/// smaller (many small edits compress well together; the peer skips what it has).
 fn lacking(doc: &Automerge, shared: &[ChangeHash]) -> (Vec<Vec<u8>>, Vec<ChangeHash>) {
     let changes = doc.get_changes(shared);
     let hashes: Vec<ChangeHash> = changes.iter().map(|c| c.hash()).collect();
     if shared.is_empty() {
-        (vec![doc.save()], hashes)
-    } else {
-        let chunks = changes.iter().map(|c| c.raw_bytes().to_vec()).collect();
-        (chunks, hashes)
+        return (vec![doc.save()], hashes);
     }
+    let size: usize = changes.iter().map(|c| c.raw_bytes().len()).sum();
+    if size > WEIGH_SAVE_ABOVE {
+        let saved = doc.save();
+        if saved.len() < size {
+            return (vec![saved], hashes);
+        }
+    }
+    let chunks = changes.iter().map(|c| c.raw_bytes().to_vec()).collect();
+    (chunks, hashes)
 }

@@ -167,7 +167,7 @@ pub(crate) async fn converse(
         let state = blocking(|| store.sync_state(&talk.peer_key, &id))?;
         let due = match &state {
             None => true,
-            Some(state) => changed.contains(&id) || blocking(|| store.changed_since(&id, state))?,
+            Some(_) => changed.contains(&id) || blocking(|| store.has_local_edits(&id))?,
         };
         if due || everything_due {
             talk.start(id, state, 0).await?;
@@ -178,6 +178,7 @@ pub(crate) async fn converse(
     });
     let outcome = talk.run(mode, events).await;
     let _ = talk.socket.close(None).await;
+    blocking(|| store.forget_old_months_but(None));
     outcome?;
     let (documents, unavailable) = talk.counts();
     Ok(SyncReport {
@@ -556,6 +557,7 @@ impl Conversation<'_> {
             );
             return Ok(());
         }
+        blocking(|| self.store.forget_old_months_but(None));
         if let Some(cursor) = self.cursor.take() {
             blocking(|| self.store.set_catch_up_cursor(cursor))?;
         }
