@@ -12,15 +12,9 @@ use tandem_core::sync::api::InvitationKind;
 use tandem_core::sync::service::SyncService;
 use tandem_core::sync::session::{enrol, invite, join, join_device, revoke, sync_now};
 use tandem_core::sync::SyncState;
-use tandem_core::{OpenOptions, Store};
+use tandem_core::Store;
+use tandem_tests::devices::{eventually, options, phone_and_tablet};
 use tandem_tests::server_process::ServerProcess;
-
-fn options() -> OpenOptions {
-    OpenOptions {
-        time_zone: Some("Europe/London".into()),
-        ..Default::default()
-    }
-}
 
 fn store(dir: &tempfile::TempDir, name: &str) -> Arc<Store> {
     Arc::new(Store::open(dir.path().join(format!("{name}.db")), options()).unwrap())
@@ -40,17 +34,6 @@ fn value(text: &str) -> ValueInput {
 
 fn has_value(journey: Result<Journey, tandem_core::Error>, text: &str) -> bool {
     journey.is_ok_and(|j| j.values.iter().any(|v| v.text == text))
-}
-
-/// Waits (at most a minute) until `check` holds; panics with `what` if it never does.
-async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    for _ in 0..1200 {
-        if check() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{what} did not happen within a minute");
 }
 
 /// A store's sync service, online, once it is live.
@@ -189,15 +172,8 @@ async fn a_server_killed_while_a_device_edits_loses_nothing_and_the_device_catch
     let data = dir.path().join("server");
     let server = ServerProcess::start(&data);
     let port = server.port();
-    let phone = store(&dir, "phone");
-    enrol(&phone, &server.url, &server.enrol_code("practitioner"))
-        .await
-        .unwrap();
-    let code = invite(&phone, InvitationKind::Device).await.unwrap().code;
-    sync(&phone).await;
-    let (tablet, _) = join_device(dir.path().join("tablet.db"), &server.url, &code, options())
-        .await
-        .unwrap();
+    let (phone, tablet) = phone_and_tablet(&server, dir.path()).await;
+    let phone = Arc::new(phone);
     let live = online(&phone).await;
 
     // Edits go out one by one as the phone makes them; the server dies among them.
@@ -356,15 +332,8 @@ async fn a_connection_that_stalls_is_given_up_and_replaced() {
 async fn a_one_shot_sync_beside_the_live_connection_leaves_both_working() {
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(&dir.path().join("server"));
-    let phone = store(&dir, "phone");
-    enrol(&phone, &server.url, &server.enrol_code("practitioner"))
-        .await
-        .unwrap();
-    let code = invite(&phone, InvitationKind::Device).await.unwrap().code;
-    sync(&phone).await;
-    let (tablet, _) = join_device(dir.path().join("tablet.db"), &server.url, &code, options())
-        .await
-        .unwrap();
+    let (phone, tablet) = phone_and_tablet(&server, dir.path()).await;
+    let phone = Arc::new(phone);
     let tablet = Arc::new(tablet);
     let live = online(&phone).await;
     let tablet_live = online(&tablet).await;

@@ -291,15 +291,7 @@ async fn two_online_devices_see_each_others_edits_with_no_sync_call_and_report_w
 
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(&dir.path().join("server"));
-    let phone = store(&dir, "phone");
-    enrol(&phone, &server.url, &server.enrol_code("practitioner"))
-        .await
-        .unwrap();
-    let code = invite(&phone, InvitationKind::Device).await.unwrap().code;
-    sync(&phone).await;
-    let (tablet, _) = join_device(tablet_path(&dir), &server.url, &code, options())
-        .await
-        .unwrap();
+    let (phone, tablet) = tandem_tests::devices::phone_and_tablet(&server, dir.path()).await;
     let (phone, tablet) = (Arc::new(phone), Arc::new(tablet));
     let phone_sync = SyncService::start(phone.clone());
     let tablet_sync = SyncService::start(tablet.clone());
