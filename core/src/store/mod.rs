@@ -41,8 +41,12 @@ use crate::document::{self, check_header, check_ins, DocKind};
 use crate::error::{Error, Result};
 use identity::StoredIdentity;
 
-/// After this many single-change rows, a document is rewritten as one compact snapshot.
+/// After this many single-change rows, a document's rows are compacted: the single changes
+/// folded into one bundle row (automerge's compressed form of those changes), which costs in
+/// proportion to them, not to the document.
 pub const COMPACT_AFTER: usize = 256;
+/// After this many bundle rows, a compaction rewrites the document as one snapshot instead.
+pub const SNAPSHOT_AFTER_BUNDLES: usize = 16;
 
 /// How many edits the store keeps for a sync engine that has not read them yet.
 pub const EDITS_BUFFERED: usize = 1024;
@@ -138,8 +142,10 @@ struct OpenDoc {
     checked: bool,
     /// For a check-in document, its month.
     month: Option<String>,
-    /// Single-change rows written since the last snapshot.
+    /// Single-change rows written since the last compaction.
     incrementals: usize,
+    /// Bundle rows since the last snapshot.
+    bundles: usize,
 }
 
 impl OpenDoc {
@@ -150,6 +156,7 @@ impl OpenDoc {
             checked: true,
             month,
             incrementals,
+            bundles: 0,
         }
     }
 }
@@ -352,6 +359,10 @@ impl Store {
             .iter()
             .filter(|(key, _)| key.windows(13).any(|w| w == b"/incremental/"))
             .count();
+        let bundles = rows
+            .iter()
+            .filter(|(key, _)| key.windows(8).any(|w| w == b"/bundle/"))
+            .count();
         // One load of all chunks together is several times faster than one load per row.
         // Snapshots first, then the changes made since.
         let (snapshots, changes): (Vec<_>, Vec<_>) = rows
@@ -366,6 +377,7 @@ impl Store {
         doc.load_incremental(&bytes)
             .map_err(|e| Error::damaged(id, format!("its stored changes do not load: {e}")))?;
         let mut open = OpenDoc::new(doc, incrementals);
+        open.bundles = bundles;
         open.checked = false;
         Ok(Some(open))
     }
@@ -469,12 +481,63 @@ impl Store {
         self.changes.send_modify(|c| c.local += 1);
         let _ = self.edits.send(id.clone());
         if open.incrementals >= COMPACT_AFTER {
-            match self.compact(id, &open.doc) {
-                Ok(()) => open.incrementals = 0,
-                Err(err) => tracing::warn!(%err, doc = %id, "compaction failed; will retry"),
-            }
+            self.compact_recent(id, open);
         }
         Ok(out)
+    }
+
+    /// Compacts a document's rows after [`COMPACT_AFTER`] single changes: folds them into one
+    /// bundle row, or past [`SNAPSHOT_AFTER_BUNDLES`] bundles rewrites it as one snapshot. A
+    /// failure leaves the rows as they were (one transaction) and is tried again later.
+    fn compact_recent(&self, id: &DocumentId, open: &mut OpenDoc) {
+        let outcome = if open.bundles >= SNAPSHOT_AFTER_BUNDLES {
+            self.compact(id, &open.doc).map(|()| open.bundles = 0)
+        } else {
+            self.bundle_incrementals(id, &open.doc)
+                .map(|()| open.bundles += 1)
+        };
+        match outcome {
+            Ok(()) => open.incrementals = 0,
+            Err(err) => tracing::warn!(%err, doc = %id, "compaction failed; will retry"),
+        }
+    }
+
+    /// Replaces a document's single-change rows by one bundle of those changes.
+    fn bundle_incrementals(&self, id: &DocumentId, doc: &Automerge) -> Result<()> {
+        let prefix = format!("{id}/incremental");
+        let mut conn = self.lock_db();
+        let rows = kv::load_prefix(&conn, prefix.as_bytes())?;
+        let hashes: Vec<automerge::ChangeHash> = rows
+            .iter()
+            .filter_map(|(key, _)| {
+                std::str::from_utf8(key)
+                    .ok()?
+                    .rsplit('/')
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        if hashes.len() != rows.len() {
+            return Err(Error::damaged(id, "a stored change's key is unreadable"));
+        }
+        let bundle = doc
+            .bundle(hashes.iter().copied())
+            .map_err(|e| Error::damaged(id, format!("its changes do not bundle: {e}")))?;
+        let mut name = Sha256::new();
+        for hash in &hashes {
+            name.update(hash.as_ref());
+        }
+        let name: String = name.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let tx = conn.transaction()?;
+        kv::delete_prefix(&tx, prefix.as_bytes())?;
+        kv::put(
+            &tx,
+            format!("{id}/bundle/{name}").as_bytes(),
+            bundle.bytes(),
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Drops from memory the check-ins of months past (they stay on disk) but `except`, so a
@@ -526,15 +589,16 @@ impl Store {
         for (id, kind) in all {
             let mut docs = self.lock_docs();
             if let Some(open) = docs.get_mut(&id) {
-                if open.incrementals > 0 {
+                if open.incrementals > 0 || open.bundles > 0 {
                     self.compact(&id, &open.doc)?;
                     open.incrementals = 0;
+                    open.bundles = 0;
                 }
                 continue;
             }
             drop(docs);
             if let Some(open) = self.load_from_disk(&id, kind)? {
-                if open.incrementals > 0 {
+                if open.incrementals > 0 || open.bundles > 0 {
                     self.compact(&id, &open.doc)?;
                 }
             }

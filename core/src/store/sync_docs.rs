@@ -246,10 +246,7 @@ impl Store {
                 open.incrementals += written;
                 if open.incrementals >= COMPACT_AFTER {
                     drop(conn);
-                    match self.compact(id, &open.doc) {
-                        Ok(()) => open.incrementals = 0,
-                        Err(err) => tracing::warn!(%err, doc = %id, "compaction failed"),
-                    }
+                    self.compact_recent(id, open);
                 }
             }
             Ok(Received { changed })

@@ -699,3 +699,45 @@ fn moving_a_plan_to_a_new_time_keeps_the_check_ins_of_the_days_before() {
         .unwrap();
     assert_eq!(late.time, Some(at(8, 0)));
 }
+
+#[test]
+fn compaction_folds_single_changes_into_bundles_then_past_enough_of_them_into_a_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let journey = store.journey_id.clone();
+    let rows_of = |kind: &str| {
+        let rows = kv::load_prefix(&store.lock_db(), journey.to_string().as_bytes()).unwrap();
+        rows.iter()
+            .filter(|(k, _)| std::str::from_utf8(k).unwrap().contains(kind))
+            .count()
+    };
+    let add = |n: usize, from: usize| {
+        for i in from..from + n {
+            store
+                .add_value(&ValueInput {
+                    text: format!("value {i}"),
+                    life_area: LifeArea::Other,
+                    importance: 5,
+                })
+                .unwrap();
+        }
+    };
+    add(COMPACT_AFTER + 10, 0);
+    assert_eq!(
+        rows_of("/bundle/"),
+        1,
+        "the first 256 changes are one bundle"
+    );
+    assert!(rows_of("/incremental/") <= 11);
+    // Pretend many bundles are there already: the next compaction writes a snapshot.
+    store.lock_docs().get_mut(&journey).unwrap().bundles = SNAPSHOT_AFTER_BUNDLES;
+    add(COMPACT_AFTER, COMPACT_AFTER + 10);
+    assert_eq!(rows_of("/bundle/"), 0, "the snapshot replaced the bundles");
+    assert_eq!(rows_of("/snapshot/"), 1);
+    drop(store);
+    let store = open(&dir);
+    assert_eq!(
+        store.journey().unwrap().values.len(),
+        2 * COMPACT_AFTER + 10
+    );
+}
