@@ -17,6 +17,55 @@ pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
     }
 }
 
+/// How often the background checkpointer moves the write-ahead log into the database.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Moves a store's write-ahead log into its database on a thread of its own, with its own
+/// connection, so no edit waits for a checkpoint's disk syncs (SQLite would otherwise run one
+/// inside every thousandth page's commit). Passive: it never blocks a writer. Stops when
+/// dropped.
+pub(crate) struct Checkpointer {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    /// Turns automatic checkpoints off on `conn` and starts checkpointing `path` beside it.
+    pub(crate) fn start(conn: &Connection, path: &Path) -> Result<Checkpointer> {
+        let mut own = Connection::open(path)?;
+        own.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        own.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("tandem-checkpoint".into())
+            .spawn(move || loop {
+                match stopped.recv_timeout(CHECKPOINT_EVERY) {
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                    _ => break,
+                }
+                if let Err(err) = own.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(%err, "checkpoint failed; will retry");
+                }
+                // Keep `own` alive in the loop and close it when the loop ends.
+                let _ = &mut own;
+            })?;
+        Ok(Checkpointer {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// One step of a schema: moves it one version up.
 pub type Migration = fn(&Transaction) -> rusqlite::Result<()>;
 

@@ -119,6 +119,8 @@ pub struct Store {
     actor: ActorId,
     clock: Clock,
     trusted_certificates: Option<String>,
+    /// Checkpoints the write-ahead log off the edit path (none for an in-memory database).
+    _checkpointer: Option<db::Checkpointer>,
     /// The TLS settings made from them, once needed.
     tls: std::sync::OnceLock<Arc<rustls::ClientConfig>>,
 }
@@ -167,6 +169,11 @@ impl Store {
     pub fn open(path: impl AsRef<Path>, options: OpenOptions) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
         let conn = db::open(&path)?;
+        let checkpointer = if path.as_os_str() == ":memory:" {
+            None
+        } else {
+            Some(db::Checkpointer::start(&conn, &path)?)
+        };
         let actor = ActorId::random();
         let mut created = Vec::new();
         let me = match StoredIdentity::load(&conn)? {
@@ -222,6 +229,7 @@ impl Store {
             edits: tokio::sync::broadcast::Sender::new(EDITS_BUFFERED),
             clock: options.clock.clone(),
             trusted_certificates: options.trusted_certificates.clone(),
+            _checkpointer: checkpointer,
             tls: std::sync::OnceLock::new(),
         };
         {
