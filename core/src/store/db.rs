@@ -19,6 +19,10 @@ pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
 
 /// How often the background checkpointer moves the write-ahead log into the database.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+/// A write-ahead log longer than this (pages) is checkpointed to its end and restarted, even
+/// if a writer must wait a moment: under a long run of edits a passive checkpoint never
+/// catches the last one, and the log would grow without bound.
+const RESTART_AFTER_FRAMES: i64 = 4096;
 
 /// Moves a store's write-ahead log into its database on a thread of its own, with its own
 /// connection, so no edit waits for a checkpoint's disk syncs (SQLite would otherwise run one
@@ -44,7 +48,15 @@ impl Checkpointer {
                     Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
                     _ => break,
                 }
-                if let Err(err) = own.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                let frames =
+                    own.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
+                let outcome = match frames {
+                    Ok(frames) if frames > RESTART_AFTER_FRAMES => {
+                        own.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                    }
+                    other => other.map(|_| ()),
+                };
+                if let Err(err) = outcome {
                     tracing::warn!(%err, "checkpoint failed; will retry");
                 }
                 // Keep `own` alive in the loop and close it when the loop ends.
