@@ -36,31 +36,30 @@ pub(crate) struct Checkpointer {
 impl Checkpointer {
     /// Turns automatic checkpoints off on `conn` and starts checkpointing `path` beside it.
     pub(crate) fn start(conn: &Connection, path: &Path) -> Result<Checkpointer> {
-        let mut own = Connection::open(path)?;
+        let own = Connection::open(path)?;
         own.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         own.pragma_update(None, "wal_autocheckpoint", 0)?;
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("tandem-checkpoint".into())
-            .spawn(move || loop {
-                match stopped.recv_timeout(CHECKPOINT_EVERY) {
-                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-                    _ => break,
-                }
-                let frames =
-                    own.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
-                let outcome = match frames {
-                    Ok(frames) if frames > RESTART_AFTER_FRAMES => {
-                        own.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .spawn(move || {
+                // Until told to stop (or the store is gone): a message or a hang-up ends it.
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(CHECKPOINT_EVERY)
+                {
+                    let frames =
+                        own.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
+                    let outcome = match frames {
+                        Ok(frames) if frames > RESTART_AFTER_FRAMES => {
+                            own.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                        }
+                        other => other.map(|_| ()),
+                    };
+                    if let Err(err) = outcome {
+                        tracing::warn!(%err, "checkpoint failed; will retry");
                     }
-                    other => other.map(|_| ()),
-                };
-                if let Err(err) = outcome {
-                    tracing::warn!(%err, "checkpoint failed; will retry");
                 }
-                // Keep `own` alive in the loop and close it when the loop ends.
-                let _ = &mut own;
             })?;
         Ok(Checkpointer {
             stop: Some(stop),
