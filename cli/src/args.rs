@@ -47,6 +47,17 @@ pub struct Globals {
     #[arg(long, global = true, value_name = "ZONE", help_heading = GLOBAL)]
     pub tz: Option<String>,
 
+    /// Trust the server's certificate from this PEM file (your service's own certificate
+    /// authority, or the server's certificate) besides the public ones.
+    #[arg(
+        long,
+        global = true,
+        env = "TANDEM_TRUST_CERT",
+        value_name = "PEM-FILE",
+        help_heading = GLOBAL
+    )]
+    pub trust_cert: Option<PathBuf>,
+
     /// Pretend it is this instant (RFC 3339), for scripted runs and tests.
     #[arg(
         long,

@@ -115,8 +115,15 @@ impl Session {
         };
         // `--now` is the instant the person's day is read at (today, insights, a check-in's
         // time); the store keeps the system's clock, since tokens for the server must be true.
+        let trusted_certificates = match &cli.trust_cert {
+            Some(file) => Some(std::fs::read_to_string(file).map_err(|e| {
+                Failure::Refused(format!("--trust-cert: cannot read {}: {e}", file.display()))
+            })?),
+            None => None,
+        };
         let options = OpenOptions {
             time_zone,
+            trusted_certificates,
             ..OpenOptions::default()
         };
         let store = Store::open(&path, options)?;

@@ -334,3 +334,43 @@ fn sync_live_prints_each_change_from_another_device_as_it_arrives_and_stops_on_c
         "Evenings that are mine"
     );
 }
+
+#[test]
+fn enrolling_over_tls_needs_the_services_certificate_given_with_trust_cert() {
+    use tandem_tests::certificates::{authority, server_tls};
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let (ca_pem, ca) = authority("Tandem CLI test CA");
+    let args = server_tls(dir.path(), &ca);
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    let server = ServerProcess::start_with(&dir.path().join("server"), 0, &args);
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, ca_pem).expect("the authority is written");
+
+    let untrusting = Person::new(&dir, "untrusting");
+    let (code, stderr) = untrusting.fails(&[
+        "enrol",
+        "--server",
+        &server.url,
+        &server.enrol_code("practitioner"),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("does not trust"), "{stderr}");
+
+    let alex = Person::new(&dir, "alex");
+    let ca = ca_file.to_str().expect("a UTF-8 path");
+    let enrolled = alex.json(&[
+        "--trust-cert",
+        ca,
+        "enrol",
+        "--server",
+        &server.url,
+        &server.enrol_code("practitioner"),
+    ]);
+    assert_eq!(enrolled["role"], "practitioner");
+    let report = alex.json(&["--trust-cert", ca, "sync"]);
+    assert!(report["documents"].as_u64() >= Some(2), "{report}");
+
+    let (code, stderr) = alex.fails(&["--trust-cert", "no-such.pem", "sync"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--trust-cert"), "{stderr}");
+}

@@ -7,9 +7,11 @@
 //! - [`five_years`]: a deterministic five-year journey, for benchmarks and tests of long
 //!   histories (the `budgets` benchmark of this crate uses it).
 //! - [`bench`]: how the benchmarks run, at full size or quickly (`--quick`).
+//! - [`certificates`]: a certificate authority and a server certificate, for TLS tests.
 //! - [`devices`]: the sync tests' store options, a phone and a tablet on a server, a bounded wait.
 
 pub mod bench;
+pub mod certificates;
 pub mod devices;
 pub mod five_years;
 pub mod server_process;

@@ -5,23 +5,11 @@
 
 use std::ffi::OsStr;
 
-use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 use tandem_core::journey::{LifeArea, ValueInput};
 use tandem_core::sync::session::{enrol, sync_now};
 use tandem_core::{OpenOptions, Store};
+use tandem_tests::certificates::{authority, server_tls};
 use tandem_tests::server_process::ServerProcess;
-
-/// A certificate authority: its certificate (PEM) and what signs with it.
-fn authority(name: &str) -> (String, Issuer<'static, KeyPair>) {
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, name);
-    let key = KeyPair::generate().unwrap();
-    let cert = params.self_signed(&key).unwrap();
-    (cert.pem(), Issuer::new(params, key))
-}
 
 fn store(dir: &tempfile::TempDir, name: &str, trusted: Option<&str>) -> Store {
     Store::open(
@@ -38,20 +26,8 @@ fn store(dir: &tempfile::TempDir, name: &str, trusted: Option<&str>) -> Store {
 async fn a_store_that_trusts_the_services_authority_syncs_over_tls_and_others_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let (ca_pem, ca) = authority("Tandem test service CA");
-    let server_key = KeyPair::generate().unwrap();
-    let server_cert = CertificateParams::new(vec!["127.0.0.1".to_string()])
-        .unwrap()
-        .signed_by(&server_key, &ca)
-        .unwrap();
-    let (cert_file, key_file) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    std::fs::write(&cert_file, server_cert.pem()).unwrap();
-    std::fs::write(&key_file, server_key.serialize_pem()).unwrap();
-    let args: [&OsStr; 4] = [
-        OsStr::new("--tls-cert"),
-        cert_file.as_os_str(),
-        OsStr::new("--tls-key"),
-        key_file.as_os_str(),
-    ];
+    let args = server_tls(dir.path(), &ca);
+    let args: Vec<&OsStr> = args.iter().map(|a| a.as_os_str()).collect();
     let server = ServerProcess::start_with(&dir.path().join("server"), 0, &args);
     assert!(server.url.starts_with("https://"), "{}", server.url);
 
