@@ -1,8 +1,11 @@
 //! What the sync tests share: the stores' options, one person's phone and tablet on a real
-//! server, and a bounded wait.
+//! server, a plan to work on, and a bounded wait.
 
 use std::path::Path;
 use std::time::Duration;
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use tandem_core::journey::{Party, PlanInput, Repeat, Schedule};
 
 use tandem_core::sync::api::InvitationKind;
 use tandem_core::sync::session::{enrol, invite, join_device, sync_now};
@@ -45,4 +48,28 @@ pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("{what} did not happen within a minute");
+}
+
+/// The tests' walk: Monday, Wednesday and Friday at 08:00 from 2 Nov 2026, agreed by the
+/// person and their supporter.
+pub fn walk() -> PlanInput {
+    PlanInput {
+        what: "Walk round the park".into(),
+        place: None,
+        schedule: Schedule {
+            repeat: Repeat::Weekly {
+                days: vec![Weekday::Mon, Weekday::Wed, Weekday::Fri],
+            },
+            times: vec![NaiveTime::from_hms_opt(8, 0, 0).expect("08:00")],
+        },
+        duration_minutes: Some(20),
+        goal_id: None,
+        step_id: None,
+        barriers: None,
+        supports: None,
+        agreed_by: vec![Party::Myself, Party::Supporter],
+        reminder: true,
+        start: NaiveDate::from_ymd_opt(2026, 11, 2).expect("a date"),
+        end: None,
+    }
 }

@@ -17,15 +17,14 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use chrono::{NaiveDate, NaiveTime, Weekday};
 use ed25519_dalek::SigningKey;
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tandem_core::auth::{device_id, make_token, peer_id_for, LIFETIME_SECS};
-use tandem_core::journey::{Party, PlanInput, Repeat, Schedule};
 use tandem_core::sync::api::{notice, Access};
 use tandem_core::sync::session::{join, revoke, share, sync_now};
 use tandem_core::{OpenOptions, Store};
+use tandem_tests::devices::walk;
 use tandem_tests::server_process::ServerProcess;
 use tokio::time::timeout;
 use tokio_tungstenite::tungstenite::Message;
@@ -57,28 +56,6 @@ fn store(dir: &tempfile::TempDir, name: &str) -> Store {
         },
     )
     .unwrap()
-}
-
-fn walk() -> PlanInput {
-    PlanInput {
-        what: "Walk round the park".into(),
-        place: None,
-        schedule: Schedule {
-            repeat: Repeat::Weekly {
-                days: vec![Weekday::Mon, Weekday::Wed, Weekday::Fri],
-            },
-            times: vec![NaiveTime::from_hms_opt(8, 0, 0).unwrap()],
-        },
-        duration_minutes: Some(20),
-        goal_id: None,
-        step_id: None,
-        barriers: None,
-        supports: None,
-        agreed_by: vec![Party::Myself, Party::Supporter],
-        reminder: true,
-        start: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-        end: None,
-    }
 }
 
 /// A practitioner on a device whose key the test holds.

@@ -1,11 +1,12 @@
 //! People on their own devices, working offline, meeting through a real `tandem-server` on
 //! 127.0.0.1: a practitioner, their client, their coach, and a second device.
 
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono::{NaiveDate, NaiveTime};
 use tandem_core::journey::*;
 use tandem_core::sync::api::{InvitationKind, Role};
 use tandem_core::sync::session::{enrol, invite, join, join_device, sync_now};
 use tandem_core::{OpenOptions, Store};
+use tandem_tests::devices::walk;
 use tandem_tests::server_process::ServerProcess;
 
 fn options() -> OpenOptions {
@@ -40,28 +41,6 @@ fn walked(plan: &str, date: NaiveDate) -> CheckInInput {
         reasons: vec![],
         reason_text: None,
         note: None,
-    }
-}
-
-fn walk() -> PlanInput {
-    PlanInput {
-        what: "Walk round the park".into(),
-        place: None,
-        schedule: Schedule {
-            repeat: Repeat::Weekly {
-                days: vec![Weekday::Mon, Weekday::Wed, Weekday::Fri],
-            },
-            times: vec![NaiveTime::from_hms_opt(8, 0, 0).unwrap()],
-        },
-        duration_minutes: Some(20),
-        goal_id: None,
-        step_id: None,
-        barriers: None,
-        supports: None,
-        agreed_by: vec![Party::Myself, Party::Supporter],
-        reminder: true,
-        start: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-        end: None,
     }
 }
 
