@@ -23,7 +23,7 @@ pub use coaching::{Relationship, RelationshipRuptures};
 pub use identity::Identity;
 pub use linked::LinkedJourney;
 pub(crate) use sync_docs::Standing;
-pub use sync_docs::{DocumentAbout, DocumentWhat, WantedDocument};
+pub use sync_docs::{DocumentAbout, DocumentWhat};
 pub use sync_state::{OwnDocument, ServerLink};
 
 use std::collections::HashMap;
@@ -279,22 +279,12 @@ impl Store {
 
     /// A fresh token for `server_id`, signed by this device (docs/SYNC.md).
     pub fn token(&self, server_id: &str) -> String {
-        (self.token_maker(server_id))()
-    }
-
-    /// Makes tokens for `server_id` on demand, from any thread (for reconnecting).
-    pub fn token_maker(&self, server_id: &str) -> std::sync::Arc<dyn Fn() -> String + Send + Sync> {
-        let key = self.me.signing_key.clone();
-        let server_id = server_id.to_string();
-        let clock = self.clock.clone();
-        std::sync::Arc::new(move || {
-            crate::auth::make_token(
-                &key,
-                &server_id,
-                clock.now().timestamp(),
-                crate::auth::LIFETIME_SECS,
-            )
-        })
+        crate::auth::make_token(
+            &self.me.signing_key,
+            server_id,
+            self.now().timestamp(),
+            crate::auth::LIFETIME_SECS,
+        )
     }
 
     /// Watches the store's changes: `changed().await` wakes after each durable edit made here

@@ -18,15 +18,6 @@ use crate::document::journey as jdoc;
 use crate::document::DocKind;
 use crate::error::{Error, Result};
 
-/// A document this device syncs.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct WantedDocument {
-    pub doc_id: DocumentId,
-    /// Whether it is this person's own (their journey, private document, months), which the
-    /// device may have changed; others' documents it mostly reads.
-    pub own: bool,
-}
-
 /// What a document is, in a person's terms: whose, and which part of Tandem.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DocumentAbout {
@@ -80,11 +71,11 @@ impl Store {
     /// Every document this device syncs: the person's own (journey, private, each month of
     /// check-ins known here), and for each linked person the care or coaching document, their
     /// journey when shared, and its months once the journey is here.
-    pub fn wanted_documents(&self) -> Result<Vec<WantedDocument>> {
-        let mut wanted: Vec<WantedDocument> = Vec::new();
+    pub fn wanted_documents(&self) -> Result<Vec<DocumentId>> {
+        let mut wanted: Vec<DocumentId> = Vec::new();
         for doc in self.own_documents()? {
             if let Ok(doc_id) = doc.doc_id.parse() {
-                wanted.push(WantedDocument { doc_id, own: true });
+                wanted.push(doc_id);
             }
         }
         for link in self.links()? {
@@ -94,7 +85,7 @@ impl Store {
                 .chain(link.journey_id.iter());
             for id in others {
                 if let Ok(doc_id) = id.parse() {
-                    wanted.push(WantedDocument { doc_id, own: false });
+                    wanted.push(doc_id);
                 }
             }
             let Some(journey) = &link.journey_id else {
@@ -108,14 +99,11 @@ impl Store {
                 .unwrap_or_default()
                 .unwrap_or_default();
             for month in months {
-                wanted.push(WantedDocument {
-                    doc_id: period_doc_id(journey, &month),
-                    own: false,
-                });
+                wanted.push(period_doc_id(journey, &month));
             }
         }
         wanted.sort();
-        wanted.dedup_by(|a, b| a.doc_id == b.doc_id);
+        wanted.dedup();
         Ok(wanted)
     }
 

@@ -154,10 +154,8 @@ pub(crate) async fn converse(
         .collect();
     let wanted: Vec<DocumentId> = match target {
         Target::Server(_) => {
-            let mut all: BTreeSet<DocumentId> = blocking(|| store.wanted_documents())?
-                .into_iter()
-                .map(|w| w.doc_id)
-                .collect();
+            let mut all: BTreeSet<DocumentId> =
+                blocking(|| store.wanted_documents())?.into_iter().collect();
             all.extend(changed.iter().cloned());
             all.into_iter().collect()
         }
@@ -478,10 +476,10 @@ impl Conversation<'_> {
             return Ok(());
         }
         let wanted = blocking(|| self.store.wanted_documents())?;
-        for w in wanted {
-            if !self.docs.contains_key(&w.doc_id) {
-                let state = blocking(|| self.store.sync_state(&self.peer_key, &w.doc_id))?;
-                self.start(w.doc_id, state, round).await?;
+        for id in wanted {
+            if !self.docs.contains_key(&id) {
+                let state = blocking(|| self.store.sync_state(&self.peer_key, &id))?;
+                self.start(id, state, round).await?;
             }
         }
         Ok(())
@@ -499,7 +497,7 @@ impl Conversation<'_> {
             }
         }
         let wanted = blocking(|| self.store.wanted_documents())?;
-        if wanted.iter().any(|w| w.doc_id == id) || self.api.is_none() {
+        if wanted.contains(&id) || self.api.is_none() {
             let state = blocking(|| self.store.sync_state(&self.peer_key, &id))?;
             self.start(id, state, 0).await?;
         }

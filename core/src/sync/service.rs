@@ -113,15 +113,11 @@ async fn run(
         if went_live.load(std::sync::atomic::Ordering::Relaxed) || network_changed {
             backoff = FIRST_BACKOFF;
         }
-        match outcome {
-            Ok(_) if network_changed => continue,
-            Ok(_) => {}
-            Err(err) => {
-                status.send_modify(|s| {
-                    s.state = SyncState::Offline;
-                    s.last_error = Some(err.to_string());
-                });
-            }
+        if let Err(err) = outcome {
+            status.send_modify(|s| {
+                s.state = SyncState::Offline;
+                s.last_error = Some(err.to_string());
+            });
         }
         if network_changed {
             continue;
