@@ -94,6 +94,8 @@ mirror_enum!(
         WrongPerson,
         /// The person's role does not allow this.
         WrongRole,
+        /// Too many code lookups from this address: wait a minute.
+        TooManyRequests,
         /// The server has no such route (an older or newer server).
         NotFound,
         /// The server failed; try again later.
@@ -132,6 +134,8 @@ pub struct Link {
     pub relationship_doc_id: Option<String>,
     /// This person's access to their journey.
     pub access: Option<Access>,
+    /// Their access to this person's journey (what this person shares with them).
+    pub their_access: Option<Access>,
 }
 
 /// What joining did.
@@ -145,6 +149,8 @@ pub struct Joined {
     pub private_id: String,
     /// For a client or practitioner code: the person who invited.
     pub linked: Option<Link>,
+    /// The name they gave with the code, if any.
+    pub linked_name: Option<String>,
 }
 
 /// The server a store is joined to.
@@ -234,6 +240,7 @@ impl From<api::Link> for Link {
             journey_id: l.journey_id,
             relationship_doc_id: l.relationship_doc_id,
             access: l.access.map(Access::from),
+            their_access: l.their_access.map(Access::from),
         }
     }
 }
@@ -247,6 +254,7 @@ impl From<api::Joined> for Joined {
             journey_id: j.journey_id,
             private_id: j.private_id,
             linked: j.linked.map(Link::from),
+            linked_name: j.linked_name,
         }
     }
 }
@@ -308,8 +316,8 @@ impl From<tandem_core::sync::SyncReport> for SyncReport {
     }
 }
 
-/// The version of the consent text this build shows people before they join with a code
-/// (joining records that they agreed to it). Quick.
+/// The version of the consent texts this build shows people before they share (see
+/// `consent_text`; joining records that they agreed to it). Quick.
 #[uniffi::export]
 pub fn consent_text_version() -> String {
     session::CONSENT_TEXT_VERSION.to_string()

@@ -10,6 +10,7 @@ pub mod coaching;
 pub mod document;
 pub mod error;
 pub mod journey;
+pub mod people;
 
 pub use error::{Error, InvalidInput, Result};
 pub mod insights;

@@ -13,13 +13,14 @@ use samod::{AcceptorHandle, PeerId};
 use serde::Deserialize;
 use tandem_core::auth::peer_id_for;
 use tandem_core::sync::api::{
-    ApiError, CatchUp, EnrolRequest, InvitationRequest, JoinRequest, Reason, RegisterDocument,
+    ApiError, CatchUp, CodeQuery, EnrolRequest, InvitationRequest, JoinRequest, Reason, RegisterDocument,
     ServerInfo, ShareRequest,
 };
 
 use crate::auth::{authenticate, bearer, AuthError};
 use crate::directory::{Caller, Directory, Person, Refusal, RefusalKind};
 use crate::documents::Durability;
+use crate::limits::CodeLookups;
 use crate::notices::{ConnectionNotices, Named, NoticeSetup};
 use crate::policy::MembershipPolicy;
 use crate::transport::{self, MAX_MESSAGE_BYTES};
@@ -34,6 +35,7 @@ pub struct AppState {
     pub policy: MembershipPolicy,
     pub acceptor: AcceptorHandle,
     pub durability: Arc<Durability>,
+    pub code_lookups: Arc<CodeLookups>,
 }
 
 /// A refusal on the wire: a status and an [`ApiError`] body.
@@ -128,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/enrol", post(enrol))
         .route("/v1/invitations", post(invite))
         .route("/v1/join", post(join))
+        .route("/v1/codes/about", post(about_code))
         .route("/v1/documents", post(register))
         .route("/v1/shares", post(grant).delete(revoke))
         .route("/v1/links", get(links))
@@ -179,11 +182,38 @@ async fn invite(
     let (_, person) = member(&state, &headers)?;
     let Json(request) = body?;
     let at = now();
-    let invitation = state
-        .directory
-        .invite(&person, request.kind, at, at + INVITATION_SECS)?;
+    let invitation = state.directory.invite(
+        &person,
+        request.kind,
+        request.from_name.as_deref(),
+        at,
+        at + INVITATION_SECS,
+    )?;
     tracing::info!(inviter = %person.person_id, kind = %request.kind, "invitation made");
     Ok(Json(invitation).into_response())
+}
+
+/// What a code would do and who made it, without using it; limited per address (see
+/// [`crate::limits`]). The address is the TCP peer's: behind a proxy, every device shares the
+/// proxy's allowance (docs/SYNC.md says so).
+async fn about_code(
+    State(state): State<AppState>,
+    extensions: axum::http::Extensions,
+    body: Result<Json<CodeQuery>, JsonRejection>,
+) -> Answer<Response> {
+    let address = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip())
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    if !state.code_lookups.allow(address) {
+        return Err(Failure::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            Reason::TooManyRequests,
+            "too many code lookups from this address: wait a minute and try again",
+        ));
+    }
+    let Json(query) = body?;
+    Ok(Json(state.directory.about_code(&query.code, now())?).into_response())
 }
 
 async fn join(

@@ -17,7 +17,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Each entry moves the schema one version up; the index + 1 is the resulting `user_version`.
 /// Never edit a shipped migration: add one.
-const MIGRATIONS: &[Migration] = &[migrate_1, migrate_2];
+const MIGRATIONS: &[Migration] = &[migrate_1, migrate_2, migrate_3];
 
 /// 1: documents, and the directory.
 ///
@@ -145,6 +145,13 @@ fn migrate_2(tx: &Transaction) -> rusqlite::Result<()> {
             JOIN people member ON member.person_id = m.person_id
             WHERE NOT (member.role = 'coach' AND (owner.role = 'client' OR d.kind = 'care'));",
     )
+}
+
+/// 3: the name an inviter gave with an invitation, told to whoever looks at the code before
+/// using it (`POST /v1/codes/about`) and set to NULL when the code is used: people's names live
+/// in their documents, not here.
+fn migrate_3(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch("ALTER TABLE invitations ADD COLUMN from_name TEXT;")
 }
 
 /// Why the database could not be opened.

@@ -12,6 +12,7 @@
 //! | [`auth`] | token checks and replay refusal |
 //! | [`directory`] | the `Directory` trait, its SQLite implementation and the sharing rules |
 //! | [`documents`] | the `DocumentStore` trait, SQLite documents, samod storage, durability |
+//! | [`limits`] | rate limits (code lookups per address) |
 //! | [`notices`] | the change and links notices a device's sync connection may carry |
 //! | [`policy`] | the live share policy |
 //! | [`transport`] | a WebSocket as a samod transport: inbound checks, outbound durability, the writer task |
@@ -24,6 +25,7 @@ pub mod codes;
 pub mod db;
 pub mod directory;
 pub mod documents;
+pub mod limits;
 pub mod notices;
 pub mod policy;
 pub mod server;

@@ -100,6 +100,7 @@ impl App {
             policy: policy.clone(),
             acceptor: acceptor.clone(),
             durability: durability.clone(),
+            code_lookups: Default::default(),
         });
         Ok(App {
             router,
@@ -137,7 +138,8 @@ pub async fn serve(
         tls: config.tls.is_some(),
     };
     let handle = axum_server::Handle::new();
-    let service = router.into_make_service();
+    // Each request knows its peer's address (code lookups are limited per address).
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let mut serving = match &config.tls {
         None => tokio::spawn(
             axum_server::from_tcp(listener)?

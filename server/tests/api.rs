@@ -438,7 +438,7 @@ async fn invitations_are_one_time_and_expire() {
     let invitation = h
         .app
         .directory
-        .invite(&person, InvitationKind::Client, t, t + 10)
+        .invite(&person, InvitationKind::Client, None, t, t + 10)
         .unwrap();
     let joiner = Device::new();
     let request = JoinRequest {
@@ -1062,4 +1062,115 @@ async fn catch_up_needs_a_numeric_since() {
             "{query}: {body}"
         );
     }
+}
+
+impl Harness {
+    async fn about(&self, code: &str) -> (StatusCode, Value) {
+        let body = json!({ "code": code }).to_string();
+        self.raw(Method::POST, "/v1/codes/about", None, Some(body))
+            .await
+    }
+}
+
+#[tokio::test]
+async fn looking_at_a_code_tells_what_it_does_and_who_made_it_without_using_it() {
+    let h = Harness::new().await;
+    let practitioner = h.enrol(Role::Practitioner).await;
+    let (status, body) = h
+        .call(
+            Method::POST,
+            "/v1/invitations",
+            &practitioner.device,
+            json!({"kind": "client", "from_name": "  Alex Rivera "}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let code = body["code"].as_str().unwrap().to_string();
+
+    // Asked twice, in the client's own typing: the code is still there to use.
+    for typed in [code.clone(), code.to_lowercase().replace('-', " ")] {
+        let (status, about) = h.about(&typed).await;
+        assert_eq!(status, StatusCode::OK, "{about}");
+        assert_eq!(about["kind"], "client");
+        assert_eq!(about["issuer_role"], "practitioner");
+        assert_eq!(about["issuer_name"], "Alex Rivera");
+        assert_eq!(about["expires_at"], body["expires_at"]);
+    }
+    let (client, joined) = h.join_new(&code).await;
+    assert_eq!(joined["linked_name"], "Alex Rivera");
+    assert_eq!(joined["linked"]["person_id"], practitioner.person_id);
+    // What the client shares, as the client's links say it: their journey, writable.
+    let (_, links) = h
+        .call(Method::GET, "/v1/links", &client.device, Value::Null)
+        .await;
+    assert_eq!(links[0]["their_access"], "write");
+    assert_eq!(links[0]["access"], Value::Null);
+
+    // Used: refused as joining refuses it, and the name is no longer kept.
+    let (status, about) = h.about(&code).await;
+    assert_eq!(
+        (status, about["error"].as_str()),
+        (StatusCode::GONE, Some("code_used"))
+    );
+    let db = rusqlite::Connection::open(h._dir.path().join(tandem_server::db::DB_FILE)).unwrap();
+    let names: Vec<Option<String>> = db
+        .prepare("SELECT from_name FROM invitations")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(names, vec![None]);
+
+    // An operator's code enrols; it names nobody.
+    let enrol = h
+        .app
+        .directory
+        .create_enrolment_code(Role::Coach, now(), now() + 60)
+        .unwrap();
+    let (status, about) = h.about(&enrol).await;
+    assert_eq!(status, StatusCode::OK, "{about}");
+    assert_eq!(about["kind"], "enrol_coach");
+    assert_eq!(about["issuer_role"], Value::Null);
+
+    // Mistyped, junk, or a name nobody could read.
+    for typed in ["ABCD-EFGH-JKMN", "not a code", ""] {
+        let (status, about) = h.about(typed).await;
+        assert_eq!(
+            (status, about["error"].as_str()),
+            (StatusCode::NOT_FOUND, Some("unknown_code")),
+            "{typed}"
+        );
+    }
+    let (status, body) = h
+        .call(
+            Method::POST,
+            "/v1/invitations",
+            &practitioner.device,
+            json!({"kind": "client", "from_name": "x".repeat(61)}),
+        )
+        .await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid")));
+}
+
+#[tokio::test]
+async fn asking_about_codes_too_often_from_one_address_is_refused() {
+    let h = Harness::new().await;
+    let practitioner = h.enrol(Role::Practitioner).await;
+    let code = h.invite(&practitioner, InvitationKind::Client).await;
+    // Guesses count like real codes.
+    for _ in 0..tandem_server::limits::CODE_LOOKUPS_BURST - 1 {
+        let (status, _) = h.about("ABCD-EFGH-JKMN").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (status, _) = h.about(&code).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = h.about(&code).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_requests"))
+    );
+    // The code itself is untouched: joining still works.
+    let (_, joined) = h.join_new(&code).await;
+    assert_eq!(joined["linked"]["person_id"], practitioner.person_id);
 }

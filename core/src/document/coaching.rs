@@ -460,6 +460,7 @@ pub(crate) fn read_consents(doc: &Automerge) -> Vec<Consent> {
                 what: c.str("what")?,
                 when: c.instant("when")?,
                 text_version: c.str("text_version").unwrap_or_default(),
+                text: c.str("text").unwrap_or_default(),
             })
         })
         .collect()

@@ -169,7 +169,7 @@ pub(crate) fn new_relationship(
 }
 
 /// A person's consent to share, as recorded in a care or coaching document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Consent {
     /// Who consented.
     pub who: String,
@@ -180,6 +180,8 @@ pub struct Consent {
     pub when: chrono::DateTime<chrono::Utc>,
     /// The version of the consent text they agreed to.
     pub text_version: String,
+    /// That text, as they read it (empty in records made before texts were kept).
+    pub text: String,
 }
 
 /// Adds a consent record to a care or coaching document.
@@ -198,8 +200,26 @@ pub(crate) fn record_consent<T: Transactable + automerge::ReadDoc>(
             ("what", Field::str(&consent.what)),
             ("when", Field::str(consent.when.to_rfc3339())),
             ("text_version", Field::str(&consent.text_version)),
+            ("text", Field::str(&consent.text)),
         ],
     )
+}
+
+/// Sets the name `person` chose for their linked people. Care and coaching documents keep the
+/// names of their two people, a private document its owner's, in one map: person id → name.
+pub(crate) fn put_name<T: Transactable + automerge::ReadDoc>(
+    tx: &mut T,
+    person: &str,
+    name: &str,
+) -> Result<()> {
+    let names = fields::ensure_map(tx, &ROOT, "names")?;
+    tx.put(&names, person, name)?;
+    Ok(())
+}
+
+/// The name `person` chose, as `doc` holds it.
+pub(crate) fn name_of(doc: &Automerge, person: &str) -> Option<String> {
+    map_at(doc, &ROOT, "names").and_then(|names| MapReader::new(doc, names).str(person))
 }
 
 /// Checks that `doc` is a document of `kind` this version can read.

@@ -20,8 +20,9 @@ use crate::coaching::parallel::{
 use crate::coaching::*;
 use crate::document::coaching::{self as cdoc, AllianceRecord, ConditionInput, SessionInput};
 use crate::document::journey::{self as jdoc, read_records};
-use crate::document::{header_str, Consent, DocKind};
+use crate::document::{header_str, DocKind};
 use crate::error::{Error, Result};
+use crate::people::ConsentTopic;
 use crate::schedule::parse_time_zone;
 use crate::sync::api::Role;
 
@@ -57,7 +58,7 @@ impl Store {
         &self.identity().person_id
     }
 
-    fn doc_id(id: &str) -> Result<DocumentId> {
+    pub(super) fn doc_id(id: &str) -> Result<DocumentId> {
         id.parse()
             .map_err(|_| Error::invalid("doc_id", format!("{id} is not a document id")))
     }
@@ -70,10 +71,7 @@ impl Store {
             .into_iter()
             .filter_map(|link| {
                 let doc_id = link.relationship_doc_id?;
-                let kind = match (mine, link.role) {
-                    (_, Role::Coach) | (Some(Role::Coach), Role::Practitioner) => DocKind::Coaching,
-                    _ => DocKind::Care,
-                };
+                let kind = super::people::relationship_kind(mine, link.role);
                 Some(Relationship {
                     doc_id,
                     kind,
@@ -297,18 +295,18 @@ impl Store {
             "shares their journey",
         )?;
         let coaching = self.coaching(doc_id)?;
-        let consent = Consent {
-            who: self.me().to_string(),
-            whom: coaching.coach.clone(),
-            what: if shared {
-                cdoc::JOURNEY_SHARED
-            } else {
-                cdoc::JOURNEY_WITHDRAWN
-            }
-            .to_string(),
-            when: self.now(),
-            text_version: crate::sync::session::CONSENT_TEXT_VERSION.to_string(),
+        let what = if shared {
+            cdoc::JOURNEY_SHARED
+        } else {
+            cdoc::JOURNEY_WITHDRAWN
         };
+        let consent = crate::people::consent(
+            ConsentTopic::JourneyToCoach,
+            self.me(),
+            &coaching.coach,
+            what,
+            self.now(),
+        );
         self.edit_relationship(doc_id, DocKind::Coaching, |tx| {
             crate::document::record_consent(tx, &consent)
         })?;

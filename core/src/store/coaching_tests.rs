@@ -24,12 +24,14 @@ fn practitioner(dir: &tempfile::TempDir) -> (Store, String) {
         what: "coaching".into(),
         when: Utc::now(),
         text_version: "test".into(),
+        text: "a test's consent".into(),
     };
     let doc = store
         .create_relationship(
             DocKind::Coaching,
             [("practitioner", me.as_str()), ("coach", "k1")],
             &consent,
+            &[],
         )
         .unwrap()
         .to_string();
@@ -43,6 +45,7 @@ fn practitioner(dir: &tempfile::TempDir) -> (Store, String) {
             journey_id: None,
             relationship_doc_id: Some(doc.clone()),
             access: None,
+            their_access: None,
         }])
         .unwrap();
     (store, doc)

@@ -173,6 +173,8 @@ const MIGRATIONS: &[Migration] = &[
             "CREATE TABLE local_edits (doc_id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;",
         )
     },
+    // 5: what this person shares with each linked person (their access to this journey).
+    |tx| tx.execute_batch("ALTER TABLE links ADD COLUMN their_access TEXT;"),
 ];
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.

@@ -13,6 +13,7 @@ mod edits;
 mod identity;
 pub mod kv;
 mod linked;
+mod people;
 mod sync_docs;
 mod sync_state;
 #[cfg(test)]
@@ -301,17 +302,25 @@ impl Store {
 
     /// Creates a care or coaching document naming its two people, with the consent the joining
     /// person gave; returns its id.
+    /// `names`: the names known of the two people (none where a person has not chosen one).
     pub(crate) fn create_relationship(
         &self,
         kind: DocKind,
         people: [(&'static str, &str); 2],
         consent: &crate::document::Consent,
+        names: &[(&str, Option<String>)],
     ) -> Result<DocumentId> {
         let id = document::new_doc_id();
         let now = self.now().timestamp();
         let create = |actor: &ActorId| document::new_relationship(kind, &id, people, actor, now);
         self.edit_doc(&id, kind, Some(&create), |tx| {
-            document::record_consent(tx, consent)
+            document::record_consent(tx, consent)?;
+            for (person, name) in names {
+                if let Some(name) = name {
+                    document::put_name(tx, person, name)?;
+                }
+            }
+            Ok(())
         })?;
         Ok(id)
     }

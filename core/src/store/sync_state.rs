@@ -83,7 +83,8 @@ impl Store {
     pub fn links(&self) -> Result<Vec<Link>> {
         let conn = self.lock_db();
         let mut stmt = conn.prepare(
-            "SELECT person_id, role, journey_id, relationship_doc_id, access FROM links ORDER BY person_id",
+            "SELECT person_id, role, journey_id, relationship_doc_id, access, their_access
+             FROM links ORDER BY person_id",
         )?;
         let rows = stmt
             .query_map([], |r| {
@@ -93,18 +94,20 @@ impl Store {
                     r.get::<_, Option<String>>(2)?,
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter()
             .map(
-                |(person_id, role, journey_id, relationship_doc_id, access)| {
+                |(person_id, role, journey_id, relationship_doc_id, access, theirs)| {
                     Ok(Link {
                         person_id,
                         role: stored_role(&role)?,
                         journey_id,
                         relationship_doc_id,
                         access: access.map(|a| stored_access(&a)).transpose()?,
+                        their_access: theirs.map(|a| stored_access(&a)).transpose()?,
                     })
                 },
             )
@@ -117,14 +120,16 @@ impl Store {
         tx.execute("DELETE FROM links", [])?;
         for link in links {
             tx.execute(
-                "INSERT INTO links (person_id, role, journey_id, relationship_doc_id, access)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO links (person_id, role, journey_id, relationship_doc_id, access,
+                                    their_access)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     link.person_id,
                     link.role.as_str(),
                     link.journey_id,
                     link.relationship_doc_id,
                     link.access.map(|a| a.as_str()),
+                    link.their_access.map(|a| a.as_str()),
                 ],
             )?;
         }

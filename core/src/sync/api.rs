@@ -60,6 +60,49 @@ pub struct Enrolled {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationRequest {
     pub kind: InvitationKind,
+    /// The name the inviter's linked people see (their choice, from their documents): the one
+    /// who looks at the code before using it reads it. The server keeps it with the code and
+    /// forgets it once the code is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_name: Option<String>,
+}
+
+/// The longest `from_name` a server keeps, in characters.
+pub const MAX_NAME_CHARS: usize = 60;
+
+word_enum!(
+    /// What using a code would do (see [`CodeAbout`]).
+    CodeKind {
+        /// Join the practitioner who made it, as their client.
+        Client = "client",
+        /// Join the coach who made it, as a practitioner they coach.
+        Practitioner = "practitioner",
+        /// Add this device to the account of the person who made it.
+        Device = "device",
+        /// Enrol as a practitioner of the service that runs this server.
+        EnrolPractitioner = "enrol_practitioner",
+        /// Enrol as a coach of the service that runs this server.
+        EnrolCoach = "enrol_coach",
+    }
+);
+
+/// The body of `POST /v1/codes/about`: the code a person typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeQuery {
+    pub code: String,
+}
+
+/// What a code would do and who made it, told without using it up (so that a person sees
+/// what joining shares, and with whom, before they agree).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeAbout {
+    pub kind: CodeKind,
+    /// The role of the person who made an invitation (none for an operator's enrolment code).
+    pub issuer_role: Option<Role>,
+    /// The name they gave with it, if any.
+    pub issuer_name: Option<String>,
+    /// When the code stops working (RFC 3339 on the wire).
+    pub expires_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +139,9 @@ pub struct Link {
     pub relationship_doc_id: Option<String>,
     /// The caller's access to their journey.
     pub access: Option<Access>,
+    /// Their access to the caller's journey (what the caller shares with them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub their_access: Option<Access>,
 }
 
 /// What a device asks before it connects (`GET /v1/catch-up?since=<cursor>`): the people
@@ -129,6 +175,9 @@ pub struct Joined {
     pub private_id: String,
     /// For a client or practitioner code: the person who invited.
     pub linked: Option<Link>,
+    /// The name they gave with the code, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linked_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,6 +255,8 @@ word_enum!(
         WrongPerson = "wrong_person",
         /// The person's role does not allow this (a client inviting a client ...).
         WrongRole = "wrong_role",
+        /// Too many requests from this address in a short time: wait a minute.
+        TooManyRequests = "too_many_requests",
         /// No such route on this server (an older or newer server).
         NotFound = "not_found",
         /// The server failed; try again later.

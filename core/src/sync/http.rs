@@ -72,10 +72,24 @@ impl Api {
             .await
     }
 
-    pub async fn invite(&self, token: &str, kind: InvitationKind) -> Result<Invitation> {
-        let body = InvitationRequest { kind };
-        self.call(reqwest::Method::POST, "/v1/invitations", token, Some(&body))
+    pub async fn invite(&self, token: &str, body: &InvitationRequest) -> Result<Invitation> {
+        self.call(reqwest::Method::POST, "/v1/invitations", token, Some(body))
             .await
+    }
+
+    /// What a code would do and who made it, without using it (no token: a device that has
+    /// joined nothing asks).
+    pub async fn about_code(&self, code: &str) -> Result<CodeAbout> {
+        let body = CodeQuery {
+            code: code.trim().to_string(),
+        };
+        let response = self
+            .http
+            .post(self.url("/v1/codes/about")?)
+            .json(&body)
+            .send()
+            .await;
+        answer(response).await
     }
 
     pub async fn join(&self, token: &str, body: &JoinRequest) -> Result<Joined> {

@@ -10,12 +10,12 @@ use super::api::*;
 use super::engine::{converse, Events, Mode, Target};
 use super::http::Api;
 use super::transport::WireStats;
-use crate::document::{Consent, DocKind};
+use crate::document::DocKind;
+use crate::people::{consent, ConsentTopic};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
-/// The consent text version this build shows people before they share.
-pub const CONSENT_TEXT_VERSION: &str = "2026-11";
+pub use crate::people::CONSENT_TEXT_VERSION;
 
 /// Where sync stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -85,10 +85,22 @@ pub async fn enrol(store: &Store, server: &str, code: &str) -> Result<Enrolled> 
 
 /// Makes an invitation code: for a client (practitioners), a practitioner (coaches), or another
 /// device of this person.
+/// The invitation carries the name this person chose (see [`Store::my_name`]), so that the one
+/// who receives it sees who it is from before they use it.
 pub async fn invite(store: &Store, kind: InvitationKind) -> Result<Invitation> {
     let server = joined_server(store)?;
     let api = Api::new(&server.url, store.tls()?)?;
-    api.invite(&store.token(&server.server_id), kind).await
+    let body = InvitationRequest {
+        kind,
+        from_name: store.my_name()?,
+    };
+    api.invite(&store.token(&server.server_id), &body).await
+}
+
+/// What the code `code` would do on `server` and who made it, without using it (see
+/// [`CodeAbout`]); a person reads this, and the consent text it calls for, before they agree.
+pub async fn about_code(store: &Store, server: &str, code: &str) -> Result<CodeAbout> {
+    Api::new(server, store.tls()?)?.about_code(code).await
 }
 
 fn joined_server(store: &Store) -> Result<crate::store::ServerLink> {
@@ -107,10 +119,11 @@ pub async fn join(store: &Store, server: &str, code: &str) -> Result<Joined> {
     store.set_server(api.base().as_str(), &joined.server_id, joined.role)?;
     let me = store.identity().clone();
     if let Some(linked) = &joined.linked {
-        let (kind, doc_kind, people) = match linked.role {
+        let (kind, doc_kind, topic, people) = match linked.role {
             Role::Coach => (
                 DocKind::Coaching,
                 DocumentKind::Coaching,
+                ConsentTopic::Coaching,
                 [
                     ("practitioner", me.person_id.as_str()),
                     ("coach", linked.person_id.as_str()),
@@ -119,20 +132,27 @@ pub async fn join(store: &Store, server: &str, code: &str) -> Result<Joined> {
             _ => (
                 DocKind::Care,
                 DocumentKind::Care,
+                ConsentTopic::Care,
                 [
                     ("client", me.person_id.as_str()),
                     ("practitioner", linked.person_id.as_str()),
                 ],
             ),
         };
-        let consent = Consent {
-            who: me.person_id.clone(),
-            whom: linked.person_id.clone(),
-            what: "journey".into(),
-            when: store.now(),
-            text_version: CONSENT_TEXT_VERSION.into(),
-        };
-        let doc_id = store.create_relationship(kind, people, &consent)?;
+        let consent = consent(
+            topic,
+            &me.person_id,
+            &linked.person_id,
+            "journey",
+            store.now(),
+        );
+        // Both names go in: the one this person chose, and the one the inviter gave with
+        // the code (theirs to change later).
+        let names = [
+            (me.person_id.as_str(), store.my_name()?),
+            (linked.person_id.as_str(), joined.linked_name.clone()),
+        ];
+        let doc_id = store.create_relationship(kind, people, &consent, &names)?;
         let register = RegisterDocument {
             doc_id: doc_id.to_string(),
             kind: doc_kind,

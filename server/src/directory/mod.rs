@@ -12,7 +12,7 @@ mod sqlite;
 pub use sqlite::SqliteDirectory;
 
 use tandem_core::sync::api::{
-    Access, DocumentKind, EnrolRequest, Enrolled, Invitation, InvitationKind, JoinRequest, Joined,
+    Access, CodeAbout, DocumentKind, EnrolRequest, Enrolled, Invitation, InvitationKind, JoinRequest, Joined,
     Link, Reason, RegisterDocument, Role, ShareRequest,
 };
 
@@ -170,13 +170,20 @@ pub trait Directory: Send + Sync + 'static {
     fn enrol(&self, device_id: &str, request: &EnrolRequest, now: i64) -> Result<Enrolled>;
 
     /// A member asks for an invitation code, valid until `expires_at`.
+    /// `from_name` is the name the inviter gave (kept until the code is used).
     fn invite(
         &self,
         inviter: &Person,
         kind: InvitationKind,
+        from_name: Option<&str>,
         now: i64,
         expires_at: i64,
     ) -> Result<Invitation>;
+
+    /// What the code `typed` would do and who made it, without using it; refused as
+    /// [`Directory::join`] and [`Directory::enrol`] refuse a code that is unknown, used or
+    /// expired.
+    fn about_code(&self, typed: &str, now: i64) -> Result<CodeAbout>;
 
     /// A device accepts an invitation (see docs/SYNC.md, "HTTP API").
     fn join(&self, caller: &Caller, request: &JoinRequest, now: i64) -> Result<Joined>;

@@ -1,6 +1,6 @@
 //! The sharing rules of docs/DESIGN.md and docs/SYNC.md, independent of storage.
 
-use tandem_core::sync::api::{DocumentKind, InvitationKind, Reason, Role};
+use tandem_core::sync::api::{CodeKind, DocumentKind, InvitationKind, Reason, Role, MAX_NAME_CHARS};
 
 use super::{Document, LinkKind, Person, Refusal, Result};
 
@@ -29,6 +29,41 @@ pub fn joining(kind: InvitationKind) -> Option<(Role, LinkKind)> {
         InvitationKind::Practitioner => Some((Role::Practitioner, LinkKind::Coaching)),
         InvitationKind::Device => None,
     }
+}
+
+/// What an invitation code does, as told before it is used.
+pub fn invitation_kind(kind: InvitationKind) -> CodeKind {
+    match kind {
+        InvitationKind::Client => CodeKind::Client,
+        InvitationKind::Practitioner => CodeKind::Practitioner,
+        InvitationKind::Device => CodeKind::Device,
+    }
+}
+
+/// What an enrolment code for `role` does.
+pub fn enrolment_kind(role: Option<Role>) -> Result<CodeKind> {
+    match role {
+        Some(Role::Practitioner) => Ok(CodeKind::EnrolPractitioner),
+        Some(Role::Coach) => Ok(CodeKind::EnrolCoach),
+        _ => Err(Refusal::internal("an enrolment code without a role")),
+    }
+}
+
+/// The name an inviter gives with a code, trimmed; none when blank. Refused when longer than
+/// [`MAX_NAME_CHARS`] or holding control characters.
+pub fn given_name(name: Option<&str>) -> Result<Option<String>> {
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(Refusal::invalid(format!(
+            "from_name is longer than {MAX_NAME_CHARS} characters"
+        )));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(Refusal::invalid("from_name holds control characters"));
+    }
+    Ok(Some(name.to_string()))
 }
 
 /// The link a relationship document needs between its two people.

@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use tandem_core::sync::api::{
-    Access, DocumentKind, EnrolRequest, Enrolled, Invitation, InvitationKind, JoinRequest, Joined,
+    Access, CodeAbout, DocumentKind, EnrolRequest, Enrolled, Invitation, InvitationKind, JoinRequest, Joined,
     Link, Reason, RegisterDocument, Role, ShareRequest,
 };
 
@@ -324,6 +324,25 @@ struct Code {
 }
 
 fn live_code(conn: &Connection, typed: &str, purpose: &str, now: i64) -> Result<Code> {
+    let found = any_live_code(conn, typed, now)?;
+    if found.purpose != purpose {
+        return Err(Refusal::invalid(if purpose == "enrol" {
+            "this is an invitation code: accept it with /v1/join"
+        } else {
+            "this is an enrolment code: use it with /v1/enrol"
+        }));
+    }
+    Ok(found.code)
+}
+
+/// A code row that exists, unused and unexpired, whatever it is for.
+struct FoundCode {
+    code: Code,
+    purpose: String,
+    expires_at: i64,
+}
+
+fn any_live_code(conn: &Connection, typed: &str, now: i64) -> Result<FoundCode> {
     let unknown = || Refusal::not_found(Reason::UnknownCode, "no such code");
     let hash = codes::hash(&codes::normalise(typed).ok_or_else(unknown)?);
     let row: Option<(String, Option<String>, i64, Option<i64>)> = conn
@@ -334,21 +353,18 @@ fn live_code(conn: &Connection, typed: &str, purpose: &str, now: i64) -> Result<
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?;
-    let (found_purpose, role, expires_at, used_at) = row.ok_or_else(unknown)?;
-    if found_purpose != purpose {
-        return Err(Refusal::invalid(if purpose == "enrol" {
-            "this is an invitation code: accept it with /v1/join"
-        } else {
-            "this is an enrolment code: use it with /v1/enrol"
-        }));
-    }
+    let (purpose, role, expires_at, used_at) = row.ok_or_else(unknown)?;
     if used_at.is_some() {
         return Err(Refusal::gone(Reason::CodeUsed, "this code has been used"));
     }
     if expires_at <= now {
         return Err(Refusal::gone(Reason::CodeExpired, "this code has expired"));
     }
-    Ok(Code { hash, role })
+    Ok(FoundCode {
+        code: Code { hash, role },
+        purpose,
+        expires_at,
+    })
 }
 
 fn use_code(conn: &Connection, code: &Code, device_id: &str, now: i64) -> Result<()> {
@@ -360,6 +376,9 @@ fn use_code(conn: &Connection, code: &Code, device_id: &str, now: i64) -> Result
     if changed != 1 {
         return Err(Refusal::gone(Reason::CodeUsed, "this code has been used"));
     }
+    // The inviter's name was for the one who looked at the code; it is not kept.
+    conn.prepare_cached("UPDATE invitations SET from_name = NULL WHERE code_hash = ?1")?
+        .execute(params![code.hash])?;
     Ok(())
 }
 
@@ -400,6 +419,7 @@ fn link_view(
         journey_id: access.map(|_| other.journey_id.clone()),
         relationship_doc_id: relationship_doc,
         access,
+        their_access: self::access(conn, &viewer.journey_id, &other.person_id)?,
     })
 }
 
@@ -469,17 +489,20 @@ impl Directory for SqliteDirectory {
         &self,
         inviter: &Person,
         kind: InvitationKind,
+        from_name: Option<&str>,
         now: i64,
         expires_at: i64,
     ) -> Result<Invitation> {
         rules::may_invite(inviter.role, kind)?;
+        let from_name = rules::given_name(from_name)?;
         let code = codes::generate();
         self.write(|c| {
             let hash = insert_code(c, &code, "invitation", None, now, expires_at)?;
             c.prepare_cached(
-                "INSERT INTO invitations (code_hash, kind, inviter) VALUES (?1, ?2, ?3)",
+                "INSERT INTO invitations (code_hash, kind, inviter, from_name)
+                 VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![hash, kind.as_str(), inviter.person_id])?;
+            .execute(params![hash, kind.as_str(), inviter.person_id, from_name])?;
             Ok(())
         })?;
         Ok(Invitation {
@@ -489,12 +512,46 @@ impl Directory for SqliteDirectory {
         })
     }
 
+    fn about_code(&self, typed: &str, now: i64) -> Result<CodeAbout> {
+        let conn = self.conn();
+        let found = any_live_code(&conn, typed, now)?;
+        let expires_at = chrono::DateTime::from_timestamp(found.expires_at, 0).unwrap_or_default();
+        if found.purpose == "enrol" {
+            let role = found.code.role.as_deref().and_then(Role::parse);
+            return Ok(CodeAbout {
+                kind: rules::enrolment_kind(role)?,
+                issuer_role: None,
+                issuer_name: None,
+                expires_at,
+            });
+        }
+        let (kind, inviter, from_name): (String, String, Option<String>) = conn
+            .prepare_cached(
+                "SELECT kind, inviter, from_name FROM invitations WHERE code_hash = ?1",
+            )?
+            .query_row(params![found.code.hash], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        let kind = InvitationKind::parse(&kind)
+            .ok_or_else(|| Refusal::internal("an invitation of an unknown kind"))?;
+        let inviter =
+            person(&conn, &inviter)?.ok_or_else(|| Refusal::internal("an invitation from nobody"))?;
+        Ok(CodeAbout {
+            kind: rules::invitation_kind(kind),
+            issuer_role: Some(inviter.role),
+            issuer_name: from_name,
+            expires_at,
+        })
+    }
+
     fn join(&self, caller: &Caller, request: &JoinRequest, now: i64) -> Result<Joined> {
         self.write(|c| {
             let code = live_code(c, &request.code, "invitation", now)?;
-            let (kind, inviter): (String, String) = c
-                .prepare_cached("SELECT kind, inviter FROM invitations WHERE code_hash = ?1")?
-                .query_row(params![code.hash], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let (kind, inviter, from_name): (String, String, Option<String>) = c
+                .prepare_cached(
+                    "SELECT kind, inviter, from_name FROM invitations WHERE code_hash = ?1",
+                )?
+                .query_row(params![code.hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             let kind = InvitationKind::parse(&kind)
                 .ok_or_else(|| Refusal::internal("an invitation of an unknown kind"))?;
             let inviter = person(c, &inviter)?
@@ -532,6 +589,7 @@ impl Directory for SqliteDirectory {
                     journey_id: inviter.journey_id.clone(),
                     private_id: inviter.private_id.clone(),
                     linked: None,
+                    linked_name: None,
                 });
             };
 
@@ -636,6 +694,7 @@ impl Directory for SqliteDirectory {
                 journey_id: joiner.journey_id.clone(),
                 private_id: joiner.private_id.clone(),
                 linked: Some(linked),
+                linked_name: from_name,
             })
         })
     }

@@ -1,0 +1,131 @@
+//! People: the name this person gives the people linked to them, and those people as a screen
+//! shows them (names, what is shared each way, the consent records, their latest check-in and
+//! this week's completion).
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::Store;
+use crate::document::coaching::read_consents;
+use crate::document::{name_of, put_name, DocKind};
+use crate::error::{Error, Result};
+use crate::insights::week_start;
+use crate::people::{check_name, LinkedPerson};
+use crate::schedule::parse_time_zone;
+use crate::sync::api::{Link, Role};
+
+/// How far back [`LinkedPerson::last_check_in`] looks.
+const LAST_CHECK_IN_DAYS: i64 = 35;
+
+/// The kind of the relationship document between this person (`mine`, their role on the
+/// server, if joined) and someone whose role is `theirs`.
+pub(crate) fn relationship_kind(mine: Option<Role>, theirs: Role) -> DocKind {
+    match (mine, theirs) {
+        (_, Role::Coach) | (Some(Role::Coach), Role::Practitioner) => DocKind::Coaching,
+        _ => DocKind::Care,
+    }
+}
+
+impl Store {
+    /// The name this person chose for the people linked to them; `None` until they choose.
+    /// Quick.
+    pub fn my_name(&self) -> Result<Option<String>> {
+        let me = self.identity().person_id.clone();
+        let private = Self::doc_id(&self.identity().private_id)?;
+        Ok(self
+            .read_doc(&private, DocKind::Private, true, |doc| name_of(doc, &me))?
+            .flatten())
+    }
+
+    /// Chooses the name the people linked to this person see: kept in their private document
+    /// (their other devices) and written into every care or coaching document on this device
+    /// (the linked people's devices, at the next sync); later invitations carry it. A blank or
+    /// overlong name is refused, naming the field `name`.
+    pub fn set_my_name(&self, name: &str) -> Result<()> {
+        let name = check_name(name)?;
+        let me = self.identity().person_id.clone();
+        let private = Self::doc_id(&self.identity().private_id)?;
+        self.edit_doc(&private, DocKind::Private, None, |tx| {
+            put_name(tx, &me, &name)
+        })?;
+        let mine = self.server()?.map(|s| s.role);
+        for link in self.links()? {
+            let Some(doc) = &link.relationship_doc_id else {
+                continue;
+            };
+            let kind = relationship_kind(mine, link.role);
+            let id = Self::doc_id(doc)?;
+            // Not here yet: it gets the name when this person next changes it.
+            if self.read_doc(&id, kind, true, |_| ())?.is_none() {
+                continue;
+            }
+            self.edit_doc(&id, kind, None, |tx| put_name(tx, &me, &name))?;
+        }
+        Ok(())
+    }
+
+    /// The people linked to this person (a practitioner's clients, a client's practitioner, a
+    /// coach's practitioners ...), as of the last sync, with what a screen shows of each as of
+    /// `now`. Reads the last five weeks of each visible journey: call it off the UI thread.
+    pub fn people(&self, now: DateTime<Utc>) -> Result<Vec<LinkedPerson>> {
+        let mine = self.server()?.map(|s| s.role);
+        self.links()?
+            .into_iter()
+            .map(|link| self.linked_person(mine, link, now))
+            .collect()
+    }
+
+    fn linked_person(
+        &self,
+        mine: Option<Role>,
+        link: Link,
+        now: DateTime<Utc>,
+    ) -> Result<LinkedPerson> {
+        let kind = relationship_kind(mine, link.role);
+        let (name, consents) = match &link.relationship_doc_id {
+            Some(doc) => self
+                .read_doc(&Self::doc_id(doc)?, kind, true, |doc| {
+                    (name_of(doc, &link.person_id), read_consents(doc))
+                })?
+                .unwrap_or_default(),
+            None => (None, Vec::new()),
+        };
+        let mut person = LinkedPerson {
+            person_id: link.person_id,
+            role: link.role,
+            name,
+            relationship_doc_id: link.relationship_doc_id,
+            journey_id: link.journey_id.clone(),
+            access: link.access,
+            shares_my_journey: link.their_access,
+            journey_here: false,
+            last_check_in: None,
+            this_week: None,
+            consents,
+        };
+        person.consents.sort_by_key(|c| c.when);
+        let Some(journey_id) = &link.journey_id else {
+            return Ok(person);
+        };
+        let linked = self.linked_journey(journey_id)?;
+        let journey = match linked.journey() {
+            Ok(journey) => journey,
+            Err(Error::NotFound { .. }) => return Ok(person),
+            Err(e) => return Err(e),
+        };
+        let today = now
+            .with_timezone(&parse_time_zone(&journey.time_zone)?)
+            .date_naive();
+        person.journey_here = true;
+        person.last_check_in = linked
+            .check_ins(today - Duration::days(LAST_CHECK_IN_DAYS), today)?
+            .into_iter()
+            .max_by_key(|c| c.recorded_at);
+        person.this_week = linked
+            .insights(week_start(today), today, now)?
+            .per_week
+            .into_iter()
+            .next()
+            .map(|w| w.completion);
+        Ok(person)
+    }
+}

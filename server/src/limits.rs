@@ -1,0 +1,63 @@
+//! Rate limits: how often one address may ask about codes.
+//!
+//! Looking at a code (`POST /v1/codes/about`) does not use it up, so without a limit it would
+//! let anyone guess codes by asking. Each address gets [`CODE_LOOKUPS_BURST`] lookups at once,
+//! then one every [`CODE_LOOKUP_EVERY`]; a lookup of a code that does not exist counts the
+//! same. With 60 random bits per code, that leaves guessing hopeless.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+/// Lookups an address may make at once.
+pub const CODE_LOOKUPS_BURST: u32 = 10;
+/// Then one lookup per this long.
+pub const CODE_LOOKUP_EVERY: Duration = Duration::from_secs(6);
+
+/// Forget addresses whose allowance is full again once this many are remembered.
+const PRUNE_ABOVE: usize = 10_000;
+
+/// The code-lookup allowance of every address.
+pub struct CodeLookups {
+    limiter: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl Default for CodeLookups {
+    fn default() -> Self {
+        let quota = Quota::with_period(CODE_LOOKUP_EVERY)
+            .expect("a non-zero period")
+            .allow_burst(NonZeroU32::new(CODE_LOOKUPS_BURST).expect("a non-zero burst"));
+        CodeLookups {
+            limiter: RateLimiter::keyed(quota),
+        }
+    }
+}
+
+impl CodeLookups {
+    /// Whether `address` may look at a code now (and counts it when so).
+    pub fn allow(&self, address: IpAddr) -> bool {
+        if self.limiter.len() > PRUNE_ABOVE {
+            self.limiter.retain_recent();
+        }
+        self.limiter.check_key(&address).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_gets_its_burst_then_is_refused_while_another_is_not() {
+        let lookups = CodeLookups::default();
+        let one: IpAddr = "127.0.0.1".parse().unwrap();
+        let other: IpAddr = "127.0.0.2".parse().unwrap();
+        for n in 0..CODE_LOOKUPS_BURST {
+            assert!(lookups.allow(one), "lookup {n} of the burst");
+        }
+        assert!(!lookups.allow(one));
+        assert!(lookups.allow(other));
+    }
+}
