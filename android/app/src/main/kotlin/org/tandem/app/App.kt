@@ -22,6 +22,7 @@ import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.CompositionLocalProvider
+import androidx.compose.runtime.DisposableEffect
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
@@ -44,18 +45,23 @@ import uniffi.tandem_ffi.TandemStore
 
 /**
  * What the host remembers for the app outside the store: whether the person has seen the
- * safety notice. The host keeps it where its platform keeps settings (the desktop: a file
- * beside the store; Android: SharedPreferences). Called off the UI thread.
+ * safety notice, and the welcome (on my own, or with a code). The host keeps it where its
+ * platform keeps settings (the desktop: a file beside the store; Android: SharedPreferences).
+ * Called off the UI thread.
  */
 interface AppSettings {
     fun safetyNoticeSeen(): Boolean
     fun setSafetyNoticeSeen()
+    fun welcomeSeen(): Boolean
+    fun setWelcomeSeen()
 }
 
 /** Settings kept in memory only (tests, a first look). */
-class MemorySettings(private var seen: Boolean = false) : AppSettings {
+class MemorySettings(private var seen: Boolean = false, private var welcomed: Boolean = seen) : AppSettings {
     override fun safetyNoticeSeen() = seen
     override fun setSafetyNoticeSeen() { seen = true }
+    override fun welcomeSeen() = welcomed
+    override fun setWelcomeSeen() { welcomed = true }
 }
 
 /**
@@ -73,16 +79,23 @@ fun TandemApp(
     settings: AppSettings,
     dark: Boolean,
     io: CoroutineDispatcher = Dispatchers.IO,
+    online: Boolean = true,
+    defaultServer: String = "",
     onCall: (CrisisLine) -> Unit = {},
     onState: (AppState) -> Unit = {},
 ) {
     val scope = rememberCoroutineScope()
-    val state = remember(store) { AppState(store, scope, io) }
+    val state = remember(store) { AppState(store, scope, io, defaultServer = defaultServer) }
     LaunchedEffect(state) {
         onState(state)
         state.reload()
         state.openSafetyOnFirstRun(settings)
+        state.openWelcomeOnFirstRun(settings)
     }
+    // The sync service runs while the store has a server; joining starts it.
+    LaunchedEffect(state, state.syncGeneration) { state.followSync(online) }
+    LaunchedEffect(state, online) { state.setOnline(online) }
+    DisposableEffect(state) { onDispose { state.stopSync() } }
     // Others' edits arrive with a sync: show them without the person doing anything. (Edits
     // made here reload as they are saved.)
     LaunchedEffect(state) {
@@ -100,6 +113,8 @@ fun TandemApp(
                             state.rememberSafetySeen(settings)
                         },
                     )
+                } else if (state.welcomeOpen) {
+                    WelcomeScreen(state, settings)
                 } else {
                     Shell(state)
                 }
@@ -152,6 +167,11 @@ private fun ScreenContent(state: AppState, screen: Screen) {
         is Screen.Goal -> GoalScreen(state, screen.id)
         is Screen.AddPlan -> PlanForm(state, screen.goalId)
         Screen.AddReview -> ReviewForm(state)
+        Screen.People -> PeopleScreen(state)
+        Screen.EnterCode -> EnterCodeScreen(state)
+        is Screen.UseCode -> UseCodeScreen(state, screen)
+        is Screen.Invited -> InvitedScreen(state, screen.invitation)
+        Screen.ChangeName -> NameForm(state)
     }
 }
 
@@ -212,9 +232,14 @@ private fun title(screen: Screen, s: Strings): String = when (screen) {
     is Screen.Goal -> s[S.goal_title]
     is Screen.AddPlan -> s[S.plan_add_title]
     Screen.AddReview -> s[S.review_add_title]
+    Screen.People -> s[S.tab_people]
+    Screen.EnterCode -> s[S.code_title]
+    is Screen.UseCode -> s[S.use_code_title]
+    is Screen.Invited -> s[S.invited_title]
+    Screen.ChangeName -> s[S.name_title]
 }
 
-/** Today, Journey, Insights: three tall tabs with words, no icons to guess at. */
+/** Today, Journey, Insights, People: four tall tabs with words, no icons to guess at. */
 @Composable
 private fun Tabs(state: AppState) {
     val s = LocalStrings.current
@@ -222,7 +247,7 @@ private fun Tabs(state: AppState) {
     Row(
         Modifier.fillMaxWidth().background(MaterialTheme.colorScheme.surfaceContainer).selectableGroup(),
     ) {
-        listOf(Screen.Today to S.tab_today, Screen.Journey to S.tab_journey, Screen.Insights to S.tab_insights)
+        listOf(Screen.Today to S.tab_today, Screen.Journey to S.tab_journey, Screen.Insights to S.tab_insights, Screen.People to S.tab_people)
             .forEach { (tab, label) ->
                 val selected = state.stack.first() == tab
                 Box(

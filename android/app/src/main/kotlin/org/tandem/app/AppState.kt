@@ -17,9 +17,18 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.tandem.insights
 import org.tandem.sentence
+import org.tandem.statuses
+import uniffi.tandem_ffi.CodeAbout
+import uniffi.tandem_ffi.CodeKind
+import uniffi.tandem_ffi.InvitationKind
 import uniffi.tandem_ffi.Insights
+import uniffi.tandem_ffi.Invitation
 import uniffi.tandem_ffi.Journey
+import uniffi.tandem_ffi.LinkedPerson
+import uniffi.tandem_ffi.RefusalReason
 import uniffi.tandem_ffi.ServerLink
+import uniffi.tandem_ffi.SyncService
+import uniffi.tandem_ffi.SyncState
 import uniffi.tandem_ffi.SyncStatus
 import uniffi.tandem_ffi.TandemException
 import uniffi.tandem_ffi.TandemStore
@@ -55,6 +64,8 @@ class AppState(
     private val scope: CoroutineScope,
     val io: CoroutineDispatcher = Dispatchers.IO,
     private val clock: () -> Instant = Instant::now,
+    /** The server address the code screen starts with (the host's: a build setting, a flag). */
+    val defaultServer: String = "",
 ) {
     val work = Work()
 
@@ -65,6 +76,12 @@ class AppState(
     var insights by mutableStateOf<Insights?>(null)
         private set
     var server by mutableStateOf<ServerLink?>(null)
+        private set
+    /** The people linked to this person, as the core gives them (names, what is shared, ...). */
+    var people by mutableStateOf<List<LinkedPerson>>(emptyList())
+        private set
+    /** The name this person chose for the people linked to them. */
+    var myName by mutableStateOf<String?>(null)
         private set
 
     /** The latest status of the host's sync service; none when the store syncs with no server. */
@@ -83,6 +100,14 @@ class AppState(
 
     /** Whether the safety notice is open on its own (first run, or "Get help" pressed). */
     var safetyOpen by mutableStateOf(false)
+
+    /** Whether the welcome (on my own, or with a code) is open: first run, with no server yet. */
+    var welcomeOpen by mutableStateOf(false)
+
+    /** Changes when the store joins a server, so the sync service starts ([followSync]). */
+    var syncGeneration by mutableIntStateOf(0)
+        private set
+    private var sync: SyncService? = null
 
     fun now(): Instant = clock()
 
@@ -120,9 +145,13 @@ class AppState(
             val journey = withContext(io) { store.journey() }
             val today = withContext(io) { store.today(clock()) }
             val server = withContext(io) { store.server() }
+            val people = withContext(io) { store.people(clock()) }
+            val myName = withContext(io) { store.myName() }
             this.journey = journey
             this.today = today
             this.server = server
+            this.people = people
+            this.myName = myName
             this.insights = store.insights(insightsRange(), clock(), io)
         }
     }
@@ -148,6 +177,107 @@ class AppState(
         } finally {
             work.end()
         }
+    }
+
+    /**
+     * What [code] would do on [server] and who made it, without using it; a refusal or a
+     * failure comes back as a [CodeProblem] with the words to show beside the code.
+     */
+    suspend fun aboutCode(server: String, code: String, s: Strings): Result<CodeAbout> =
+        network(server, s) { store.aboutCode(server.trim(), code) }
+
+    /**
+     * Uses a code the person agreed to after reading what it does: joins their practitioner
+     * or coach, or enrols, under the name they gave; then the sync service starts.
+     */
+    suspend fun useCode(server: String, code: String, about: CodeAbout, name: String, s: Strings): Result<Unit> {
+        val result = network(server, s) {
+            when (about.kind) {
+                CodeKind.DEVICE -> throw CodeProblem(s[S.code_device_here])
+                CodeKind.CLIENT, CodeKind.PRACTITIONER -> {
+                    if (name.isNotBlank()) store.setMyName(name)
+                    store.join(server.trim(), code)
+                }
+                CodeKind.ENROL_PRACTITIONER, CodeKind.ENROL_COACH -> {
+                    store.enrol(server.trim(), code)
+                    if (name.isNotBlank()) store.setMyName(name)
+                }
+            }
+            Unit
+        }
+        if (result.isSuccess) {
+            syncGeneration++
+            reload()
+        }
+        return result
+    }
+
+    /** A one-time code for a client (a practitioner) or a practitioner (a coach). */
+    suspend fun invite(kind: InvitationKind, s: Strings): Result<Invitation> =
+        network(server?.url.orEmpty(), s) { store.invite(kind) }
+
+    /** Changes the name linked people see; a refusal names the field `name`. */
+    suspend fun setMyName(name: String): Edit<Unit> = edit { setMyName(name) }
+
+    /** Runs a call to [server] off the UI thread; a failure becomes the words to show. */
+    private suspend fun <T> network(server: String, s: Strings, call: suspend () -> T): Result<T> {
+        work.begin()
+        return try {
+            Result.success(withContext(io) { call() })
+        } catch (e: TandemException) {
+            Result.failure(CodeProblem(codeProblem(e, server, s)))
+        } catch (e: CodeProblem) {
+            Result.failure(e)
+        } finally {
+            work.end()
+        }
+    }
+
+    /**
+     * Runs the store's sync service while the store has a server, feeding [syncStatus]; started
+     * again when [syncGeneration] changes (the store joined a server). [online] is the host's
+     * word on the network.
+     */
+    suspend fun followSync(online: Boolean) {
+        stopSync()
+        val service = withContext(io) { if (store.server() != null) store.syncService() else null } ?: return
+        sync = service
+        withContext(io) { service.setOnline(online) }
+        service.statuses().collect { status ->
+            // A sync that has just come up to date may have brought new links (a person who
+            // joined, a share withdrawn): read them again.
+            val settled = status.state is SyncState.Live || status.state is SyncState.UpToDate
+            val was = syncStatus?.state.let { it is SyncState.Live || it is SyncState.UpToDate }
+            syncStatus = status
+            if (settled && !was) reload()
+        }
+    }
+
+    /** The network came or went (the host's network callback). */
+    fun setOnline(online: Boolean) {
+        val service = sync ?: return
+        scope.launch { withContext(io) { service.setOnline(online) } }
+    }
+
+    /** Stops the sync service (the app is closing). */
+    fun stopSync() {
+        sync?.let { it.stop(); it.close() }
+        sync = null
+    }
+
+    /** Opens the welcome if this store has no server and the person has not chosen yet. */
+    fun openWelcomeOnFirstRun(settings: AppSettings) {
+        launch {
+            val show = withContext(io) { store.server() == null && !settings.welcomeSeen() }
+            if (show) welcomeOpen = true
+        }
+    }
+
+    /** The person chose: on their own, or with a code. */
+    fun closeWelcome(settings: AppSettings, withCode: Boolean) {
+        welcomeOpen = false
+        if (withCode) openTab(Screen.People).also { open(Screen.EnterCode) }
+        launch { withContext(io) { settings.setWelcomeSeen() } }
     }
 
     /** Opens the safety notice if the person has not seen it (read off the UI thread). */
@@ -192,6 +322,31 @@ sealed interface Screen {
     data class Goal(val id: String) : Screen
     data class AddPlan(val goalId: String? = null) : Screen
     data object AddReview : Screen
+    data object People : Screen
+    data object EnterCode : Screen
+    data class UseCode(val server: String, val code: String, val about: CodeAbout) : Screen
+    data class Invited(val invitation: Invitation) : Screen
+    data object ChangeName : Screen
 
-    val isTab: Boolean get() = this == Today || this == Journey || this == Insights
+    val isTab: Boolean get() = this == Today || this == Journey || this == Insights || this == People
+}
+
+/** Words to show beside a code: why it cannot be used, or why the server was not reached. */
+class CodeProblem(val words: String) : Exception(words)
+
+/** The words for a failed code call, by the core's reason (never by matching its sentence). */
+fun codeProblem(e: Throwable, server: String, s: Strings): String = when (e) {
+    is CodeProblem -> e.words
+    is TandemException.Refused -> when (e.reason) {
+        RefusalReason.UNKNOWN_CODE -> s[S.code_unknown]
+        RefusalReason.CODE_USED -> s[S.code_used]
+        RefusalReason.CODE_EXPIRED -> s[S.code_expired]
+        RefusalReason.TOO_MANY_REQUESTS -> s[S.code_too_many]
+        RefusalReason.WRONG_ROLE -> s[S.code_wrong_role]
+        else -> e.detail
+    }
+    is TandemException.InvalidInput -> if (e.field == "server") s[S.code_bad_server] else e.sentence
+    is TandemException.Sync -> s.format(S.code_unreachable, server.trim())
+    is TandemException -> e.sentence
+    else -> e.message ?: e.toString()
 }

@@ -119,7 +119,8 @@ class ScreensTest {
 }
 
 /** Checks the screen on show, then writes it (page by page when it scrolls) to PNG. */
-private fun SkikoComposeUiTest.look(name: String, look: Look, state: AppState) {
+/** Checks the screen on show (labels, nothing cut off or outside) and writes it page by page. */
+fun SkikoComposeUiTest.look(name: String, look: Look, state: AppState) {
     settle(state)
     assertEveryControlLabelled("$name (${look.fileSuffix})")
     assertNothingClippedOrOutside("$name (${look.fileSuffix})")

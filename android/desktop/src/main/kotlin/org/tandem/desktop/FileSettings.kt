@@ -16,13 +16,20 @@ class FileSettings(private val file: Path) : AppSettings {
 
     override fun safetyNoticeSeen(): Boolean = properties.getProperty(SAFETY_SEEN) == "true"
 
-    override fun setSafetyNoticeSeen() {
-        properties.setProperty(SAFETY_SEEN, "true")
+    override fun setSafetyNoticeSeen() = set(SAFETY_SEEN)
+
+    override fun welcomeSeen(): Boolean = properties.getProperty(WELCOME_SEEN) == "true"
+
+    override fun setWelcomeSeen() = set(WELCOME_SEEN)
+
+    private fun set(key: String) {
+        properties.setProperty(key, "true")
         Files.newOutputStream(file).use { properties.store(it, "Tandem desktop: settings of this store's app") }
     }
 
     companion object {
         private const val SAFETY_SEEN = "safety.notice.seen"
+        private const val WELCOME_SEEN = "welcome.seen"
 
         fun beside(store: Path): FileSettings = FileSettings(store.resolveSibling("${store.fileName}.app"))
     }

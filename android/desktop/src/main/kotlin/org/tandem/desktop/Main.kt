@@ -1,6 +1,5 @@
 package org.tandem.desktop
 
-import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.ui.unit.DpSize
 import androidx.compose.ui.unit.dp
 import androidx.compose.ui.window.Window
@@ -9,17 +8,13 @@ import androidx.compose.ui.window.rememberWindowState
 import java.nio.file.Path
 import java.nio.file.Paths
 import kotlin.system.exitProcess
-import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.runBlocking
-import kotlinx.coroutines.withContext
 import org.tandem.app.AppState
 import org.tandem.app.CrisisLines
 import org.tandem.app.S
 import org.tandem.app.Strings
 import org.tandem.app.TandemApp
 import org.tandem.open
-import org.tandem.statuses
-import uniffi.tandem_ffi.SyncService
 import uniffi.tandem_ffi.TandemStore
 
 /** What the command line asked for. */
@@ -65,7 +60,6 @@ fun main(args: Array<String>) {
     } ?: CrisisLines.default(region)
     // Opening reads the journey from disk: before the window, off any UI thread.
     val store = runBlocking { TandemStore.open(options.store.toAbsolutePath()) }
-    val sync: SyncService? = runBlocking(Dispatchers.IO) { if (store.server() != null) store.syncService() else null }
     val settings = FileSettings.beside(options.store.toAbsolutePath())
 
     application {
@@ -73,7 +67,7 @@ fun main(args: Array<String>) {
         var state: AppState? = null
         Window(
             onCloseRequest = {
-                sync?.close()
+                state?.stopSync()
                 store.close()
                 exitApplication()
             },
@@ -86,16 +80,13 @@ fun main(args: Array<String>) {
                 crisisLines = crisisLines,
                 settings = settings,
                 dark = options.dark,
+                // The computer is taken to be online unless told otherwise; the sync service
+                // (the app runs it while the store has a server) retries and says so when it
+                // cannot reach the server.
+                online = !options.offline,
                 onCall = { line -> println("${line.name}: ${line.number}") },
                 onState = { state = it },
             )
-            // The computer is taken to be online unless told otherwise; the service retries
-            // and says so when it cannot reach the server.
-            LaunchedEffect(sync) {
-                val service = sync ?: return@LaunchedEffect
-                withContext(Dispatchers.IO) { service.setOnline(!options.offline) }
-                service.statuses().collect { status -> state?.syncStatus = status }
-            }
         }
     }
 }

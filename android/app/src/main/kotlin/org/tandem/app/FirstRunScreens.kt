@@ -1,0 +1,160 @@
+package org.tandem.app
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.Card
+import androidx.compose.material3.CardDefaults
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.semantics.heading
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.unit.dp
+import java.time.LocalDate
+import kotlinx.coroutines.launch
+import uniffi.tandem_ffi.CodeKind
+
+/**
+ * The welcome, on first run after the safety notice, while the store has no server: use
+ * Tandem on my own (nothing leaves the device), or enter a code.
+ */
+@Composable
+fun WelcomeScreen(state: AppState, settings: AppSettings) {
+    val s = LocalStrings.current
+    Column(
+        verticalArrangement = Arrangement.spacedBy(16.dp),
+        modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(20.dp).testTag("welcome"),
+    ) {
+        Text(s[S.welcome_title], style = MaterialTheme.typography.headlineMedium, modifier = Modifier.semantics { heading() })
+        Text(s[S.welcome_intro], style = MaterialTheme.typography.bodyLarge)
+        ItemCard(onClick = { state.closeWelcome(settings, withCode = false) }, modifier = Modifier.testTag("welcome-alone")) {
+            Text(s[S.welcome_alone], style = MaterialTheme.typography.titleMedium)
+            Detail(s[S.welcome_alone_detail])
+        }
+        ItemCard(onClick = { state.closeWelcome(settings, withCode = true) }, modifier = Modifier.testTag("welcome-code")) {
+            Text(s[S.welcome_code], style = MaterialTheme.typography.titleMedium)
+            Detail(s[S.welcome_code_detail])
+        }
+        QuietButton(s[S.get_help], onClick = { state.safetyOpen = true })
+    }
+}
+
+/** The server's address and the code; checking it asks the server what it does, using nothing. */
+@Composable
+fun EnterCodeScreen(state: AppState) {
+    val s = LocalStrings.current
+    val scope = rememberCoroutineScope()
+    val errors = remember { FormErrors() }
+    var server by remember { mutableStateOf(state.server?.url ?: state.defaultServer) }
+    var code by remember { mutableStateOf("") }
+    var checking by remember { mutableStateOf(false) }
+    Column(
+        verticalArrangement = Arrangement.spacedBy(14.dp),
+        modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
+    ) {
+        Detail(s[S.code_intro])
+        TextInput(s[S.code_server], server, { server = it }, "server", errors, hint = s[S.code_server_hint])
+        TextInput(s[S.code_field], code, { code = it }, "code", errors, hint = s[S.code_field_hint])
+        MainButton(
+            if (checking) s[S.code_checking] else s[S.code_check],
+            enabled = !checking,
+            onClick = {
+                checking = true
+                scope.launch {
+                    state.aboutCode(server, code, s)
+                        .onSuccess { about ->
+                            errors.clear()
+                            state.open(Screen.UseCode(server.trim(), code, about))
+                        }
+                        .onFailure { e ->
+                            val words = (e as? CodeProblem)?.words ?: e.toString()
+                            errors.local(if (words == s[S.code_bad_server]) "server" else "code", words)
+                        }
+                    checking = false
+                }
+            },
+            modifier = Modifier.testTag("code-check"),
+        )
+        QuietButton(s[S.cancel], onClick = { state.back() })
+    }
+}
+
+/**
+ * What a code does and who it is from, the consent text in full, the name the person gives,
+ * and their agreement. Nothing is shared before they agree.
+ */
+@Composable
+fun UseCodeScreen(state: AppState, screen: Screen.UseCode) {
+    val s = LocalStrings.current
+    val scope = rememberCoroutineScope()
+    val errors = remember { FormErrors() }
+    val about = screen.about
+    var name by remember { mutableStateOf(state.myName.orEmpty()) }
+    var joining by remember { mutableStateOf(false) }
+    val who = about.issuerName
+    val headline = when (about.kind) {
+        CodeKind.CLIENT -> if (who != null) s.format(S.use_code_from_client, who) else s[S.use_code_from_client_unnamed]
+        CodeKind.PRACTITIONER -> if (who != null) s.format(S.use_code_from_coach, who) else s[S.use_code_from_coach_unnamed]
+        CodeKind.ENROL_PRACTITIONER -> s[S.use_code_enrol_practitioner]
+        CodeKind.ENROL_COACH -> s[S.use_code_enrol_coach]
+        CodeKind.DEVICE -> s[S.use_code_device]
+    }
+    Column(
+        verticalArrangement = Arrangement.spacedBy(14.dp),
+        modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp).testTag("use-code"),
+    ) {
+        Text(headline, style = MaterialTheme.typography.titleMedium, modifier = Modifier.testTag("use-code-headline"))
+        Detail(s.format(S.use_code_expires, s.longDate(LocalDate.ofInstant(about.expiresAt, state.zone))))
+        FormProblem(errors)
+        val consent = about.consent
+        if (consent != null) {
+            Card(
+                colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.surfaceContainerLow),
+                modifier = Modifier.fillMaxWidth().testTag("consent-text"),
+            ) {
+                Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(10.dp)) {
+                    Heading(consent.title)
+                    consent.text.split("\n\n").forEach { paragraph ->
+                        Text(paragraph, style = MaterialTheme.typography.bodyLarge)
+                    }
+                    Detail(s.format(S.use_code_version, consent.version))
+                }
+            }
+        }
+        if (about.kind == CodeKind.DEVICE) {
+            Text(s[S.code_device_here], style = MaterialTheme.typography.bodyLarge)
+            QuietButton(s[S.not_now], onClick = { state.back() })
+            return@Column
+        }
+        TextInput(s[S.use_code_name], name, { name = it }, "name", errors, hint = s[S.use_code_name_hint])
+        if (consent != null) Detail(s[S.use_code_nothing_yet])
+        val enrol = about.kind == CodeKind.ENROL_PRACTITIONER || about.kind == CodeKind.ENROL_COACH
+        MainButton(
+            if (enrol) s[S.use_code_enrol] else s[S.use_code_agree],
+            enabled = !joining,
+            onClick = {
+                joining = true
+                scope.launch {
+                    state.useCode(screen.server, screen.code, about, name, s)
+                        .onSuccess { state.openTab(Screen.People) }
+                        .onFailure { e -> errors.show(Edit.Failed((e as? CodeProblem)?.words ?: e.toString()), emptySet()) }
+                    joining = false
+                }
+            },
+            modifier = Modifier.testTag("use-code-agree"),
+        )
+        QuietButton(s[S.not_now], onClick = { state.back() })
+    }
+}

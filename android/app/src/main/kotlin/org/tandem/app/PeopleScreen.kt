@@ -1,0 +1,188 @@
+package org.tandem.app
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.text.selection.SelectionContainer
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.font.FontFamily
+import androidx.compose.ui.unit.dp
+import java.time.LocalDate
+import kotlinx.coroutines.launch
+import uniffi.tandem_ffi.Access
+import uniffi.tandem_ffi.Invitation
+import uniffi.tandem_ffi.InvitationKind
+import uniffi.tandem_ffi.LinkedPerson
+import uniffi.tandem_ffi.Role
+
+/**
+ * The people linked to this person, as the core gives them: a practitioner's clients (each
+ * with their latest check-in and this week), a client's practitioner, a coach's
+ * practitioners; what is shared each way and the consent records. On their own: how to join.
+ */
+@Composable
+fun PeopleScreen(state: AppState) {
+    val s = LocalStrings.current
+    val scope = rememberCoroutineScope()
+    val errors = remember { FormErrors() }
+    val server = state.server
+    Column(
+        verticalArrangement = Arrangement.spacedBy(12.dp),
+        modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp).testTag("people"),
+    ) {
+        if (server == null) {
+            EmptyNote(s[S.people_alone])
+            MainButton(s[S.people_have_code], onClick = { state.open(Screen.EnterCode) }, modifier = Modifier.testTag("people-code"))
+            return@Column
+        }
+        val name = state.myName
+        Text(
+            if (name != null) s.format(S.people_you_are, name) else s[S.people_no_name],
+            style = MaterialTheme.typography.bodyLarge,
+        )
+        QuietButton(
+            if (name != null) s[S.people_change_name] else s[S.people_choose_name],
+            onClick = { state.open(Screen.ChangeName) },
+        )
+        FormProblem(errors)
+        fun invite(kind: InvitationKind) {
+            scope.launch {
+                state.invite(kind, s)
+                    .onSuccess { errors.clear(); state.open(Screen.Invited(it)) }
+                    .onFailure { e -> errors.show(Edit.Failed((e as? CodeProblem)?.words ?: e.toString()), emptySet()) }
+            }
+        }
+        when (server.role) {
+            Role.PRACTITIONER -> {
+                Group(state, s[S.people_clients], state.people.filter { it.role == Role.CLIENT }, s[S.people_no_clients])
+                MainButton(s[S.people_invite_client], onClick = { invite(InvitationKind.CLIENT) }, modifier = Modifier.testTag("invite-client"))
+                val coaches = state.people.filter { it.role == Role.COACH }
+                if (coaches.isNotEmpty()) Group(state, s[S.people_role_coach], coaches, "")
+                Detail(s[S.people_coach_never])
+            }
+            Role.COACH -> {
+                Group(state, s[S.people_practitioners], state.people, s[S.people_no_practitioners])
+                MainButton(s[S.people_invite_practitioner], onClick = { invite(InvitationKind.PRACTITIONER) }, modifier = Modifier.testTag("invite-practitioner"))
+            }
+            Role.CLIENT -> Group(state, s[S.people_supporters], state.people, s[S.people_alone])
+        }
+    }
+}
+
+@Composable
+private fun Group(state: AppState, title: String, people: List<LinkedPerson>, empty: String) {
+    Heading(title)
+    if (people.isEmpty()) EmptyNote(empty)
+    people.forEach { PersonCard(state, it) }
+}
+
+@Composable
+private fun PersonCard(state: AppState, person: LinkedPerson) {
+    val s = LocalStrings.current
+    var showConsent by remember(person.personId) { mutableStateOf(false) }
+    ItemCard(Modifier.testTag("person:${person.personId}")) {
+        Text(person.name ?: s[S.people_unnamed], style = MaterialTheme.typography.titleMedium, modifier = Modifier.testTag("person-name"))
+        Detail(s.role(person.role))
+        if (person.journeyId != null) {
+            if (!person.journeyHere) {
+                Detail(s[S.people_not_here])
+            } else {
+                val last = person.lastCheckIn
+                Text(
+                    if (last == null) {
+                        s[S.people_no_check_in]
+                    } else {
+                        s.format(S.people_last_check_in, s.outcome(last.outcome), s.longDate(coreDate(last.date)))
+                    },
+                    style = MaterialTheme.typography.bodyLarge,
+                    modifier = Modifier.testTag("person-last-check-in"),
+                )
+                val week = person.thisWeek
+                Text(
+                    if (week == null || week.planned.toInt() == 0) {
+                        s[S.people_week_none]
+                    } else {
+                        s.format(S.people_week, week.done.toInt(), week.planned.toInt())
+                    },
+                    style = MaterialTheme.typography.bodyLarge,
+                    modifier = Modifier.testTag("person-week"),
+                )
+            }
+        }
+        person.access?.let { Detail(s[if (it == Access.WRITE) S.people_they_share_write else S.people_they_share_read]) }
+        when (person.sharesMyJourney) {
+            Access.WRITE -> Detail(s[S.people_you_share_write])
+            Access.READ -> Detail(s[S.people_you_share_read])
+            null -> if (state.server?.role == Role.CLIENT) Detail(s[S.people_you_share_nothing])
+        }
+        val consent = person.consents.lastOrNull() ?: return@ItemCard
+        val day = s.longDate(LocalDate.ofInstant(consent.`when`, state.zone))
+        Detail(s.format(if (consent.who == person.personId) S.people_consent_they else S.people_consent_you, day, consent.textVersion))
+        if (consent.text.isNotEmpty()) {
+            QuietButton(
+                s[if (showConsent) S.people_hide_consent else S.people_read_consent],
+                onClick = { showConsent = !showConsent },
+            )
+            if (showConsent) {
+                consent.text.split("\n\n").forEach { Text(it, style = MaterialTheme.typography.bodyMedium) }
+            }
+        }
+    }
+}
+
+/** A code just made, to read out or send, with how long it works. */
+@Composable
+fun InvitedScreen(state: AppState, invitation: Invitation) {
+    val s = LocalStrings.current
+    val until = s.longDate(LocalDate.ofInstant(invitation.expiresAt, state.zone))
+    Column(
+        verticalArrangement = Arrangement.spacedBy(16.dp),
+        modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
+    ) {
+        Text(s.format(S.invited_intro, until), style = MaterialTheme.typography.bodyLarge)
+        SelectionContainer {
+            Text(
+                invitation.code,
+                style = MaterialTheme.typography.headlineMedium.copy(fontFamily = FontFamily.Monospace),
+                // Read out letter by letter by a screen reader.
+                modifier = Modifier.testTag("invitation-code").semantics { contentDescription = invitation.code.toList().joinToString(" ") },
+            )
+        }
+        state.server?.let { Detail(s.format(S.invited_server, it.url)) }
+        MainButton(s[S.invited_done], onClick = { state.back() }, modifier = Modifier.testTag("invited-done"))
+    }
+}
+
+/** The name linked people see; the core checks it. */
+@Composable
+fun NameForm(state: AppState) {
+    val s = LocalStrings.current
+    val errors = remember { FormErrors() }
+    var name by remember { mutableStateOf(state.myName.orEmpty()) }
+    Form(state, errors, setOf("name"), intro = s[S.name_intro], save = { { setMyName(name) } }) {
+        TextInput(s[S.name_field], name, { name = it }, "name", errors)
+    }
+}
+
+/** A role in words. */
+fun Strings.role(role: Role): String = get(
+    when (role) {
+        Role.CLIENT -> S.people_role_client
+        Role.PRACTITIONER -> S.people_role_practitioner
+        Role.COACH -> S.people_role_coach
+    },
+)
