@@ -143,8 +143,8 @@ pub struct LinkedPerson {
     pub shares_my_journey: Option<Access>,
     /// Whether their journey has reached this device (false until a sync brings it).
     pub journey_here: bool,
-    /// Their latest check-in of the last five weeks (by when it was recorded), when their
-    /// journey is here.
+    /// Their latest check-in of the last five weeks (the one for the latest day and time, then
+    /// the last recorded), when their journey is here.
     pub last_check_in: Option<CheckIn>,
     /// Their completion this week (Monday to today, in their time zone), when their journey is
     /// here.

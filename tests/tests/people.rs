@@ -77,6 +77,18 @@ async fn a_client_sees_who_invited_them_and_what_joining_shares_before_agreeing(
             note: Some("Round the lake".into()),
         })
         .unwrap();
+    // Yesterday's, answered later: the latest check-in is still today's.
+    client
+        .check_in(&CheckInInput {
+            plan_id: client.journey().unwrap().plans[0].id.clone(),
+            date: today - Duration::days(1),
+            time: Some(chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap()),
+            outcome: Outcome::Partly,
+            reasons: vec![],
+            reason_text: None,
+            note: None,
+        })
+        .unwrap();
     sync(&client).await;
     sync(&practitioner).await;
 

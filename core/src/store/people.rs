@@ -13,7 +13,8 @@ use crate::people::{check_name, LinkedPerson};
 use crate::schedule::parse_time_zone;
 use crate::sync::api::{Link, Role};
 
-/// How far back [`LinkedPerson::last_check_in`] looks.
+/// How far back [`LinkedPerson::last_check_in`] looks (its latest is by the day and time it
+/// answers, then by when it was recorded).
 const LAST_CHECK_IN_DAYS: i64 = 35;
 
 /// The kind of the relationship document between this person (`mine`, their role on the
@@ -119,7 +120,7 @@ impl Store {
         person.last_check_in = linked
             .check_ins(today - Duration::days(LAST_CHECK_IN_DAYS), today)?
             .into_iter()
-            .max_by_key(|c| c.recorded_at);
+            .max_by_key(|c| (c.date, c.time, c.recorded_at));
         person.this_week = linked
             .insights(week_start(today), today, now)?
             .per_week

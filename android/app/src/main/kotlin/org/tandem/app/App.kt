@@ -28,6 +28,7 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalDensity
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.semantics.contentDescription
@@ -265,7 +266,7 @@ private fun Tabs(state: AppState) {
                     }
                     Text(
                         s[label],
-                        style = MaterialTheme.typography.labelLarge.copy(fontSize = 14.sp),
+                        style = MaterialTheme.typography.labelLarge.copy(fontSize = tabLabelSize()),
                         color = if (selected) MaterialTheme.colorScheme.onSecondaryContainer else MaterialTheme.colorScheme.onSurface,
                         textAlign = TextAlign.Center,
                         modifier = Modifier.padding(horizontal = 2.dp, vertical = 8.dp),
@@ -274,6 +275,20 @@ private fun Tabs(state: AppState) {
             }
     }
 }
+
+/**
+ * The tabs' label size: 14 sp, growing with the person's font scale up to 1.3 times, so four
+ * one-word labels still fit a phone's width whole (as Android's own navigation bars do); the
+ * screens above them scale fully.
+ */
+@Composable
+private fun tabLabelSize(): androidx.compose.ui.unit.TextUnit {
+    val density = LocalDensity.current
+    val scale = minOf(density.fontScale, MAX_TAB_FONT_SCALE)
+    return with(density) { (14f * scale).dp.toSp() }
+}
+
+private const val MAX_TAB_FONT_SCALE = 1.3f
 
 /** A content description for a node that only draws (charts), so a screen reader can say it. */
 fun Modifier.describedAs(text: String): Modifier = semantics { contentDescription = text }

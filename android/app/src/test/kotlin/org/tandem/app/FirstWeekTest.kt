@@ -50,6 +50,9 @@ class FirstWeekTest {
                 onNodeWithText(strings[S.safety_not_monitored]).assertExists()
                 onNodeWithText("Samaritans").assertExists()
                 tap(state, "safety-close")
+                // Then the welcome: Sam starts on their own, with no account.
+                onNodeWithTag("welcome").assertExists()
+                tap(state, "welcome-alone")
                 if (onAllNodesWithTag("sync-status").fetchSemanticsNodes().isEmpty()) fail(onRoot().printToString())
                 onNodeWithTag("sync-status").assertTextEquals(strings[S.sync_this_device_only])
                 onNodeWithText(strings[S.today_empty]).assertExists()

@@ -43,6 +43,10 @@ class ScreensTest {
         openStore(dir).use { store ->
             runApp(store, look, firstRun = true) { state ->
                 look("first-run-safety", look, state)
+                runOnUiThread { state.safetyOpen = false }
+                look("first-run-welcome", look, state)
+                show(state, Screen.People)
+                look("people-on-my-own", look, state)
                 show(state, Screen.Today)
                 look("today-empty", look, state)
                 Stage.entries.forEach { stage ->

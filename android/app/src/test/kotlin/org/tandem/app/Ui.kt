@@ -101,6 +101,7 @@ fun ComposeUiTest.settle(state: AppState) {
 fun ComposeUiTest.show(state: AppState, tab: Screen, screen: Screen? = null, stage: Stage? = null) {
     runOnUiThread {
         state.safetyOpen = false
+        state.welcomeOpen = false
         if (stage != null) state.stage = stage
         state.openTab(tab)
         if (screen != null) state.open(screen)
@@ -128,14 +129,20 @@ private fun SemanticsNode.isInteractive(): Boolean {
 
 /**
  * Whether a text's layout does not fit the box it was given: a line wider than the box, lines
- * taller than it, lines dropped or ellipsised. (`hasVisualOverflow` alone also reports text
+ * taller than it, lines dropped or ellipsised, a word broken across lines. (`hasVisualOverflow` alone also reports text
  * laid out in a wider paragraph than the width it takes, which is not cut off.)
  */
 private fun TextLayoutResult.cutOff(): Boolean {
     val tooWide = (0 until lineCount).any { getLineRight(it) - getLineLeft(it) > size.width + 0.5f }
     val tooTall = multiParagraph.height > size.height + 0.5f
     val ellipsised = (0 until lineCount).any { isLineEllipsized(it) }
-    return tooWide || tooTall || multiParagraph.didExceedMaxLines || ellipsised
+    // A word broken across two lines ("Journe" / "y") is cut off too, for a reader.
+    val text = layoutInput.text.text
+    val brokenWord = (0 until lineCount - 1).any { line ->
+        val end = getLineEnd(line)
+        end in 1 until text.length && text[end - 1].isLetterOrDigit() && text[end].isLetterOrDigit()
+    }
+    return tooWide || tooTall || multiParagraph.didExceedMaxLines || ellipsised || brokenWord
 }
 
 private fun SemanticsNode.describe(): String =

@@ -1,0 +1,93 @@
+package org.tandem.app
+
+import androidx.compose.ui.test.onNodeWithTag
+import androidx.compose.ui.test.onNodeWithText
+import androidx.compose.ui.test.performClick
+import androidx.compose.ui.test.performScrollTo
+import androidx.compose.ui.test.performTextInput
+import androidx.compose.ui.test.performTextReplacement
+import java.nio.file.Path
+import java.time.LocalDate
+import kotlin.test.assertEquals
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.io.TempDir
+import org.junit.jupiter.params.ParameterizedTest
+import org.junit.jupiter.params.provider.EnumSource
+import org.tandem.TandemServer
+import uniffi.tandem_ffi.CheckInInput
+import uniffi.tandem_ffi.InvitationKind
+import uniffi.tandem_ffi.Outcome
+
+/**
+ * The screens where people meet, light, dark and at twice the font size, against a real
+ * tandem-server: the welcome, entering a code (and a code refused), what a code does with the
+ * consent in full, a practitioner's People with a client's check-in, an invitation code, and a
+ * client's People with the consent record. Each checked (labels, nothing cut off) and written
+ * to build/screenshots/.
+ */
+class PeopleScreensTest {
+    @TempDir
+    lateinit var dir: Path
+
+    @ParameterizedTest
+    @EnumSource(Look::class)
+    fun `where people meet, every screen reads well`(look: Look) {
+        TandemServer.start(dir.resolve("server").also { it.toFile().mkdirs() }).use { server ->
+            openStore(dir, "alex").use { alex ->
+                openStore(dir, "sam").use { sam ->
+                    runBlocking {
+                        alex.enrol(server.url, server.enrolmentCode("practitioner"))
+                        alex.setMyName("Alex Rivera")
+                        val code = alex.invite(InvitationKind.CLIENT).code
+                        sam.setMyName("Sam")
+                        sam.join(server.url, code)
+                        val walk = sam.addPlan(dailyWalk())
+                        val today = LocalDate.now(London)
+                        sam.checkIn(CheckInInput(walk, today.toString(), Outcome.DONE, time = "08:00", note = "Round the lake"))
+                        sam.checkIn(CheckInInput(walk, today.minusDays(1).toString(), Outcome.PARTLY, time = "08:00"))
+                        sam.syncNow()
+                        alex.syncNow()
+                    }
+                    assertEquals("Sam", alex.people().single().name)
+
+                    runApp(alex, look) { state ->
+                        show(state, Screen.People)
+                        look("people-practitioner", look, state)
+                        tap(state, "invite-client")
+                        look("invitation", look, state)
+                    }
+                    runApp(sam, look) { state ->
+                        show(state, Screen.People)
+                        tapText(state, strings[S.people_read_consent])
+                        look("people-client", look, state)
+                    }
+                    // Someone new, with a code from Alex.
+                    val code = runBlocking { alex.invite(InvitationKind.CLIENT).code }
+                    openStore(dir, "kim").use { kim ->
+                        runApp(kim, look, firstRun = true) { state ->
+                            tap(state, "safety-close")
+                            look("welcome", look, state)
+                            tap(state, "welcome-code")
+                            onNodeWithTag("field:server").performTextReplacement(server.url)
+                            onNodeWithTag("field:code").performTextInput("ABCD-EFGH-JKMN")
+                            tap(state, "code-check")
+                            onNodeWithTag("error:code").assertExists()
+                            look("enter-code-refused", look, state)
+                            onNodeWithTag("field:code").performTextReplacement(code)
+                            tap(state, "code-check")
+                            look("use-code-client", look, state)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/** Taps the node showing [text] (scrolled to first, as a person would). */
+fun androidx.compose.ui.test.ComposeUiTest.tapText(state: AppState, text: String) {
+    val node = onNodeWithText(text)
+    if (node.fetchSemanticsNode().inScrollingList()) node.performScrollTo()
+    node.performClick()
+    settle(state)
+}
