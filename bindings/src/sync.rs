@@ -188,6 +188,10 @@ pub struct SyncStatus {
     pub last_synced_at: Option<SystemTime>,
     /// Why the last attempt failed, while it stands.
     pub last_error: Option<String>,
+    /// When the server refused (rather than could not be reached): its reason. None with a
+    /// `last_error` means the server could not be reached.
+    #[uniffi(default = None)]
+    pub last_refusal: Option<RefusalReason>,
 }
 
 /// What crossed the wire in a sync.
@@ -289,6 +293,7 @@ impl From<tandem_core::sync::SyncStatus> for SyncStatus {
             state: s.state.into(),
             last_synced_at: s.last_synced_at.map(system_time),
             last_error: s.last_error,
+            last_refusal: s.last_refusal.map(RefusalReason::from),
         }
     }
 }

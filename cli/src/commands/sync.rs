@@ -341,6 +341,7 @@ fn progress_state(json: bool) -> impl Fn(SyncState) + Send + Sync {
             state,
             last_synced_at: None,
             last_error: None,
+            last_refusal: None,
         })
     }
 }

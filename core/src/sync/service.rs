@@ -32,6 +32,7 @@ impl SyncService {
             state: SyncState::Offline,
             last_synced_at,
             last_error: None,
+            last_refusal: None,
         });
         let task = tokio::spawn(run(store, online_rx, status_tx));
         SyncService {
@@ -90,6 +91,7 @@ async fn run(
                 s.state = state;
                 if state == SyncState::Live {
                     s.last_error = None;
+                    s.last_refusal = None;
                     s.last_synced_at = synced;
                 }
             });
@@ -117,6 +119,7 @@ async fn run(
             status.send_modify(|s| {
                 s.state = SyncState::Offline;
                 s.last_error = Some(err.to_string());
+                s.last_refusal = err.refusal();
             });
         }
         if network_changed {

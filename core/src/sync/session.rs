@@ -38,6 +38,9 @@ pub struct SyncStatus {
     pub state: SyncState,
     pub last_synced_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_error: Option<String>,
+    /// When the server refused (rather than could not be reached): its reason, so an app says
+    /// the right words ("this device was removed") instead of "cannot reach the server".
+    pub last_refusal: Option<Reason>,
 }
 
 /// What a sync did.
@@ -303,6 +306,7 @@ pub async fn sync_now(
             state,
             last_synced_at: store.server().ok().flatten().and_then(|s| s.last_synced_at),
             last_error: error,
+            last_refusal: None,
         })
     };
     let events = Events {

@@ -33,6 +33,7 @@ enum class S {
     sync_syncing,
     sync_up_to_date,
     sync_live,
+    sync_unreachable,
     sync_error,
     sync_last,
     sync_today_at,

@@ -35,7 +35,13 @@ fun syncWords(status: SyncStatus?, server: ServerLink?, s: Strings, zone: ZoneId
     return when (val state = status.state) {
         SyncState.Offline -> {
             val error = status.lastError
-            if (error != null) withLast(s.format(S.sync_error, error)) else withLast(s[S.sync_offline])
+            when {
+                error == null -> withLast(s[S.sync_offline])
+                // Not reached (no network, the server down): no need for its technical words.
+                status.lastRefusal == null -> withLast(s[S.sync_unreachable])
+                // Refused: the server's sentence is written for a person.
+                else -> withLast(s.format(S.sync_error, error))
+            }
         }
         SyncState.Connecting -> s[S.sync_connecting]
         is SyncState.Syncing -> if (state.documents > 0u) s[S.sync_syncing] else s[S.sync_connecting]

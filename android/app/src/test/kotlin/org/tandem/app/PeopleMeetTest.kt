@@ -15,6 +15,7 @@ import androidx.compose.ui.test.SemanticsNodeInteraction
 import androidx.compose.ui.test.hasAnyAncestor
 import androidx.compose.ui.test.hasTestTag
 import androidx.compose.ui.test.hasText
+import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onRoot
 import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.performScrollTo
@@ -115,6 +116,36 @@ class PeopleMeetTest {
                         assertContains(onRoot().printToString(), "Alex Rivera")
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    fun `with the server gone, the app says it cannot sync and edits keep working`() {
+        val server = TandemServer.start(dir.resolve("server").also { it.toFile().mkdirs() })
+        openStore(dir, "alex").use { alex ->
+            runBlocking {
+                alex.enrol(server.url, server.enrolmentCode("practitioner"))
+            }
+            runApp(alex) { state ->
+                waitUntil("Alex's app is live", 30_000) { state.syncStatus?.state is uniffi.tandem_ffi.SyncState.Live }
+                server.close()
+                waitUntil("the app notices the server is gone", 60_000) {
+                    state.syncStatus?.state !is uniffi.tandem_ffi.SyncState.Live
+                }
+                waitUntil("the app says it cannot sync", 60_000) {
+                    settle(state)
+                    state.syncStatus?.lastError != null
+                }
+                screenshot("server-gone", Look.Light)
+                val words = onNodeWithTag("sync-status").fetchSemanticsNode().config[SemanticsProperties.Text].joinToString()
+                assertEquals(syncWords(state.syncStatus, state.server, strings, state.zone), words)
+                assertContains(words, strings[S.sync_unreachable])
+                // Edits work offline, saved on the device.
+                show(state, Screen.Journey, Screen.AddValue)
+                onNodeWithTag("field:text").performTextInput("Rest when I need to")
+                tap(state, "save")
+                assertEquals(listOf("Rest when I need to"), alex.journey().values.map { it.text })
             }
         }
     }

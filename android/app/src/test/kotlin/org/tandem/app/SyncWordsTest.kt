@@ -4,6 +4,7 @@ import java.time.Instant
 import java.time.ZoneId
 import kotlin.test.assertEquals
 import org.junit.jupiter.api.Test
+import uniffi.tandem_ffi.RefusalReason
 import uniffi.tandem_ffi.Role
 import uniffi.tandem_ffi.ServerLink
 import uniffi.tandem_ffi.SyncState
@@ -31,8 +32,12 @@ class SyncWordsTest {
             words(SyncStatus(SyncState.Live, Instant.parse("2026-12-01T14:05:00Z"), null)),
         )
         assertEquals(
-            "Could not sync (server unreachable). Your changes are safe on this device · last synced yesterday at 09:30",
-            words(SyncStatus(SyncState.Offline, Instant.parse("2026-11-30T09:30:00Z"), "server unreachable")),
+            "Can't reach the server right now. Your changes are safe on this device and will sync when it's back · last synced yesterday at 09:30",
+            words(SyncStatus(SyncState.Offline, Instant.parse("2026-11-30T09:30:00Z"), "sync: the peer closed the connection")),
+        )
+        assertEquals(
+            "Could not sync (this device belongs to nobody here). Your changes are safe on this device",
+            words(SyncStatus(SyncState.Offline, null, "this device belongs to nobody here", RefusalReason.UNKNOWN_DEVICE)),
         )
     }
 }
