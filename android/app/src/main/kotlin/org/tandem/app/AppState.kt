@@ -19,6 +19,8 @@ import org.tandem.insights
 import org.tandem.sentence
 import org.tandem.statuses
 import uniffi.tandem_ffi.CodeAbout
+import uniffi.tandem_ffi.CoachOverview
+import uniffi.tandem_ffi.Role
 import uniffi.tandem_ffi.CodeKind
 import uniffi.tandem_ffi.InvitationKind
 import uniffi.tandem_ffi.Insights
@@ -79,6 +81,9 @@ class AppState(
         private set
     /** The people linked to this person, as the core gives them (names, what is shared, ...). */
     var people by mutableStateOf<List<LinkedPerson>>(emptyList())
+        private set
+    /** A coach's overview: each practitioner's coaching by condition, with what they shared. */
+    var coachOverview by mutableStateOf<CoachOverview?>(null)
         private set
     /** The name this person chose for the people linked to them. */
     var myName by mutableStateOf<String?>(null)
@@ -147,11 +152,15 @@ class AppState(
             val server = withContext(io) { store.server() }
             val people = withContext(io) { store.people(clock()) }
             val myName = withContext(io) { store.myName() }
+            val overview = withContext(io) {
+                if (server?.role == Role.COACH) store.coaching().use { it.coachOverview() } else null
+            }
             this.journey = journey
             this.today = today
             this.server = server
             this.people = people
             this.myName = myName
+            this.coachOverview = overview
             this.insights = store.insights(insightsRange(), clock(), io)
         }
     }

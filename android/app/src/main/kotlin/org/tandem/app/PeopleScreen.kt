@@ -75,7 +75,7 @@ fun PeopleScreen(state: AppState) {
                 Detail(s[S.people_coach_never])
             }
             Role.COACH -> {
-                Group(state, s[S.people_practitioners], state.people, s[S.people_no_practitioners])
+                CoachOverviewSection(state)
                 MainButton(s[S.people_invite_practitioner], onClick = { invite(InvitationKind.PRACTITIONER) }, modifier = Modifier.testTag("invite-practitioner"))
             }
             Role.CLIENT -> Group(state, s[S.people_supporters], state.people, s[S.people_alone])
