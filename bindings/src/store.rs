@@ -257,6 +257,21 @@ impl TandemStore {
         Ok(self.store().check_in(&input)?.into())
     }
 
+    /// Takes back a check-in (undo): the occurrence of `plan_id` on `date` (`YYYY-MM-DD`) at
+    /// `time` (`HH:MM`, as the check-in was stored; none for a plan with no set time) has no
+    /// answer again. To undo an answer that replaced another, check in the earlier one again.
+    /// `NotFound` when it has no check-in. Quick: one durable write.
+    pub fn remove_check_in(
+        &self,
+        plan_id: String,
+        date: String,
+        time: Option<String>,
+    ) -> Result<(), TandemError> {
+        let date = convert::date("date", &date)?;
+        let time = time.map(|t| convert::time("time", &t)).transpose()?;
+        Ok(self.store().remove_check_in(&plan_id, date, time)?)
+    }
+
     /// Adds a review; returns its id. Quick: one durable write.
     pub fn add_review(&self, input: ReviewInput) -> Result<String, TandemError> {
         Ok(self.store().add_review(&input.try_into()?)?)

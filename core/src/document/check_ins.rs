@@ -81,6 +81,24 @@ pub(crate) fn put_check_in<T: Transactable + ReadDoc>(
     )
 }
 
+/// Removes the check-in answering an occurrence; false when there was none.
+pub(crate) fn remove_check_in<T: Transactable + ReadDoc>(
+    tx: &mut T,
+    plan_id: &str,
+    date: NaiveDate,
+    time: Option<NaiveTime>,
+) -> Result<bool> {
+    let Some(all) = map_at(tx, &ROOT, "check_ins") else {
+        return Ok(false);
+    };
+    let key = occurrence_key(plan_id, date, time);
+    if map_at(tx, &all, &key).is_none() {
+        return Ok(false);
+    }
+    tx.delete(&all, key.as_str())?;
+    Ok(true)
+}
+
 /// The readable check-ins of a month document dated `from..=to`, by date, time and plan.
 pub(crate) fn read_check_ins(doc: &Automerge, from: NaiveDate, to: NaiveDate) -> Vec<CheckIn> {
     let Some(all) = map_at(doc, &ROOT, "check_ins") else {

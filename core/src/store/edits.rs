@@ -1,6 +1,6 @@
 //! The edits a person makes to their journey, each checked, then written as one durable change.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use samod::DocumentId;
 
 use super::Store;
@@ -332,6 +332,34 @@ impl Store {
             note: input.note,
             recorded_at: now,
         })
+    }
+
+    /// Takes back a check-in (the undo of [`Store::check_in`]): the occurrence answered by
+    /// `plan_id`, `date` and `time` (as the check-in was stored) has no answer again. To undo an
+    /// answer that replaced another, check in the earlier answer again. `NotFound` when that
+    /// occurrence has no check-in.
+    pub fn remove_check_in(
+        &self,
+        plan_id: &str,
+        date: NaiveDate,
+        time: Option<NaiveTime>,
+    ) -> Result<()> {
+        let journey_id = self.journey_id.to_string();
+        let doc_id = period_doc_id(&journey_id, &period_of(date));
+        let not_found = || Error::not_found("check-in", format!("{plan_id} on {date}"));
+        if self
+            .read_doc(&doc_id, DocKind::CheckIns, true, |_| ())?
+            .is_none()
+        {
+            return Err(not_found());
+        }
+        let removed = self.edit_doc(&doc_id, DocKind::CheckIns, None, |tx| {
+            crate::document::check_ins::remove_check_in(tx, plan_id, date, time)
+        })?;
+        if !removed {
+            return Err(not_found());
+        }
+        Ok(())
     }
 
     /// Adds a review; returns its id.

@@ -741,3 +741,44 @@ fn compaction_folds_single_changes_into_bundles_then_past_enough_of_them_into_a_
         2 * COMPACT_AFTER + 10
     );
 }
+
+#[test]
+fn a_check_in_taken_back_leaves_its_occurrence_unanswered_even_after_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir);
+    let plan = store.add_plan(&walk(None)).unwrap();
+    let now = evening("2026-11-06");
+    let done = store
+        .check_in_at(&check(&plan, "2026-11-06", Outcome::Done), now)
+        .unwrap();
+    store
+        .check_in_at(&check(&plan, "2026-11-04", Outcome::Partly), now)
+        .unwrap();
+    // Undo uses the check-in as stored (its time resolved to the plan's 08:00).
+    assert_eq!(done.time, Some(at(8, 0)));
+    store
+        .remove_check_in(&plan, done.date, done.time)
+        .unwrap();
+    let left = |s: &Store| -> Vec<(NaiveDate, Outcome)> {
+        s.check_ins(date("2026-11-01"), date("2026-11-30"))
+            .unwrap()
+            .iter()
+            .map(|c| (c.date, c.outcome))
+            .collect()
+    };
+    assert_eq!(left(&store), vec![(date("2026-11-04"), Outcome::Partly)]);
+    let today = store.today(now).unwrap();
+    assert_eq!(today.len(), 1);
+    assert_eq!(today[0].check_in, None);
+    // Taken back twice: nothing to take back.
+    assert!(matches!(
+        store.remove_check_in(&plan, done.date, done.time),
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.remove_check_in(&plan, date("2025-01-01"), None),
+        Err(Error::NotFound { .. })
+    ));
+    drop(store);
+    assert_eq!(left(&open(&dir)), vec![(date("2026-11-04"), Outcome::Partly)]);
+}

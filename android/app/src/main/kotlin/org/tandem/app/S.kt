@@ -378,4 +378,6 @@ enum class S {
     coach_wellbeing,
     coach_note,
     coach_journey_shared,
+    today_saved_as,
+    today_undo,
 }

@@ -4,6 +4,7 @@ import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ExperimentalLayoutApi
 import androidx.compose.foundation.layout.FlowRow
+import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.heightIn
 import androidx.compose.foundation.layout.padding
@@ -20,6 +21,7 @@ import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
+import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.contentDescription
@@ -27,6 +29,7 @@ import androidx.compose.ui.semantics.selected
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.launch
+import uniffi.tandem_ffi.CheckIn
 import uniffi.tandem_ffi.CheckInInput
 import uniffi.tandem_ffi.Outcome
 import uniffi.tandem_ffi.Reason
@@ -75,8 +78,11 @@ private fun TodayCard(state: AppState, item: TodayItem) {
     var reasons by remember(item.checkIn) { mutableStateOf(item.checkIn?.reasons.orEmpty().toSet()) }
     var reasonText by remember(item.checkIn) { mutableStateOf(item.checkIn?.reasonText.orEmpty()) }
     var note by remember(item.checkIn) { mutableStateOf(item.checkIn?.note.orEmpty()) }
+    // The answer a one-tap check-in replaced (none: there was none), while Undo is offered.
+    var undo by remember { mutableStateOf<Undo?>(null) }
 
     fun checkIn(outcome: Outcome, withDetails: Boolean) {
+        val before = item.checkIn
         scope.launch {
             val input = CheckInInput(
                 planId = item.occurrence.planId,
@@ -87,8 +93,27 @@ private fun TodayCard(state: AppState, item: TodayItem) {
                 reasonText = if (withDetails && Reason.OTHER in reasons) reasonText.ifEmpty { null } else null,
                 note = if (withDetails) note.ifEmpty { null } else null,
             )
-            if (errors.show(state.edit { checkIn(input) }, setOf("reasons", "reason_text", "note"))) {
+            val saved = state.edit { checkIn(input) }
+            if (errors.show(saved, setOf("reasons", "reason_text", "note"))) {
                 askWhy = !withDetails && outcome != Outcome.DONE
+                if (!withDetails) undo = Undo(before, (saved as Edit.Saved).value)
+            }
+        }
+    }
+
+    fun takeBack(u: Undo) {
+        scope.launch {
+            val edit = state.edit {
+                val earlier = u.before
+                if (earlier == null) {
+                    removeCheckIn(u.stored.planId, u.stored.date, u.stored.time)
+                } else {
+                    checkIn(CheckInInput(earlier.planId, earlier.date, earlier.outcome, earlier.time, earlier.reasons, earlier.reasonText, earlier.note))
+                }
+            }
+            if (errors.show(edit, emptySet())) {
+                undo = null
+                askWhy = false
             }
         }
     }
@@ -120,6 +145,12 @@ private fun TodayCard(state: AppState, item: TodayItem) {
                         Text(label, style = MaterialTheme.typography.labelLarge)
                     }
                 }
+            }
+        }
+        undo?.takeIf { answered != null }?.let { u ->
+            Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                Detail(s.format(S.today_saved_as, s.outcome(u.stored.outcome)), modifier = Modifier.weight(1f))
+                QuietButton(s[S.today_undo], onClick = { takeBack(u) }, modifier = Modifier.testTag("undo:${item.what}"))
             }
         }
         if (answered != null && !askWhy) {
@@ -155,3 +186,6 @@ private fun TodayCard(state: AppState, item: TodayItem) {
         }
     }
 }
+
+/** What Undo puts back: the answer before (none: the occurrence had none) and the one stored. */
+private data class Undo(val before: CheckIn?, val stored: CheckIn)
