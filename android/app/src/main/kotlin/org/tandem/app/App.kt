@@ -166,8 +166,9 @@ private fun ScreenContent(state: AppState, screen: Screen) {
         Screen.WriteVision -> VisionForm(state)
         Screen.AddGoal -> GoalForm(state)
         is Screen.Goal -> GoalScreen(state, screen.id)
-        is Screen.AddPlan -> PlanForm(state, screen.goalId)
-        Screen.AddReview -> ReviewForm(state)
+        is Screen.AddPlan -> PlanForm(state, screen.goalId, screen.journeyId)
+        is Screen.AddReview -> ReviewForm(state, screen.journeyId)
+        is Screen.ClientJourney -> ClientJourneyScreen(state, screen.journeyId)
         Screen.People -> PeopleScreen(state)
         Screen.EnterCode -> EnterCodeScreen(state)
         is Screen.UseCode -> UseCodeScreen(state, screen)
@@ -232,7 +233,8 @@ private fun title(screen: Screen, s: Strings): String = when (screen) {
     Screen.AddGoal -> s[S.goal_add_title]
     is Screen.Goal -> s[S.goal_title]
     is Screen.AddPlan -> s[S.plan_add_title]
-    Screen.AddReview -> s[S.review_add_title]
+    is Screen.AddReview -> s[S.review_add_title]
+    is Screen.ClientJourney -> s[S.client_journey_title]
     Screen.People -> s[S.tab_people]
     Screen.EnterCode -> s[S.code_title]
     is Screen.UseCode -> s[S.use_code_title]

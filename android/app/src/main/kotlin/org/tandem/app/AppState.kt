@@ -26,6 +26,7 @@ import uniffi.tandem_ffi.InvitationKind
 import uniffi.tandem_ffi.Insights
 import uniffi.tandem_ffi.Invitation
 import uniffi.tandem_ffi.Journey
+import uniffi.tandem_ffi.LinkedJourney
 import uniffi.tandem_ffi.LinkedPerson
 import uniffi.tandem_ffi.RefusalReason
 import uniffi.tandem_ffi.ServerLink
@@ -85,6 +86,8 @@ class AppState(
     /** A coach's overview: each practitioner's coaching by condition, with what they shared. */
     var coachOverview by mutableStateOf<CoachOverview?>(null)
         private set
+    /** The journeys of linked people opened on screen (a practitioner's client), by id. */
+    val linkedJourneys = androidx.compose.runtime.mutableStateMapOf<String, Journey>()
     /** The name this person chose for the people linked to them. */
     var myName by mutableStateOf<String?>(null)
         private set
@@ -130,7 +133,12 @@ class AppState(
 
     fun open(screen: Screen) {
         stack.add(screen)
+        if (screen is Screen.ClientJourney) reload()
     }
+
+    /** The goals a form offers: of this person's journey, or of the linked journey [journeyId]. */
+    fun goalsOf(journeyId: String?): List<uniffi.tandem_ffi.Goal> =
+        (if (journeyId == null) journey else linkedJourneys[journeyId])?.goals.orEmpty()
 
     fun openTab(tab: Screen) {
         stack.clear()
@@ -161,6 +169,9 @@ class AppState(
             this.people = people
             this.myName = myName
             this.coachOverview = overview
+            val open = stack.mapNotNull { (it as? Screen.ClientJourney)?.journeyId }.toSet()
+            linkedJourneys.keys.retainAll(open)
+            open.forEach { id -> linkedJourneys[id] = withContext(io) { store.linkedJourney(id).use { it.journey() } } }
             this.insights = store.insights(insightsRange(), clock(), io)
         }
     }
@@ -329,8 +340,11 @@ sealed interface Screen {
     data object WriteVision : Screen
     data object AddGoal : Screen
     data class Goal(val id: String) : Screen
-    data class AddPlan(val goalId: String? = null) : Screen
-    data object AddReview : Screen
+    /** A new plan, in this person's journey or (a practitioner) in a client's, [journeyId]. */
+    data class AddPlan(val goalId: String? = null, val journeyId: String? = null) : Screen
+    data class AddReview(val journeyId: String? = null) : Screen
+    /** A client's journey, opened by their practitioner from People. */
+    data class ClientJourney(val journeyId: String) : Screen
     data object People : Screen
     data object EnterCode : Screen
     data class UseCode(val server: String, val code: String, val about: CodeAbout) : Screen
@@ -359,3 +373,7 @@ fun codeProblem(e: Throwable, server: String, s: Strings): String = when (e) {
     is TandemException -> e.sentence
     else -> e.message ?: e.toString()
 }
+
+/** Runs [own] on this person's journey, or [linked] on the linked journey [journeyId]. */
+fun <T> TandemStore.inJourney(journeyId: String?, own: TandemStore.() -> T, linked: LinkedJourney.() -> T): T =
+    if (journeyId == null) own() else linkedJourney(journeyId).use { it.linked() }

@@ -226,7 +226,7 @@ private fun Reviews(state: AppState, journey: Journey) {
             review.note?.let { Text(it, style = MaterialTheme.typography.bodyLarge) }
         }
     }
-    SecondButton(s[S.reviews_add], onClick = { state.open(Screen.AddReview) }, modifier = Modifier.testTag("add-review"))
+    SecondButton(s[S.reviews_add], onClick = { state.open(Screen.AddReview()) }, modifier = Modifier.testTag("add-review"))
 }
 
 /** A goal-attainment level in words: "as expected (0)". */

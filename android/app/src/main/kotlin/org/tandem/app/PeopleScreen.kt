@@ -94,7 +94,9 @@ private fun Group(state: AppState, title: String, people: List<LinkedPerson>, em
 private fun PersonCard(state: AppState, person: LinkedPerson) {
     val s = LocalStrings.current
     var showConsent by remember(person.personId) { mutableStateOf(false) }
-    ItemCard(Modifier.testTag("person:${person.personId}")) {
+    val journeyId = person.journeyId
+    val open = if (journeyId != null && person.journeyHere) ({ state.open(Screen.ClientJourney(journeyId)) }) else null
+    ItemCard(Modifier.testTag("person:${person.personId}"), onClick = open) {
         Text(person.name ?: s[S.people_unnamed], style = MaterialTheme.typography.titleMedium, modifier = Modifier.testTag("person-name"))
         Detail(s.role(person.role))
         if (person.journeyId != null) {
@@ -141,6 +143,50 @@ private fun PersonCard(state: AppState, person: LinkedPerson) {
                 consent.text.split("\n\n").forEach { Text(it, style = MaterialTheme.typography.bodyMedium) }
             }
         }
+    }
+}
+
+/**
+ * A linked person's journey (a practitioner's client): their plans and reviews, and, with
+ * write access, agreeing a plan with them and adding a review together. What it shows comes
+ * from the core; the forms are the person's own, writing into this journey.
+ */
+@Composable
+fun ClientJourneyScreen(state: AppState, journeyId: String) {
+    val s = LocalStrings.current
+    val person = state.people.firstOrNull { it.journeyId == journeyId }
+    val journey = state.linkedJourneys[journeyId]
+    Column(
+        verticalArrangement = Arrangement.spacedBy(12.dp),
+        modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp).testTag("client-journey"),
+    ) {
+        Text(person?.name ?: s[S.people_unnamed], style = MaterialTheme.typography.headlineSmall)
+        if (journey == null) {
+            EmptyNote(s[S.loading])
+            return@Column
+        }
+        val writable = person?.access == Access.WRITE
+        Heading(s[S.client_plans])
+        val plans = journey.plans.filter { it.end == null }
+        if (plans.isEmpty()) EmptyNote(s[S.client_no_plans])
+        plans.forEach { plan ->
+            ItemCard {
+                Text(plan.what, style = MaterialTheme.typography.titleMedium)
+                Detail(s.schedule(plan))
+            }
+        }
+        if (writable) MainButton(s[S.client_agree_plan], onClick = { state.open(Screen.AddPlan(journeyId = journeyId)) }, modifier = Modifier.testTag("client-add-plan"))
+        Heading(s[S.client_reviews])
+        if (journey.reviews.isEmpty()) EmptyNote(s[S.client_no_reviews])
+        journey.reviews.asReversed().forEach { review ->
+            ItemCard {
+                val about = review.goalId?.let { id -> journey.goals.firstOrNull { it.id == id }?.text } ?: s[S.review_whole_journey]
+                Text(about, style = MaterialTheme.typography.titleMedium)
+                Detail(s.shortDate(coreDate(review.date)))
+                Detail(s.format(S.review_ratings, review.motivation, review.confidence, review.progress))
+            }
+        }
+        if (writable) SecondButton(s[S.client_add_review], onClick = { state.open(Screen.AddReview(journeyId)) }, modifier = Modifier.testTag("client-add-review"))
     }
 }
 

@@ -39,10 +39,10 @@ private enum class RepeatKind { Weekly, EveryNDays }
  * Everything is handed to the core as typed; its refusals show beside their fields.
  */
 @Composable
-fun PlanForm(state: AppState, goalId: String?) {
+fun PlanForm(state: AppState, goalId: String?, journeyId: String? = null) {
     val s = LocalStrings.current
     val errors = remember { FormErrors() }
-    val goals = state.journey?.goals.orEmpty()
+    val goals = state.goalsOf(journeyId)
     var what by remember { mutableStateOf("") }
     var goal by remember { mutableStateOf(goalId) }
     var repeat by remember { mutableStateOf(RepeatKind.Weekly) }
@@ -54,7 +54,7 @@ fun PlanForm(state: AppState, goalId: String?) {
     var barriers by remember { mutableStateOf("") }
     var supports by remember { mutableStateOf("") }
     var agreedByMe by remember { mutableStateOf(true) }
-    var agreedBySupporter by remember { mutableStateOf(false) }
+    var agreedBySupporter by remember { mutableStateOf(journeyId != null) }
     var reminder by remember { mutableStateOf(true) }
     val fields = setOf(
         "what", "schedule.days", "schedule.every_n_days", "schedule.times", "duration_minutes", "place",
@@ -80,7 +80,7 @@ fun PlanForm(state: AppState, goalId: String?) {
                 agreedBy = listOfNotNull(Party.MYSELF.takeIf { agreedByMe }, Party.SUPPORTER.takeIf { agreedBySupporter }),
                 reminder = reminder,
             );
-            { addPlan(input) }
+            { inJourney(journeyId, { addPlan(input) }, { addPlan(input) }) }
         },
     ) {
         TextInput(s[S.plan_what], what, { what = it }, "what", errors, hint = s[S.plan_what_hint])

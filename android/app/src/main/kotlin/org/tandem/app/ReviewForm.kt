@@ -9,10 +9,10 @@ import uniffi.tandem_ffi.ReviewInput
 
 /** A review of the journey as a whole or of one goal: motivation, confidence, progress, attainment. */
 @Composable
-fun ReviewForm(state: AppState) {
+fun ReviewForm(state: AppState, journeyId: String? = null) {
     val s = LocalStrings.current
     val errors = remember { FormErrors() }
-    val goals = state.journey?.goals.orEmpty()
+    val goals = state.goalsOf(journeyId)
     var goalId by remember { mutableStateOf<String?>(null) }
     var motivation by remember { mutableStateOf("5") }
     var confidence by remember { mutableStateOf("5") }
@@ -34,7 +34,7 @@ fun ReviewForm(state: AppState) {
                 attainment = if (goalId == null) null else attainment,
                 note = note.ifEmpty { null },
             );
-            { addReview(input) }
+            { inJourney(journeyId, { addReview(input) }, { addReview(input) }) }
         },
     ) {
         if (goals.isNotEmpty()) {

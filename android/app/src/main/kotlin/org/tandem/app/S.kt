@@ -380,4 +380,11 @@ enum class S {
     coach_journey_shared,
     today_saved_as,
     today_undo,
+    client_journey_title,
+    client_plans,
+    client_no_plans,
+    client_agree_plan,
+    client_reviews,
+    client_no_reviews,
+    client_add_review,
 }

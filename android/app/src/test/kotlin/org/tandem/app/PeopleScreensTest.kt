@@ -1,5 +1,6 @@
 package org.tandem.app
 
+import androidx.compose.ui.test.hasContentDescription
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performClick
@@ -55,6 +56,19 @@ class PeopleScreensTest {
                         look("people-practitioner", look, state)
                         tap(state, "invite-client")
                         look("invitation", look, state)
+
+                        // Alex opens Sam's journey and agrees a plan with Sam.
+                        tap(state, "invited-done")
+                        tap(state, "person:${sam.identity().personId}")
+                        look("client-journey", look, state)
+                        tap(state, "client-add-plan")
+                        onNodeWithTag("field:what").performTextInput("Text Jo before the walk")
+                        onNode(hasContentDescription(LocalDate.now(London).dayOfWeek.getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.UK))).performScrollTo().performClick()
+                        tap(state, "save")
+                        val journeyId = sam.identity().journeyId
+                        val plans = alex.linkedJourney(journeyId).use { it.journey() }.plans.map { it.what }
+                        assertEquals(listOf("Walk by the river", "Text Jo before the walk"), plans)
+                        onNodeWithText("Text Jo before the walk").assertExists()
                     }
                     runApp(sam, look) { state ->
                         show(state, Screen.People)

@@ -112,7 +112,7 @@ class ScreensTest {
                 onNodeWithTag("save").performScrollTo().performClick()
                 settle(state)
                 look("form-plan-refused", look, state)
-                show(state, Screen.Journey, Screen.AddReview, Stage.Reviews)
+                show(state, Screen.Journey, Screen.AddReview(), Stage.Reviews)
                 look("form-review", look, state)
 
                 show(state, Screen.Insights)
