@@ -387,4 +387,8 @@ enum class S {
     client_reviews,
     client_no_reviews,
     client_add_review,
+    reminder_neutral_title,
+    reminder_neutral_body,
+    reminder_at,
+    reminder_today,
 }
