@@ -15,7 +15,7 @@ class ReminderTextTest {
     @Test
     fun `a lock screen names no plan unless the person chose details`() {
         openStore(dir).use { store ->
-            store.addPlan(dailyWalk())
+            store.addPlan(dailyWalk().copy(reminder = true))
             val reminder = store.reminders(7u, Instant.now()).first()
             val neutral = reminderText(reminder, showDetails = false, strings)
             assertEquals(ReminderText("Tandem", "A plan of yours is due. Open Tandem to check in."), neutral)
