@@ -269,6 +269,10 @@ pub fn play(
         sync::enrol(&priya, &server.url, &code),
     )?;
     page.line("Alex (a practitioner) and Priya (a coach) enrol with one-time codes from the server's operator.");
+    // Each chooses the name the people linked to them see (kept in their shared documents).
+    alex.set_my_name("Alex")?;
+    priya.set_my_name("Priya")?;
+    sam.set_my_name("Sam")?;
 
     // Alex invites Sam; Sam consents. Priya invites Alex.
     let invitation = server.call(
@@ -286,6 +290,7 @@ pub fn play(
     page.line("with Alex, who may add to it. Sam's private notes stay on Sam's own devices.");
     let mut clients = Vec::new();
     for (name, store) in others {
+        store.set_my_name(name)?;
         let invitation = server.call(
             "Alex could not invite a client",
             sync::invite(&alex, InvitationKind::Client),
