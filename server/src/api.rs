@@ -13,8 +13,8 @@ use samod::{AcceptorHandle, PeerId};
 use serde::Deserialize;
 use tandem_core::auth::peer_id_for;
 use tandem_core::sync::api::{
-    ApiError, CatchUp, CodeQuery, EnrolRequest, InvitationRequest, JoinRequest, Reason, RegisterDocument,
-    ServerInfo, ShareRequest,
+    ApiError, CatchUp, CodeQuery, EnrolRequest, InvitationRequest, JoinRequest, Reason,
+    RegisterDocument, ServerInfo, ShareRequest,
 };
 
 use crate::auth::{authenticate, bearer, AuthError};

@@ -1150,7 +1150,10 @@ async fn looking_at_a_code_tells_what_it_does_and_who_made_it_without_using_it()
             json!({"kind": "client", "from_name": "x".repeat(61)}),
         )
         .await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid"))
+    );
 }
 
 #[tokio::test]

@@ -33,12 +33,22 @@ async fn a_client_sees_who_invited_them_and_what_joining_shares_before_agreeing(
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(&dir.path().join("server"));
     let practitioner = Store::open(dir.path().join("p.db"), options()).unwrap();
-    enrol(&practitioner, &server.url, &server.enrol_code("practitioner"))
-        .await
-        .unwrap();
+    enrol(
+        &practitioner,
+        &server.url,
+        &server.enrol_code("practitioner"),
+    )
+    .await
+    .unwrap();
     practitioner.set_my_name(" Alex Rivera ").unwrap();
-    assert_eq!(practitioner.my_name().unwrap().as_deref(), Some("Alex Rivera"));
-    let code = invite(&practitioner, InvitationKind::Client).await.unwrap().code;
+    assert_eq!(
+        practitioner.my_name().unwrap().as_deref(),
+        Some("Alex Rivera")
+    );
+    let code = invite(&practitioner, InvitationKind::Client)
+        .await
+        .unwrap()
+        .code;
 
     // Before joining: what the code does and who made it; asking does not use it.
     let client = Store::open(dir.path().join("c.db"), options()).unwrap();
@@ -52,11 +62,16 @@ async fn a_client_sees_who_invited_them_and_what_joining_shares_before_agreeing(
         Err(e) => assert_eq!(e.refusal(), Some(Reason::UnknownCode), "{e}"),
         Ok(about) => panic!("a made-up code was answered: {about:?}"),
     }
-    assert!(client.links().unwrap().is_empty(), "nothing is shared before joining");
+    assert!(
+        client.links().unwrap().is_empty(),
+        "nothing is shared before joining"
+    );
 
     // A name is the person's own choice, checked like any input.
     match client.set_my_name("   ") {
-        Err(Error::Invalid(i)) => assert_eq!((i.field.as_str(), i.problem.as_str()), ("name", "is empty")),
+        Err(Error::Invalid(i)) => {
+            assert_eq!((i.field.as_str(), i.problem.as_str()), ("name", "is empty"))
+        }
         other => panic!("a blank name was accepted: {other:?}"),
     }
     client.set_my_name("Sam").unwrap();
@@ -99,7 +114,10 @@ async fn a_client_sees_who_invited_them_and_what_joining_shares_before_agreeing(
     assert_eq!(alex.name.as_deref(), Some("Alex Rivera"));
     assert_eq!(alex.role, Role::Practitioner);
     assert_eq!(alex.shares_my_journey, Some(Access::Write));
-    assert_eq!(alex.journey_id, None, "a client does not see their practitioner's journey");
+    assert_eq!(
+        alex.journey_id, None,
+        "a client does not see their practitioner's journey"
+    );
     assert_eq!(alex.consents.len(), 1);
     let consent = &alex.consents[0];
     assert_eq!(consent.who, client.identity().person_id);
@@ -115,7 +133,10 @@ async fn a_client_sees_who_invited_them_and_what_joining_shares_before_agreeing(
     assert_eq!(sam.access, Some(Access::Write));
     assert_eq!(sam.shares_my_journey, None);
     let last = sam.last_check_in.as_ref().expect("Sam's check-in");
-    assert_eq!((last.date, last.outcome, last.note.as_deref()), (today, Outcome::Done, Some("Round the lake")));
+    assert_eq!(
+        (last.date, last.outcome, last.note.as_deref()),
+        (today, Outcome::Done, Some("Round the lake"))
+    );
     let week = sam.this_week.as_ref().expect("this week");
     assert_eq!(week.done, 1);
     assert_eq!(week.planned, today.weekday().num_days_from_monday() + 1);
@@ -125,7 +146,10 @@ async fn a_client_sees_who_invited_them_and_what_joining_shares_before_agreeing(
     practitioner.set_my_name("Alex R.").unwrap();
     sync(&practitioner).await;
     sync(&client).await;
-    assert_eq!(client.people(Utc::now()).unwrap()[0].name.as_deref(), Some("Alex R."));
+    assert_eq!(
+        client.people(Utc::now()).unwrap()[0].name.as_deref(),
+        Some("Alex R.")
+    );
 
     // Once used, the code says so.
     match about_code(&client, &server.url, &code).await {

@@ -756,9 +756,7 @@ fn a_check_in_taken_back_leaves_its_occurrence_unanswered_even_after_reopening()
         .unwrap();
     // Undo uses the check-in as stored (its time resolved to the plan's 08:00).
     assert_eq!(done.time, Some(at(8, 0)));
-    store
-        .remove_check_in(&plan, done.date, done.time)
-        .unwrap();
+    store.remove_check_in(&plan, done.date, done.time).unwrap();
     let left = |s: &Store| -> Vec<(NaiveDate, Outcome)> {
         s.check_ins(date("2026-11-01"), date("2026-11-30"))
             .unwrap()
@@ -780,5 +778,8 @@ fn a_check_in_taken_back_leaves_its_occurrence_unanswered_even_after_reopening()
         Err(Error::NotFound { .. })
     ));
     drop(store);
-    assert_eq!(left(&open(&dir)), vec![(date("2026-11-04"), Outcome::Partly)]);
+    assert_eq!(
+        left(&open(&dir)),
+        vec![(date("2026-11-04"), Outcome::Partly)]
+    );
 }

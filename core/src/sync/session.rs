@@ -11,8 +11,8 @@ use super::engine::{converse, Events, Mode, Target};
 use super::http::Api;
 use super::transport::WireStats;
 use crate::document::DocKind;
-use crate::people::{consent, ConsentTopic};
 use crate::error::{Error, Result};
+use crate::people::{consent, ConsentTopic};
 use crate::store::Store;
 
 pub use crate::people::CONSENT_TEXT_VERSION;

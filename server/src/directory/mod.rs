@@ -12,8 +12,8 @@ mod sqlite;
 pub use sqlite::SqliteDirectory;
 
 use tandem_core::sync::api::{
-    Access, CodeAbout, DocumentKind, EnrolRequest, Enrolled, Invitation, InvitationKind, JoinRequest, Joined,
-    Link, Reason, RegisterDocument, Role, ShareRequest,
+    Access, CodeAbout, DocumentKind, EnrolRequest, Enrolled, Invitation, InvitationKind,
+    JoinRequest, Joined, Link, Reason, RegisterDocument, Role, ShareRequest,
 };
 
 /// A person known to the server.

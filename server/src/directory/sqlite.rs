@@ -6,8 +6,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use tandem_core::sync::api::{
-    Access, CodeAbout, DocumentKind, EnrolRequest, Enrolled, Invitation, InvitationKind, JoinRequest, Joined,
-    Link, Reason, RegisterDocument, Role, ShareRequest,
+    Access, CodeAbout, DocumentKind, EnrolRequest, Enrolled, Invitation, InvitationKind,
+    JoinRequest, Joined, Link, Reason, RegisterDocument, Role, ShareRequest,
 };
 
 use super::{
@@ -534,8 +534,8 @@ impl Directory for SqliteDirectory {
             })?;
         let kind = InvitationKind::parse(&kind)
             .ok_or_else(|| Refusal::internal("an invitation of an unknown kind"))?;
-        let inviter =
-            person(&conn, &inviter)?.ok_or_else(|| Refusal::internal("an invitation from nobody"))?;
+        let inviter = person(&conn, &inviter)?
+            .ok_or_else(|| Refusal::internal("an invitation from nobody"))?;
         Ok(CodeAbout {
             kind: rules::invitation_kind(kind),
             issuer_role: Some(inviter.role),
@@ -551,7 +551,9 @@ impl Directory for SqliteDirectory {
                 .prepare_cached(
                     "SELECT kind, inviter, from_name FROM invitations WHERE code_hash = ?1",
                 )?
-                .query_row(params![code.hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                .query_row(params![code.hash], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
             let kind = InvitationKind::parse(&kind)
                 .ok_or_else(|| Refusal::internal("an invitation of an unknown kind"))?;
             let inviter = person(c, &inviter)?
