@@ -149,6 +149,7 @@ class MainActivity : FragmentActivity() {
                         settings = settings,
                         dark = dark,
                         online = network.online,
+                        canLock = true,
                         onCall = ::dial,
                         onState = { state = it },
                     )

@@ -17,12 +17,12 @@ class PrefsSettings(context: Context) : AppSettings {
     override fun setWelcomeSeen() = put(WELCOME_SEEN, true)
 
     /** Whether opening Tandem asks for a biometric or the device's PIN first (default: no). */
-    fun appLock(): Boolean = prefs.getBoolean(APP_LOCK, false)
-    fun setAppLock(on: Boolean) = put(APP_LOCK, on)
+    override fun appLock(): Boolean = prefs.getBoolean(APP_LOCK, false)
+    override fun setAppLock(on: Boolean) = put(APP_LOCK, on)
 
     /** Whether a reminder shows the plan's name and time (default: no, neutral words only). */
-    fun reminderDetails(): Boolean = prefs.getBoolean(REMINDER_DETAILS, false)
-    fun setReminderDetails(show: Boolean) = put(REMINDER_DETAILS, show)
+    override fun reminderDetails(): Boolean = prefs.getBoolean(REMINDER_DETAILS, false)
+    override fun setReminderDetails(show: Boolean) = put(REMINDER_DETAILS, show)
 
     /** Whether the app has asked once for permission to notify (Android 13+). */
     fun notificationsAsked(): Boolean = prefs.getBoolean(NOTIFICATIONS_ASKED, false)

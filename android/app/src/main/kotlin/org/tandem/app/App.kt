@@ -55,14 +55,28 @@ interface AppSettings {
     fun setSafetyNoticeSeen()
     fun welcomeSeen(): Boolean
     fun setWelcomeSeen()
+
+    /** Whether opening Tandem asks for a biometric or the device's PIN first (default: no). */
+    fun appLock(): Boolean
+    fun setAppLock(on: Boolean)
+
+    /** Whether a reminder on the lock screen names the plan (default: no, neutral words). */
+    fun reminderDetails(): Boolean
+    fun setReminderDetails(show: Boolean)
 }
 
 /** Settings kept in memory only (tests, a first look). */
 class MemorySettings(private var seen: Boolean = false, private var welcomed: Boolean = seen) : AppSettings {
+    private var lock = false
+    private var details = false
     override fun safetyNoticeSeen() = seen
     override fun setSafetyNoticeSeen() { seen = true }
     override fun welcomeSeen() = welcomed
     override fun setWelcomeSeen() { welcomed = true }
+    override fun appLock() = lock
+    override fun setAppLock(on: Boolean) { lock = on }
+    override fun reminderDetails() = details
+    override fun setReminderDetails(show: Boolean) { details = show }
 }
 
 /**
@@ -82,11 +96,12 @@ fun TandemApp(
     io: CoroutineDispatcher = Dispatchers.IO,
     online: Boolean = true,
     defaultServer: String = "",
+    canLock: Boolean = false,
     onCall: (CrisisLine) -> Unit = {},
     onState: (AppState) -> Unit = {},
 ) {
     val scope = rememberCoroutineScope()
-    val state = remember(store) { AppState(store, scope, io, defaultServer = defaultServer) }
+    val state = remember(store) { AppState(store, scope, io, defaultServer = defaultServer, settings = settings, canLock = canLock) }
     LaunchedEffect(state) {
         onState(state)
         state.reload()
@@ -174,6 +189,7 @@ private fun ScreenContent(state: AppState, screen: Screen) {
         is Screen.UseCode -> UseCodeScreen(state, screen)
         is Screen.Invited -> InvitedScreen(state, screen.invitation)
         Screen.ChangeName -> NameForm(state)
+        Screen.Settings -> SettingsScreen(state)
     }
 }
 
@@ -240,6 +256,7 @@ private fun title(screen: Screen, s: Strings): String = when (screen) {
     is Screen.UseCode -> s[S.use_code_title]
     is Screen.Invited -> s[S.invited_title]
     Screen.ChangeName -> s[S.name_title]
+    Screen.Settings -> s[S.settings_title]
 }
 
 /** Today, Journey, Insights, People: four tall tabs with words, no icons to guess at. */

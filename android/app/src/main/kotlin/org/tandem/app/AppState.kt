@@ -69,6 +69,10 @@ class AppState(
     private val clock: () -> Instant = Instant::now,
     /** The server address the code screen starts with (the host's: a build setting, a flag). */
     val defaultServer: String = "",
+    /** Where the host keeps the app's own settings (read and written off the UI thread). */
+    val settings: AppSettings = MemorySettings(),
+    /** Whether the host can lock the app (the platform's biometric or PIN prompt). */
+    val canLock: Boolean = false,
 ) {
     val work = Work()
 
@@ -350,6 +354,7 @@ sealed interface Screen {
     data class UseCode(val server: String, val code: String, val about: CodeAbout) : Screen
     data class Invited(val invitation: Invitation) : Screen
     data object ChangeName : Screen
+    data object Settings : Screen
 
     val isTab: Boolean get() = this == Today || this == Journey || this == Insights || this == People
 }

@@ -23,6 +23,7 @@ import androidx.compose.material3.Switch
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.foundation.relocation.BringIntoViewRequester
+import androidx.compose.foundation.selection.toggleable
 import androidx.compose.foundation.relocation.bringIntoViewRequester
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.LaunchedEffect
@@ -36,6 +37,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.geometry.Rect
 import androidx.compose.ui.platform.LocalDensity
 import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.semantics.Role
 import androidx.compose.ui.semantics.clearAndSetSemantics
 import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.error
@@ -241,23 +243,20 @@ fun <T> ManyChips(options: List<T>, selected: Set<T>, label: (T) -> String, onTo
     }
 }
 
-/** A labelled switch; the whole row is the touch target. */
+/** A labelled switch; the whole row is the touch target (and one node for a screen reader). */
 @Composable
 fun SwitchRow(label: String, checked: Boolean, onChange: (Boolean) -> Unit) {
     val s = LocalStrings.current
     Row(
         verticalAlignment = Alignment.CenterVertically,
-        modifier = Modifier.fillMaxWidth().heightIn(min = TouchTarget),
+        modifier = Modifier
+            .fillMaxWidth()
+            .heightIn(min = TouchTarget)
+            .toggleable(value = checked, role = Role.Switch, onValueChange = onChange)
+            .semantics { stateDescription = if (checked) s[S.on] else s[S.off] },
     ) {
         Text(label, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.weight(1f).padding(end = 12.dp))
-        Switch(
-            checked = checked,
-            onCheckedChange = onChange,
-            modifier = Modifier.semantics {
-                contentDescription = label
-                stateDescription = if (checked) s[S.on] else s[S.off]
-            },
-        )
+        Switch(checked = checked, onCheckedChange = null)
     }
 }
 

@@ -47,6 +47,7 @@ fun PeopleScreen(state: AppState) {
         if (server == null) {
             EmptyNote(s[S.people_alone])
             MainButton(s[S.people_have_code], onClick = { state.open(Screen.EnterCode) }, modifier = Modifier.testTag("people-code"))
+            SecondButton(s[S.settings_open], onClick = { state.open(Screen.Settings) }, modifier = Modifier.testTag("open-settings"))
             return@Column
         }
         val name = state.myName
@@ -80,6 +81,7 @@ fun PeopleScreen(state: AppState) {
             }
             Role.CLIENT -> Group(state, s[S.people_supporters], state.people, s[S.people_alone])
         }
+        SecondButton(s[S.settings_open], onClick = { state.open(Screen.Settings) }, modifier = Modifier.testTag("open-settings"))
     }
 }
 

@@ -22,14 +22,25 @@ class FileSettings(private val file: Path) : AppSettings {
 
     override fun setWelcomeSeen() = set(WELCOME_SEEN)
 
-    private fun set(key: String) {
-        properties.setProperty(key, "true")
+    /** The desktop cannot lock the app (it says so by not offering it): kept, not acted on. */
+    override fun appLock(): Boolean = properties.getProperty(APP_LOCK) == "true"
+
+    override fun setAppLock(on: Boolean) = set(APP_LOCK, on)
+
+    override fun reminderDetails(): Boolean = properties.getProperty(REMINDER_DETAILS) == "true"
+
+    override fun setReminderDetails(show: Boolean) = set(REMINDER_DETAILS, show)
+
+    private fun set(key: String, value: Boolean = true) {
+        properties.setProperty(key, value.toString())
         Files.newOutputStream(file).use { properties.store(it, "Tandem desktop: settings of this store's app") }
     }
 
     companion object {
         private const val SAFETY_SEEN = "safety.notice.seen"
         private const val WELCOME_SEEN = "welcome.seen"
+        private const val APP_LOCK = "app.lock"
+        private const val REMINDER_DETAILS = "reminders.details"
 
         fun beside(store: Path): FileSettings = FileSettings(store.resolveSibling("${store.fileName}.app"))
     }

@@ -1,0 +1,83 @@
+package org.tandem.app
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Text
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.unit.dp
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import uniffi.tandem_ffi.measureWording
+
+/**
+ * Settings: the account (on my own, or the server and my role), my name, the time zone plans
+ * are scheduled in, privacy on this phone (the app lock where the host can lock, what
+ * reminders say on the lock screen), the consent records (on People), and about.
+ */
+@Composable
+fun SettingsScreen(state: AppState) {
+    val s = LocalStrings.current
+    val scope = rememberCoroutineScope()
+    val errors = remember { FormErrors() }
+    var zone by remember { mutableStateOf(state.journey?.timeZone.orEmpty()) }
+    var lock by remember { mutableStateOf(false) }
+    var details by remember { mutableStateOf(false) }
+    LaunchedEffect(state) {
+        withContext(state.io) {
+            lock = state.settings.appLock()
+            details = state.settings.reminderDetails()
+        }
+    }
+    Column(
+        verticalArrangement = Arrangement.spacedBy(12.dp),
+        modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp).testTag("settings"),
+    ) {
+        Heading(s[S.settings_account])
+        val server = state.server
+        Text(
+            if (server == null) s[S.people_alone] else s.format(S.settings_joined, server.url, s.role(server.role)),
+            style = MaterialTheme.typography.bodyLarge,
+        )
+        val name = state.myName
+        Text(if (name != null) s.format(S.people_you_are, name) else s[S.people_no_name], style = MaterialTheme.typography.bodyLarge)
+        QuietButton(if (name != null) s[S.people_change_name] else s[S.people_choose_name], onClick = { state.open(Screen.ChangeName) })
+
+        Heading(s[S.settings_time_zone])
+        Detail(s[S.settings_time_zone_intro])
+        TextInput(s[S.settings_time_zone], zone, { zone = it }, "time_zone", errors, hint = s[S.settings_time_zone_hint])
+        SecondButton(s[S.settings_time_zone_save], onClick = {
+            scope.launch { errors.show(state.edit { setTimeZone(zone.trim()) }, setOf("time_zone")) }
+        }, modifier = Modifier.testTag("save-time-zone"))
+
+        Heading(s[S.settings_privacy])
+        if (state.canLock) {
+            SwitchRow(s[S.settings_app_lock], lock) { on ->
+                lock = on
+                scope.launch { withContext(state.io) { state.settings.setAppLock(on) } }
+            }
+        }
+        SwitchRow(s[S.settings_reminder_details], details) { show ->
+            details = show
+            scope.launch { withContext(state.io) { state.settings.setReminderDetails(show) } }
+        }
+        Detail(s[if (details) S.settings_reminder_details_on else S.settings_reminder_details_off])
+
+        Heading(s[S.settings_about])
+        Text(s[S.settings_about_text], style = MaterialTheme.typography.bodyLarge)
+        Detail(measureWording().who5Credit)
+        Detail(s[S.settings_credits])
+    }
+}
