@@ -190,6 +190,8 @@ private fun ScreenContent(state: AppState, screen: Screen) {
         is Screen.Invited -> InvitedScreen(state, screen.invitation)
         Screen.ChangeName -> NameForm(state)
         Screen.Settings -> SettingsScreen(state)
+        is Screen.Coaching -> CoachingScreen(state, screen.docId)
+        is Screen.AddWellbeing -> WellbeingForm(state, screen.docId)
     }
 }
 
@@ -257,6 +259,8 @@ private fun title(screen: Screen, s: Strings): String = when (screen) {
     is Screen.Invited -> s[S.invited_title]
     Screen.ChangeName -> s[S.name_title]
     Screen.Settings -> s[S.settings_title]
+    is Screen.Coaching -> s[S.coaching_title]
+    is Screen.AddWellbeing -> s[S.wellbeing_title]
 }
 
 /** Today, Journey, Insights, People: four tall tabs with words, no icons to guess at. */

@@ -90,6 +90,10 @@ class AppState(
     /** A coach's overview: each practitioner's coaching by condition, with what they shared. */
     var coachOverview by mutableStateOf<CoachOverview?>(null)
         private set
+    /** Counts reloads, so screens that read more than [AppState] holds read again. */
+    var revision by mutableIntStateOf(0)
+        private set
+
     /** The journeys of linked people opened on screen (a practitioner's client), by id. */
     val linkedJourneys = androidx.compose.runtime.mutableStateMapOf<String, Journey>()
     /** The name this person chose for the people linked to them. */
@@ -176,6 +180,7 @@ class AppState(
             val open = stack.mapNotNull { (it as? Screen.ClientJourney)?.journeyId }.toSet()
             linkedJourneys.keys.retainAll(open)
             open.forEach { id -> linkedJourneys[id] = withContext(io) { store.linkedJourney(id).use { it.journey() } } }
+            revision++
             this.insights = store.insights(insightsRange(), clock(), io)
         }
     }
@@ -355,6 +360,9 @@ sealed interface Screen {
     data class Invited(val invitation: Invitation) : Screen
     data object ChangeName : Screen
     data object Settings : Screen
+    /** A practitioner's coaching with their coach: the parallel view, wellbeing, a summary. */
+    data class Coaching(val docId: String) : Screen
+    data class AddWellbeing(val docId: String) : Screen
 
     val isTab: Boolean get() = this == Today || this == Journey || this == Insights || this == People
 }

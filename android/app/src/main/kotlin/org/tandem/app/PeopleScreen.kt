@@ -97,7 +97,12 @@ private fun PersonCard(state: AppState, person: LinkedPerson) {
     val s = LocalStrings.current
     var showConsent by remember(person.personId) { mutableStateOf(false) }
     val journeyId = person.journeyId
-    val open = if (journeyId != null && person.journeyHere) ({ state.open(Screen.ClientJourney(journeyId)) }) else null
+    val coachingDoc = person.relationshipDocId.takeIf { person.role == Role.COACH && state.server?.role == Role.PRACTITIONER }
+    val open = when {
+        coachingDoc != null -> ({ state.open(Screen.Coaching(coachingDoc)) })
+        journeyId != null && person.journeyHere -> ({ state.open(Screen.ClientJourney(journeyId)) })
+        else -> null
+    }
     ItemCard(Modifier.testTag("person:${person.personId}"), onClick = open) {
         Text(person.name ?: s[S.people_unnamed], style = MaterialTheme.typography.titleMedium, modifier = Modifier.testTag("person-name"))
         Detail(s.role(person.role))

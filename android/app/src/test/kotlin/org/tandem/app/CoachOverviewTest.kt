@@ -94,7 +94,7 @@ class CoachOverviewTest {
 }
 
 /** A daily [what] from [monday], done every [every] days up to yesterday, not done otherwise. */
-private fun TandemStore.walkedSince(monday: LocalDate, what: String, every: Long) {
+fun TandemStore.walkedSince(monday: LocalDate, what: String, every: Long) {
     val plan = addPlan(PlanInput(what, Schedule.everyNDays(1), monday.toString()))
     var day = monday
     val today = LocalDate.now(London)
