@@ -1,0 +1,56 @@
+// Tandem for iPhone: a SwiftUI app over the Swift package in ios/ (the bindings uniffi generates
+// from tandem-ffi, and Sources/Tandem/Tandem+Async.swift). Every piece of logic lives in the
+// Rust core; this app shows what the core gives and calls it.
+//
+// NOT COMPILED: there is no Swift toolchain where this was written (see ios/README.md, "App").
+
+import SwiftUI
+import Tandem
+
+@main
+@MainActor
+struct TandemApp: App {
+    @StateObject private var model: AppModel
+    @StateObject private var lock = AppLock()
+    @Environment(\.scenePhase) private var scenePhase
+
+    init() {
+        let model = AppModel()
+        _model = StateObject(wrappedValue: model)
+        // Background tasks must be registered before launch ends.
+        BackgroundSync.register(model: model)
+    }
+
+    var body: some Scene {
+        WindowGroup {
+            RootView()
+                .environmentObject(model)
+                .environmentObject(lock)
+                .task { await model.start() }
+        }
+        .onChange(of: scenePhase) { phase in
+            model.scenePhaseChanged(phase)
+            lock.scenePhaseChanged(phase)
+        }
+    }
+}
+
+/// Where the store lives: `Application Support/Tandem/tandem.db` in the app's container.
+///
+/// Files there have iOS's default protection (complete until first user authentication), so a
+/// background refresh can open the store once the phone has been unlocked after a restart.
+enum StoreFile {
+    static func url() throws -> URL {
+        let support = try FileManager.default.url(
+            for: .applicationSupportDirectory, in: .userDomainMask, appropriateFor: nil, create: true)
+        let folder = support.appendingPathComponent("Tandem", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent("tandem.db")
+    }
+
+    /// Opens the store, creating it (with a new device key and journey, scheduled in the phone's
+    /// time zone) if there is none. Reads the journey from disk: call it off the main actor.
+    static func open() throws -> TandemStore {
+        try TandemStore(path: url().path, timeZone: TimeZone.current.identifier)
+    }
+}
