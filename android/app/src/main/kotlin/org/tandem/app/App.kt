@@ -192,6 +192,8 @@ private fun ScreenContent(state: AppState, screen: Screen) {
         Screen.Settings -> SettingsScreen(state)
         is Screen.Coaching -> CoachingScreen(state, screen.docId)
         is Screen.AddWellbeing -> WellbeingForm(state, screen.docId)
+        is Screen.AddAlliance -> AllianceForm(state, screen.docId, screen.aboutCoach)
+        Screen.AddReflection -> ReflectionForm(state)
     }
 }
 
@@ -261,6 +263,8 @@ private fun title(screen: Screen, s: Strings): String = when (screen) {
     Screen.Settings -> s[S.settings_title]
     is Screen.Coaching -> s[S.coaching_title]
     is Screen.AddWellbeing -> s[S.wellbeing_title]
+    is Screen.AddAlliance -> s[S.alliance_title]
+    Screen.AddReflection -> s[S.reflection_title]
 }
 
 /** Today, Journey, Insights, People: four tall tabs with words, no icons to guess at. */

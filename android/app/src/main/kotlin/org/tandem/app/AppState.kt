@@ -248,6 +248,16 @@ class AppState(
     /** Changes the name linked people see; a refusal names the field `name`. */
     suspend fun setMyName(name: String): Edit<Unit> = edit { setMyName(name) }
 
+    /** Reads something a screen shows beyond what [AppState] holds, off the UI thread (counted as work). */
+    suspend fun <T> read(block: TandemStore.() -> T): T {
+        work.begin()
+        try {
+            return withContext(io) { store.block() }
+        } finally {
+            work.end()
+        }
+    }
+
     /** Runs a call to [server] off the UI thread; a failure becomes the words to show. */
     private suspend fun <T> network(server: String, s: Strings, call: suspend () -> T): Result<T> {
         work.begin()
@@ -363,6 +373,9 @@ sealed interface Screen {
     /** A practitioner's coaching with their coach: the parallel view, wellbeing, a summary. */
     data class Coaching(val docId: String) : Screen
     data class AddWellbeing(val docId: String) : Screen
+    /** An alliance check-in about the other person of the care or coaching document [docId]. */
+    data class AddAlliance(val docId: String, val aboutCoach: Boolean) : Screen
+    data object AddReflection : Screen
 
     val isTab: Boolean get() = this == Today || this == Journey || this == Insights || this == People
 }

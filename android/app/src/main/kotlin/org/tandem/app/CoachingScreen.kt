@@ -23,11 +23,11 @@ import java.time.LocalDate
 import kotlin.math.roundToInt
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
-import org.tandem.parallelView
 import org.tandem.who5
 import uniffi.tandem_ffi.Completion
 import uniffi.tandem_ffi.CoachingRelationship
 import uniffi.tandem_ffi.ParallelView
+import uniffi.tandem_ffi.Reflection
 import uniffi.tandem_ffi.SummaryChoices
 import uniffi.tandem_ffi.WellbeingInput
 import uniffi.tandem_ffi.measureWording
@@ -44,9 +44,9 @@ fun CoachingScreen(state: AppState, docId: String) {
     val scope = rememberCoroutineScope()
     val errors = remember { FormErrors() }
     val range = state.insightsRange()
-    val loaded by produceState<Pair<CoachingRelationship, ParallelView>?>(null, state.revision) {
-        value = withContext(state.io) {
-            state.store.coaching().use { it.relationship(docId) to it.parallelView(range, state.now(), state.io) }
+    val loaded by produceState<Triple<CoachingRelationship, ParallelView, List<Reflection>>?>(null, state.revision) {
+        value = state.read {
+            coaching().use { Triple(it.relationship(docId), it.parallelView(range.start.toString(), range.endInclusive.toString(), state.now()), it.reflections()) }
         }
     }
     var withWellbeing by remember { mutableStateOf(false) }
@@ -55,7 +55,7 @@ fun CoachingScreen(state: AppState, docId: String) {
         verticalArrangement = Arrangement.spacedBy(12.dp),
         modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp).testTag("coaching"),
     ) {
-        val (coaching, view) = loaded ?: run {
+        val (coaching, view, reflections) = loaded ?: run {
             EmptyNote(s[S.loading])
             return@Column
         }
@@ -81,6 +81,13 @@ fun CoachingScreen(state: AppState, docId: String) {
             Heading(s[S.coaching_prompts])
             view.prompts.forEach { Text("• " + it.text, style = MaterialTheme.typography.bodyLarge) }
         }
+
+        SecondButton(s[S.alliance_open_coach], onClick = { state.open(Screen.AddAlliance(docId, aboutCoach = true)) }, modifier = Modifier.testTag("add-alliance"))
+
+        Heading(s[S.reflections])
+        if (reflections.isEmpty()) EmptyNote(s[S.reflections_empty])
+        reflections.forEach { ReflectionCard(state, it, docId) }
+        SecondButton(s[S.reflection_add], onClick = { state.open(Screen.AddReflection) }, modifier = Modifier.testTag("add-reflection"))
 
         Heading(s[S.wellbeing_title])
         Detail(s[S.wellbeing_intro])

@@ -133,6 +133,10 @@ private fun PersonCard(state: AppState, person: LinkedPerson) {
             }
         }
         person.access?.let { Detail(s[if (it == Access.WRITE) S.people_they_share_write else S.people_they_share_read]) }
+        val careDoc = person.relationshipDocId
+        if (careDoc != null && person.role == Role.PRACTITIONER && state.server?.role == Role.CLIENT) {
+            SecondButton(s[S.alliance_open_practitioner], onClick = { state.open(Screen.AddAlliance(careDoc, aboutCoach = false)) }, modifier = Modifier.testTag("add-alliance"))
+        }
         when (person.sharesMyJourney) {
             Access.WRITE -> Detail(s[S.people_you_share_write])
             Access.READ -> Detail(s[S.people_you_share_read])

@@ -3,6 +3,8 @@ package org.tandem.app
 import androidx.compose.ui.test.onAllNodesWithText
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onRoot
+import androidx.compose.ui.test.performTextInput
+import androidx.compose.ui.test.performTextReplacement
 import androidx.compose.ui.test.printToString
 import java.nio.file.Path
 import java.time.DayOfWeek
@@ -18,6 +20,7 @@ import org.tandem.TandemServer
 import uniffi.tandem_ffi.InvitationKind
 import uniffi.tandem_ffi.RelationshipKind
 import uniffi.tandem_ffi.TandemStore
+import uniffi.tandem_ffi.measureWording
 
 /**
  * Alex, a practitioner with three clients, opens coaching with Priya: the parallel view week by
@@ -68,6 +71,19 @@ class CoachingScreenTest {
                     assertEquals(80, alex.coaching().use { it.wellbeing().single().who5Percent })
 
                     onNodeWithTag("coaching").assertExists()
+                    // How coaching feels, and a private reflection shared with Priya.
+                    tap(state, "add-alliance")
+                    onNodeWithTag("field:bond").performTextReplacement("4")
+                    tapText(state, measureWording().allianceFlag)
+                    tap(state, "save")
+                    tap(state, "add-reflection")
+                    look("reflection", look, state)
+                    onNodeWithTag("field:what_happened").performTextInput("I rushed a client's plan")
+                    onNodeWithTag("field:my_reaction").performTextInput("Felt I had to fix it fast")
+                    tap(state, "save")
+                    assertEquals(emptyList(), alex.coaching().use { it.reflections().single().sharedIn })
+                    tap(state, "share:I rushed a client's plan")
+                    assertEquals(listOf(doc), alex.coaching().use { it.reflections().single().sharedIn })
                     tapText(state, strings[S.coaching_share_wellbeing])
                     tap(state, "share-summary")
                     look("coaching-shared", look, state)
@@ -79,6 +95,10 @@ class CoachingScreenTest {
                 val summary = priya.coaching().use { it.relationship(doc).summaries.single() }
                 assertTrue(summary.weeks.any { it.wellbeing?.who5Percent == 80.0 }, summary.toString())
                 assertTrue(summary.weeks.any { it.clients == 3u })
+                val coaching = priya.coaching().use { it.relationship(doc) }
+                assertEquals(listOf("I rushed a client's plan"), coaching.reflections.map { it.whatHappened })
+                assertEquals(listOf(4), coaching.alliance.map { it.bond })
+                assertTrue(coaching.alliance.single().feltOff)
             } finally {
                 stores.values.forEach(TandemStore::close)
             }

@@ -74,6 +74,13 @@ class PeopleScreensTest {
                         show(state, Screen.People)
                         tapText(state, strings[S.people_read_consent])
                         look("people-client", look, state)
+                        // After a session, Sam says how it went with Alex.
+                        tap(state, "add-alliance")
+                        look("alliance-client", look, state)
+                        onNodeWithTag("field:goals").performTextReplacement("8")
+                        tap(state, "save")
+                        val care = sam.people().single().relationshipDocId!!
+                        assertEquals(listOf(8), sam.coaching().use { it.allianceCheckIns(care) }.map { it.goals })
                     }
                     // Someone new, with a code from Alex.
                     val code = runBlocking { alex.invite(InvitationKind.CLIENT).code }
