@@ -216,17 +216,22 @@ private fun Reviews(state: AppState, journey: Journey) {
     Heading(s[S.reviews_heading])
     Detail(s[S.reviews_intro])
     if (journey.reviews.isEmpty()) EmptyNote(s[S.reviews_empty])
-    journey.reviews.asReversed().forEach { review ->
-        ItemCard {
-            val about = review.goalId?.let { id -> journey.goals.firstOrNull { it.id == id }?.text } ?: s[S.review_whole_journey]
-            Text(about, style = MaterialTheme.typography.titleMedium)
-            Detail(s.shortDate(coreDate(review.date)))
-            Detail(s.format(S.review_ratings, review.motivation, review.confidence, review.progress))
-            review.attainment?.let { Detail(s.format(S.review_attainment_detail, s.attainment(it))) }
-            review.note?.let { Text(it, style = MaterialTheme.typography.bodyLarge) }
-        }
-    }
+    journey.reviews.asReversed().forEach { ReviewCard(journey, it) }
     SecondButton(s[S.reviews_add], onClick = { state.open(Screen.AddReview()) }, modifier = Modifier.testTag("add-review"))
+}
+
+/** One review of [journey]: what it is about, when, the ratings, attainment and note. */
+@Composable
+fun ReviewCard(journey: Journey, review: uniffi.tandem_ffi.Review) {
+    val s = LocalStrings.current
+    ItemCard {
+        val about = review.goalId?.let { id -> journey.goals.firstOrNull { it.id == id }?.text } ?: s[S.review_whole_journey]
+        Text(about, style = MaterialTheme.typography.titleMedium)
+        Detail(s.shortDate(coreDate(review.date)))
+        Detail(s.format(S.review_ratings, review.motivation, review.confidence, review.progress))
+        review.attainment?.let { Detail(s.format(S.review_attainment_detail, s.attainment(it))) }
+        review.note?.let { Text(it, style = MaterialTheme.typography.bodyLarge) }
+    }
 }
 
 /** A goal-attainment level in words: "as expected (0)". */

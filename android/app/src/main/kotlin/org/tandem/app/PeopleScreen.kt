@@ -189,14 +189,7 @@ fun ClientJourneyScreen(state: AppState, journeyId: String) {
         if (writable) MainButton(s[S.client_agree_plan], onClick = { state.open(Screen.AddPlan(journeyId = journeyId)) }, modifier = Modifier.testTag("client-add-plan"))
         Heading(s[S.client_reviews])
         if (journey.reviews.isEmpty()) EmptyNote(s[S.client_no_reviews])
-        journey.reviews.asReversed().forEach { review ->
-            ItemCard {
-                val about = review.goalId?.let { id -> journey.goals.firstOrNull { it.id == id }?.text } ?: s[S.review_whole_journey]
-                Text(about, style = MaterialTheme.typography.titleMedium)
-                Detail(s.shortDate(coreDate(review.date)))
-                Detail(s.format(S.review_ratings, review.motivation, review.confidence, review.progress))
-            }
-        }
+        journey.reviews.asReversed().forEach { ReviewCard(journey, it) }
         if (writable) SecondButton(s[S.client_add_review], onClick = { state.open(Screen.AddReview(journeyId)) }, modifier = Modifier.testTag("client-add-review"))
     }
 }
