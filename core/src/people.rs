@@ -105,6 +105,23 @@ pub(crate) fn consent(
     }
 }
 
+/// A record that a person withdrew what they had shared (no text: they agreed to nothing).
+pub(crate) fn withdrawal(
+    who: &str,
+    whom: &str,
+    what: &str,
+    when: chrono::DateTime<chrono::Utc>,
+) -> Consent {
+    Consent {
+        who: who.to_string(),
+        whom: whom.to_string(),
+        what: what.to_string(),
+        when,
+        text_version: CONSENT_TEXT_VERSION.to_string(),
+        text: String::new(),
+    }
+}
+
 /// Checks a name a person gives themselves: 1 to [`MAX_NAME_CHARS`] characters, no control
 /// characters; answers it trimmed.
 pub fn check_name(name: &str) -> Result<String> {

@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration, Utc};
 use tandem_core::journey::*;
 use tandem_core::people::{consent_text, ConsentTopic, CONSENT_TEXT_VERSION};
 use tandem_core::sync::api::{Access, CodeKind, InvitationKind, Reason, Role};
-use tandem_core::sync::session::{about_code, enrol, invite, join, sync_now};
+use tandem_core::sync::session::{about_code, enrol, invite, join, revoke, sync_now};
 use tandem_core::{Error, Store};
 use tandem_tests::devices::options;
 use tandem_tests::server_process::ServerProcess;
@@ -150,6 +150,24 @@ async fn a_client_sees_who_invited_them_and_what_joining_shares_before_agreeing(
         client.people(Utc::now()).unwrap()[0].name.as_deref(),
         Some("Alex R.")
     );
+
+    // Sam stops sharing: Alex loses the journey, and the care document records it.
+    let journey = client.identity().journey_id.clone();
+    revoke(&client, &journey, &practitioner.identity().person_id)
+        .await
+        .unwrap();
+    sync(&client).await;
+    sync(&practitioner).await;
+    let alex = &client.people(Utc::now()).unwrap()[0];
+    assert_eq!(alex.shares_my_journey, None);
+    let last = alex.consents.last().unwrap();
+    assert_eq!(
+        (last.what.as_str(), last.text.as_str()),
+        ("journey_withdrawn", "")
+    );
+    let sam = &practitioner.people(Utc::now()).unwrap()[0];
+    assert_eq!((sam.access, sam.journey_id.as_deref()), (None, None));
+    assert_eq!(sam.consents.last().unwrap().what, "journey_withdrawn");
 
     // Once used, the code says so.
     match about_code(&client, &server.url, &code).await {

@@ -13,6 +13,9 @@ use crate::people::{check_name, LinkedPerson};
 use crate::schedule::parse_time_zone;
 use crate::sync::api::{Link, Role};
 
+/// The consent record of a client who stopped sharing their journey.
+pub const JOURNEY_WITHDRAWN: &str = "journey_withdrawn";
+
 /// How far back [`LinkedPerson::last_check_in`] looks (its latest is by the day and time it
 /// answers, then by when it was recorded).
 const LAST_CHECK_IN_DAYS: i64 = 35;
@@ -62,6 +65,28 @@ impl Store {
             self.edit_doc(&id, kind, None, |tx| put_name(tx, &me, &name))?;
         }
         Ok(())
+    }
+
+    /// Records in the care document with `person_id` (if on this device) that this person
+    /// stopped sharing their journey with them.
+    pub(crate) fn record_care_withdrawn(&self, person_id: &str) -> Result<()> {
+        let Some(doc) = self
+            .links()?
+            .into_iter()
+            .find(|l| l.person_id == person_id && l.role == Role::Practitioner)
+            .and_then(|l| l.relationship_doc_id)
+        else {
+            return Ok(());
+        };
+        let id = Self::doc_id(&doc)?;
+        if self.read_doc(&id, DocKind::Care, true, |_| ())?.is_none() {
+            return Ok(());
+        }
+        let me = self.identity().person_id.clone();
+        let consent = crate::people::withdrawal(&me, person_id, JOURNEY_WITHDRAWN, self.now());
+        self.edit_doc(&id, DocKind::Care, None, |tx| {
+            crate::document::record_consent(tx, &consent)
+        })
     }
 
     /// The people linked to this person (a practitioner's clients, a client's practitioner, a

@@ -114,7 +114,19 @@ impl Store {
             .collect()
     }
 
+    /// Keeps the links the server gave; when they differ from those kept, change observers
+    /// hear a change from elsewhere (a person joined, a share was granted or withdrawn: the
+    /// screens that list people read again).
     pub(crate) fn set_links(&self, links: &[Link]) -> Result<()> {
+        let changed = self.links()? != links;
+        self.write_links(links)?;
+        if changed {
+            self.changes.send_modify(|c| c.remote += 1);
+        }
+        Ok(())
+    }
+
+    fn write_links(&self, links: &[Link]) -> Result<()> {
         let mut conn = self.lock_db();
         let tx = conn.transaction()?;
         tx.execute("DELETE FROM links", [])?;

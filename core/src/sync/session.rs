@@ -250,6 +250,9 @@ pub async fn revoke(store: &Store, doc_id: &str, person_id: &str) -> Result<()> 
     api.revoke(&store.token(&server.server_id), &body).await?;
     if let Some(coaching) = from_coach {
         store.record_journey_sharing(&coaching.id, false)?;
+    } else if doc_id == store.identity().journey_id {
+        // A client who stops sharing with their practitioner: the care document records it.
+        store.record_care_withdrawn(person_id)?;
     }
     Ok(())
 }

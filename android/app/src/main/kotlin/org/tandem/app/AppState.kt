@@ -245,6 +245,13 @@ class AppState(
     suspend fun invite(kind: InvitationKind, s: Strings): Result<Invitation> =
         network(server?.url.orEmpty(), s) { store.invite(kind) }
 
+    /** Stops sharing this person's journey with [personId] (their practitioner): at once, on the server. */
+    suspend fun stopSharing(personId: String, s: Strings): Result<Unit> {
+        val result = network(server?.url.orEmpty(), s) { store.revoke(store.identity().journeyId, personId) }
+        if (result.isSuccess) reload()
+        return result
+    }
+
     /** Changes the name linked people see; a refusal names the field `name`. */
     suspend fun setMyName(name: String): Edit<Unit> = edit { setMyName(name) }
 

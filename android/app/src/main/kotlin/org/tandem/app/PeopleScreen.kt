@@ -134,7 +134,8 @@ private fun PersonCard(state: AppState, person: LinkedPerson) {
         }
         person.access?.let { Detail(s[if (it == Access.WRITE) S.people_they_share_write else S.people_they_share_read]) }
         val careDoc = person.relationshipDocId
-        if (careDoc != null && person.role == Role.PRACTITIONER && state.server?.role == Role.CLIENT) {
+        val mySupporter = person.role == Role.PRACTITIONER && state.server?.role == Role.CLIENT
+        if (careDoc != null && mySupporter) {
             SecondButton(s[S.alliance_open_practitioner], onClick = { state.open(Screen.AddAlliance(careDoc, aboutCoach = false)) }, modifier = Modifier.testTag("add-alliance"))
         }
         when (person.sharesMyJourney) {
@@ -142,9 +143,16 @@ private fun PersonCard(state: AppState, person: LinkedPerson) {
             Access.READ -> Detail(s[S.people_you_share_read])
             null -> if (state.server?.role == Role.CLIENT) Detail(s[S.people_you_share_nothing])
         }
+        if (mySupporter && person.sharesMyJourney != null) StopSharing(state, person)
         val consent = person.consents.lastOrNull() ?: return@ItemCard
         val day = s.longDate(LocalDate.ofInstant(consent.`when`, state.zone))
-        Detail(s.format(if (consent.who == person.personId) S.people_consent_they else S.people_consent_you, day, consent.textVersion))
+        val theirs = consent.who == person.personId
+        val words = when {
+            consent.what.endsWith("withdrawn") -> if (theirs) S.people_withdrawn_they else S.people_withdrawn_you
+            theirs -> S.people_consent_they
+            else -> S.people_consent_you
+        }
+        Detail(s.format(words, day, consent.textVersion))
         if (consent.text.isNotEmpty()) {
             QuietButton(
                 s[if (showConsent) S.people_hide_consent else S.people_read_consent],
@@ -192,6 +200,30 @@ fun ClientJourneyScreen(state: AppState, journeyId: String) {
         journey.reviews.asReversed().forEach { ReviewCard(journey, it) }
         if (writable) SecondButton(s[S.client_add_review], onClick = { state.open(Screen.AddReview(journeyId)) }, modifier = Modifier.testTag("client-add-review"))
     }
+}
+
+/** "Stop sharing my journey", with what it means, asked once more before it is done. */
+@Composable
+private fun StopSharing(state: AppState, person: LinkedPerson) {
+    val s = LocalStrings.current
+    val scope = rememberCoroutineScope()
+    val errors = remember { FormErrors() }
+    var asking by remember(person.personId) { mutableStateOf(false) }
+    val name = person.name ?: s[S.people_role_practitioner]
+    if (!asking) {
+        QuietButton(s[S.people_stop_sharing], onClick = { asking = true }, modifier = Modifier.testTag("stop-sharing"))
+        return
+    }
+    Text(s.format(S.people_stop_sharing_what, name), style = MaterialTheme.typography.bodyLarge)
+    FormProblem(errors)
+    SecondButton(s[S.people_stop_sharing_yes], onClick = {
+        scope.launch {
+            state.stopSharing(person.personId, s)
+                .onSuccess { asking = false }
+                .onFailure { e -> errors.show(Edit.Failed((e as? CodeProblem)?.words ?: e.toString()), emptySet()) }
+        }
+    }, modifier = Modifier.testTag("stop-sharing-yes"))
+    QuietButton(s[S.not_now], onClick = { asking = false })
 }
 
 /** A code just made, to read out or send, with how long it works. */

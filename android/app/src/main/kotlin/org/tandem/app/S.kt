@@ -454,4 +454,9 @@ enum class S {
     reflection_share_what,
     reflection_share,
     reflection_withdraw,
+    people_stop_sharing,
+    people_stop_sharing_what,
+    people_stop_sharing_yes,
+    people_withdrawn_you,
+    people_withdrawn_they,
 }

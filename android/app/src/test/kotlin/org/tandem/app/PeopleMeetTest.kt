@@ -114,6 +114,22 @@ class PeopleMeetTest {
                         assertEquals(1, week.done.toInt())
                         onAlex(hasText(strings.format(S.people_week, 1, week.planned.toInt()))).assertExists()
                         assertContains(onRoot().printToString(), "Alex Rivera")
+
+                        // Sam stops sharing, after reading what it means; Alex's phone loses the
+                        // journey's figures with nothing tapped there.
+                        tapOn(samApp, "sam", "tab:People")
+                        tapOn(samApp, "sam", "stop-sharing")
+                        onSam(hasText(strings.format(S.people_stop_sharing_what, "Alex Rivera"))).assertExists()
+                        (this as androidx.compose.ui.test.SkikoComposeUiTest).screenshot("two-phones-stop-sharing", Look.Light)
+                        tapOn(samApp, "sam", "stop-sharing-yes")
+                        waitUntil("Alex's People no longer shows Sam's check-ins", 60_000) {
+                            settleBoth(alexApp, samApp)
+                            onAllAlex(hasText(expected)).fetchSemanticsNodes().isEmpty()
+                        }
+                        assertEquals(null, alexApp.people.single().journeyId)
+                        val today = strings.longDate(LocalDate.now(London))
+                        onSam(hasText(strings.format(S.people_withdrawn_you, today))).assertExists()
+                        onSam(hasText(strings[S.people_you_share_nothing])).assertExists()
                     }
                 }
             }
