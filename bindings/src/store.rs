@@ -327,8 +327,9 @@ impl TandemStore {
     }
 
     /// Calls `observer` after every change to the store: `on_change(true)` after an edit made
-    /// here (through any object of this store), `on_change(false)` after a sync session, which
-    /// may have brought others' edits. Calls come on a background thread, one at a time;
+    /// here (through any object of this store), `on_change(false)` after something from
+    /// elsewhere: others' edits a sync stored, or the people linked to this person changing
+    /// (someone joined, a share granted or withdrawn). Calls come on a background thread, one at a time;
     /// return quickly and reload on the UI thread. The subscription follows the store across
     /// `join`; it stops when cancelled or dropped. Quick.
     pub fn subscribe_changes(
