@@ -29,6 +29,7 @@ import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.launch
+import uniffi.tandem_ffi.AttainmentLevel
 import uniffi.tandem_ffi.Framing
 import uniffi.tandem_ffi.GoalInput
 import uniffi.tandem_ffi.ProposedBy
@@ -44,8 +45,12 @@ fun GoalForm(state: AppState) {
     var proposedBy by remember { mutableStateOf(ProposedBy.MYSELF) }
     var importance by remember { mutableStateOf("5") }
     var confidence by remember { mutableStateOf("5") }
+    var months by remember { mutableStateOf<Int?>(null) }
+    val levels = remember { androidx.compose.runtime.mutableStateListOf("", "", "", "", "") }
     Form(
-        state, errors, setOf("text", "value_ids", "importance", "confidence"), intro = s[S.goal_intro],
+        state, errors, setOf("text", "value_ids", "importance", "confidence", "target_date") +
+            (0 until 5).map { "attainment_levels[$it].description" },
+        intro = s[S.goal_intro],
         save = {
             val i = errors.number("importance", importance, s) ?: return@Form null
             val c = errors.number("confidence", confidence, s) ?: return@Form null
@@ -56,6 +61,10 @@ fun GoalForm(state: AppState) {
                 proposedBy = proposedBy,
                 importance = i,
                 confidence = c,
+                targetDate = months?.let { state.todayDate().plusMonths(it.toLong()).toString() },
+                attainmentLevels = LEVELS.mapIndexedNotNull { k, level ->
+                    levels[k].takeIf { it.isNotBlank() }?.let { AttainmentLevel(level, it) }
+                },
             );
             { addGoal(input) }
         },
@@ -82,8 +91,21 @@ fun GoalForm(state: AppState) {
         }, onSelect = { proposedBy = it })
         RatingField(s[S.goal_importance], importance, { importance = it }, "importance", errors, hint = s[S.goal_importance_hint])
         RatingField(s[S.goal_confidence], confidence, { confidence = it }, "confidence", errors, hint = s[S.goal_confidence_hint])
+        GroupLabel(s[S.goal_by_when])
+        ChoiceChips(listOf<Int?>(null, 1, 3, 6, 12), months, label = { m ->
+            if (m == null) s[S.goal_no_date] else s.count(S.goal_in_months_one, S.goal_in_months_other, m)
+        }, onSelect = { months = it })
+        FieldError("target_date", errors)
+        GroupLabel(s[S.goal_levels])
+        Detail(s[S.goal_levels_intro])
+        LEVELS.forEachIndexed { k, level ->
+            TextInput(s.attainment(level), levels[k], { levels[k] = it }, "attainment_levels[$k].description", errors, hint = s[S.optional])
+        }
     }
 }
+
+/** The goal-attainment levels a goal may describe, −2 to +2. */
+private val LEVELS = listOf(-2, -1, 0, 1, 2)
 
 /** One goal: its ratings, its steps (add, reorder, mark done) and a way to plan for it. */
 @OptIn(ExperimentalLayoutApi::class)
@@ -106,6 +128,8 @@ fun GoalScreen(state: AppState, goalId: String) {
         Detail(s.format(S.goal_ratings, goal.importance, goal.confidence))
         val served = goal.valueIds.mapNotNull { id -> journey.values.firstOrNull { it.id == id }?.text }
         if (served.isNotEmpty()) Detail(s.format(S.goal_serves, served.joinToString(", ")))
+        goal.targetDate?.let { Detail(s.format(S.goal_target, s.longDate(coreDate(it)))) }
+        goal.attainmentLevels.sortedBy { it.level }.forEach { Detail(s.attainment(it.level) + ": " + it.description) }
         FormProblem(errors)
 
         Heading(s[S.steps_heading])

@@ -459,4 +459,11 @@ enum class S {
     people_stop_sharing_yes,
     people_withdrawn_you,
     people_withdrawn_they,
+    goal_by_when,
+    goal_no_date,
+    goal_in_months_one,
+    goal_in_months_other,
+    goal_levels,
+    goal_levels_intro,
+    goal_target,
 }
