@@ -87,9 +87,10 @@ pub fn consent_text(topic: ConsentTopic) -> ConsentText {
     }
 }
 
-/// A consent record for `topic`, agreed now to the text of this build.
+/// A consent record made now: agreed to the text of `topic` as of this build, or, with none, a
+/// withdrawal (no text: nothing was agreed to).
 pub(crate) fn consent(
-    topic: ConsentTopic,
+    topic: Option<ConsentTopic>,
     who: &str,
     whom: &str,
     what: &str,
@@ -101,24 +102,7 @@ pub(crate) fn consent(
         what: what.to_string(),
         when,
         text_version: CONSENT_TEXT_VERSION.to_string(),
-        text: consent_text(topic).text.to_string(),
-    }
-}
-
-/// A record that a person withdrew what they had shared (no text: they agreed to nothing).
-pub(crate) fn withdrawal(
-    who: &str,
-    whom: &str,
-    what: &str,
-    when: chrono::DateTime<chrono::Utc>,
-) -> Consent {
-    Consent {
-        who: who.to_string(),
-        whom: whom.to_string(),
-        what: what.to_string(),
-        when,
-        text_version: CONSENT_TEXT_VERSION.to_string(),
-        text: String::new(),
+        text: topic.map_or_else(String::new, |t| consent_text(t).text.to_string()),
     }
 }
 

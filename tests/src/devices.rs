@@ -1,5 +1,5 @@
 //! What the sync tests share: the stores' options, one person's phone and tablet on a real
-//! server, a plan to work on, and a bounded wait.
+//! server, a one-shot sync that must succeed, a plan to work on, and a bounded wait.
 
 use std::path::Path;
 use std::time::Duration;
@@ -19,6 +19,11 @@ pub fn options() -> OpenOptions {
         time_zone: Some("Europe/London".into()),
         ..Default::default()
     }
+}
+
+/// A one-shot sync of `store` that must succeed.
+pub async fn sync(store: &Store) {
+    sync_now(store, &|_| {}).await.expect("sync succeeds");
 }
 
 /// A practitioner's phone (`phone.db` in `dir`), enrolled on `server` and synced, and their

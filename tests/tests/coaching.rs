@@ -36,9 +36,10 @@ use tandem_core::journey::{
 use tandem_core::store::Relationship;
 use tandem_core::sync::api::{Access, InvitationKind};
 use tandem_core::sync::session::{
-    enrol, invite, join, share, share_journey_with_coach, sync_now, withdraw_journey_from_coach,
+    enrol, invite, join, share, share_journey_with_coach, withdraw_journey_from_coach,
 };
 use tandem_core::{OpenOptions, Store};
+use tandem_tests::devices::sync;
 use tandem_tests::server_process::ServerProcess;
 
 use Outcome::{Done, NotDone, Partly};
@@ -75,12 +76,6 @@ fn open(dir: &tempfile::TempDir, name: &str) -> Store {
         },
     )
     .unwrap()
-}
-
-fn quiet(_: tandem_core::sync::SyncStatus) {}
-
-async fn sync(store: &Store) {
-    sync_now(store, &quiet).await.expect("sync succeeds");
 }
 
 /// A client's device and what they wrote about the people in their life.

@@ -10,18 +10,14 @@ use std::time::Duration;
 use tandem_core::journey::*;
 use tandem_core::sync::api::InvitationKind;
 use tandem_core::sync::service::SyncService;
-use tandem_core::sync::session::{enrol, invite, join, join_device, revoke, sync_now};
+use tandem_core::sync::session::{enrol, invite, join, join_device, revoke};
 use tandem_core::sync::SyncState;
 use tandem_core::Store;
-use tandem_tests::devices::{eventually, options, phone_and_tablet};
+use tandem_tests::devices::{eventually, options, phone_and_tablet, sync};
 use tandem_tests::server_process::ServerProcess;
 
 fn store(dir: &tempfile::TempDir, name: &str) -> Arc<Store> {
     Arc::new(Store::open(dir.path().join(format!("{name}.db")), options()).unwrap())
-}
-
-async fn sync(store: &Store) {
-    sync_now(store, &|_| {}).await.expect("sync succeeds");
 }
 
 fn value(text: &str) -> ValueInput {

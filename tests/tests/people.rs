@@ -7,14 +7,10 @@ use chrono::{Datelike, Duration, Utc};
 use tandem_core::journey::*;
 use tandem_core::people::{consent_text, ConsentTopic, CONSENT_TEXT_VERSION};
 use tandem_core::sync::api::{Access, CodeKind, InvitationKind, Reason, Role};
-use tandem_core::sync::session::{about_code, enrol, invite, join, revoke, sync_now};
+use tandem_core::sync::session::{about_code, enrol, invite, join, revoke};
 use tandem_core::{Error, Store};
-use tandem_tests::devices::options;
+use tandem_tests::devices::{options, sync};
 use tandem_tests::server_process::ServerProcess;
-
-async fn sync(store: &Store) {
-    sync_now(store, &|_| {}).await.expect("sync succeeds");
-}
 
 /// Every day at 08:00, from a week ago.
 fn daily_walk(today: chrono::NaiveDate) -> PlanInput {

@@ -6,7 +6,7 @@ use tandem_core::journey::*;
 use tandem_core::sync::api::{InvitationKind, Role};
 use tandem_core::sync::session::{enrol, invite, join, join_device, sync_now};
 use tandem_core::{OpenOptions, Store};
-use tandem_tests::devices::walk;
+use tandem_tests::devices::{sync, walk};
 use tandem_tests::server_process::ServerProcess;
 
 fn options() -> OpenOptions {
@@ -26,10 +26,6 @@ fn tablet_path(dir: &tempfile::TempDir) -> std::path::PathBuf {
 }
 
 fn quiet(_: tandem_core::sync::SyncStatus) {}
-
-async fn sync(store: &Store) {
-    sync_now(store, &quiet).await.expect("sync succeeds");
-}
 
 /// The walk `plan` done on `date`.
 fn walked(plan: &str, date: NaiveDate) -> CheckInInput {

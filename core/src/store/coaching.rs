@@ -300,8 +300,9 @@ impl Store {
         } else {
             cdoc::JOURNEY_WITHDRAWN
         };
+        // Withdrawing records no text: nothing is agreed to.
         let consent = crate::people::consent(
-            ConsentTopic::JourneyToCoach,
+            shared.then_some(ConsentTopic::JourneyToCoach),
             self.me(),
             &coaching.coach,
             what,

@@ -8,7 +8,7 @@ use super::Store;
 use crate::document::coaching::read_consents;
 use crate::document::{name_of, put_name, DocKind};
 use crate::error::{Error, Result};
-use crate::insights::week_start;
+use crate::insights::{insights, week_start};
 use crate::people::{check_name, LinkedPerson};
 use crate::schedule::parse_time_zone;
 use crate::sync::api::{Link, Role};
@@ -83,7 +83,7 @@ impl Store {
             return Ok(());
         }
         let me = self.identity().person_id.clone();
-        let consent = crate::people::withdrawal(&me, person_id, JOURNEY_WITHDRAWN, self.now());
+        let consent = crate::people::consent(None, &me, person_id, JOURNEY_WITHDRAWN, self.now());
         self.edit_doc(&id, DocKind::Care, None, |tx| {
             crate::document::record_consent(tx, &consent)
         })
@@ -138,20 +138,25 @@ impl Store {
             Err(Error::NotFound { .. }) => return Ok(person),
             Err(e) => return Err(e),
         };
-        let today = now
-            .with_timezone(&parse_time_zone(&journey.time_zone)?)
-            .date_naive();
+        let tz = parse_time_zone(&journey.time_zone)?;
+        let today = now.with_timezone(&tz).date_naive();
         person.journey_here = true;
-        person.last_check_in = linked
-            .check_ins(today - Duration::days(LAST_CHECK_IN_DAYS), today)?
-            .into_iter()
-            .max_by_key(|c| (c.date, c.time, c.recorded_at));
-        person.this_week = linked
-            .insights(week_start(today), today, now)?
+        // One read of five weeks serves both: the latest check-in, and this week's figures.
+        let check_ins = linked.check_ins(today - Duration::days(LAST_CHECK_IN_DAYS), today)?;
+        let monday = week_start(today);
+        let this_week: Vec<_> = check_ins
+            .iter()
+            .filter(|c| c.date >= monday)
+            .cloned()
+            .collect();
+        person.this_week = insights(&journey, &this_week, monday, today, now, tz)
             .per_week
             .into_iter()
             .next()
             .map(|w| w.completion);
+        person.last_check_in = check_ins
+            .into_iter()
+            .max_by_key(|c| (c.date, c.time, c.recorded_at));
         Ok(person)
     }
 }

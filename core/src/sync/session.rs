@@ -143,7 +143,7 @@ pub async fn join(store: &Store, server: &str, code: &str) -> Result<Joined> {
             ),
         };
         let consent = consent(
-            topic,
+            Some(topic),
             &me.person_id,
             &linked.person_id,
             "journey",

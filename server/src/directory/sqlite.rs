@@ -412,14 +412,14 @@ fn link_view(
     other: &Person,
     relationship_doc: Option<String>,
 ) -> Result<Link> {
-    let access = access(conn, &other.journey_id, &viewer.person_id)?;
+    let mine = access(conn, &other.journey_id, &viewer.person_id)?;
     Ok(Link {
         person_id: other.person_id.clone(),
         role: other.role,
-        journey_id: access.map(|_| other.journey_id.clone()),
+        journey_id: mine.map(|_| other.journey_id.clone()),
         relationship_doc_id: relationship_doc,
-        access,
-        their_access: self::access(conn, &viewer.journey_id, &other.person_id)?,
+        access: mine,
+        their_access: access(conn, &viewer.journey_id, &other.person_id)?,
     })
 }
 

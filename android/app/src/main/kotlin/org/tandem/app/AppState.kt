@@ -271,7 +271,8 @@ class AppState(
         return try {
             Result.success(withContext(io) { call() })
         } catch (e: TandemException) {
-            Result.failure(CodeProblem(codeProblem(e, server, s)))
+            val onServer = (e as? TandemException.InvalidInput)?.field == "server" || e is TandemException.Sync
+            Result.failure(CodeProblem(codeProblem(e, server, s), if (onServer) "server" else "code"))
         } catch (e: CodeProblem) {
             Result.failure(e)
         } finally {
@@ -322,7 +323,10 @@ class AppState(
     /** The person chose: on their own, or with a code. */
     fun closeWelcome(settings: AppSettings, withCode: Boolean) {
         welcomeOpen = false
-        if (withCode) openTab(Screen.People).also { open(Screen.EnterCode) }
+        if (withCode) {
+            openTab(Screen.People)
+            open(Screen.EnterCode)
+        }
         launch { withContext(io) { settings.setWelcomeSeen() } }
     }
 
@@ -387,8 +391,11 @@ sealed interface Screen {
     val isTab: Boolean get() = this == Today || this == Journey || this == Insights || this == People
 }
 
-/** Words to show beside a code: why it cannot be used, or why the server was not reached. */
-class CodeProblem(val words: String) : Exception(words)
+/**
+ * Words to show beside a code: why it cannot be used, or why the server was not reached;
+ * [field] is the field they belong beside ("code" or "server").
+ */
+class CodeProblem(val words: String, val field: String = "code") : Exception(words)
 
 /** The words for a failed code call, by the core's reason (never by matching its sentence). */
 fun codeProblem(e: Throwable, server: String, s: Strings): String = when (e) {

@@ -79,8 +79,8 @@ fun EnterCodeScreen(state: AppState) {
                             state.open(Screen.UseCode(server.trim(), code, about))
                         }
                         .onFailure { e ->
-                            val words = (e as? CodeProblem)?.words ?: e.toString()
-                            errors.local(if (words == s[S.code_bad_server]) "server" else "code", words)
+                            val problem = e as? CodeProblem ?: CodeProblem(e.toString())
+                            errors.local(problem.field, problem.words)
                         }
                     checking = false
                 }

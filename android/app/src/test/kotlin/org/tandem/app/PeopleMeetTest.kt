@@ -113,7 +113,6 @@ class PeopleMeetTest {
                         val week = alexApp.people.single().thisWeek ?: fail("no week for Sam")
                         assertEquals(1, week.done.toInt())
                         onAlex(hasText(strings.format(S.people_week, 1, week.planned.toInt()))).assertExists()
-                        assertContains(onRoot().printToString(), "Alex Rivera")
 
                         // Sam stops sharing, after reading what it means; Alex's phone loses the
                         // journey's figures with nothing tapped there.
