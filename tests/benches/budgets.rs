@@ -38,11 +38,20 @@ fn main() {
     // `cargo bench` passes `--bench` (and any filter); there is nothing to filter.
     let mode = Mode::from_args();
     let dir = tempfile::tempdir().expect("a temporary directory");
+    // TANDEM_BENCH_KEEP=1 keeps the stores made, to look at (or profile) them afterwards.
+    let kept;
+    let dir = if std::env::var_os("TANDEM_BENCH_KEEP").is_some() {
+        kept = dir.keep();
+        println!("(the stores are kept in {})", kept.display());
+        kept.as_path()
+    } else {
+        dir.path()
+    };
     mode.print_heading("Tandem budgets (docs/DESIGN.md)");
 
     // Check-ins timed into a fresh store: days of three plans at 8 times a day.
-    check_ins_into_a_fresh_store(dir.path(), mode.size(100, 3));
-    five_years(dir.path(), mode);
+    check_ins_into_a_fresh_store(dir, mode.size(100, 3));
+    five_years(dir, mode);
     mode.print_footing();
 }
 
@@ -304,7 +313,8 @@ fn five_years(dir: &Path, mode: Mode) {
     let began = Instant::now();
     let year = store.check_ins(year_ago, options.end).unwrap();
     println!(
-        "  (for reference) check_ins() over the last year: {} check-ins in {}",
+        "  (for reference) check_ins() over the last year just after compact_all(), which \
+         rewrote every month's rows (no month's copy is usable): {} check-ins in {}",
         year.len(),
         ms(began.elapsed())
     );
@@ -342,6 +352,8 @@ struct Opened {
     open: Duration,
     journey: Duration,
     today: Duration,
+    /// `insights()` over the last year, after the open.
+    year: Duration,
     base_kb: u64,
     rss_kb: u64,
     hwm_kb: u64,
@@ -395,6 +407,14 @@ fn measure_opens(what: &str, path: &Path, opens: usize) {
         mb(base),
         ms(warm_up.total()),
     );
+    println!(
+        "    then insights() over the last year, as the insights screen reads it: {}   \
+         budget ≤ 50 ms (median; slowest {}; the warm-up's first read, which made the past \
+         months' copies: {})",
+        ms(median(&opens.iter().map(|o| o.year).collect::<Vec<_>>())),
+        ms(opens.iter().map(|o| o.year).max().unwrap_or_default()),
+        ms(warm_up.year),
+    );
     let slowest = opens.iter().map(Opened::total).max().unwrap_or_default();
     let highest = opens.iter().map(|o| o.hwm_kb).max().unwrap_or_default();
     println!(
@@ -425,17 +445,26 @@ fn open_child(path: &Path) {
     let journey = store.journey().expect("the journey reads");
     let journey_took = began.elapsed();
     let began = Instant::now();
-    let today = store.today(Utc::now()).expect("today reads");
+    let now = Utc::now();
+    let today = store.today(now).expect("today reads");
     let today_took = began.elapsed();
     let rss_kb = proc_status_kb("VmRSS");
     let hwm_kb = proc_status_kb("VmHWM");
-    std::hint::black_box((&journey, &today));
+    // Then the insights screen's year, as a person opening it after starting the app.
+    let tz = parse_time_zone(&journey.time_zone).expect("the journey's zone");
+    let to = now.with_timezone(&tz).date_naive();
+    let from = to - Days::new(365);
+    let began = Instant::now();
+    let year = store.insights(from, to, now).expect("insights read");
+    let year_took = began.elapsed();
+    std::hint::black_box((&journey, &today, &year));
     println!(
-        "opened open_ns={} journey_ns={} today_ns={} base_kb={base_kb} rss_kb={rss_kb} \
-         hwm_kb={hwm_kb} plans={} reviews={} today_items={}",
+        "opened open_ns={} journey_ns={} today_ns={} year_ns={} base_kb={base_kb} \
+         rss_kb={rss_kb} hwm_kb={hwm_kb} plans={} reviews={} today_items={}",
         open.as_nanos(),
         journey_took.as_nanos(),
         today_took.as_nanos(),
+        year_took.as_nanos(),
         journey.plans.len(),
         journey.reviews.len(),
         today.len(),
@@ -455,6 +484,7 @@ fn parse_opened(text: &str) -> Option<Opened> {
         open: ns("open_ns")?,
         journey: ns("journey_ns")?,
         today: ns("today_ns")?,
+        year: ns("year_ns")?,
         base_kb: field("base_kb")?,
         rss_kb: field("rss_kb")?,
         hwm_kb: field("hwm_kb")?,

@@ -175,6 +175,22 @@ const MIGRATIONS: &[Migration] = &[
     },
     // 5: what this person shares with each linked person (their access to this journey).
     |tx| tx.execute_batch("ALTER TABLE links ADD COLUMN their_access TEXT;"),
+    // 6: a ready-to-read copy of each past month's check-ins (store/month_cache.rs), made from
+    // the rows whose keys' digest it carries, and gone with the document's rows.
+    |tx| {
+        tx.execute_batch(
+            "CREATE TABLE month_check_ins (
+        doc_id TEXT PRIMARY KEY NOT NULL,
+        rows_digest TEXT NOT NULL,
+        format INTEGER NOT NULL,
+        check_ins BLOB NOT NULL
+     ) WITHOUT ROWID;
+     CREATE TRIGGER a_month_copy_goes_with_its_rows AFTER DELETE ON kv BEGIN
+        DELETE FROM month_check_ins
+        WHERE doc_id = CAST(substr(OLD.key, 1, instr(OLD.key, X'2F') - 1) AS TEXT);
+     END;",
+        )
+    },
 ];
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.

@@ -48,7 +48,7 @@ pub fn delete(conn: &Connection, key: &[u8]) -> Result<()> {
 
 /// The bounds of the keys under `prefix/`: at or after `prefix/`, before `prefix0` ('0' follows
 /// '/' in byte order).
-fn under(prefix: &[u8]) -> (Vec<u8>, Vec<u8>) {
+pub fn bounds_under(prefix: &[u8]) -> (Vec<u8>, Vec<u8>) {
     let mut lower = prefix.to_vec();
     lower.push(b'/');
     let mut upper = prefix.to_vec();
@@ -58,16 +58,27 @@ fn under(prefix: &[u8]) -> (Vec<u8>, Vec<u8>) {
 
 /// Deletes every row whose key is `prefix` or lies under it.
 pub fn delete_prefix(conn: &Connection, prefix: &[u8]) -> Result<()> {
-    let (lower, upper) = under(prefix);
+    let (lower, upper) = bounds_under(prefix);
     conn.prepare_cached("DELETE FROM kv WHERE key = ?1 OR (key >= ?2 AND key < ?3)")?
         .execute(params![prefix, lower, upper])?;
     Ok(())
 }
 
+/// The keys under `prefix/`, in order (their values are not read).
+pub fn keys_under(conn: &Connection, prefix: &[u8]) -> Result<Vec<Vec<u8>>> {
+    let (lower, upper) = bounds_under(prefix);
+    let mut stmt =
+        conn.prepare_cached("SELECT key FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key")?;
+    let keys = stmt
+        .query_map(params![lower, upper], |r| r.get(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(keys)
+}
+
 /// Every row whose key is `prefix` or lies under it (`prefix/...`), compared byte by byte:
 /// document ids are case-sensitive, so SQL `LIKE` would be wrong.
 pub fn load_prefix(conn: &Connection, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
-    let (lower, upper) = under(prefix);
+    let (lower, upper) = bounds_under(prefix);
     let mut stmt = conn.prepare_cached(
         "SELECT key, value FROM kv WHERE key = ?1 OR (key >= ?2 AND key < ?3) ORDER BY key",
     )?;

@@ -8,11 +8,13 @@
 mod coaching;
 #[cfg(test)]
 mod coaching_tests;
+mod compactor;
 pub mod db;
 mod edits;
 mod identity;
 pub mod kv;
 mod linked;
+mod month_cache;
 mod people;
 mod sync_docs;
 mod sync_state;
@@ -36,7 +38,6 @@ use automerge::{ActorId, Automerge};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use samod::DocumentId;
-use sha2::{Digest, Sha256};
 
 use crate::document::{self, check_header, check_ins, DocKind};
 use crate::error::{Error, Result};
@@ -122,6 +123,8 @@ pub struct Store {
     trusted_certificates: Option<String>,
     /// Checkpoints the write-ahead log off the edit path (none for an in-memory database).
     _checkpointer: Option<db::Checkpointer>,
+    /// Compacts documents' rows off the edit path.
+    compactor: compactor::Compactor,
     /// The TLS settings made from them, once needed.
     tls: std::sync::OnceLock<Arc<rustls::ClientConfig>>,
 }
@@ -145,10 +148,8 @@ struct OpenDoc {
     checked: bool,
     /// For a check-in document, its month.
     month: Option<String>,
-    /// Single-change rows written since the last compaction.
+    /// Single-change rows written since the last compaction was asked for.
     incrementals: usize,
-    /// Bundle rows since the last snapshot.
-    bundles: usize,
 }
 
 impl OpenDoc {
@@ -159,7 +160,6 @@ impl OpenDoc {
             checked: true,
             month,
             incrementals,
-            bundles: 0,
         }
     }
 }
@@ -219,9 +219,11 @@ impl Store {
             .journey_id
             .parse()
             .map_err(|_| Error::damaged("the local store", "its journey id is unreadable"))?;
+        let db = Arc::new(Mutex::new(conn));
         let store = Store {
             path,
-            db: Arc::new(Mutex::new(conn)),
+            compactor: compactor::Compactor::start(db.clone())?,
+            db,
             docs: Mutex::new(HashMap::new()),
             me,
             journey_id,
@@ -362,29 +364,10 @@ impl Store {
         if rows.is_empty() {
             return Ok(None);
         }
-        let incrementals = rows
-            .iter()
-            .filter(|(key, _)| key.windows(13).any(|w| w == b"/incremental/"))
-            .count();
-        let bundles = rows
-            .iter()
-            .filter(|(key, _)| key.windows(8).any(|w| w == b"/bundle/"))
-            .count();
-        // One load of all chunks together is several times faster than one load per row.
-        // Snapshots first, then the changes made since.
-        let (snapshots, changes): (Vec<_>, Vec<_>) = rows
-            .into_iter()
-            .partition(|(key, _)| key.windows(10).any(|w| w == b"/snapshot/"));
-        let bytes: Vec<u8> = snapshots
-            .into_iter()
-            .chain(changes)
-            .flat_map(|(_, v)| v)
-            .collect();
-        let mut doc = Automerge::new().with_actor(self.actor.clone());
-        doc.load_incremental(&bytes)
-            .map_err(|e| Error::damaged(id, format!("its stored changes do not load: {e}")))?;
+        let (incrementals, _) = compactor::count_rows(&rows);
+        let doc =
+            compactor::doc_from_rows(id, &rows, Automerge::new().with_actor(self.actor.clone()))?;
         let mut open = OpenDoc::new(doc, incrementals);
-        open.bundles = bundles;
         open.checked = false;
         Ok(Some(open))
     }
@@ -487,64 +470,17 @@ impl Store {
         open.incrementals += 1;
         self.changes.send_modify(|c| c.local += 1);
         let _ = self.edits.send(id.clone());
-        if open.incrementals >= COMPACT_AFTER {
-            self.compact_recent(id, open);
-        }
+        self.compact_if_due(id, open);
         Ok(out)
     }
 
-    /// Compacts a document's rows after [`COMPACT_AFTER`] single changes: folds them into one
-    /// bundle row, or past [`SNAPSHOT_AFTER_BUNDLES`] bundles rewrites it as one snapshot. A
-    /// failure leaves the rows as they were (one transaction) and is tried again later.
-    fn compact_recent(&self, id: &DocumentId, open: &mut OpenDoc) {
-        let outcome = if open.bundles >= SNAPSHOT_AFTER_BUNDLES {
-            self.compact(id, &open.doc).map(|()| open.bundles = 0)
-        } else {
-            self.bundle_incrementals(id, &open.doc)
-                .map(|()| open.bundles += 1)
-        };
-        match outcome {
-            Ok(()) => open.incrementals = 0,
-            Err(err) => tracing::warn!(%err, doc = %id, "compaction failed; will retry"),
+    /// Asks the compactor to fold a document's rows once [`COMPACT_AFTER`] single changes
+    /// have been written since it last asked; the edit does not wait for it.
+    fn compact_if_due(&self, id: &DocumentId, open: &mut OpenDoc) {
+        if open.incrementals >= COMPACT_AFTER {
+            self.compactor.request(id);
+            open.incrementals = 0;
         }
-    }
-
-    /// Replaces a document's single-change rows by one bundle of those changes.
-    fn bundle_incrementals(&self, id: &DocumentId, doc: &Automerge) -> Result<()> {
-        let prefix = format!("{id}/incremental");
-        let mut conn = self.lock_db();
-        let rows = kv::load_prefix(&conn, prefix.as_bytes())?;
-        let hashes: Vec<automerge::ChangeHash> = rows
-            .iter()
-            .filter_map(|(key, _)| {
-                std::str::from_utf8(key)
-                    .ok()?
-                    .rsplit('/')
-                    .next()?
-                    .parse()
-                    .ok()
-            })
-            .collect();
-        if hashes.len() != rows.len() {
-            return Err(Error::damaged(id, "a stored change's key is unreadable"));
-        }
-        let bundle = doc
-            .bundle(hashes.iter().copied())
-            .map_err(|e| Error::damaged(id, format!("its changes do not bundle: {e}")))?;
-        let mut name = Sha256::new();
-        for hash in &hashes {
-            name.update(hash.as_ref());
-        }
-        let name: String = name.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        let tx = conn.transaction()?;
-        kv::delete_prefix(&tx, prefix.as_bytes())?;
-        kv::put(
-            &tx,
-            format!("{id}/bundle/{name}").as_bytes(),
-            bundle.bytes(),
-        )?;
-        tx.commit()?;
-        Ok(())
     }
 
     /// Drops from memory the check-ins of months past (they stay on disk) but `except`, so a
@@ -589,45 +525,41 @@ impl Store {
     /// as one snapshot, so the store takes the least room. Months not in memory are loaded,
     /// compacted and let go.
     pub fn compact_all(&self) -> Result<()> {
+        self.compactor.settle();
         let all = self.own_documents()?.into_iter().filter_map(|d| {
             let id: DocumentId = d.doc_id.parse().ok()?;
             Some((id, d.kind))
         });
         for (id, kind) in all {
+            let rows = kv::load_prefix(&self.lock_db(), id.to_string().as_bytes())?.len();
+            if rows <= 1 {
+                continue; // one snapshot already, or nothing
+            }
             let mut docs = self.lock_docs();
             if let Some(open) = docs.get_mut(&id) {
-                if open.incrementals > 0 || open.bundles > 0 {
-                    self.compact(&id, &open.doc)?;
-                    open.incrementals = 0;
-                    open.bundles = 0;
-                }
+                self.compact(&id, &open.doc)?;
+                open.incrementals = 0;
                 continue;
             }
             drop(docs);
             if let Some(open) = self.load_from_disk(&id, kind)? {
-                if open.incrementals > 0 || open.bundles > 0 {
-                    self.compact(&id, &open.doc)?;
-                }
+                self.compact(&id, &open.doc)?;
             }
         }
         Ok(())
+    }
+
+    /// Waits until the compactions asked for so far are done (tests and benchmarks).
+    pub fn settle_compaction(&self) {
+        self.compactor.settle();
     }
 }
 
 /// Writes `doc` whole under `<id>/snapshot/<hash of its heads>`, as samod names snapshots.
 fn write_snapshot(conn: &Connection, id: &DocumentId, doc: &Automerge) -> Result<()> {
-    let mut hasher = Sha256::new();
-    for head in doc.get_heads() {
-        hasher.update(head.as_ref());
-    }
-    let hash: String = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
     kv::put(
         conn,
-        format!("{id}/snapshot/{hash}").as_bytes(),
+        compactor::snapshot_key(id, doc).as_bytes(),
         &doc.save(),
     )
 }

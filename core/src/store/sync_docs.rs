@@ -12,7 +12,7 @@ use automerge::{Automerge, ChangeHash};
 use rusqlite::{params, OptionalExtension};
 use samod::DocumentId;
 
-use super::{kv, write_snapshot, OpenDoc, Store, COMPACT_AFTER};
+use super::{kv, write_snapshot, OpenDoc, Store};
 use crate::document::check_ins::period_doc_id;
 use crate::document::journey as jdoc;
 use crate::document::DocKind;
@@ -232,10 +232,7 @@ impl Store {
             if changed {
                 open.month = crate::document::header_str(&open.doc, "period");
                 open.incrementals += written;
-                if open.incrementals >= COMPACT_AFTER {
-                    drop(conn);
-                    self.compact_recent(id, open);
-                }
+                self.compact_if_due(id, open);
             }
             Ok(Received { changed })
         });

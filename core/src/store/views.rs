@@ -15,8 +15,9 @@ use crate::schedule::{self, Reminder, TodayItem};
 impl Store {
     /// Check-ins dated `from..=to`, by date, time and plan.
     ///
-    /// Only months the journey lists are read; months other than the current one are read and
-    /// let go, so looking back over years does not keep years in memory.
+    /// Only months the journey lists are read. Months past are not kept in memory, so looking
+    /// back over years does not keep years in memory; their check-ins are read from a copy
+    /// kept beside their rows (`month_cache.rs`).
     pub fn check_ins(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<CheckIn>> {
         self.check_ins_of(&self.journey_id, from, to)
     }
@@ -40,9 +41,13 @@ impl Store {
             // The id is derived, not taken from the listing: a peer cannot redirect us.
             let doc_id = period_doc_id(&journey_id.to_string(), period);
             let keep = is_recent(period, self.now());
-            let read = |doc: &automerge::Automerge| read_check_ins(doc, from, to);
-            if let Some(found) = self.read_doc(&doc_id, DocKind::CheckIns, keep, read)? {
-                all.extend(found);
+            if keep || self.lock_docs().contains_key(&doc_id) {
+                let read = |doc: &automerge::Automerge| read_check_ins(doc, from, to);
+                if let Some(found) = self.read_doc(&doc_id, DocKind::CheckIns, keep, read)? {
+                    all.extend(found);
+                }
+            } else if let Some(month) = self.past_month(&doc_id)? {
+                all.extend(month.into_iter().filter(|c| c.date >= from && c.date <= to));
             }
         }
         Ok(all)
