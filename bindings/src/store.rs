@@ -74,12 +74,26 @@ impl TandemStore {
     /// scheduled in: pass the device's. It is ignored when the store exists (see
     /// `set_time_zone`); none means UTC.
     ///
+    /// `trusted_certificates` (PEM) are certificates this device trusts for its server
+    /// besides the public web's roots: a service's own certificate authority, or the server's
+    /// own certificate, pinned. A server whose certificate is trusted by neither is refused
+    /// (`Network`, "…has a certificate this device does not trust…"); PEM with no certificate
+    /// in it is refused at the first network call.
+    ///
     /// Reads the journey from disk: tens of milliseconds for years of daily use. Open it once,
     /// off the UI thread, and keep it.
-    #[uniffi::constructor(name = "new", default(time_zone = None))]
-    pub fn open(path: String, time_zone: Option<String>) -> Result<Arc<Self>, TandemError> {
+    #[uniffi::constructor(
+        name = "new",
+        default(time_zone = None, trusted_certificates = None)
+    )]
+    pub fn open(
+        path: String,
+        time_zone: Option<String>,
+        trusted_certificates: Option<String>,
+    ) -> Result<Arc<Self>, TandemError> {
         let options = OpenOptions {
             time_zone,
+            trusted_certificates,
             ..OpenOptions::default()
         };
         Ok(TandemStore::new(Store::open(PathBuf::from(path), options)?))

@@ -482,19 +482,24 @@ pub struct JoinedDevice {
 /// and returns it: their journey arrives with the first sync. When there is no store at
 /// `path` one is made; a store there must be unused (no journey of its own, no server), and
 /// must not be open meanwhile (drop any `TandemStore` on it first). A person's code is refused
-/// with `Refused(CODE_FOR_PERSON)` and stays usable. Network: async.
-#[uniffi::export(async_runtime = "tokio")]
+/// with `Refused(CODE_FOR_PERSON)` and stays usable. `trusted_certificates`: as for
+/// `TandemStore`'s constructor. Network: async.
+#[uniffi::export(async_runtime = "tokio", default(trusted_certificates = None))]
 pub async fn join_device(
     path: String,
     server: String,
     code: String,
+    trusted_certificates: Option<String>,
 ) -> Result<JoinedDevice, TandemError> {
     run(async move {
         let (store, joined) = session::join_device(
             std::path::PathBuf::from(path),
             &server,
             &code,
-            tandem_core::OpenOptions::default(),
+            tandem_core::OpenOptions {
+                trusted_certificates,
+                ..Default::default()
+            },
         )
         .await?;
         Ok(JoinedDevice {

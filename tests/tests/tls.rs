@@ -76,3 +76,48 @@ async fn a_store_that_trusts_the_services_authority_syncs_over_tls_and_others_ar
         .expect_err("no certificate in it");
     assert!(wrong.to_string().contains("no PEM certificate"), "{wrong}");
 }
+
+/// The apps' way in: `TandemStore`'s constructor and `join_device` take the certificates to
+/// trust, and a store opened without them is refused with the same sentence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bindings_take_the_certificates_to_trust() {
+    use tandem_ffi::{join_device, InvitationKind, TandemStore};
+    let dir = tempfile::tempdir().unwrap();
+    let (ca_pem, ca) = authority("Tandem test service CA");
+    let args = server_tls(dir.path(), &ca);
+    let args: Vec<&OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    let server = ServerProcess::start_with(&dir.path().join("server"), 0, &args);
+    let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+
+    let phone = TandemStore::open(path("phone.db"), None, Some(ca_pem.clone())).unwrap();
+    phone
+        .enrol(server.url.clone(), server.enrol_code("practitioner"))
+        .await
+        .expect("enrols over HTTPS");
+    phone.sync_now().await.expect("syncs over WSS");
+    let code = phone
+        .invite(InvitationKind::Device)
+        .await
+        .expect("a device code")
+        .code;
+
+    // A tablet joins with that code, trusting the authority, and syncs.
+    let tablet = join_device(path("tablet.db"), server.url.clone(), code, Some(ca_pem))
+        .await
+        .expect("joins over HTTPS");
+    tablet
+        .store
+        .sync_now()
+        .await
+        .expect("the tablet syncs over WSS");
+    assert_eq!(
+        tablet.store.identity().unwrap().person_id,
+        phone.identity().unwrap().person_id
+    );
+
+    // Without the authority, the same store's sync is refused, in words.
+    drop(phone);
+    let untrusting = TandemStore::open(path("phone.db"), None, None).unwrap();
+    let refused = untrusting.sync_now().await.expect_err("refused");
+    assert!(refused.to_string().contains("does not trust"), "{refused}");
+}

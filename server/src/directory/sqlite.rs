@@ -2,7 +2,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use tandem_core::sync::api::{
@@ -15,6 +15,7 @@ use super::{
     Result,
 };
 use crate::{codes, db};
+use tandem_core::store::db::blocking;
 
 /// The longest consent text version accepted.
 const MAX_CONSENT_VERSION: usize = 64;
@@ -47,17 +48,21 @@ impl SqliteDirectory {
         })
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    /// Runs `f` on the connection, off the async executor's worker (a call may wait for the
+    /// connection, or for another process's write, as well as run its statements).
+    fn read<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        blocking(|| f(&mut self.conn.lock().unwrap_or_else(|e| e.into_inner())))
     }
 
-    /// Runs `f` in an immediate transaction, committed only if it succeeds.
+    /// Runs `f` in an immediate transaction, committed only if it succeeds (off the executor,
+    /// as [`SqliteDirectory::read`]).
     fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
-        tx.commit()?;
-        Ok(value)
+        self.read(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })
     }
 }
 
@@ -440,11 +445,11 @@ impl Directory for SqliteDirectory {
     }
 
     fn device_person(&self, device_id: &str) -> Result<Option<Person>> {
-        device_person(&self.conn(), device_id)
+        self.read(|c| device_person(c, device_id))
     }
 
     fn person(&self, person_id: &str) -> Result<Option<Person>> {
-        person(&self.conn(), person_id)
+        self.read(|c| person(c, person_id))
     }
 
     fn create_enrolment_code(&self, role: Role, now: i64, expires_at: i64) -> Result<String> {
@@ -513,34 +518,36 @@ impl Directory for SqliteDirectory {
     }
 
     fn about_code(&self, typed: &str, now: i64) -> Result<CodeAbout> {
-        let conn = self.conn();
-        let found = any_live_code(&conn, typed, now)?;
-        let expires_at = chrono::DateTime::from_timestamp(found.expires_at, 0).unwrap_or_default();
-        if found.purpose == "enrol" {
-            let role = found.code.role.as_deref().and_then(Role::parse);
-            return Ok(CodeAbout {
-                kind: rules::enrolment_kind(role)?,
-                issuer_role: None,
-                issuer_name: None,
+        self.read(|conn| {
+            let found = any_live_code(&conn, typed, now)?;
+            let expires_at =
+                chrono::DateTime::from_timestamp(found.expires_at, 0).unwrap_or_default();
+            if found.purpose == "enrol" {
+                let role = found.code.role.as_deref().and_then(Role::parse);
+                return Ok(CodeAbout {
+                    kind: rules::enrolment_kind(role)?,
+                    issuer_role: None,
+                    issuer_name: None,
+                    expires_at,
+                });
+            }
+            let (kind, inviter, from_name): (String, String, Option<String>) = conn
+                .prepare_cached(
+                    "SELECT kind, inviter, from_name FROM invitations WHERE code_hash = ?1",
+                )?
+                .query_row(params![found.code.hash], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
+            let kind = InvitationKind::parse(&kind)
+                .ok_or_else(|| Refusal::internal("an invitation of an unknown kind"))?;
+            let inviter = person(&conn, &inviter)?
+                .ok_or_else(|| Refusal::internal("an invitation from nobody"))?;
+            Ok(CodeAbout {
+                kind: rules::invitation_kind(kind),
+                issuer_role: Some(inviter.role),
+                issuer_name: from_name,
                 expires_at,
-            });
-        }
-        let (kind, inviter, from_name): (String, String, Option<String>) = conn
-            .prepare_cached(
-                "SELECT kind, inviter, from_name FROM invitations WHERE code_hash = ?1",
-            )?
-            .query_row(params![found.code.hash], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
-        let kind = InvitationKind::parse(&kind)
-            .ok_or_else(|| Refusal::internal("an invitation of an unknown kind"))?;
-        let inviter = person(&conn, &inviter)?
-            .ok_or_else(|| Refusal::internal("an invitation from nobody"))?;
-        Ok(CodeAbout {
-            kind: rules::invitation_kind(kind),
-            issuer_role: Some(inviter.role),
-            issuer_name: from_name,
-            expires_at,
+            })
         })
     }
 
@@ -906,58 +913,60 @@ impl Directory for SqliteDirectory {
     }
 
     fn links(&self, viewer: &Person) -> Result<Vec<Link>> {
-        let conn = self.conn();
-        let rows: Vec<(String, String, Option<String>)> = conn
-            .prepare_cached(
-                "SELECT supporter, supported, relationship_doc FROM links
-                 WHERE supporter = ?1 OR supported = ?1 ORDER BY created_at, supporter, supported",
-            )?
-            .query_map(params![viewer.person_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut links = Vec::with_capacity(rows.len());
-        for (supporter, supported, relationship) in rows {
-            let other_id = if supporter == viewer.person_id {
-                supported
-            } else {
-                supporter
-            };
-            if let Some(other) = person(&conn, &other_id)? {
-                links.push(link_view(&conn, viewer, &other, relationship)?);
+        self.read(|conn| {
+            let rows: Vec<(String, String, Option<String>)> = conn
+                .prepare_cached(
+                    "SELECT supporter, supported, relationship_doc FROM links
+                     WHERE supporter = ?1 OR supported = ?1 ORDER BY created_at, supporter, supported",
+                )?
+                .query_map(params![viewer.person_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut links = Vec::with_capacity(rows.len());
+            for (supporter, supported, relationship) in rows {
+                let other_id = if supporter == viewer.person_id {
+                    supported
+                } else {
+                    supporter
+                };
+                if let Some(other) = person(&conn, &other_id)? {
+                    links.push(link_view(&conn, viewer, &other, relationship)?);
+                }
             }
-        }
-        Ok(links)
+            Ok(links)
+        })
     }
 
     fn access(&self, doc_id: &str, person_id: &str) -> Result<Option<Access>> {
-        access(&self.conn(), doc_id, person_id)
+        self.read(|c| access(c, doc_id, person_id))
     }
 
     fn document(&self, doc_id: &str) -> Result<Option<Document>> {
-        document(&self.conn(), doc_id)
+        self.read(|c| document(c, doc_id))
     }
 
     fn feed_cursor(&self) -> Result<u64> {
-        feed_cursor(&self.conn())
+        self.read(|c| feed_cursor(c))
     }
 
     fn changed_since(&self, person_id: &str, since: u64) -> Result<ChangedSince> {
         // One snapshot for the list and the cursor, so no change falls between them.
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        let cursor = feed_cursor(&tx)?;
-        let since = i64::try_from(since).unwrap_or(i64::MAX);
-        let doc_ids = tx
-            .prepare_cached(
-                "SELECT c.doc_id FROM doc_changes c
-                 JOIN document_access a ON a.doc_id = c.doc_id AND a.person_id = ?1
-                 WHERE c.seq > ?2 ORDER BY c.seq",
-            )?
-            .query_map(params![person_id, since], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        tx.commit()?;
-        Ok(ChangedSince { doc_ids, cursor })
+        self.read(|conn| {
+            let tx = conn.transaction()?;
+            let cursor = feed_cursor(&tx)?;
+            let since = i64::try_from(since).unwrap_or(i64::MAX);
+            let doc_ids = tx
+                .prepare_cached(
+                    "SELECT c.doc_id FROM doc_changes c
+                     JOIN document_access a ON a.doc_id = c.doc_id AND a.person_id = ?1
+                     WHERE c.seq > ?2 ORDER BY c.seq",
+                )?
+                .query_map(params![person_id, since], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            tx.commit()?;
+            Ok(ChangedSince { doc_ids, cursor })
+        })
     }
 }
 
