@@ -519,7 +519,7 @@ impl Directory for SqliteDirectory {
 
     fn about_code(&self, typed: &str, now: i64) -> Result<CodeAbout> {
         self.read(|conn| {
-            let found = any_live_code(&conn, typed, now)?;
+            let found = any_live_code(conn, typed, now)?;
             let expires_at =
                 chrono::DateTime::from_timestamp(found.expires_at, 0).unwrap_or_default();
             if found.purpose == "enrol" {
@@ -540,7 +540,7 @@ impl Directory for SqliteDirectory {
                 })?;
             let kind = InvitationKind::parse(&kind)
                 .ok_or_else(|| Refusal::internal("an invitation of an unknown kind"))?;
-            let inviter = person(&conn, &inviter)?
+            let inviter = person(conn, &inviter)?
                 .ok_or_else(|| Refusal::internal("an invitation from nobody"))?;
             Ok(CodeAbout {
                 kind: rules::invitation_kind(kind),
@@ -930,8 +930,8 @@ impl Directory for SqliteDirectory {
                 } else {
                     supporter
                 };
-                if let Some(other) = person(&conn, &other_id)? {
-                    links.push(link_view(&conn, viewer, &other, relationship)?);
+                if let Some(other) = person(conn, &other_id)? {
+                    links.push(link_view(conn, viewer, &other, relationship)?);
                 }
             }
             Ok(links)
