@@ -7,10 +7,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tandem_core::coaching::CoachingCondition;
 use tandem_core::journey::*;
 use tandem_core::sync::api::InvitationKind;
 use tandem_core::sync::service::SyncService;
-use tandem_core::sync::session::{enrol, invite, join, join_device, revoke};
+use tandem_core::sync::session::{
+    enrol, invite, join, join_device, revoke, share_journey_with_coach,
+};
 use tandem_core::sync::SyncState;
 use tandem_core::Store;
 use tandem_tests::devices::{eventually, options, phone_and_tablet, sync};
@@ -88,6 +91,62 @@ async fn a_client_who_joins_reaches_the_practitioners_online_device_without_a_po
                 .linked_journey(&journey)
                 .and_then(|j| j.journey()),
             "A walk at lunch",
+        )
+    })
+    .await;
+    live.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journey_a_practitioner_shares_with_their_coach_reaches_the_coachs_online_device() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("server"));
+    let alex = store(&dir, "alex");
+    enrol(&alex, &server.url, &server.enrol_code("practitioner"))
+        .await
+        .unwrap();
+    let priya = store(&dir, "priya");
+    enrol(&priya, &server.url, &server.enrol_code("coach"))
+        .await
+        .unwrap();
+    let code = invite(&priya, InvitationKind::Practitioner)
+        .await
+        .unwrap()
+        .code;
+    join(&alex, &server.url, &code).await.unwrap();
+    sync(&alex).await;
+    let coaching = alex
+        .relationships()
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("the coaching relationship")
+        .doc_id;
+    alex.add_value(&value("Leaving work at work")).unwrap();
+    let live = online(&priya).await;
+
+    // The coach's device is live; nobody touches it from here on.
+    let journey = alex.identity().journey_id.clone();
+    assert!(
+        !has_value(
+            priya.linked_journey(&journey).and_then(|j| j.journey()),
+            "Leaving work at work",
+        ),
+        "not shared yet"
+    );
+    alex.set_coaching_condition(
+        &coaching,
+        CoachingCondition::Transformational,
+        alex.now().date_naive(),
+        None,
+    )
+    .unwrap();
+    share_journey_with_coach(&alex, &coaching).await.unwrap();
+    sync(&alex).await;
+    eventually("the shared journey reaches the coach", || {
+        has_value(
+            priya.linked_journey(&journey).and_then(|j| j.journey()),
+            "Leaving work at work",
         )
     })
     .await;
