@@ -68,7 +68,15 @@ object AppStore {
 
     /** Opens `<files>/tandem.db` the first time (off the main thread), then hands the same one. */
     suspend fun get(context: Context): TandemStore = store ?: lock.withLock {
-        store ?: TandemStore.open(File(context.applicationContext.filesDir, "tandem.db").toPath()).also { store = it }
+        store ?: TandemStore.open(file(context).toPath()).also { store = it }
+    }
+
+    /** The store's file. */
+    fun file(context: Context): File = File(context.applicationContext.filesDir, "tandem.db")
+
+    /** The store that replaced the one handed out, once this phone joined with a device code. */
+    fun replaced(new: TandemStore) {
+        store = new
     }
 }
 
@@ -150,6 +158,8 @@ class MainActivity : FragmentActivity() {
                         dark = dark,
                         online = network.online,
                         canLock = true,
+                        storePath = AppStore.file(this@MainActivity).path,
+                        onStoreReplaced = AppStore::replaced,
                         onCall = ::dial,
                         onState = { state = it },
                     )

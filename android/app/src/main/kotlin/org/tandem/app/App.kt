@@ -97,11 +97,15 @@ fun TandemApp(
     online: Boolean = true,
     defaultServer: String = "",
     canLock: Boolean = false,
+    /** The store's file, so a device code can add this device to an account (see [AppState]). */
+    storePath: String? = null,
+    /** Told of the store that replaced [store] when this device joined with a device code. */
+    onStoreReplaced: (TandemStore) -> Unit = {},
     onCall: (CrisisLine) -> Unit = {},
     onState: (AppState) -> Unit = {},
 ) {
     val scope = rememberCoroutineScope()
-    val state = remember(store) { AppState(store, scope, io, defaultServer = defaultServer, settings = settings, canLock = canLock) }
+    val state = remember(store) { AppState(store, scope, io, defaultServer = defaultServer, settings = settings, canLock = canLock, storePath = storePath, onStoreReplaced = onStoreReplaced) }
     LaunchedEffect(state) {
         onState(state)
         state.reload()
@@ -114,8 +118,8 @@ fun TandemApp(
     DisposableEffect(state) { onDispose { state.stopSync() } }
     // Others' edits arrive with a sync: show them without the person doing anything. (Edits
     // made here reload as they are saved.)
-    LaunchedEffect(state) {
-        store.changes().filter { it == StoreChange.Sync }.collect { state.reload() }
+    LaunchedEffect(state, state.store) {
+        state.store.changes().filter { it == StoreChange.Sync }.collect { state.reload() }
     }
     CompositionLocalProvider(LocalStrings provides strings) {
         TandemTheme(dark) {

@@ -63,7 +63,7 @@ class Work {
  * of the protocol lives here. Every call into the store runs on [io], never on the UI thread.
  */
 class AppState(
-    val store: TandemStore,
+    store: TandemStore,
     private val scope: CoroutineScope,
     val io: CoroutineDispatcher = Dispatchers.IO,
     private val clock: () -> Instant = Instant::now,
@@ -73,8 +73,20 @@ class AppState(
     val settings: AppSettings = MemorySettings(),
     /** Whether the host can lock the app (the platform's biometric or PIN prompt). */
     val canLock: Boolean = false,
+    /**
+     * Where the store's file is, so that a device code can make it another device of the
+     * person who made the code ([joinDevice]); none when the host does not say (a device code
+     * is then explained, not used).
+     */
+    val storePath: String? = null,
+    /** Told of the store that replaced the one given, after [joinDevice] (the host's holder). */
+    private val onStoreReplaced: (TandemStore) -> Unit = {},
 ) {
     val work = Work()
+
+    /** The store the screens show: another one once this device joins with a device code. */
+    var store by mutableStateOf(store)
+        private set
 
     var journey by mutableStateOf<Journey?>(null)
         private set
@@ -239,6 +251,37 @@ class AppState(
             reload()
         }
         return result
+    }
+
+    /**
+     * Makes this device another device of the person who made the device [code] (the person
+     * agreed after reading what it does): the store is closed, made theirs by the core at
+     * [storePath], and opened again; their journey arrives with the first sync. A refusal
+     * (this device already has a journey of its own, a used code ...) leaves the store as it
+     * was, opened again, and comes back as the words to show.
+     */
+    suspend fun joinDevice(server: String, code: String, s: Strings): Result<Unit> {
+        val path = storePath ?: return Result.failure(CodeProblem(s[S.code_device_here]))
+        work.begin()
+        try {
+            stopSync()
+            val old = store
+            val joined = withContext(io) {
+                old.close() // the core must not hold the file open twice
+                try {
+                    Result.success(uniffi.tandem_ffi.joinDevice(path, server.trim(), code, null).store)
+                } catch (e: TandemException) {
+                    Result.failure(CodeProblem(codeProblem(e, server, s), "code"))
+                }
+            }
+            store = joined.getOrElse { withContext(io) { TandemStore(path, null, null) } }
+            onStoreReplaced(store)
+            syncGeneration++
+            reload()
+            return joined.map {}
+        } finally {
+            work.end()
+        }
     }
 
     /** A one-time code for a client (a practitioner) or a practitioner (a coach). */

@@ -133,8 +133,27 @@ fun UseCodeScreen(state: AppState, screen: Screen.UseCode) {
                 }
             }
         }
-        if (about.kind == CodeKind.DEVICE) {
+        if (about.kind == CodeKind.DEVICE && state.storePath == null) {
             Text(s[S.code_device_here], style = MaterialTheme.typography.bodyLarge)
+            QuietButton(s[S.not_now], onClick = { state.back() })
+            return@Column
+        }
+        if (about.kind == CodeKind.DEVICE) {
+            Text(s[S.use_code_device_what], style = MaterialTheme.typography.bodyLarge)
+            MainButton(
+                s[S.use_code_device_join],
+                enabled = !joining,
+                onClick = {
+                    joining = true
+                    scope.launch {
+                        state.joinDevice(screen.server, screen.code, s)
+                            .onSuccess { state.openTab(Screen.Today) }
+                            .onFailure { e -> errors.show(Edit.Failed((e as? CodeProblem)?.words ?: e.toString()), emptySet()) }
+                        joining = false
+                    }
+                },
+                modifier = Modifier.testTag("use-code-agree"),
+            )
             QuietButton(s[S.not_now], onClick = { state.back() })
             return@Column
         }

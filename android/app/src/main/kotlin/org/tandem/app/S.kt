@@ -316,6 +316,8 @@ enum class S {
     use_code_enrol_practitioner,
     use_code_enrol_coach,
     use_code_device,
+    use_code_device_what,
+    use_code_device_join,
     use_code_expires,
     use_code_version,
     use_code_name,

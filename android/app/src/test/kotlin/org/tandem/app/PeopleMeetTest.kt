@@ -36,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir
 import org.tandem.TandemServer
 import org.tandem.everyNDays
 import uniffi.tandem_ffi.ConsentTopic
+import uniffi.tandem_ffi.InvitationKind
+import uniffi.tandem_ffi.LifeArea
+import uniffi.tandem_ffi.ValueInput
 import uniffi.tandem_ffi.PlanInput
 import uniffi.tandem_ffi.Schedule
 import uniffi.tandem_ffi.TandemStore
@@ -131,6 +134,51 @@ class PeopleMeetTest {
                         onSam(hasText(strings[S.people_you_share_nothing])).assertExists()
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    fun `Alex adds his tablet with a device code, reads what it does, and his journey arrives there`() {
+        TandemServer.start(dir.resolve("server").also { it.toFile().mkdirs() }).use { server ->
+            openStore(dir, "alex").use { alex ->
+                val code = runBlocking {
+                    alex.enrol(server.url, server.enrolmentCode("practitioner"))
+                    alex.addValue(ValueInput("Time outdoors", LifeArea.HEALTH, 8))
+                    alex.syncNow()
+                    alex.invite(InvitationKind.DEVICE).code
+                }
+                var joined: TandemStore? = null
+                openStore(dir, "tablet").use { tablet ->
+                    runApp(tablet, firstRun = true, storePath = dir.resolve("tablet.db").toString()) { state ->
+                        tap(state, "safety-close")
+                        tap(state, "welcome-code")
+                        onNodeWithTag("field:server").performTextReplacement(server.url)
+                        onNodeWithTag("field:code").performTextInput(code)
+                        tap(state, "code-check")
+                        // Before anything happens: what adding this device means.
+                        onNode(hasText(strings[S.use_code_device])).assertExists()
+                        onNode(hasText(strings[S.use_code_device_what])).assertExists()
+                        screenshot("use-code-device", Look.Light)
+                        assertEquals(null, tablet.server(), "nothing joined before the tap")
+                        tap(state, "use-code-agree")
+                        waitUntil("Alex's journey reaches the tablet", 60_000) {
+                            settle(state)
+                            state.journey?.values?.any { it.text == "Time outdoors" } == true
+                        }
+                        joined = state.store
+                        assertEquals(alex.identity().personId, state.store.identity().personId)
+                        // What the tablet adds goes back to Alex's phone.
+                        show(state, Screen.Journey, Screen.AddValue)
+                        onNodeWithTag("field:text").performTextInput("Asking for help early")
+                        tap(state, "save")
+                        waitUntil("the tablet's value reaches Alex's phone", 60_000) {
+                            runBlocking { alex.syncNow() }
+                            alex.journey().values.any { it.text == "Asking for help early" }
+                        }
+                    }
+                }
+                joined?.close()
             }
         }
     }

@@ -65,6 +65,8 @@ fun runApp(
     store: TandemStore,
     look: Look = Look.Light,
     firstRun: Boolean = false,
+    /** The store's file, for a device code to make it another device of an account. */
+    storePath: String? = null,
     block: SkikoComposeUiTest.(AppState) -> Unit,
 ) = runSkikoComposeUiTest(
     Size(WIDTH_DP * DENSITY, HEIGHT_DP * DENSITY),
@@ -78,6 +80,7 @@ fun runApp(
             crisisLines = CrisisLines.default("GB"),
             settings = MemorySettings(seen = !firstRun),
             dark = look.dark,
+            storePath = storePath,
             onState = { state = it },
         )
     }

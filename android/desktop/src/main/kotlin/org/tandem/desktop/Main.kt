@@ -68,7 +68,7 @@ fun main(args: Array<String>) {
         Window(
             onCloseRequest = {
                 state?.stopSync()
-                store.close()
+                (state?.store ?: store).close()
                 exitApplication()
             },
             title = strings[S.app_name],
@@ -84,6 +84,7 @@ fun main(args: Array<String>) {
                 // (the app runs it while the store has a server) retries and says so when it
                 // cannot reach the server.
                 online = !options.offline,
+                storePath = options.store.toAbsolutePath().toString(),
                 onCall = { line -> println("${line.name}: ${line.number}") },
                 onState = { state = it },
             )
