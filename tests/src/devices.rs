@@ -8,10 +8,32 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 use tandem_core::journey::{Party, PlanInput, Repeat, Schedule};
 
 use tandem_core::sync::api::InvitationKind;
-use tandem_core::sync::session::{enrol, invite, join_device, sync_now};
+use tandem_core::sync::session::{enrol, invite, join, join_device, sync_now};
 use tandem_core::{OpenOptions, Store};
 
 use crate::server_process::ServerProcess;
+
+/// Enrols `practitioner` and `coach` on `server` and links them: the coach invites, the
+/// practitioner joins, and both sync, so each holds their one coaching document.
+pub async fn practitioner_and_coach(server: &ServerProcess, practitioner: &Store, coach: &Store) {
+    enrol(
+        practitioner,
+        &server.url,
+        &server.enrol_code("practitioner"),
+    )
+    .await
+    .unwrap();
+    enrol(coach, &server.url, &server.enrol_code("coach"))
+        .await
+        .unwrap();
+    let code = invite(coach, InvitationKind::Practitioner)
+        .await
+        .unwrap()
+        .code;
+    join(practitioner, &server.url, &code).await.unwrap();
+    sync(practitioner).await;
+    sync(coach).await;
+}
 
 /// How the tests open stores: scheduled in London.
 pub fn options() -> OpenOptions {

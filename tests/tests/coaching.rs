@@ -36,10 +36,10 @@ use tandem_core::journey::{
 use tandem_core::store::Relationship;
 use tandem_core::sync::api::{Access, InvitationKind};
 use tandem_core::sync::session::{
-    enrol, invite, join, share, share_journey_with_coach, withdraw_journey_from_coach,
+    invite, join, share, share_journey_with_coach, withdraw_journey_from_coach,
 };
 use tandem_core::{OpenOptions, Store};
-use tandem_tests::devices::sync;
+use tandem_tests::devices::{practitioner_and_coach, sync};
 use tandem_tests::server_process::ServerProcess;
 
 use Outcome::{Done, NotDone, Partly};
@@ -103,20 +103,8 @@ async fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(&dir.path().join("server"));
     let alex = open(&dir, "alex");
-    enrol(&alex, &server.url, &server.enrol_code("practitioner"))
-        .await
-        .unwrap();
     let priya = open(&dir, "priya");
-    enrol(&priya, &server.url, &server.enrol_code("coach"))
-        .await
-        .unwrap();
-    let code = invite(&priya, InvitationKind::Practitioner)
-        .await
-        .unwrap()
-        .code;
-    join(&alex, &server.url, &code).await.unwrap();
-    sync(&alex).await;
-    sync(&priya).await;
+    practitioner_and_coach(&server, &alex, &priya).await;
     let coaching = only_relationship(&alex, "coaching").doc_id;
     assert_eq!(
         only_relationship(&priya, "coaching").doc_id,

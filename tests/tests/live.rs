@@ -16,7 +16,7 @@ use tandem_core::sync::session::{
 };
 use tandem_core::sync::SyncState;
 use tandem_core::Store;
-use tandem_tests::devices::{eventually, options, phone_and_tablet, sync};
+use tandem_tests::devices::{eventually, options, phone_and_tablet, practitioner_and_coach, sync};
 use tandem_tests::server_process::ServerProcess;
 
 fn store(dir: &tempfile::TempDir, name: &str) -> Arc<Store> {
@@ -102,19 +102,8 @@ async fn a_journey_a_practitioner_shares_with_their_coach_reaches_the_coachs_onl
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(&dir.path().join("server"));
     let alex = store(&dir, "alex");
-    enrol(&alex, &server.url, &server.enrol_code("practitioner"))
-        .await
-        .unwrap();
     let priya = store(&dir, "priya");
-    enrol(&priya, &server.url, &server.enrol_code("coach"))
-        .await
-        .unwrap();
-    let code = invite(&priya, InvitationKind::Practitioner)
-        .await
-        .unwrap()
-        .code;
-    join(&alex, &server.url, &code).await.unwrap();
-    sync(&alex).await;
+    practitioner_and_coach(&server, &alex, &priya).await;
     let coaching = alex
         .relationships()
         .unwrap()
