@@ -531,7 +531,7 @@ impl Store {
             Some((id, d.kind))
         });
         for (id, kind) in all {
-            let rows = kv::load_prefix(&self.lock_db(), id.to_string().as_bytes())?.len();
+            let rows = kv::keys_under(&self.lock_db(), id.to_string().as_bytes())?.len();
             if rows <= 1 {
                 continue; // one snapshot already, or nothing
             }
