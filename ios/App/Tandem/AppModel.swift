@@ -395,6 +395,7 @@ final class AppModel: ObservableObject {
         let result: Result<Void, CodeProblem> = await network(server) { store in
             switch kind {
             case .device:
+                // Not here: it replaces the store (addThisDevice).
                 throw CodeProblem(field: nil, words: L.t("code_device_here"))
             case .client, .practitioner:
                 if named { try store.setMyName(name: name) }
@@ -407,6 +408,40 @@ final class AppModel: ObservableObject {
         if case .success = result {
             await startSync()
             reload()
+        }
+        return result
+    }
+
+    /// Makes this phone another device of the person who made the device `code` (the person
+    /// agreed after reading what it does): the store is let go, made theirs by the core
+    /// (`joinDevice`), and opened again; their journey arrives with the first sync. A refusal
+    /// (this phone already has a journey of its own, a used code ...) leaves the store as it
+    /// was, opened again, and comes back as the words to show.
+    func addThisDevice(server: String, code: String) async -> Result<Void, CodeProblem> {
+        let address = server.trimmed
+        stopSync()
+        changesTask?.cancel()
+        changesTask = nil
+        // The core must not hold the file open twice: let go of this store first.
+        store = nil
+        opening = nil
+        var result: Result<Void, CodeProblem> = .success(())
+        do {
+            let path = try StoreFile.url().path
+            let joined = try await offMainAsync {
+                try await joinDevice(path: path, server: address, code: code, trustedCertificates: nil)
+            }
+            store = joined.store
+        } catch {
+            result = .failure(codeProblem(error, server: server))
+        }
+        do {
+            let reopened = try await openStore()
+            await followChanges(reopened)
+            await startSync()
+            reload()
+        } catch {
+            problem = error.sentence
         }
         return result
     }

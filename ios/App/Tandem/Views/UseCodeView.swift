@@ -34,7 +34,8 @@ struct UseCodeView: View {
                     .background(RoundedRectangle(cornerRadius: 12).fill(Color(.secondarySystemBackground)))
                 }
                 if about.kind == .device {
-                    Text(L.t("code_device_here"))
+                    Text(L.t("use_code_device_what"))
+                    MainButton(L.t("use_code_device_join"), enabled: !joining) { addThisDevice() }
                     QuietButton(L.t("not_now")) { model.back() }
                 } else {
                     TextInput(label: L.t("use_code_name"), text: $name, field: "name", problems: problems,
@@ -66,6 +67,19 @@ struct UseCodeView: View {
             return L.t("use_code_enrol_coach")
         case .device:
             return L.t("use_code_device")
+        }
+    }
+
+    private func addThisDevice() {
+        joining = true
+        Task { @MainActor in
+            switch await model.addThisDevice(server: server, code: code) {
+            case .success:
+                model.openTab(.today)
+            case .failure(let problem):
+                problems.showOther(problem.words)
+            }
+            joining = false
         }
     }
 
