@@ -274,7 +274,14 @@ class AppState(
                     Result.failure(CodeProblem(codeProblem(e, server, s), "code"))
                 }
             }
-            store = joined.getOrElse { withContext(io) { TandemStore(path, null, null) } }
+            store = joined.getOrElse {
+                try {
+                    withContext(io) { TandemStore(path, null, null) }
+                } catch (e: TandemException) {
+                    problem = e.sentence // the store cannot be opened again: say so
+                    return Result.failure(CodeProblem(e.sentence, "code"))
+                }
+            }
             onStoreReplaced(store)
             syncGeneration++
             reload()
