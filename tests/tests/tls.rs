@@ -22,13 +22,20 @@ fn store(dir: &tempfile::TempDir, name: &str, trusted: Option<&str>) -> Store {
     .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_store_that_trusts_the_services_authority_syncs_over_tls_and_others_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
+/// A server on 127.0.0.1 serving HTTPS and WSS with a certificate from a certificate
+/// authority made for the test, and that authority's certificate (PEM).
+fn tls_server(dir: &tempfile::TempDir) -> (String, ServerProcess) {
     let (ca_pem, ca) = authority("Tandem test service CA");
     let args = server_tls(dir.path(), &ca);
     let args: Vec<&OsStr> = args.iter().map(|a| a.as_os_str()).collect();
     let server = ServerProcess::start_with(&dir.path().join("server"), 0, &args);
+    (ca_pem, server)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_trusts_the_services_authority_syncs_over_tls_and_others_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca_pem, server) = tls_server(&dir);
     assert!(server.url.starts_with("https://"), "{}", server.url);
 
     // Trusting the authority: enrol (HTTPS) and sync (WSS).
@@ -83,10 +90,7 @@ async fn a_store_that_trusts_the_services_authority_syncs_over_tls_and_others_ar
 async fn the_bindings_take_the_certificates_to_trust() {
     use tandem_ffi::{join_device, InvitationKind, TandemStore};
     let dir = tempfile::tempdir().unwrap();
-    let (ca_pem, ca) = authority("Tandem test service CA");
-    let args = server_tls(dir.path(), &ca);
-    let args: Vec<&OsStr> = args.iter().map(|a| a.as_os_str()).collect();
-    let server = ServerProcess::start_with(&dir.path().join("server"), 0, &args);
+    let (ca_pem, server) = tls_server(&dir);
     let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
 
     let phone = TandemStore::open(path("phone.db"), None, Some(ca_pem.clone())).unwrap();

@@ -387,6 +387,24 @@ fn use_code(conn: &Connection, code: &Code, device_id: &str, now: i64) -> Result
     Ok(())
 }
 
+/// The invitation made with the code whose hash is `code_hash`: its kind, who made it, and the
+/// name they gave (until the code is used).
+fn invitation(
+    conn: &Connection,
+    code_hash: &[u8],
+) -> Result<(InvitationKind, Person, Option<String>)> {
+    let (kind, inviter, from_name): (String, String, Option<String>) = conn
+        .prepare_cached("SELECT kind, inviter, from_name FROM invitations WHERE code_hash = ?1")?
+        .query_row(params![code_hash], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    let kind = InvitationKind::parse(&kind)
+        .ok_or_else(|| Refusal::internal("an invitation of an unknown kind"))?;
+    let inviter =
+        person(conn, &inviter)?.ok_or_else(|| Refusal::internal("an invitation from nobody"))?;
+    Ok((kind, inviter, from_name))
+}
+
 fn insert_code(
     conn: &Connection,
     code: &str,
@@ -531,17 +549,7 @@ impl Directory for SqliteDirectory {
                     expires_at,
                 });
             }
-            let (kind, inviter, from_name): (String, String, Option<String>) = conn
-                .prepare_cached(
-                    "SELECT kind, inviter, from_name FROM invitations WHERE code_hash = ?1",
-                )?
-                .query_row(params![found.code.hash], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?;
-            let kind = InvitationKind::parse(&kind)
-                .ok_or_else(|| Refusal::internal("an invitation of an unknown kind"))?;
-            let inviter = person(conn, &inviter)?
-                .ok_or_else(|| Refusal::internal("an invitation from nobody"))?;
+            let (kind, inviter, from_name) = invitation(conn, &found.code.hash)?;
             Ok(CodeAbout {
                 kind: rules::invitation_kind(kind),
                 issuer_role: Some(inviter.role),
@@ -554,17 +562,7 @@ impl Directory for SqliteDirectory {
     fn join(&self, caller: &Caller, request: &JoinRequest, now: i64) -> Result<Joined> {
         self.write(|c| {
             let code = live_code(c, &request.code, "invitation", now)?;
-            let (kind, inviter, from_name): (String, String, Option<String>) = c
-                .prepare_cached(
-                    "SELECT kind, inviter, from_name FROM invitations WHERE code_hash = ?1",
-                )?
-                .query_row(params![code.hash], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })?;
-            let kind = InvitationKind::parse(&kind)
-                .ok_or_else(|| Refusal::internal("an invitation of an unknown kind"))?;
-            let inviter = person(c, &inviter)?
-                .ok_or_else(|| Refusal::internal("an invitation from nobody"))?;
+            let (kind, inviter, from_name) = invitation(c, &code.hash)?;
 
             // Checked before the code is used: a device code adds a device, any other links
             // two people, and the device says which it means to do.
