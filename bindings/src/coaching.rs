@@ -88,7 +88,7 @@ impl Coaching {
         let from = convert::date("from", &from)?;
         Ok(self
             .store()
-            .set_coaching_condition(&doc_id, condition.into(), from, note.as_deref())?)
+            .set_coaching_condition(&doc_id, condition, from, note.as_deref())?)
     }
 
     /// Adds a coaching session on `date` (`YYYY-MM-DD`) with its agenda (the practitioner

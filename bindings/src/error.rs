@@ -100,7 +100,7 @@ impl From<Error> for TandemError {
             },
             Error::NotPermitted(reason) => TandemError::NotPermitted { reason },
             Error::Refused { reason, message } => TandemError::Refused {
-                reason: reason.into(),
+                reason,
                 detail: message,
             },
             Error::Sync(detail) => TandemError::Sync { detail },

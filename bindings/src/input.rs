@@ -135,7 +135,7 @@ impl TryFrom<ValueInput> for core::ValueInput {
     fn try_from(v: ValueInput) -> Result<Self, TandemError> {
         Ok(core::ValueInput {
             text: v.text,
-            life_area: v.life_area.into(),
+            life_area: v.life_area,
             importance: convert::rating("importance", v.importance)?,
         })
     }
@@ -154,7 +154,7 @@ impl From<SupportInput> for core::SupportInput {
     fn from(s: SupportInput) -> Self {
         core::SupportInput {
             name: s.name,
-            kind: s.kind.into(),
+            kind: s.kind,
             note: s.note,
         }
     }
@@ -177,8 +177,8 @@ impl TryFrom<GoalInput> for core::GoalInput {
         Ok(core::GoalInput {
             text: g.text,
             value_ids: g.value_ids,
-            framing: g.framing.into(),
-            proposed_by: g.proposed_by.into(),
+            framing: g.framing,
+            proposed_by: g.proposed_by,
             target_date: convert::optional_date("target_date", g.target_date.as_deref())?,
             importance: convert::rating("importance", g.importance)?,
             confidence: convert::rating("confidence", g.confidence)?,
@@ -232,7 +232,7 @@ impl TryFrom<CheckInInput> for core::CheckInInput {
             plan_id: c.plan_id,
             date: convert::date("date", &c.date)?,
             time: convert::optional_time("time", c.time.as_deref())?,
-            outcome: c.outcome.into(),
+            outcome: c.outcome,
             reasons: into_all(c.reasons),
             reason_text: c.reason_text,
             note: c.note,
@@ -369,7 +369,7 @@ impl TryFrom<ReflectionInput> for coaching::ReflectionInput {
             what_happened: r.what_happened,
             my_reaction: r.my_reaction,
             pattern: r.pattern,
-            direction: r.direction.map(Into::into),
+            direction: r.direction,
             plan_ids: r.plan_ids,
             client_codes: r.client_codes,
         })

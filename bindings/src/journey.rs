@@ -9,42 +9,30 @@ use tandem_core::journey as core;
 
 use crate::convert::{self, date_text, time_text};
 
-/// Declares an FFI enum mirroring a fieldless core enum, with `From` both ways.
-macro_rules! mirror_enum {
+/// Exposes one of the core's word enums (declared once, with `tandem_protocol::word_enum!`) to
+/// the apps under `$name`: uniffi's form for a type of another crate. The variants are listed
+/// again because uniffi reads them here, and the compiler checks them against the core's (a
+/// variant missing or added on either side does not compile); the type is the core's own, so
+/// nothing converts.
+macro_rules! ffi_enum {
     (
         $(#[$meta:meta])*
         $name:ident = $core:path {
             $($(#[$vmeta:meta])* $variant:ident),+ $(,)?
         }
     ) => {
+        pub type $name = $core;
+
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+        #[uniffi::remote(Enum)]
         pub enum $name {
             $($(#[$vmeta])* $variant),+
         }
-
-        impl From<$core> for $name {
-            fn from(value: $core) -> Self {
-                type Core = $core;
-                match value {
-                    $(Core::$variant => $name::$variant),+
-                }
-            }
-        }
-
-        impl From<$name> for $core {
-            fn from(value: $name) -> Self {
-                type Core = $core;
-                match value {
-                    $($name::$variant => Core::$variant),+
-                }
-            }
-        }
     };
 }
-pub(crate) use mirror_enum;
+pub(crate) use ffi_enum;
 
-mirror_enum!(
+ffi_enum!(
     /// The part of life a value belongs to.
     LifeArea = core::LifeArea {
         Relationships,
@@ -60,23 +48,23 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+ffi_enum!(
     /// What kind of support or resource helps.
     SupportKind = core::SupportKind { Person, Service, Resource }
 );
 
-mirror_enum!(
+ffi_enum!(
     /// Whether a goal moves toward something wanted (approach) or away from something
     /// unwanted (avoidance). Approach goals are encouraged where possible.
     Framing = core::Framing { Approach, Avoidance }
 );
 
-mirror_enum!(
+ffi_enum!(
     /// Who proposed a goal: the person, the one supporting them, or both together.
     ProposedBy = core::ProposedBy { Myself, Supporter, Together }
 );
 
-mirror_enum!(
+ffi_enum!(
     /// Where a goal stands.
     GoalStatus = core::GoalStatus {
         Active,
@@ -87,17 +75,17 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+ffi_enum!(
     /// Who agreed to an action plan: the person, their supporter (practitioner or coach).
     Party = core::Party { Myself, Supporter }
 );
 
-mirror_enum!(
+ffi_enum!(
     /// How a planned occurrence went.
     Outcome = core::Outcome { Done, Partly, NotDone }
 );
 
-mirror_enum!(
+ffi_enum!(
     /// Why something was not (fully) done. `Other` goes with `reason_text`.
     Reason = core::Reason {
         Forgot,
@@ -113,7 +101,7 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+ffi_enum!(
     /// A day of the week.
     Weekday = chrono::Weekday { Mon, Tue, Wed, Thu, Fri, Sat, Sun }
 );
@@ -305,7 +293,7 @@ impl From<core::Value> for Value {
         Value {
             id: v.id,
             text: v.text,
-            life_area: v.life_area.into(),
+            life_area: v.life_area,
             importance: v.importance.into(),
         }
     }
@@ -326,7 +314,7 @@ impl From<core::Support> for Support {
         Support {
             id: s.id,
             name: s.name,
-            kind: s.kind.into(),
+            kind: s.kind,
             note: s.note,
         }
     }
@@ -367,13 +355,13 @@ impl From<core::Goal> for Goal {
             id: g.id,
             text: g.text,
             value_ids: g.value_ids,
-            framing: g.framing.into(),
-            proposed_by: g.proposed_by.into(),
+            framing: g.framing,
+            proposed_by: g.proposed_by,
             target_date: g.target_date.map(date_text),
             importance: g.importance.into(),
             confidence: g.confidence.into(),
             attainment_levels: into_all(g.attainment_levels),
-            status: g.status.into(),
+            status: g.status,
             steps: into_all(g.steps),
         }
     }
@@ -435,7 +423,7 @@ impl From<core::CheckIn> for CheckIn {
             plan_id: c.plan_id,
             date: date_text(c.date),
             time: c.time.map(time_text),
-            outcome: c.outcome.into(),
+            outcome: c.outcome,
             reasons: into_all(c.reasons),
             reason_text: c.reason_text,
             note: c.note,

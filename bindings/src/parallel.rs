@@ -10,11 +10,11 @@ use std::time::SystemTime;
 use tandem_core::coaching::{export as core_export, parallel as core};
 
 use crate::convert::{date_text, system_time};
-use crate::journey::{into_all, mirror_enum};
+use crate::journey::{ffi_enum, into_all};
 use crate::relationship::CoachingCondition;
 use crate::views::{Completion, ReasonCount};
 
-mirror_enum!(
+ffi_enum!(
     /// What a reflection prompt was raised by.
     PromptKind = core::PromptKind {
         /// Completion fell in the practitioner's own plans and in their clients' in the same week.
@@ -248,7 +248,7 @@ impl From<core::ParallelWeek> for ParallelWeek {
 impl From<core::Prompt> for Prompt {
     fn from(p: core::Prompt) -> Self {
         Prompt {
-            kind: p.kind.into(),
+            kind: p.kind,
             week_start: p.week_start.map(date_text),
             text: p.text,
         }
@@ -296,7 +296,7 @@ impl From<core::SharedSummary> for SharedSummary {
             shared_at: system_time(s.shared_at),
             from_date: date_text(s.from),
             to_date: date_text(s.to),
-            condition: s.condition.map(CoachingCondition::from),
+            condition: s.condition,
             weeks: into_all(s.weeks),
             note: s.note,
             note_for_research: s.note_for_research,
@@ -308,7 +308,7 @@ impl From<core_export::ExportRow> for ExportRow {
     fn from(r: core_export::ExportRow) -> Self {
         ExportRow {
             practitioner: r.practitioner,
-            condition: r.condition.map(CoachingCondition::from),
+            condition: r.condition,
             week_start: date_text(r.week_start),
             own_planned: r.own_planned,
             own_rate: r.own_rate,

@@ -9,13 +9,13 @@ use tandem_core::sync::{api, session};
 
 use crate::convert::{self, system_time};
 use crate::error::TandemError;
-use crate::journey::{mirror_enum, CheckIn};
+use crate::journey::{ffi_enum, CheckIn};
 use crate::runtime::run;
 use crate::store::TandemStore;
 use crate::sync::{Access, Role};
 use crate::views::Completion;
 
-mirror_enum!(
+ffi_enum!(
     /// What a person agrees to share.
     ConsentTopic = core::ConsentTopic {
         /// A client shares their journey with the practitioner who invited them.
@@ -27,7 +27,7 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+ffi_enum!(
     /// What using a code would do.
     CodeKind = api::CodeKind {
         /// Join the practitioner who made it, as their client (`join`).
@@ -108,7 +108,7 @@ pub struct LinkedPerson {
 impl From<core::ConsentText> for ConsentText {
     fn from(t: core::ConsentText) -> Self {
         ConsentText {
-            topic: t.topic.into(),
+            topic: t.topic,
             version: t.version.to_string(),
             title: t.title.to_string(),
             text: t.text.to_string(),
@@ -137,8 +137,8 @@ impl From<api::CodeAbout> for CodeAbout {
             _ => None,
         };
         CodeAbout {
-            kind: c.kind.into(),
-            issuer_role: c.issuer_role.map(Role::from),
+            kind: c.kind,
+            issuer_role: c.issuer_role,
             issuer_name: c.issuer_name,
             expires_at: system_time(c.expires_at),
             consent: topic.map(|t| core::consent_text(t).into()),
@@ -150,12 +150,12 @@ impl From<core::LinkedPerson> for LinkedPerson {
     fn from(p: core::LinkedPerson) -> Self {
         LinkedPerson {
             person_id: p.person_id,
-            role: p.role.into(),
+            role: p.role,
             name: p.name,
             relationship_doc_id: p.relationship_doc_id,
             journey_id: p.journey_id,
-            access: p.access.map(Access::from),
-            shares_my_journey: p.shares_my_journey.map(Access::from),
+            access: p.access,
+            shares_my_journey: p.shares_my_journey,
             journey_here: p.journey_here,
             last_check_in: p.last_check_in.map(CheckIn::from),
             this_week: p.this_week.map(Completion::from),
@@ -168,7 +168,7 @@ impl From<core::LinkedPerson> for LinkedPerson {
 /// Quick.
 #[uniffi::export]
 pub fn consent_text(topic: ConsentTopic) -> ConsentText {
-    core::consent_text(topic.into()).into()
+    core::consent_text(topic).into()
 }
 
 #[uniffi::export]

@@ -12,11 +12,11 @@ use tandem_core::coaching::{self as core, alliance};
 use tandem_core::document::DocKind;
 
 use crate::convert::{date_text, system_time};
-use crate::journey::{into_all, mirror_enum};
+use crate::journey::{ffi_enum, into_all};
 use crate::parallel::SharedSummary;
 use crate::sync::Role;
 
-mirror_enum!(
+ffi_enum!(
     /// What a coaching relationship works on.
     CoachingCondition = core::CoachingCondition {
         /// Applying the protocol with clients: case review, problem solving.
@@ -26,7 +26,7 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+ffi_enum!(
     /// Which way a pattern travels along the line client → practitioner → coach.
     Direction = core::Direction {
         /// Noticed in work with a client, showing up in coaching (or in myself).
@@ -335,7 +335,7 @@ impl From<tandem_core::store::Relationship> for Relationship {
             doc_id: r.doc_id,
             kind: r.kind.into(),
             person_id: r.person_id,
-            role: r.role.into(),
+            role: r.role,
             journey_id: r.journey_id,
         }
     }
@@ -345,7 +345,7 @@ impl From<core::ConditionChange> for ConditionChange {
     fn from(c: core::ConditionChange) -> Self {
         ConditionChange {
             id: c.id,
-            condition: c.condition.into(),
+            condition: c.condition,
             applies_from: date_text(c.from),
             set_by: c.set_by,
             note: c.note,
@@ -395,7 +395,7 @@ impl From<core::Reflection> for Reflection {
             what_happened: r.what_happened,
             my_reaction: r.my_reaction,
             pattern: r.pattern,
-            direction: r.direction.map(Direction::from),
+            direction: r.direction,
             plan_ids: r.plan_ids,
             client_codes: r.client_codes,
             shared_in: r.shared_in,
@@ -412,7 +412,7 @@ impl From<core::SharedReflection> for SharedReflection {
             what_happened: r.what_happened,
             my_reaction: r.my_reaction,
             pattern: r.pattern,
-            direction: r.direction.map(Direction::from),
+            direction: r.direction,
         }
     }
 }
@@ -494,7 +494,7 @@ impl From<core::SharedGoal> for SharedGoal {
             source_id: g.source_id,
             shared_at: g.shared_at.into(),
             text: g.text,
-            status: g.status.into(),
+            status: g.status,
             importance: i32::from(g.importance),
             confidence: i32::from(g.confidence),
             target_date: g.target_date.map(date_text),
@@ -517,7 +517,7 @@ impl From<core::Coaching> for CoachingRelationship {
             doc_id: c.id,
             practitioner: c.practitioner,
             coach: c.coach,
-            condition: c.condition.map(CoachingCondition::from),
+            condition: c.condition,
             conditions: into_all(c.conditions),
             sessions: into_all(c.sessions),
             case_reviews: into_all(c.case_reviews),
@@ -542,7 +542,7 @@ impl From<core::CoachOverview> for CoachOverview {
 impl From<core::ConditionGroup> for ConditionGroup {
     fn from(g: core::ConditionGroup) -> Self {
         ConditionGroup {
-            condition: g.condition.map(CoachingCondition::from),
+            condition: g.condition,
             practitioners: into_all(g.practitioners),
         }
     }

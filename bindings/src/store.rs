@@ -185,7 +185,7 @@ impl TandemStore {
 
     /// Pauses, completes, lets go of or reactivates a goal. Quick: one durable write.
     pub fn set_goal_status(&self, id: String, status: GoalStatus) -> Result<(), TandemError> {
-        Ok(self.store().set_goal_status(&id, status.into())?)
+        Ok(self.store().set_goal_status(&id, status)?)
     }
 
     /// Removes a goal; its action plans stay, unlinked from it. Quick: one durable write.

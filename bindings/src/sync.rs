@@ -9,18 +9,18 @@ use tokio::sync::watch;
 
 use crate::convert::system_time;
 use crate::error::TandemError;
-use crate::journey::mirror_enum;
+use crate::journey::ffi_enum;
 use crate::linked::LinkedJourney;
 use crate::observe::{self, Subscription, SyncStatusObserver};
 use crate::runtime::{run, runtime};
 use crate::store::TandemStore;
 
-mirror_enum!(
+ffi_enum!(
     /// A person's role on a server.
     Role = api::Role { Client, Practitioner, Coach }
 );
 
-mirror_enum!(
+ffi_enum!(
     /// What an invitation code is for.
     InvitationKind = api::InvitationKind {
         /// A practitioner invites a client.
@@ -32,12 +32,12 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+ffi_enum!(
     /// How a linked person may use a journey.
     Access = api::Access { Read, Write }
 );
 
-mirror_enum!(
+ffi_enum!(
     /// Why the server refused a call (`TandemError.Refused`), so the app can act on it.
     RefusalReason = api::Reason {
         /// The request was not well formed.
@@ -221,7 +221,7 @@ impl From<api::Enrolled> for Enrolled {
         Enrolled {
             server_id: e.server_id,
             person_id: e.person_id,
-            role: e.role.into(),
+            role: e.role,
         }
     }
 }
@@ -231,7 +231,7 @@ impl From<api::Invitation> for Invitation {
         Invitation {
             expires_at: system_time(i.expires_at),
             code: i.code,
-            kind: i.kind.into(),
+            kind: i.kind,
         }
     }
 }
@@ -240,11 +240,11 @@ impl From<api::Link> for Link {
     fn from(l: api::Link) -> Self {
         Link {
             person_id: l.person_id,
-            role: l.role.into(),
+            role: l.role,
             journey_id: l.journey_id,
             relationship_doc_id: l.relationship_doc_id,
-            access: l.access.map(Access::from),
-            their_access: l.their_access.map(Access::from),
+            access: l.access,
+            their_access: l.their_access,
         }
     }
 }
@@ -254,7 +254,7 @@ impl From<api::Joined> for Joined {
         Joined {
             server_id: j.server_id,
             person_id: j.person_id,
-            role: j.role.into(),
+            role: j.role,
             journey_id: j.journey_id,
             private_id: j.private_id,
             linked: j.linked.map(Link::from),
@@ -269,7 +269,7 @@ impl From<tandem_core::store::ServerLink> for ServerLink {
             last_synced_at: s.last_synced_at.map(system_time),
             url: s.url,
             server_id: s.server_id,
-            role: s.role.into(),
+            role: s.role,
         }
     }
 }
@@ -293,7 +293,7 @@ impl From<tandem_core::sync::SyncStatus> for SyncStatus {
             state: s.state.into(),
             last_synced_at: s.last_synced_at.map(system_time),
             last_error: s.last_error,
-            last_refusal: s.last_refusal.map(RefusalReason::from),
+            last_refusal: s.last_refusal,
         }
     }
 }
@@ -378,7 +378,7 @@ impl TandemStore {
     /// person. Needs a joined server. Network: async.
     pub async fn invite(&self, kind: InvitationKind) -> Result<Invitation, TandemError> {
         let store = self.store();
-        run(async move { Ok(session::invite(&store, kind.into()).await?.into()) }).await
+        run(async move { Ok(session::invite(&store, kind).await?.into()) }).await
     }
 
     /// Joins `server` with a client or practitioner invitation code: this person is linked to
@@ -401,8 +401,7 @@ impl TandemStore {
         access: Access,
     ) -> Result<(), TandemError> {
         let store = self.store();
-        run(async move { Ok(session::share(&store, &doc_id, &person_id, access.into()).await?) })
-            .await
+        run(async move { Ok(session::share(&store, &doc_id, &person_id, access).await?) }).await
     }
 
     /// Stops sharing a document with a person; the server stops syncing it to them at once

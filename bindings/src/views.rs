@@ -5,9 +5,9 @@ use std::time::SystemTime;
 use tandem_core::{insights as core_insights, schedule as core_schedule};
 
 use crate::convert::{date_text, system_time, time_text};
-use crate::journey::{into_all, mirror_enum, CheckIn, Reason};
+use crate::journey::{ffi_enum, into_all, CheckIn, Reason};
 
-mirror_enum!(
+ffi_enum!(
     /// Where one of today's occurrences stands.
     OccurrenceStatus = core_schedule::OccurrenceStatus {
         Done,
@@ -20,7 +20,7 @@ mirror_enum!(
     }
 );
 
-mirror_enum!(
+ffi_enum!(
     /// A rating given in reviews.
     Metric = core_insights::Metric {
         Motivation,
@@ -176,7 +176,7 @@ impl From<core_schedule::TodayItem> for TodayItem {
         TodayItem {
             occurrence: t.occurrence.into(),
             what: t.what,
-            status: t.status.into(),
+            status: t.status,
             check_in: t.check_in.map(CheckIn::from),
         }
     }
@@ -242,7 +242,7 @@ impl From<core_insights::WeekInsight> for WeekInsight {
 impl From<core_insights::ReasonCount> for ReasonCount {
     fn from(r: core_insights::ReasonCount) -> Self {
         ReasonCount {
-            reason: r.reason.into(),
+            reason: r.reason,
             count: r.count,
         }
     }
@@ -261,7 +261,7 @@ impl From<core_insights::RatingTrend> for RatingTrend {
     fn from(t: core_insights::RatingTrend) -> Self {
         RatingTrend {
             goal_id: t.goal_id,
-            metric: t.metric.into(),
+            metric: t.metric,
             points: into_all(t.points),
             first: t.first,
             last: t.last,

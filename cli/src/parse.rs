@@ -10,45 +10,10 @@ use std::marker::PhantomData;
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::ErrorKind;
-use tandem_core::coaching::{CoachingCondition, Direction};
-use tandem_core::journey::{
-    AttainmentLevel, Framing, GoalStatus, LifeArea, Outcome, Party, ProposedBy, Reason, SupportKind,
-};
-use tandem_core::sync::api::InvitationKind;
+use tandem_core::journey::AttainmentLevel;
 
-/// One of the core's word enums, as typed on the command line.
-pub trait Word: Sized + Copy + Send + Sync + 'static {
-    /// What the word names, for messages: "life area".
-    const WHAT: &'static str;
-    fn all() -> &'static [Self];
-    fn word(self) -> &'static str;
-    fn from_word(word: &str) -> Option<Self>;
-}
-
-macro_rules! words {
-    ($($ty:ty => $what:literal),+ $(,)?) => {$(
-        impl Word for $ty {
-            const WHAT: &'static str = $what;
-            fn all() -> &'static [Self] { <$ty>::ALL }
-            fn word(self) -> &'static str { self.as_str() }
-            fn from_word(word: &str) -> Option<Self> { <$ty>::parse(word) }
-        }
-    )+};
-}
-
-words!(
-    LifeArea => "life area",
-    SupportKind => "kind of support",
-    Framing => "framing",
-    ProposedBy => "proposer",
-    GoalStatus => "goal status",
-    Party => "party",
-    Outcome => "outcome",
-    Reason => "reason",
-    InvitationKind => "kind of invitation",
-    CoachingCondition => "coaching condition",
-    Direction => "direction",
-);
+/// One of the core's word enums, as typed on the command line (each says what it names).
+pub use tandem_core::Word;
 
 /// Reads a word, ignoring case and accepting `-` or a space for `_` (`not-done`).
 pub fn word<T: Word>(text: &str) -> Result<T, String> {
@@ -243,6 +208,8 @@ pub fn level(text: &str) -> Result<AttainmentLevel, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tandem_core::coaching::CoachingCondition;
+    use tandem_core::journey::{LifeArea, Outcome, Reason};
 
     #[test]
     fn words_accept_hyphens_and_case_and_list_the_choices() {

@@ -9,8 +9,9 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::journey::{word_enum, ActionPlan, CheckIn, Journey, Outcome, Reason, Review};
+use crate::journey::{ActionPlan, CheckIn, Journey, Outcome, Reason, Review};
 use crate::schedule::{check_ins_by_occurrence, occurrences};
+use tandem_protocol::word_enum;
 
 /// How a journey went over a range of dates.
 ///
@@ -102,7 +103,7 @@ pub struct ReasonCount {
 
 word_enum!(
     /// A rating given in reviews.
-    Metric {
+    Metric "metric" {
         Motivation = "motivation",
         Confidence = "confidence",
         Progress = "progress",

@@ -5,7 +5,7 @@
 //! stored in SQLite in the layout samod (our sync engine) expects. On top sit the schedule of
 //! planned occurrences and reminders, and insights computed on the device.
 
-pub mod auth;
+pub use tandem_protocol::auth;
 pub mod coaching;
 pub mod document;
 pub mod error;
@@ -20,3 +20,4 @@ pub mod sync;
 
 pub use samod::DocumentId;
 pub use store::{Changes, Clock, Identity, OpenOptions, Store};
+pub use tandem_protocol::Word;

@@ -11,15 +11,16 @@ use serde::Serialize;
 use crate::document::Consent;
 use crate::error::{Error, Result};
 use crate::insights::Completion;
-use crate::journey::{word_enum, CheckIn};
+use crate::journey::CheckIn;
 use crate::sync::api::{Access, Role, MAX_NAME_CHARS};
+use tandem_protocol::word_enum;
 
 /// The version of the consent texts this build shows (all three change together).
 pub const CONSENT_TEXT_VERSION: &str = "2026-12";
 
 word_enum!(
     /// What a person agrees to share.
-    ConsentTopic {
+    ConsentTopic "consent topic" {
         /// A client shares their journey with the practitioner who invited them.
         Care = "care",
         /// A practitioner joins the coach who invited them.

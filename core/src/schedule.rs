@@ -16,8 +16,9 @@ use chrono::{
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::journey::{word_enum, ActionPlan, CheckIn, Outcome, Repeat, Schedule};
+use crate::journey::{ActionPlan, CheckIn, Outcome, Repeat, Schedule};
 use crate::{Error, Result};
+use tandem_protocol::word_enum;
 
 /// When the reminder for a plan with no time of day goes off, in local time.
 pub const UNTIMED_REMINDER_TIME: NaiveTime = match NaiveTime::from_hms_opt(9, 0, 0) {
@@ -254,7 +255,7 @@ fn key_of(o: &Occurrence) -> OccurrenceKey<'_> {
 
 word_enum!(
     /// Where one of today's occurrences stands.
-    OccurrenceStatus {
+    OccurrenceStatus "occurrence status" {
         Done = "done",
         Partly = "partly",
         NotDone = "not_done",

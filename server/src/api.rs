@@ -11,11 +11,11 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use samod::{AcceptorHandle, PeerId};
 use serde::Deserialize;
-use tandem_core::auth::peer_id_for;
-use tandem_core::sync::api::{
+use tandem_protocol::api::{
     ApiError, CatchUp, CodeQuery, EnrolRequest, InvitationRequest, JoinRequest, Reason,
     RegisterDocument, ServerInfo, ShareRequest,
 };
+use tandem_protocol::auth::peer_id_for;
 
 use crate::auth::{authenticate, bearer, AuthError};
 use crate::directory::{Caller, Directory, Person, Refusal, RefusalKind};

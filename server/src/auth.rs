@@ -1,8 +1,8 @@
 //! Checking a device's token (docs/SYNC.md, "Tokens"): form, signature, server and times by
-//! `tandem_core::auth::verify_token`, then the nonce (each accepted once, remembered until the
+//! `tandem_protocol::auth::verify_token`, then the nonce (each accepted once, remembered until the
 //! token expires), then, for most calls, that the device is known here.
 
-use tandem_core::auth::{verify_token, TokenError};
+use tandem_protocol::auth::{verify_token, TokenError};
 
 use crate::directory::{Caller, Directory, Refusal};
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::{Connection, Transaction};
-use tandem_core::store::db::{migrate, Migration, MigrationError};
+use tandem_storage::{migrate, Migration, MigrationError};
 
 /// The database's file name inside the data directory.
 pub const DB_FILE: &str = "tandem-server.db";
@@ -25,7 +25,7 @@ const MIGRATIONS: &[Migration] = &[migrate_1, migrate_2, migrate_3];
 /// base58 of 16 bytes, device ids base58 of an ed25519 key, document ids automerge-repo's
 /// bs58check form.
 fn migrate_1(tx: &Transaction) -> rusqlite::Result<()> {
-    tx.execute_batch(tandem_core::store::kv::KV_TABLE)?;
+    tx.execute_batch(tandem_storage::kv::KV_TABLE)?;
     tx.execute_batch(
         "CREATE TABLE server (
             id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 use automerge::ChangeHash;
 use rusqlite::Connection;
 use samod::storage::StorageKey;
-use tandem_core::store::db::blocking;
-use tandem_core::store::kv;
+use tandem_storage::blocking;
+use tandem_storage::kv;
 use tokio::sync::watch;
 
 use crate::chunks;
@@ -71,7 +71,7 @@ impl SqliteDocuments {
     }
 
     /// Runs `f` on the connection, off the async executor's worker (`db::blocking`).
-    fn run<T>(&self, f: impl FnOnce(&Connection) -> tandem_core::Result<T>) -> StoreResult<T> {
+    fn run<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> StoreResult<T> {
         blocking(|| {
             let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
             f(&conn).map_err(|e| StoreError(e.to_string()))
@@ -79,7 +79,7 @@ impl SqliteDocuments {
     }
 
     /// Runs `f` in an immediate transaction, committed only if it succeeds.
-    fn write<T>(&self, f: impl FnOnce(&Connection) -> tandem_core::Result<T>) -> StoreResult<T> {
+    fn write<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> StoreResult<T> {
         blocking(|| {
             let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
             let tx = conn
@@ -93,7 +93,7 @@ impl SqliteDocuments {
 }
 
 /// Gives `doc_id` the next value of the change sequence (tables in `db.rs`); the value.
-fn advance_feed(conn: &Connection, doc_id: &str) -> tandem_core::Result<i64> {
+fn advance_feed(conn: &Connection, doc_id: &str) -> rusqlite::Result<i64> {
     let seq: i64 = conn
         .prepare_cached("UPDATE change_feed SET seq = seq + 1 WHERE id = 1 RETURNING seq")?
         .query_row([], |r| r.get(0))?;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use tandem_core::sync::api::Role;
+use tandem_protocol::api::Role;
 use tandem_server::server::{announce, enrolment_code, shutdown_signal};
 use tandem_server::Config;
 

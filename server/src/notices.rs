@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tandem_core::sync::api::{notice, Link};
+use tandem_protocol::api::{notice, Link};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
@@ -314,7 +314,7 @@ mod tests {
         use crate::directory::SqliteDirectory;
         use crate::documents::{Durability, SamodStorage, SqliteDocuments};
         use samod::storage::{Storage, StorageKey};
-        use tandem_core::sync::api::{DocumentKind, EnrolRequest, RegisterDocument, Role};
+        use tandem_protocol::api::{DocumentKind, EnrolRequest, RegisterDocument, Role};
 
         let dir = tempfile::tempdir().unwrap();
         let directory = Arc::new(SqliteDirectory::open(dir.path()).unwrap());

@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use futures::Stream;
 use samod::{DocumentId, PeerId, ShareConfig};
-use tandem_core::sync::api::Access;
+use tandem_protocol::api::Access;
 use tokio::sync::watch;
 
 use crate::directory::Directory;

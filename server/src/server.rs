@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use samod::{PeerId, Repo};
-use tandem_core::sync::api::Role;
+use tandem_protocol::api::Role;
 
 use crate::api::{self, AppState};
 use crate::db;

@@ -8,8 +8,8 @@ use axum::http::{Method, Request, StatusCode};
 use ed25519_dalek::SigningKey;
 use futures::StreamExt;
 use serde_json::{json, Value};
-use tandem_core::auth::{make_token, peer_id_for, LIFETIME_SECS};
-use tandem_core::sync::api::{Access, EnrolRequest, InvitationKind, JoinRequest, Role};
+use tandem_protocol::api::{Access, EnrolRequest, InvitationKind, JoinRequest, Role};
+use tandem_protocol::auth::{make_token, peer_id_for, LIFETIME_SECS};
 use tandem_server::directory::Caller;
 use tandem_server::server::App;
 use tower::ServiceExt;
@@ -45,7 +45,7 @@ impl Device {
     }
 
     fn id(&self) -> String {
-        tandem_core::auth::device_id(&self.key)
+        tandem_protocol::auth::device_id(&self.key)
     }
 }
 

@@ -21,11 +21,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::journey::validate::{check_optional_text, check_rating, check_text, MAX_SHORT_TEXT};
-use crate::journey::{word_enum, MAX_TEXT};
+use crate::journey::MAX_TEXT;
+use tandem_protocol::word_enum;
 
 word_enum!(
     /// What a coaching relationship works on.
-    CoachingCondition {
+    CoachingCondition "coaching condition" {
         /// Applying the protocol with clients: case review, problem solving.
         SkillsAcquisition = "skills_acquisition",
         /// The practitioner's own journey.
@@ -35,7 +36,7 @@ word_enum!(
 
 word_enum!(
     /// Which way a pattern travels along the line client → practitioner → coach.
-    Direction {
+    Direction "direction" {
         /// Noticed in work with a client, showing up in coaching (or in myself).
         ClientToCoaching = "client_to_coaching",
         /// Noticed in coaching, showing up in work with a client.

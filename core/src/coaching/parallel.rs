@@ -24,7 +24,8 @@ use serde::{Deserialize, Serialize};
 use super::alliance::ruptures;
 use super::{AllianceCheckIn, CoachingCondition, WellbeingEntry};
 use crate::insights::{insights, week_start, Completion, ReasonCount};
-use crate::journey::{word_enum, CheckIn, Journey, Reason};
+use crate::journey::{CheckIn, Journey, Reason};
+use tandem_protocol::word_enum;
 
 use super::disclosure::enough_clients;
 pub use super::disclosure::MIN_CLIENTS;
@@ -117,7 +118,7 @@ pub struct WellbeingPoint {
 
 word_enum!(
     /// What a reflection prompt was raised by.
-    PromptKind {
+    PromptKind "kind of prompt" {
         /// Completion fell in the practitioner's own plans and in their clients' in the same week.
         CompletionFellInBoth = "completion_fell_in_both",
         /// Ruptures in coaching and in client relationships in the same week.

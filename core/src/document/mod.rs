@@ -19,27 +19,13 @@ use samod::DocumentId;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::journey::word_enum;
 use fields::{map_at, write_fields, Field, Fields, MapReader};
 
 /// The document layout this version writes and the newest it can read.
 pub const SCHEMA_VERSION: i64 = 1;
 
-word_enum!(
-    /// What a document holds, and so who may see it.
-    DocKind {
-        /// A person's journey through the four stages (without check-ins).
-        Journey = "journey",
-        /// One month of a journey's check-ins.
-        CheckIns = "check_ins",
-        /// A practitioner–client relationship.
-        Care = "care",
-        /// A coach–practitioner relationship.
-        Coaching = "coaching",
-        /// A person's private reflections, on their own devices only.
-        Private = "private",
-    }
-);
+/// What a document holds, and so who may see it: the kinds the server registers.
+pub use tandem_protocol::api::DocumentKind as DocKind;
 
 /// The collections each kind of document starts with.
 fn collections(kind: DocKind) -> &'static [&'static str] {

@@ -11,41 +11,11 @@ pub(crate) use validate::{check_text, Validate};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
-/// Declares a fieldless enum stored in documents as a stable snake_case word.
-macro_rules! word_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-
-        impl $name {
-            /// Every variant, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The word stored in documents and accepted on the command line.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $word),+ }
-            }
-
-            /// Parses the stored word; `None` for a word this version does not know.
-            pub fn parse(word: &str) -> Option<Self> {
-                match word { $($word => Some($name::$variant),)+ _ => None }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-pub(crate) use word_enum;
+use tandem_protocol::word_enum;
 
 word_enum!(
     /// The part of life a value belongs to.
-    LifeArea {
+    LifeArea "life area" {
         Relationships = "relationships",
         Family = "family",
         Work = "work",
@@ -61,7 +31,7 @@ word_enum!(
 
 word_enum!(
     /// What kind of support or resource helps.
-    SupportKind {
+    SupportKind "kind of support" {
         Person = "person",
         Service = "service",
         Resource = "resource",
@@ -70,7 +40,7 @@ word_enum!(
 
 word_enum!(
     /// Whether a goal moves toward something wanted or away from something unwanted.
-    Framing {
+    Framing "framing" {
         Approach = "approach",
         Avoidance = "avoidance",
     }
@@ -78,7 +48,7 @@ word_enum!(
 
 word_enum!(
     /// Who proposed a goal: the person, the one supporting them (practitioner or coach), or both.
-    ProposedBy {
+    ProposedBy "proposer" {
         Myself = "myself",
         Supporter = "supporter",
         Together = "together",
@@ -87,7 +57,7 @@ word_enum!(
 
 word_enum!(
     /// Where a goal stands.
-    GoalStatus {
+    GoalStatus "goal status" {
         Active = "active",
         Paused = "paused",
         Completed = "completed",
@@ -97,7 +67,7 @@ word_enum!(
 
 word_enum!(
     /// Who agreed to an action plan.
-    Party {
+    Party "party" {
         Myself = "myself",
         Supporter = "supporter",
     }
@@ -105,7 +75,7 @@ word_enum!(
 
 word_enum!(
     /// How a planned occurrence went.
-    Outcome {
+    Outcome "outcome" {
         Done = "done",
         Partly = "partly",
         NotDone = "not_done",
@@ -114,7 +84,7 @@ word_enum!(
 
 word_enum!(
     /// Why something was not (fully) done. `Other` goes with free text.
-    Reason {
+    Reason "reason" {
         Forgot = "forgot",
         NoTime = "no_time",
         TooTired = "too_tired",

@@ -1,21 +1,12 @@
-//! Opening the SQLite database: WAL, one connection, migrations counted by `user_version` —
-//! the one migration runner, which the server's database uses too.
+//! Opening the device's SQLite database: WAL, one connection, its migrations (run by the one
+//! migration runner, `tandem_storage::migrate`, which the server's database uses too).
 
 use std::path::Path;
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::Connection;
 
 use crate::error::{Error, Result};
-
-/// Runs quick blocking work (a SQLite statement, an automerge merge) off the async executor's
-/// worker: on a multi-threaded tokio runtime the worker hands its other tasks on while `f`
-/// blocks; elsewhere (no runtime, or a current-thread one) `f` simply runs.
-pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
-    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
-        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
-        _ => f(),
-    }
-}
+pub use tandem_storage::{blocking, migrate, Migration, MigrationError};
 
 /// How often the background checkpointer moves the write-ahead log into the database.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
@@ -75,41 +66,6 @@ impl Drop for Checkpointer {
             let _ = thread.join();
         }
     }
-}
-
-/// One step of a schema: moves it one version up.
-pub type Migration = fn(&Transaction) -> rusqlite::Result<()>;
-
-/// Why a database's schema could not be brought up to date.
-#[derive(Debug, thiserror::Error)]
-pub enum MigrationError {
-    /// The database was written by a newer version of Tandem.
-    #[error("schema version {found}; this version of Tandem reads up to {supported}")]
-    Newer { found: i64, supported: i64 },
-    #[error(transparent)]
-    Sqlite(#[from] rusqlite::Error),
-}
-
-/// Brings `conn`'s schema to version `migrations.len()`: each step runs once, in order, and
-/// `PRAGMA user_version` counts those done. One IMMEDIATE transaction holds them all, so two
-/// processes opening a fresh database at once never both run a step, and a step that fails
-/// leaves the schema as it was. A database newer than `migrations` is refused untouched.
-pub fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<(), MigrationError> {
-    let supported = migrations.len() as i64;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version > supported {
-        return Err(MigrationError::Newer {
-            found: version,
-            supported,
-        });
-    }
-    for (i, step) in migrations.iter().enumerate().skip(version.max(0) as usize) {
-        step(&tx)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
-    }
-    tx.commit()?;
-    Ok(())
 }
 
 /// Each entry moves the schema one version up; the index + 1 is the resulting `user_version`.
@@ -235,39 +191,6 @@ mod tests {
         assert!(matches!(
             open(&path),
             Err(Error::NewerSchema { found: 99, .. })
-        ));
-    }
-
-    #[test]
-    fn a_failing_step_leaves_the_schema_as_it_was() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        const BROKEN: &[Migration] = &[
-            |tx| tx.execute_batch("CREATE TABLE first (x INTEGER)"),
-            |tx| tx.execute_batch("CREATE TABLE second (x INTEGER); NOT SQL"),
-        ];
-        assert!(matches!(
-            migrate(&mut conn, BROKEN),
-            Err(MigrationError::Sqlite(_))
-        ));
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(version, 0);
-        let tables: i64 = conn
-            .query_row(
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(tables, 0, "nothing of the first step stays");
-        migrate(&mut conn, &BROKEN[..1]).unwrap();
-        assert!(matches!(
-            migrate(&mut conn, &[]),
-            Err(MigrationError::Newer {
-                found: 1,
-                supported: 0
-            })
         ));
     }
 

@@ -12,7 +12,7 @@ mod compactor;
 pub mod db;
 mod edits;
 mod identity;
-pub mod kv;
+pub use tandem_storage::kv;
 mod linked;
 mod month_cache;
 mod people;
@@ -561,5 +561,6 @@ fn write_snapshot(conn: &Connection, id: &DocumentId, doc: &Automerge) -> Result
         conn,
         compactor::snapshot_key(id, doc).as_bytes(),
         &doc.save(),
-    )
+    )?;
+    Ok(())
 }

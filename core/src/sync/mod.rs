@@ -1,7 +1,7 @@
 //! Sync with a Tandem server (docs/SYNC.md): the shared protocol types, the HTTP API client,
 //! the WebSocket transport, and sync sessions.
 
-pub mod api;
+pub use tandem_protocol::api;
 pub(crate) mod engine;
 pub mod http;
 pub mod service;

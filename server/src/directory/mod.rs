@@ -11,7 +11,7 @@ mod sqlite;
 
 pub use sqlite::SqliteDirectory;
 
-use tandem_core::sync::api::{
+use tandem_protocol::api::{
     Access, CodeAbout, DocumentKind, EnrolRequest, Enrolled, Invitation, InvitationKind,
     JoinRequest, Joined, Link, Reason, RegisterDocument, Role, ShareRequest,
 };

@@ -1,8 +1,6 @@
 //! The sharing rules of docs/DESIGN.md and docs/SYNC.md, independent of storage.
 
-use tandem_core::sync::api::{
-    CodeKind, DocumentKind, InvitationKind, Reason, Role, MAX_NAME_CHARS,
-};
+use tandem_protocol::api::{CodeKind, DocumentKind, InvitationKind, Reason, Role, MAX_NAME_CHARS};
 
 use super::{Document, LinkKind, Person, Refusal, Result};
 

@@ -5,7 +5,7 @@ use std::str::FromStr;
 use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use tandem_core::sync::api::{
+use tandem_protocol::api::{
     Access, CodeAbout, DocumentKind, EnrolRequest, Enrolled, Invitation, InvitationKind,
     JoinRequest, Joined, Link, Reason, RegisterDocument, Role, ShareRequest,
 };
@@ -15,7 +15,7 @@ use super::{
     Result,
 };
 use crate::{codes, db};
-use tandem_core::store::db::blocking;
+use tandem_storage::blocking;
 
 /// The longest consent text version accepted.
 const MAX_CONSENT_VERSION: usize = 64;

@@ -3,11 +3,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::journey::word_enum;
+use crate::word_enum;
 
 word_enum!(
     /// A person's role on a server.
-    Role {
+    Role "role" {
         Client = "client",
         Practitioner = "practitioner",
         Coach = "coach",
@@ -16,7 +16,7 @@ word_enum!(
 
 word_enum!(
     /// What an invitation code is for.
-    InvitationKind {
+    InvitationKind "kind of invitation" {
         /// A practitioner invites a client.
         Client = "client",
         /// A coach invites a practitioner.
@@ -28,14 +28,27 @@ word_enum!(
 
 word_enum!(
     /// How a member may use a document.
-    Access {
+    Access "access" {
         Read = "read",
         Write = "write",
     }
 );
 
-/// The kinds of document a server registers: the same as the core's.
-pub use crate::document::DocKind as DocumentKind;
+word_enum!(
+    /// What a document holds, and so who may see it.
+    DocumentKind "kind of document" {
+        /// A person's journey through the four stages (without check-ins).
+        Journey = "journey",
+        /// One month of a journey's check-ins.
+        CheckIns = "check_ins",
+        /// A practitioner–client relationship.
+        Care = "care",
+        /// A coach–practitioner relationship.
+        Coaching = "coaching",
+        /// A person's private reflections, on their own devices only.
+        Private = "private",
+    }
+);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerInfo {
@@ -72,7 +85,7 @@ pub const MAX_NAME_CHARS: usize = 60;
 
 word_enum!(
     /// What using a code would do (see [`CodeAbout`]).
-    CodeKind {
+    CodeKind "kind of code" {
         /// Join the practitioner who made it, as their client.
         Client = "client",
         /// Join the coach who made it, as a practitioner they coach.
@@ -200,7 +213,7 @@ pub struct ShareRequest {
 word_enum!(
     /// Why the server refused a call: the `error` word of its answer (docs/SYNC.md, "Errors"),
     /// the one list both the server and the devices use.
-    Reason {
+    Reason "refusal reason" {
         /// The request was not well formed (a bad body, a bad id).
         Invalid = "invalid",
         /// The token is not a token (or there was none).

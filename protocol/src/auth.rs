@@ -59,8 +59,8 @@ pub enum TokenError {
 
 impl TokenError {
     /// The word the server answers a refused token with.
-    pub fn reason(&self) -> crate::sync::api::Reason {
-        use crate::sync::api::Reason;
+    pub fn reason(&self) -> crate::api::Reason {
+        use crate::api::Reason;
         match self {
             TokenError::Malformed(_) => Reason::Malformed,
             TokenError::BadSignature => Reason::BadSignature,

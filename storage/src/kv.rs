@@ -6,7 +6,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use samod::storage::StorageKey;
 
-use crate::error::Result;
+use rusqlite::Result;
 
 /// The table these functions use; a database that holds documents creates it.
 pub const KV_TABLE: &str =
@@ -34,10 +34,9 @@ pub fn put(conn: &Connection, key: &[u8], value: &[u8]) -> Result<()> {
 }
 
 pub fn get(conn: &Connection, key: &[u8]) -> Result<Option<Vec<u8>>> {
-    Ok(conn
-        .prepare_cached("SELECT value FROM kv WHERE key = ?1")?
+    conn.prepare_cached("SELECT value FROM kv WHERE key = ?1")?
         .query_row(params![key], |r| r.get(0))
-        .optional()?)
+        .optional()
 }
 
 pub fn delete(conn: &Connection, key: &[u8]) -> Result<()> {
@@ -71,7 +70,7 @@ pub fn keys_under(conn: &Connection, prefix: &[u8]) -> Result<Vec<Vec<u8>>> {
         conn.prepare_cached("SELECT key FROM kv WHERE key >= ?1 AND key < ?2 ORDER BY key")?;
     let keys = stmt
         .query_map(params![lower, upper], |r| r.get(0))?
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>>>()?;
     Ok(keys)
 }
 
@@ -86,7 +85,7 @@ pub fn load_prefix(conn: &Connection, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec
         .query_map(params![prefix, lower, upper], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -95,7 +94,9 @@ mod tests {
     use super::*;
 
     fn conn() -> Connection {
-        crate::store::db::open(std::path::Path::new(":memory:")).unwrap()
+        let c = Connection::open_in_memory().unwrap();
+        c.execute_batch(KV_TABLE).unwrap();
+        c
     }
 
     #[test]
