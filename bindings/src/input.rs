@@ -415,9 +415,9 @@ impl From<WellbeingMeasures> for coaching::WellbeingMeasures {
     }
 }
 
-impl From<SummaryChoices> for coaching::parallel::SummaryChoices {
+impl From<SummaryChoices> for tandem_core::parallel::SummaryChoices {
     fn from(c: SummaryChoices) -> Self {
-        coaching::parallel::SummaryChoices {
+        tandem_core::parallel::SummaryChoices {
             include_wellbeing: c.include_wellbeing,
             note: c.note,
             note_for_research: c.note_for_research,

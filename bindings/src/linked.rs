@@ -31,7 +31,7 @@ impl LinkedJourney {
 
     fn with<T>(
         &self,
-        f: impl FnOnce(tandem_core::store::LinkedJourney<'_>) -> tandem_core::Result<T>,
+        f: impl FnOnce(tandem_core::relationships::LinkedJourney<'_>) -> tandem_core::Result<T>,
     ) -> Result<T, TandemError> {
         Ok(f(self.store.linked_journey(&self.journey_id)?)?)
     }

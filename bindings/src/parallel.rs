@@ -7,7 +7,7 @@
 
 use std::time::SystemTime;
 
-use tandem_core::coaching::{export as core_export, parallel as core};
+use tandem_core::parallel::{self as core, export as core_export};
 
 use crate::convert::{date_text, system_time};
 use crate::journey::{ffi_enum, into_all};

@@ -4,7 +4,7 @@
 
 use std::time::SystemTime;
 
-use tandem_core::people as core;
+use tandem_core::relationships as core;
 use tandem_core::sync::{api, session};
 
 use crate::convert::{self, system_time};

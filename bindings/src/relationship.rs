@@ -329,8 +329,8 @@ pub fn measure_wording() -> MeasureWording {
 
 // ----- from the core -----
 
-impl From<tandem_core::store::Relationship> for Relationship {
-    fn from(r: tandem_core::store::Relationship) -> Self {
+impl From<tandem_core::relationships::Relationship> for Relationship {
+    fn from(r: tandem_core::relationships::Relationship) -> Self {
         Relationship {
             doc_id: r.doc_id,
             kind: r.kind.into(),
@@ -447,8 +447,8 @@ impl From<alliance::Rupture> for Rupture {
     }
 }
 
-impl From<tandem_core::store::RelationshipRuptures> for RelationshipRuptures {
-    fn from(r: tandem_core::store::RelationshipRuptures) -> Self {
+impl From<tandem_core::coaching::RelationshipRuptures> for RelationshipRuptures {
+    fn from(r: tandem_core::coaching::RelationshipRuptures) -> Self {
         RelationshipRuptures {
             doc_id: r.doc_id,
             kind: r.kind.into(),

@@ -263,8 +263,8 @@ impl From<api::Joined> for Joined {
     }
 }
 
-impl From<tandem_core::store::ServerLink> for ServerLink {
-    fn from(s: tandem_core::store::ServerLink) -> Self {
+impl From<tandem_core::sync::ServerLink> for ServerLink {
+    fn from(s: tandem_core::sync::ServerLink) -> Self {
         ServerLink {
             last_synced_at: s.last_synced_at.map(system_time),
             url: s.url,

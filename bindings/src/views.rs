@@ -2,7 +2,7 @@
 
 use std::time::SystemTime;
 
-use tandem_core::{insights as core_insights, schedule as core_schedule};
+use tandem_core::journey::{insights as core_insights, schedule as core_schedule};
 
 use crate::convert::{date_text, system_time, time_text};
 use crate::journey::{ffi_enum, into_all, CheckIn, Reason};

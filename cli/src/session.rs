@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
-use tandem_core::schedule::parse_time_zone;
+use tandem_core::journey::schedule::parse_time_zone;
 use tandem_core::{OpenOptions, Store};
 
 use crate::args::Globals;

@@ -10,13 +10,12 @@ pub mod coaching;
 pub mod document;
 pub mod error;
 pub mod journey;
-pub mod people;
-
-pub use error::{Error, InvalidInput, Result};
-pub mod insights;
-pub mod schedule;
+pub mod parallel;
+pub mod relationships;
 pub mod store;
 pub mod sync;
+
+pub use error::{Error, InvalidInput, Result};
 
 pub use samod::DocumentId;
 pub use store::{Changes, Clock, Identity, OpenOptions, Store};

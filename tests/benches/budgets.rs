@@ -17,8 +17,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveTime, TimeDelta, Utc};
+use tandem_core::journey::schedule::{local_instant, parse_time_zone};
 use tandem_core::journey::*;
-use tandem_core::schedule::{local_instant, parse_time_zone};
 use tandem_core::{OpenOptions, Store};
 
 use tandem_tests::bench::Mode;

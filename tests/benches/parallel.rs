@@ -10,9 +10,9 @@
 use std::time::Instant;
 
 use chrono::{Days, NaiveDate, TimeZone, Utc, Weekday};
-use tandem_core::coaching::parallel::{parallel_view, ClientData, JourneyData, ParallelInput};
 use tandem_core::coaching::{AllianceCheckIn, WellbeingEntry};
 use tandem_core::journey::*;
+use tandem_core::parallel::{parallel_view, ClientData, JourneyData, ParallelInput};
 use tandem_tests::bench::Mode;
 
 const WEEKS: u64 = 12;
@@ -120,7 +120,7 @@ fn main() {
     let mode = Mode::from_args();
     mode.print_heading("Tandem: the parallel view on a practitioner's device");
     let runs = mode.size(15, 3);
-    let tz = tandem_core::schedule::parse_time_zone("Europe/London").unwrap();
+    let tz = tandem_core::journey::schedule::parse_time_zone("Europe/London").unwrap();
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
     let from = start();
     let to = start() + Days::new(WEEKS * 7 - 1);

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Days, Months, NaiveDate, NaiveTime, TimeDelta, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use tandem_core::journey::schedule::{local_instant, parse_time_zone};
 use tandem_core::journey::*;
-use tandem_core::schedule::{local_instant, parse_time_zone};
 use tandem_core::{Result, Store};
 
 /// The time zone of the generated journey (with summer time, to keep the schedule honest).

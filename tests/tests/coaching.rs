@@ -20,20 +20,20 @@ use automerge::{Automerge, ObjId, ReadDoc, ROOT};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use samod::DocumentId;
 use serde_json::Value as Json;
-use tandem_core::coaching::export::{ExportNote, ExportRow};
-use tandem_core::coaching::parallel::{
-    ClientCompletion, ClientRuptures, ParallelWeek, PromptKind, SharedSummary, SummaryChoices,
-    WellbeingPoint,
-};
 use tandem_core::coaching::{
     AllianceInput, CaseReviewInput, CoachingCondition, Direction, ReflectionInput, WellbeingInput,
     WellbeingMeasures,
 };
-use tandem_core::insights::{Completion, ReasonCount};
+use tandem_core::journey::insights::{Completion, ReasonCount};
 use tandem_core::journey::{
     CheckInInput, LifeArea, Outcome, Party, PlanInput, Reason, Repeat, Schedule, ValueInput,
 };
-use tandem_core::store::Relationship;
+use tandem_core::parallel::export::{ExportNote, ExportRow};
+use tandem_core::parallel::{
+    ClientCompletion, ClientRuptures, ParallelWeek, PromptKind, SharedSummary, SummaryChoices,
+    WellbeingPoint,
+};
+use tandem_core::relationships::Relationship;
 use tandem_core::sync::api::{Access, InvitationKind};
 use tandem_core::sync::session::{
     invite, join, share, share_journey_with_coach, withdraw_journey_from_coach,

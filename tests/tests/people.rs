@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, Duration, Utc};
 use tandem_core::journey::*;
-use tandem_core::people::{consent_text, ConsentTopic, CONSENT_TEXT_VERSION};
+use tandem_core::relationships::{consent_text, ConsentTopic, CONSENT_TEXT_VERSION};
 use tandem_core::sync::api::{Access, CodeKind, InvitationKind, Reason, Role};
 use tandem_core::sync::session::{about_code, enrol, invite, join, revoke};
 use tandem_core::{Error, Store};

@@ -10,7 +10,7 @@ use tandem_core::coaching::{
     condition_on, AllianceCheckIn, AllianceInput, CaseReviewInput, Coaching, ReflectionInput,
 };
 use tandem_core::document::DocKind;
-use tandem_core::store::Relationship;
+use tandem_core::relationships::Relationship;
 use tandem_core::sync::api::Role;
 use tandem_core::sync::session as sync;
 

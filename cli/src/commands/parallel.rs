@@ -2,11 +2,11 @@
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
-use tandem_core::coaching::parallel::SummaryChoices;
 use tandem_core::coaching::{
     WellbeingEntry, WellbeingInput, WellbeingMeasures, BURNOUT_ITEM, STRESS_ITEM, WHO5_CREDIT,
     WHO5_ITEMS,
 };
+use tandem_core::parallel::SummaryChoices;
 
 use super::added;
 use super::coaching::{coaching_doc, coaching_rel, local};

@@ -1,7 +1,7 @@
 //! Stage 4: check-ins on planned occurrences, and reviews.
 
+use tandem_core::journey::schedule::is_planned_day;
 use tandem_core::journey::{CheckInInput, ReviewInput};
-use tandem_core::schedule::is_planned_day;
 
 use super::added;
 use crate::args::{CheckInArgs, ReviewArgs};

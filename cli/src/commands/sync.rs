@@ -6,11 +6,11 @@
 //! and the core's message.
 
 use serde::Serialize;
-use tandem_core::store::{DocumentAbout, DocumentWhat, ServerLink};
 use tandem_core::sync::api::{
     Access, Enrolled, Invitation, InvitationKind, Joined, Link, Reason, Role,
 };
 use tandem_core::sync::session::{self as sync, CONSENT_TEXT_VERSION};
+use tandem_core::sync::{DocumentAbout, DocumentWhat, ServerLink};
 use tandem_core::sync::{SyncReport, SyncState, SyncStatus};
 use tandem_core::{OpenOptions, Store};
 

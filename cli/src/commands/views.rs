@@ -2,8 +2,8 @@
 
 use chrono::Duration;
 use serde::Serialize;
+use tandem_core::journey::schedule::{parse_time_zone, MAX_REMINDER_DAYS};
 use tandem_core::journey::{CheckIn, Journey};
-use tandem_core::schedule::{parse_time_zone, MAX_REMINDER_DAYS};
 use tandem_core::sync::api::{Access, Link};
 use tandem_core::Identity;
 

@@ -19,8 +19,8 @@ use std::path::Path;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
-use tandem_core::insights::{Insights, PlanInsight};
-use tandem_core::schedule::{local_instant, parse_time_zone};
+use tandem_core::journey::insights::{Insights, PlanInsight};
+use tandem_core::journey::schedule::{local_instant, parse_time_zone};
 use tandem_core::{OpenOptions, Store};
 
 use crate::output::{self, Page};

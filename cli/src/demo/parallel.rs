@@ -6,12 +6,12 @@
 //! open any client's journey.
 
 use chrono::{Datelike, Duration};
-use tandem_core::coaching::parallel::SummaryChoices;
 use tandem_core::coaching::{
     AllianceInput, CoachingCondition, Direction, ReflectionInput, WellbeingInput, ALLIANCE_FLAG,
     ALLIANCE_ITEMS, WHO5_CREDIT,
 };
 use tandem_core::document::DocKind;
+use tandem_core::parallel::SummaryChoices;
 use tandem_core::sync::api::Access;
 use tandem_core::sync::session as sync;
 use tandem_core::Store;

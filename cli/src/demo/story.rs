@@ -1,8 +1,8 @@
 //! The tools of the story: how an occurrence went, and playing those beats into a store.
 
 use chrono::Duration;
+use tandem_core::journey::schedule::occurrences;
 use tandem_core::journey::{AttainmentLevel, CheckInInput, LifeArea, Outcome, Reason, ValueInput};
-use tandem_core::schedule::occurrences;
 use tandem_core::{Error, Result, Store};
 
 use super::Clock;

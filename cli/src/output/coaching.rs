@@ -7,16 +7,16 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use tandem_core::coaching::alliance::Rupture;
-use tandem_core::coaching::parallel::{
-    ClientCompletion, ClientRuptures, ParallelView, SharedSummary, SummaryWeek, WellbeingPoint,
-    MIN_CLIENTS,
-};
 use tandem_core::coaching::{
     AllianceCheckIn, CoachOverview, Coaching, CoachingCondition, ConditionGroup, Reflection,
     SharedReflection, SharedWellbeing, WellbeingEntry, ALLIANCE_FLAG, ALLIANCE_ITEMS, BURNOUT_ITEM,
     STRESS_ITEM, WHO5_CREDIT, WHO5_ITEMS,
 };
-use tandem_core::insights::{Completion, ReasonCount};
+use tandem_core::journey::insights::{Completion, ReasonCount};
+use tandem_core::parallel::{
+    ClientCompletion, ClientRuptures, ParallelView, SharedSummary, SummaryWeek, WellbeingPoint,
+    MIN_CLIENTS,
+};
 
 use super::{bar, day, percent, spoken, tag, Page};
 

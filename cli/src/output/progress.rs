@@ -1,9 +1,9 @@
 //! How things are going, as text: today's list, reminders, check-ins and insights.
 
 use chrono_tz::Tz;
-use tandem_core::insights::{Insights, RatingTrend};
+use tandem_core::journey::insights::{Insights, RatingTrend};
+use tandem_core::journey::schedule::{Reminder, TodayItem};
 use tandem_core::journey::{CheckIn, Journey, Reason};
-use tandem_core::schedule::{Reminder, TodayItem};
 
 use super::{bar, clock, day, percent, spoken, Page};
 

@@ -1,4 +1,4 @@
-//! Ruptures in a working alliance.
+//! The working alliance: check-ins answered on the store, a repair note, and ruptures.
 //!
 //! A check-in shows a rupture when the person flagged that something felt off, or when its
 //! score (the mean of the three items) falls well below their own running level: at least
@@ -9,7 +9,13 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::AllianceCheckIn;
+use crate::coaching::*;
+use crate::document::coaching::{self as cdoc, AllianceRecord};
+use crate::document::journey::{self as jdoc, read_records};
+use crate::document::{header_str, DocKind};
+use crate::error::{Error, Result};
+use crate::relationships::kind_name;
+use crate::Store;
 
 /// How far below the running level (in points of the 0–10 score) counts as a rupture.
 pub const DROP_POINTS: f64 = 2.0;
@@ -62,6 +68,132 @@ pub fn ruptures(check_ins: &[AllianceCheckIn]) -> Vec<Rupture> {
         }
     }
     out
+}
+
+// ----- on the store -----
+
+/// The ruptures of one relationship, as shown to its people.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RelationshipRuptures {
+    pub doc_id: String,
+    pub kind: DocKind,
+    /// The person whose check-ins these are (the client, or the practitioner about a coach).
+    pub answered_by: String,
+    pub check_ins: u32,
+    pub ruptures: Vec<Rupture>,
+}
+
+impl Store {
+    /// Answers an alliance check-in in a care document (the client, about their practitioner)
+    /// or a coaching document (the practitioner, about their coach).
+    pub fn add_alliance_check_in(
+        &self,
+        relationship_doc: &str,
+        input: &AllianceInput,
+    ) -> Result<String> {
+        check_alliance(input)?;
+        let kind = self.relationship_kind(relationship_doc)?;
+        let answerer = answering_part(kind);
+        self.require_part(
+            relationship_doc,
+            kind,
+            answerer,
+            "answers alliance check-ins here",
+        )?;
+        let record = AllianceRecord {
+            by: self.me().to_string(),
+            input: input.clone(),
+        };
+        self.edit_relationship(relationship_doc, kind, |tx| {
+            jdoc::add_record::<AllianceCheckIn, _>(tx, &record, self.now())
+        })
+    }
+
+    /// Writes (or clears) how a rupture was repaired, on the check-in that showed it.
+    pub fn set_repair_note(
+        &self,
+        relationship_doc: &str,
+        check_in_id: &str,
+        note: Option<&str>,
+    ) -> Result<()> {
+        crate::journey::validate::check_optional_text(
+            "repair_note",
+            note,
+            crate::journey::MAX_TEXT,
+        )?;
+        let kind = self.relationship_kind(relationship_doc)?;
+        self.my_part(relationship_doc, kind)?;
+        self.edit_relationship(relationship_doc, kind, |tx| {
+            cdoc::set_repair_note(tx, check_in_id, note)
+        })
+    }
+
+    /// Every alliance check-in of a care or coaching document, oldest first.
+    pub fn alliance_check_ins(&self, relationship_doc: &str) -> Result<Vec<AllianceCheckIn>> {
+        let kind = self.relationship_kind(relationship_doc)?;
+        self.my_part(relationship_doc, kind)?;
+        self.alliance_in(relationship_doc, kind)?
+            .ok_or_else(|| Error::not_found(kind_name(kind), relationship_doc))
+    }
+
+    /// The alliance check-ins of one of this person's relationships (of a kind already known),
+    /// oldest first; `None` until a sync has brought the document.
+    pub(crate) fn alliance_in(
+        &self,
+        doc: &str,
+        kind: DocKind,
+    ) -> Result<Option<Vec<AllianceCheckIn>>> {
+        let mut all: Vec<AllianceCheckIn> =
+            match self.read_doc(&Self::doc_id(doc)?, kind, true, read_records)? {
+                Some(all) => all,
+                None => return Ok(None),
+            };
+        all.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        Ok(Some(all))
+    }
+
+    /// The ruptures in each of this person's relationships.
+    pub fn ruptures(&self) -> Result<Vec<RelationshipRuptures>> {
+        let mut out = Vec::new();
+        for rel in self.relationships()? {
+            let Some(check_ins) = self.alliance_in(&rel.doc_id, rel.kind)? else {
+                continue; // not synced yet
+            };
+            let part = answering_part(rel.kind);
+            let answered_by = self.read_relationship(&rel.doc_id, rel.kind, |doc| {
+                header_str(doc, part).unwrap_or_default()
+            })?;
+            let theirs: Vec<AllianceCheckIn> = check_ins
+                .into_iter()
+                .filter(|c| c.by == answered_by)
+                .collect();
+            out.push(RelationshipRuptures {
+                doc_id: rel.doc_id,
+                kind: rel.kind,
+                answered_by,
+                check_ins: theirs.len() as u32,
+                ruptures: ruptures(&theirs),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Whether a relationship document is a care or a coaching one (from the server's list).
+    pub(crate) fn relationship_kind(&self, id: &str) -> Result<DocKind> {
+        self.relationships()?
+            .into_iter()
+            .find(|r| r.doc_id == id)
+            .map(|r| r.kind)
+            .ok_or_else(|| Error::not_found("relationship", id))
+    }
+}
+
+/// Who answers alliance check-ins in a document of `kind`.
+fn answering_part(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Care => "client",
+        _ => "practitioner",
+    }
 }
 
 #[cfg(test)]

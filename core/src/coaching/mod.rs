@@ -1,4 +1,5 @@
-//! Coaching and the parallel process (docs/DESIGN.md, "The people and the idea").
+//! Coaching (docs/DESIGN.md, "The people and the idea"): the records, and what each person
+//! does with them on the store.
 //!
 //! - The coaching relationship (one coaching document per coach–practitioner pair): its
 //!   condition, sessions with the practitioner's agenda and the coach's comments, pseudonymous
@@ -8,13 +9,18 @@
 //! - Alliance check-ins in both relationships, and the ruptures they show.
 //! - Wellbeing (WHO-5, stress, burnout), kept in the person's private document (their own
 //!   devices only); a measure reaches a coach only as a copy the practitioner shares.
-//! - The parallel view, computed on the practitioner's device ([`parallel`]), and the research
-//!   export over shared summaries ([`export`]).
+//!
+//! The parallel process built on these records is in [`crate::parallel`].
 
 pub mod alliance;
-pub mod disclosure;
-pub mod export;
-pub mod parallel;
+mod goals;
+mod reflections;
+mod sessions;
+#[cfg(test)]
+mod tests;
+mod wellbeing;
+
+pub use alliance::RelationshipRuptures;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -295,7 +301,7 @@ pub struct Coaching {
     /// Parts of the practitioner's journey shared one goal at a time.
     pub goals: Vec<SharedGoal>,
     pub alliance: Vec<AllianceCheckIn>,
-    pub summaries: Vec<parallel::SharedSummary>,
+    pub summaries: Vec<crate::parallel::SharedSummary>,
     /// Whether the practitioner's journey is shared with the coach (recorded consent).
     pub journey_shared: bool,
 }

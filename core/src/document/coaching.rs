@@ -8,9 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::fields::{ensure_map, map_at, write_fields, Field, Fields, MapReader};
 use super::journey::{add_record, read_records, record_obj, Record};
 use super::{header_str, new_item_id, Consent};
-use crate::coaching::parallel::{ReleasedFigures, SharedSummary};
 use crate::coaching::*;
 use crate::error::Result;
+use crate::parallel::{ReleasedFigures, SharedSummary};
 
 fn rating(value: u8) -> Field {
     Field::Int(i64::from(value))
@@ -363,7 +363,7 @@ impl Record for SharedSummary {
         summary.weeks = summary
             .weeks
             .into_iter()
-            .map(crate::coaching::disclosure::guard)
+            .map(crate::parallel::disclosure::guard)
             .collect();
         Some(summary)
     }

@@ -3,7 +3,11 @@
 //! These are the typed views that the rest of the core and the apps use. They are read from,
 //! and written field by field into, automerge documents by `crate::document`.
 
+mod edits;
+pub mod insights;
+pub mod schedule;
 pub(crate) mod validate;
+mod views;
 
 pub use validate::MAX_TEXT;
 pub(crate) use validate::{check_text, Validate};

@@ -5,29 +5,15 @@
 //! fails leaves nothing behind: its change is rolled back, or, if the write failed, the
 //! document is dropped from memory and reloaded from disk on next use.
 
-mod coaching;
-#[cfg(test)]
-mod coaching_tests;
 mod compactor;
 pub mod db;
-mod edits;
 mod identity;
 pub use tandem_storage::kv;
-mod linked;
-mod month_cache;
-mod people;
-mod sync_docs;
-mod sync_state;
+pub(crate) mod month_cache;
 #[cfg(test)]
 mod tests;
-mod views;
 
-pub use coaching::{Relationship, RelationshipRuptures};
 pub use identity::Identity;
-pub use linked::LinkedJourney;
-pub(crate) use sync_docs::Standing;
-pub use sync_docs::{DocumentAbout, DocumentWhat};
-pub use sync_state::{OwnDocument, ServerLink};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -107,26 +93,26 @@ impl std::fmt::Debug for Clock {
 
 /// A person's local store: their journey, its check-ins, and their private document.
 pub struct Store {
-    path: PathBuf,
-    db: Arc<Mutex<Connection>>,
-    docs: Mutex<HashMap<DocumentId, OpenDoc>>,
-    me: StoredIdentity,
-    journey_id: DocumentId,
+    pub(crate) path: PathBuf,
+    pub(crate) db: Arc<Mutex<Connection>>,
+    pub(crate) docs: Mutex<HashMap<DocumentId, OpenDoc>>,
+    pub(crate) me: StoredIdentity,
+    pub(crate) journey_id: DocumentId,
     /// Counts edits made here and others' edits received; observers (the app) watch it.
-    changes: tokio::sync::watch::Sender<Changes>,
+    pub(crate) changes: tokio::sync::watch::Sender<Changes>,
     /// The document of each edit made here, as it becomes durable: the sync engine sends it.
-    edits: tokio::sync::broadcast::Sender<DocumentId>,
+    pub(crate) edits: tokio::sync::broadcast::Sender<DocumentId>,
     /// This session's automerge actor: a new one each time the store is opened, so two
     /// processes that open one store by mistake can never write clashing changes.
-    actor: ActorId,
-    clock: Clock,
-    trusted_certificates: Option<String>,
+    pub(crate) actor: ActorId,
+    pub(crate) clock: Clock,
+    pub(crate) trusted_certificates: Option<String>,
     /// Checkpoints the write-ahead log off the edit path (none for an in-memory database).
-    _checkpointer: Option<db::Checkpointer>,
+    pub(crate) _checkpointer: Option<db::Checkpointer>,
     /// Compacts documents' rows off the edit path.
-    compactor: compactor::Compactor,
+    pub(crate) compactor: compactor::Compactor,
     /// The TLS settings made from them, once needed.
-    tls: std::sync::OnceLock<Arc<rustls::ClientConfig>>,
+    pub(crate) tls: std::sync::OnceLock<Arc<rustls::ClientConfig>>,
 }
 
 /// How many times a store has changed since it was opened.
@@ -141,19 +127,19 @@ pub struct Changes {
 /// Makes a document that does not exist yet, for this session's actor.
 type CreateDoc<'a> = &'a dyn Fn(&ActorId) -> Result<Automerge>;
 
-struct OpenDoc {
-    doc: Automerge,
+pub(crate) struct OpenDoc {
+    pub(crate) doc: Automerge,
     /// Whether its header was checked against the kind a reader expects: a document sync
     /// loaded or received is checked when first read.
-    checked: bool,
+    pub(crate) checked: bool,
     /// For a check-in document, its month.
-    month: Option<String>,
+    pub(crate) month: Option<String>,
     /// Single-change rows written since the last compaction was asked for.
-    incrementals: usize,
+    pub(crate) incrementals: usize,
 }
 
 impl OpenDoc {
-    fn new(doc: Automerge, incrementals: usize) -> Self {
+    pub(crate) fn new(doc: Automerge, incrementals: usize) -> Self {
         let month = document::header_str(&doc, "period");
         OpenDoc {
             doc,
@@ -181,7 +167,7 @@ impl Store {
             Some(me) => me,
             None => {
                 let time_zone = options.time_zone.as_deref().unwrap_or("UTC");
-                crate::schedule::parse_time_zone(time_zone)?;
+                crate::journey::schedule::parse_time_zone(time_zone)?;
                 let journey_id = document::new_doc_id();
                 let private_id = document::new_doc_id();
                 let me = StoredIdentity::generate(journey_id.to_string(), private_id.to_string());
@@ -339,17 +325,17 @@ impl Store {
         Ok(self.load_unchecked(&id)?.map(|open| open.doc.save()))
     }
 
-    fn lock_docs(&self) -> MutexGuard<'_, HashMap<DocumentId, OpenDoc>> {
+    pub(crate) fn lock_docs(&self) -> MutexGuard<'_, HashMap<DocumentId, OpenDoc>> {
         self.docs.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn lock_db(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn lock_db(&self) -> MutexGuard<'_, Connection> {
         self.db.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Loads a document's rows from disk and checks it is a `kind` document; `None` if it has
     /// no rows.
-    fn load_from_disk(&self, id: &DocumentId, kind: DocKind) -> Result<Option<OpenDoc>> {
+    pub(crate) fn load_from_disk(&self, id: &DocumentId, kind: DocKind) -> Result<Option<OpenDoc>> {
         let Some(open) = self.load_unchecked(id)? else {
             return Ok(None);
         };
@@ -359,7 +345,7 @@ impl Store {
 
     /// Loads a document's rows from disk, whatever its kind (marked unchecked); `None` if it
     /// has no rows.
-    fn load_unchecked(&self, id: &DocumentId) -> Result<Option<OpenDoc>> {
+    pub(crate) fn load_unchecked(&self, id: &DocumentId) -> Result<Option<OpenDoc>> {
         let rows = kv::load_prefix(&self.lock_db(), id.to_string().as_bytes())?;
         if rows.is_empty() {
             return Ok(None);
@@ -375,7 +361,7 @@ impl Store {
     /// Runs `f` on a document. With `keep`, the document stays in memory afterwards;
     /// otherwise (old months of check-ins) it is read and dropped, so long histories do not
     /// pile up in memory. `Ok(None)` when the document does not exist.
-    fn read_doc<R>(
+    pub(crate) fn read_doc<R>(
         &self,
         id: &DocumentId,
         kind: DocKind,
@@ -405,7 +391,7 @@ impl Store {
 
     /// Applies `f` to a document as one change and makes that change durable before
     /// returning. `create` makes the document when it does not exist yet.
-    fn edit_doc<R>(
+    pub(crate) fn edit_doc<R>(
         &self,
         id: &DocumentId,
         kind: DocKind,
@@ -476,7 +462,7 @@ impl Store {
 
     /// Asks the compactor to fold a document's rows once [`COMPACT_AFTER`] single changes
     /// have been written since it last asked; the edit does not wait for it.
-    fn compact_if_due(&self, id: &DocumentId, open: &mut OpenDoc) {
+    pub(crate) fn compact_if_due(&self, id: &DocumentId, open: &mut OpenDoc) {
         if open.incrementals >= COMPACT_AFTER {
             self.compactor.request(id);
             open.incrementals = 0;
@@ -485,7 +471,7 @@ impl Store {
 
     /// Drops from memory the check-ins of months past (they stay on disk) but `except`, so a
     /// long session going back through old months holds one of them at a time.
-    fn forget_old_months(&self, except: &DocumentId) {
+    pub(crate) fn forget_old_months(&self, except: &DocumentId) {
         self.forget_old_months_but(Some(except));
     }
 
@@ -502,7 +488,7 @@ impl Store {
     }
 
     /// Replaces a document's rows by one snapshot, in one transaction.
-    fn compact(&self, id: &DocumentId, doc: &Automerge) -> Result<()> {
+    pub(crate) fn compact(&self, id: &DocumentId, doc: &Automerge) -> Result<()> {
         let mut conn = self.lock_db();
         let tx = conn.transaction()?;
         kv::delete_prefix(&tx, id.to_string().as_bytes())?;
@@ -556,7 +542,7 @@ impl Store {
 }
 
 /// Writes `doc` whole under `<id>/snapshot/<hash of its heads>`, as samod names snapshots.
-fn write_snapshot(conn: &Connection, id: &DocumentId, doc: &Automerge) -> Result<()> {
+pub(crate) fn write_snapshot(conn: &Connection, id: &DocumentId, doc: &Automerge) -> Result<()> {
     kv::put(
         conn,
         compactor::snapshot_key(id, doc).as_bytes(),

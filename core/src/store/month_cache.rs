@@ -30,7 +30,7 @@ impl Store {
     /// Every check-in of a month not in memory: from its copy when the rows on disk are the
     /// ones it was made from, else read from the rows (and copied). `None` when the store has
     /// no rows of it.
-    pub(super) fn past_month(&self, id: &DocumentId) -> Result<Option<Vec<CheckIn>>> {
+    pub(crate) fn past_month(&self, id: &DocumentId) -> Result<Option<Vec<CheckIn>>> {
         let doc_id = id.to_string();
         let rows = {
             let conn = self.lock_db();

@@ -29,7 +29,8 @@ use super::wire::Wire;
 use crate::auth::peer_id_for;
 use crate::error::{Error, Result};
 use crate::store::db::blocking;
-use crate::store::{ServerLink, Standing, Store};
+use crate::store::Store;
+use crate::sync::{ServerLink, Standing};
 
 /// How long connecting and the handshake may take.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -213,7 +214,7 @@ async fn register(
     store: &Store,
     api: &Api,
     server_id: &str,
-    doc: crate::store::OwnDocument,
+    doc: crate::sync::OwnDocument,
 ) -> Result<()> {
     let body = RegisterDocument {
         doc_id: doc.doc_id.clone(),

@@ -12,10 +12,10 @@ use super::http::Api;
 use super::transport::WireStats;
 use crate::document::DocKind;
 use crate::error::{Error, Result};
-use crate::people::{consent, ConsentTopic};
+use crate::relationships::{consent, ConsentTopic};
 use crate::store::Store;
 
-pub use crate::people::CONSENT_TEXT_VERSION;
+pub use crate::relationships::CONSENT_TEXT_VERSION;
 
 /// Where sync stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -106,7 +106,7 @@ pub async fn about_code(store: &Store, server: &str, code: &str) -> Result<CodeA
     Api::new(server, store.tls()?)?.about_code(code).await
 }
 
-fn joined_server(store: &Store) -> Result<crate::store::ServerLink> {
+fn joined_server(store: &Store) -> Result<crate::sync::ServerLink> {
     store.server()?.ok_or_else(|| {
         Error::Sync("this store has not joined a server yet: enrol or join with a code".into())
     })

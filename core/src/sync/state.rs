@@ -4,12 +4,12 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use super::Store;
 use crate::document::check_ins::period_doc_id;
 use crate::document::journey as jdoc;
 use crate::document::DocKind;
 use crate::error::{Error, Result};
 use crate::sync::api::{Access, DocumentKind, Link, Role};
+use crate::Store;
 
 /// The server a store is joined to.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -250,7 +250,7 @@ impl Store {
         let mut conn = self.lock_db();
         let tx = conn.transaction()?;
         for old in [&self.identity().journey_id, &self.identity().private_id] {
-            super::kv::delete_prefix(&tx, old.as_bytes())?;
+            crate::store::kv::delete_prefix(&tx, old.as_bytes())?;
         }
         tx.execute(
             "UPDATE identity SET person_id = ?1, journey_doc = ?2, private_doc = ?3 WHERE id = 1",
@@ -261,7 +261,7 @@ impl Store {
         drop(docs);
         drop(conn);
         let path = self.path().to_path_buf();
-        let options = super::OpenOptions {
+        let options = crate::store::OpenOptions {
             time_zone: None,
             clock: self.clock().clone(),
             trusted_certificates: self.trusted_certificates.clone(),

@@ -3,16 +3,16 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use samod::DocumentId;
 
-use super::Store;
 use crate::document::check_ins::{
     is_recent, new_period_doc, period_doc_id, period_of, put_check_in,
 };
 use crate::document::journey::{self as jdoc, Record, VisionInput};
 use crate::document::DocKind;
 use crate::error::{Error, Result};
+use crate::journey::schedule;
 use crate::journey::validate::MAX_SHORT_TEXT;
 use crate::journey::*;
-use crate::schedule;
+use crate::Store;
 
 impl Store {
     /// The person's own journey (check-ins are read by date range with [`Store::check_ins`]).

@@ -3,14 +3,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use samod::DocumentId;
 
-use super::Store;
 use crate::document::check_ins::{is_recent, period_doc_id, period_of, read_check_ins};
 use crate::document::journey as jdoc;
 use crate::document::DocKind;
 use crate::error::{Error, Result};
-use crate::insights::{self, Insights};
+use crate::journey::insights::{self, Insights};
+use crate::journey::schedule::{self, Reminder, TodayItem};
 use crate::journey::{CheckIn, Journey};
-use crate::schedule::{self, Reminder, TodayItem};
+use crate::Store;
 
 impl Store {
     /// Check-ins dated `from..=to`, by date, time and plan.

@@ -1,8 +1,8 @@
-//! The parallel view: a practitioner's own figures beside the same figures over their clients,
+//! The parallel process (docs/DESIGN.md). The parallel view: a practitioner's own figures beside the same figures over their clients,
 //! computed on the practitioner's device, for the practitioner first.
 //!
 //! Week by week (ISO weeks, Monday first, cut by the range):
-//! - completion of their own action plans (as [`crate::insights`] counts it) and the reasons
+//! - completion of their own action plans (as [`crate::journey::insights`] counts it) and the reasons
 //!   they gave for not doing them;
 //! - the same over all their clients together, **only where at least [`MIN_CLIENTS`] clients
 //!   had planned occurrences that week** — otherwise "not enough data" (`None`);
@@ -21,14 +21,22 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::alliance::ruptures;
-use super::{AllianceCheckIn, CoachingCondition, WellbeingEntry};
-use crate::insights::{insights, week_start, Completion, ReasonCount};
+pub mod disclosure;
+pub mod export;
+mod store;
+mod summary;
+
+pub use store::MAX_VIEW_DAYS;
+pub use summary::{ReleasedFigures, SharedSummary, SummaryChoices, SummaryWeek};
+
+use crate::coaching::alliance::ruptures;
+use crate::coaching::{AllianceCheckIn, WellbeingEntry};
+use crate::journey::insights::{insights, week_start, Completion, ReasonCount};
 use crate::journey::{CheckIn, Journey, Reason};
 use tandem_protocol::word_enum;
 
-use super::disclosure::enough_clients;
-pub use super::disclosure::MIN_CLIENTS;
+use disclosure::enough_clients;
+pub use disclosure::MIN_CLIENTS;
 /// A fall in completion rate (as a fraction) that counts as "falling".
 pub const RATE_FALL: f64 = 0.15;
 /// A fall in the weekly WHO-5 percentage that counts as "falling".
@@ -410,88 +418,6 @@ fn fall(was: Option<f64>, now: Option<f64>) -> Option<(f64, f64)> {
     match (was, now) {
         (Some(was), Some(now)) if was - now >= RATE_FALL - 1e-9 => Some((was, now)),
         _ => None,
-    }
-}
-
-/// A summary of a parallel view, as shared into a coaching document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SharedSummary {
-    /// Its id in the coaching document.
-    pub id: String,
-    pub shared_at: DateTime<Utc>,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    /// The coaching condition when it was shared.
-    pub condition: Option<CoachingCondition>,
-    pub weeks: Vec<SummaryWeek>,
-    /// The practitioner's note, if they wrote one.
-    pub note: Option<String>,
-    /// The practitioner agreed that the note may go into research exports.
-    pub note_for_research: bool,
-}
-
-/// One week of a shared summary: rates and counts only.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SummaryWeek {
-    pub week_start: NaiveDate,
-    pub own_planned: u32,
-    pub own_rate: Option<f64>,
-    /// Present only for a week with at least [`MIN_CLIENTS`] contributing clients.
-    pub clients_rate: Option<f64>,
-    pub clients: Option<u32>,
-    /// Present only for a week with at least [`MIN_CLIENTS`] clients answering alliance
-    /// check-ins (`rupture_clients` of them).
-    pub client_ruptures: Option<u32>,
-    pub rupture_clients: Option<u32>,
-    /// The week had not ended when the summary was shared, so its client figures were held
-    /// back (they are shared once the week is over).
-    #[serde(default)]
-    pub week_open: bool,
-    pub coaching_ruptures: u32,
-    /// Present only when the practitioner chose to share their wellbeing.
-    pub wellbeing: Option<WellbeingPoint>,
-}
-
-/// The client figures of one week once shared with a coach. A coach who could compare two
-/// summaries of the same week (shared before and after one more client checked in, say) could
-/// subtract one from the other and learn about a single client; so the first figures released
-/// for a week stay the ones every later summary to that coaching document shows, and a week's
-/// figures are released only once it has ended.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ReleasedFigures {
-    /// (clients' completion rate, clients behind it).
-    pub completion: Option<(f64, u32)>,
-    /// (client ruptures, clients answering).
-    pub ruptures: Option<(u32, u32)>,
-}
-
-/// What a practitioner chooses when sharing a summary.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct SummaryChoices {
-    pub include_wellbeing: bool,
-    pub note: Option<String>,
-    pub note_for_research: bool,
-}
-
-impl SummaryWeek {
-    /// One week of `view`, as it may be shared.
-    pub fn of(week: &ParallelWeek, include_wellbeing: bool) -> SummaryWeek {
-        SummaryWeek {
-            week_start: week.week_start,
-            own_planned: week.own.planned,
-            own_rate: week.own.rate,
-            clients_rate: week.clients.as_ref().and_then(|c| c.completion.rate),
-            clients: week.clients.as_ref().map(|c| c.clients),
-            client_ruptures: week.client_ruptures.as_ref().map(|r| r.ruptures),
-            rupture_clients: week.client_ruptures.as_ref().map(|r| r.clients),
-            week_open: false,
-            coaching_ruptures: week.coaching_ruptures,
-            wellbeing: if include_wellbeing {
-                week.wellbeing.clone()
-            } else {
-                None
-            },
-        }
     }
 }
 

@@ -14,8 +14,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rand::RngCore;
 use serde::Serialize;
 
-use super::parallel::{SummaryWeek, WellbeingPoint};
-use super::{condition_on, Coaching, CoachingCondition};
+use super::{SummaryWeek, WellbeingPoint};
+use crate::coaching::{condition_on, Coaching, CoachingCondition};
 
 /// One practitioner-week.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,10 +69,10 @@ pub fn research_export(
 ) -> ResearchExport {
     let mut salt = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut salt);
-    let salt = super::base32(&salt);
+    let salt = crate::coaching::base32(&salt);
     let code = |person: &str| {
         let digest = crate::document::digest(&["tandem-research-code", &salt, person]);
-        format!("P-{}", super::base32(&digest[..5]))
+        format!("P-{}", crate::coaching::base32(&digest[..5]))
     };
 
     let mut rows = Vec::new();
@@ -132,7 +132,7 @@ pub fn research_export(
         generated_at: now,
         from,
         to,
-        credits: vec![super::WHO5_CREDIT.to_string()],
+        credits: vec![crate::coaching::WHO5_CREDIT.to_string()],
         rows,
         notes,
     }

@@ -4,14 +4,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::Store;
 use crate::document::coaching::read_consents;
 use crate::document::{name_of, put_name, DocKind};
 use crate::error::{Error, Result};
-use crate::insights::{insights, week_start};
-use crate::people::{check_name, LinkedPerson};
-use crate::schedule::parse_time_zone;
+use crate::journey::insights::{insights, week_start};
+use crate::journey::schedule::parse_time_zone;
+use crate::relationships::{check_name, LinkedPerson};
 use crate::sync::api::{Link, Role};
+use crate::Store;
 
 /// The consent record of a client who stopped sharing their journey.
 pub const JOURNEY_WITHDRAWN: &str = "journey_withdrawn";
@@ -83,7 +83,8 @@ impl Store {
             return Ok(());
         }
         let me = self.identity().person_id.clone();
-        let consent = crate::people::consent(None, &me, person_id, JOURNEY_WITHDRAWN, self.now());
+        let consent =
+            crate::relationships::consent(None, &me, person_id, JOURNEY_WITHDRAWN, self.now());
         self.edit_doc(&id, DocKind::Care, None, |tx| {
             crate::document::record_consent(tx, &consent)
         })

@@ -3,12 +3,14 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 
-use super::coaching::MAX_VIEW_DAYS;
-use super::*;
-use crate::coaching::parallel::SummaryChoices;
 use crate::coaching::*;
 use crate::document::Consent;
+use crate::document::DocKind;
+use crate::parallel::SummaryChoices;
+use crate::parallel::MAX_VIEW_DAYS;
+use crate::store::OpenOptions;
 use crate::sync::api::{Link, Role};
+use crate::Store;
 
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()

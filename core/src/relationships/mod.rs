@@ -1,4 +1,5 @@
-//! People and what they agree to: the name a person gives their linked people, the texts of
+//! Relationships and sharing: the care and coaching relationships a person is in, a linked
+//! person's journey as their practitioner reads it, and what people agree to: the name a person gives their linked people, the texts of
 //! consent they read before they share, and who they are linked to, in words a screen shows.
 //!
 //! A person's name lives in documents, never in the server's tables: their private document
@@ -6,11 +7,19 @@
 //! devices). The consent texts are Tandem's own, versioned; the version a person agreed to and
 //! the whole text are stored with their consent record.
 
+mod linked;
+mod people;
+mod relationship;
+
+pub use linked::LinkedJourney;
+pub(crate) use relationship::kind_name;
+pub use relationship::Relationship;
+
 use serde::Serialize;
 
 use crate::document::Consent;
 use crate::error::{Error, Result};
-use crate::insights::Completion;
+use crate::journey::insights::Completion;
 use crate::journey::CheckIn;
 use crate::sync::api::{Access, Role, MAX_NAME_CHARS};
 use tandem_protocol::word_enum;

@@ -16,7 +16,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::parallel::{ParallelWeek, ReleasedFigures, SummaryWeek};
+use super::{ParallelWeek, ReleasedFigures, SummaryWeek};
 
 /// The fewest clients a client figure may be computed over.
 pub const MIN_CLIENTS: u32 = 3;
@@ -120,8 +120,8 @@ pub(crate) fn guard(mut week: SummaryWeek) -> SummaryWeek {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coaching::parallel::{ClientCompletion, ClientRuptures};
-    use crate::insights::Completion;
+    use crate::journey::insights::Completion;
+    use crate::parallel::{ClientCompletion, ClientRuptures};
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()

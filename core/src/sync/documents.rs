@@ -12,11 +12,11 @@ use automerge::{Automerge, ChangeHash};
 use rusqlite::{params, OptionalExtension};
 use samod::DocumentId;
 
-use super::{kv, write_snapshot, OpenDoc, Store};
 use crate::document::check_ins::period_doc_id;
 use crate::document::journey as jdoc;
 use crate::document::DocKind;
 use crate::error::{Error, Result};
+use crate::store::{kv, write_snapshot, OpenDoc, Store};
 
 /// What a document is, in a person's terms: whose, and which part of Tandem.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

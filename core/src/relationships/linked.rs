@@ -4,10 +4,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use samod::DocumentId;
 
-use super::Store;
 use crate::error::{Error, Result};
-use crate::insights::Insights;
+use crate::journey::insights::Insights;
 use crate::journey::{CheckIn, Journey, PlanInput, ReviewInput};
+use crate::Store;
 
 /// Another person's journey, synced to this store.
 pub struct LinkedJourney<'a> {
@@ -52,9 +52,9 @@ impl LinkedJourney<'_> {
     /// in the person's own time zone (what their practitioner looks at with them).
     pub fn insights(&self, from: NaiveDate, to: NaiveDate, now: DateTime<Utc>) -> Result<Insights> {
         let journey = self.journey()?;
-        let tz = crate::schedule::parse_time_zone(&journey.time_zone)?;
+        let tz = crate::journey::schedule::parse_time_zone(&journey.time_zone)?;
         let check_ins = self.check_ins(from, to)?;
-        Ok(crate::insights::insights(
+        Ok(crate::journey::insights::insights(
             &journey, &check_ins, from, to, now, tz,
         ))
     }

@@ -9,8 +9,8 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
+use crate::journey::schedule::{check_ins_by_occurrence, occurrences};
 use crate::journey::{ActionPlan, CheckIn, Journey, Outcome, Reason, Review};
-use crate::schedule::{check_ins_by_occurrence, occurrences};
 use tandem_protocol::word_enum;
 
 /// How a journey went over a range of dates.
