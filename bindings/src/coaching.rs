@@ -1,12 +1,10 @@
 //! `Coaching`: the coaching sub-object of a store (`TandemStore.coaching()`): care and coaching
 //! relationships, coaching sessions and case reviews, reflections, alliance check-ins and
-//! ruptures, wellbeing, the parallel view and the summaries shared from it, a coach's overview
-//! and the research export.
+//! ruptures, wellbeing, and the goals and journey a practitioner shares with their coach. The
+//! parallel process built on them is `TandemStore.parallel()` (`parallel.rs`).
 //!
 //! Edits are one or two durable writes and reads come from documents held in memory once
-//! loaded: quick enough for a UI thread. The parallel view (and sharing a summary of it) reads
-//! the check-ins of every client over the range: call it off the UI thread. The research export
-//! and the calls that talk to the server are `async`.
+//! loaded: quick enough for a UI thread. The calls that talk to the server are `async`.
 //!
 //! Relationship documents (care, coaching) arrive with a sync: until one has brought them,
 //! calls about them answer `NotFound`. Who may do what is checked against the people a document
@@ -23,12 +21,11 @@ use crate::convert;
 use crate::error::TandemError;
 use crate::input::*;
 use crate::journey::into_all;
-use crate::parallel::{ParallelView, ResearchExport};
 use crate::relationship::*;
 use crate::runtime::run;
 use crate::store::TandemStore;
 
-/// Coaching and the parallel process, for one store (see `TandemStore.coaching`). Safe to
+/// Coaching, for one store (see `TandemStore.coaching`). Safe to
 /// use from any thread.
 #[derive(uniffi::Object)]
 pub struct Coaching {
@@ -43,7 +40,7 @@ impl Coaching {
 
 #[uniffi::export]
 impl TandemStore {
-    /// Coaching, reflections, alliance, wellbeing and the parallel view of this store. Quick.
+    /// Coaching relationships, reflections, alliance and wellbeing of this store. Quick.
     pub fn coaching(&self) -> Arc<Coaching> {
         Arc::new(Coaching {
             store: self.store(),
@@ -65,12 +62,6 @@ impl Coaching {
     /// `NotFound` until a sync has brought it. Quick once loaded.
     pub fn relationship(&self, doc_id: String) -> Result<CoachingRelationship, TandemError> {
         Ok(self.store().coaching(&doc_id)?.into())
-    }
-
-    /// For a coach: each practitioner's coaching relationship (with what they shared), grouped
-    /// by condition; relationships not synced yet are left out. Quick once loaded.
-    pub fn coach_overview(&self) -> Result<CoachOverview, TandemError> {
-        Ok(self.store().coach_overview()?.into())
     }
 
     // ----- the coaching relationship -----
@@ -297,75 +288,10 @@ impl Coaching {
     pub fn withdraw_goal(&self, goal_id: String, coaching_doc: String) -> Result<(), TandemError> {
         Ok(self.store().withdraw_goal(&goal_id, &coaching_doc)?)
     }
-
-    // ----- the parallel view -----
-
-    /// The parallel view from `from` to `to` (`YYYY-MM-DD`, inclusive) as of `now` (default:
-    /// the current time): this practitioner's own figures beside their clients', from what is
-    /// on this device. Client figures are none ("not enough data") where fewer than three
-    /// clients contributed. Reads the check-ins of every client over the range: call it off the
-    /// UI thread.
-    #[uniffi::method(default(now = None))]
-    pub fn parallel_view(
-        &self,
-        from: String,
-        to: String,
-        now: Option<SystemTime>,
-    ) -> Result<ParallelView, TandemError> {
-        let (from, to) = (convert::date("from", &from)?, convert::date("to", &to)?);
-        let now = convert::instant_or_now("now", now)?;
-        Ok(self.store().parallel_view(from, to, now)?.into())
-    }
-
-    /// Shares a summary of the parallel view from `from` to `to` (`YYYY-MM-DD`, inclusive)
-    /// into a coaching relationship (the practitioner): rates and counts, client figures only
-    /// over at least three clients, wellbeing and a note only as `choices` say. Returns its id.
-    /// Computes the view first: call it off the UI thread.
-    #[uniffi::method(default(now = None))]
-    pub fn share_summary(
-        &self,
-        coaching_doc: String,
-        from: String,
-        to: String,
-        choices: SummaryChoices,
-        now: Option<SystemTime>,
-    ) -> Result<String, TandemError> {
-        let (from, to) = (convert::date("from", &from)?, convert::date("to", &to)?);
-        let now = convert::instant_or_now("now", now)?;
-        Ok(self
-            .store()
-            .share_summary(&coaching_doc, from, to, now, &choices.into())?)
-    }
-
-    /// Withdraws a shared summary from a coaching relationship. Quick: one durable write.
-    pub fn withdraw_summary(
-        &self,
-        coaching_doc: String,
-        summary_id: String,
-    ) -> Result<(), TandemError> {
-        Ok(self.store().withdraw_summary(&coaching_doc, &summary_id)?)
-    }
 }
 
 #[uniffi::export(async_runtime = "tokio")]
 impl Coaching {
-    /// The research export over the summaries shared in this person's coaching relationships
-    /// (a coach's: every practitioner's; a practitioner's: their own), for the weeks starting
-    /// from `from` to `to` (`YYYY-MM-DD`, inclusive), as of `now` (default: the current time):
-    /// the rows, and the same as CSV and JSON. Reads every coaching document: async.
-    #[uniffi::method(default(now = None))]
-    pub async fn research_export(
-        &self,
-        from: String,
-        to: String,
-        now: Option<SystemTime>,
-    ) -> Result<ResearchExport, TandemError> {
-        let (from, to) = (convert::date("from", &from)?, convert::date("to", &to)?);
-        let now = convert::instant_or_now("now", now)?;
-        let store = self.store();
-        run(async move { Ok(store.research_export(from, to, now)?.into()) }).await
-    }
-
     /// Shares this practitioner's own journey with their coach, read-only, and records it in
     /// the coaching relationship: transformational coaching only (`NotPermitted` otherwise).
     /// The coach reads it with `linked_journey` after both sync. Returns the coach's person id.

@@ -1,18 +1,126 @@
-//! The parallel view (a practitioner's own figures beside their clients'), the summaries of it
-//! shared into coaching, and the research export, as records for the apps.
+//! `Parallel`: the parallel-process sub-object of a store (`TandemStore.parallel()`): the
+//! parallel view (a practitioner's own figures beside their clients'), the summaries of it
+//! shared into coaching, a coach's overview and the research export, with their records.
 //!
 //! Client figures are optional throughout: none means "not enough data", because fewer than
 //! three clients contributed (no figure may single a client out). Ranges are `from_date` and
 //! `to_date` (`from` is a keyword in Python).
 
+use std::sync::Arc;
 use std::time::SystemTime;
+
+use tandem_core::Store;
 
 use tandem_core::parallel::{self as core, export as core_export};
 
-use crate::convert::{date_text, system_time};
+use crate::convert::{self, date_text, system_time};
+use crate::error::TandemError;
+use crate::input::SummaryChoices;
 use crate::journey::{ffi_enum, into_all};
-use crate::relationship::CoachingCondition;
+use crate::relationship::{CoachOverview, CoachingCondition};
+use crate::runtime::run;
+use crate::store::TandemStore;
 use crate::views::{Completion, ReasonCount};
+
+/// The parallel process, for one store (see `TandemStore.parallel`). Safe to use from any
+/// thread. The view (and sharing a summary of it) reads the check-ins of every client over the
+/// range: call it off the UI thread. The research export is `async`.
+#[derive(uniffi::Object)]
+pub struct Parallel {
+    store: Arc<Store>,
+}
+
+impl Parallel {
+    fn store(&self) -> Arc<Store> {
+        self.store.clone()
+    }
+}
+
+#[uniffi::export]
+impl TandemStore {
+    /// The parallel view, the summaries shared from it, a coach's overview and the research
+    /// export of this store. Quick.
+    pub fn parallel(&self) -> Arc<Parallel> {
+        Arc::new(Parallel {
+            store: self.store(),
+        })
+    }
+}
+
+#[uniffi::export]
+impl Parallel {
+    /// For a coach: each practitioner's coaching relationship (with what they shared), grouped
+    /// by condition; relationships not synced yet are left out. Quick once loaded.
+    pub fn coach_overview(&self) -> Result<CoachOverview, TandemError> {
+        Ok(self.store().coach_overview()?.into())
+    }
+
+    /// The parallel view from `from` to `to` (`YYYY-MM-DD`, inclusive) as of `now` (default:
+    /// the current time): this practitioner's own figures beside their clients', from what is
+    /// on this device. Client figures are none ("not enough data") where fewer than three
+    /// clients contributed. Reads the check-ins of every client over the range: call it off the
+    /// UI thread.
+    #[uniffi::method(default(now = None))]
+    pub fn parallel_view(
+        &self,
+        from: String,
+        to: String,
+        now: Option<SystemTime>,
+    ) -> Result<ParallelView, TandemError> {
+        let (from, to) = (convert::date("from", &from)?, convert::date("to", &to)?);
+        let now = convert::instant_or_now("now", now)?;
+        Ok(self.store().parallel_view(from, to, now)?.into())
+    }
+
+    /// Shares a summary of the parallel view from `from` to `to` (`YYYY-MM-DD`, inclusive)
+    /// into a coaching relationship (the practitioner): rates and counts, client figures only
+    /// over at least three clients, wellbeing and a note only as `choices` say. Returns its id.
+    /// Computes the view first: call it off the UI thread.
+    #[uniffi::method(default(now = None))]
+    pub fn share_summary(
+        &self,
+        coaching_doc: String,
+        from: String,
+        to: String,
+        choices: SummaryChoices,
+        now: Option<SystemTime>,
+    ) -> Result<String, TandemError> {
+        let (from, to) = (convert::date("from", &from)?, convert::date("to", &to)?);
+        let now = convert::instant_or_now("now", now)?;
+        Ok(self
+            .store()
+            .share_summary(&coaching_doc, from, to, now, &choices.into())?)
+    }
+
+    /// Withdraws a shared summary from a coaching relationship. Quick: one durable write.
+    pub fn withdraw_summary(
+        &self,
+        coaching_doc: String,
+        summary_id: String,
+    ) -> Result<(), TandemError> {
+        Ok(self.store().withdraw_summary(&coaching_doc, &summary_id)?)
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Parallel {
+    /// The research export over the summaries shared in this person's coaching relationships
+    /// (a coach's: every practitioner's; a practitioner's: their own), for the weeks starting
+    /// from `from` to `to` (`YYYY-MM-DD`, inclusive), as of `now` (default: the current time):
+    /// the rows, and the same as CSV and JSON. Reads every coaching document: async.
+    #[uniffi::method(default(now = None))]
+    pub async fn research_export(
+        &self,
+        from: String,
+        to: String,
+        now: Option<SystemTime>,
+    ) -> Result<ResearchExport, TandemError> {
+        let (from, to) = (convert::date("from", &from)?, convert::date("to", &to)?);
+        let now = convert::instant_or_now("now", now)?;
+        let store = self.store();
+        run(async move { Ok(store.research_export(from, to, now)?.into()) }).await
+    }
+}
 
 ffi_enum!(
     /// What a reflection prompt was raised by.

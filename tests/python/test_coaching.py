@@ -292,7 +292,7 @@ def test_the_parallel_view_has_no_client_figures_until_three_clients(server, ope
     run(alex.sync_now())
     assert len(alex.coaching().relationships()) == 2
 
-    view = alex.coaching().parallel_view(days_ago(13), days_ago(1))
+    view = alex.parallel().parallel_view(days_ago(13), days_ago(1))
     assert (view.from_date, view.to_date) == (days_ago(13), days_ago(1))
     assert view.caseload == 2
     assert view.own.planned == 13 and view.own.done == 7
@@ -304,7 +304,7 @@ def test_the_parallel_view_has_no_client_figures_until_three_clients(server, ope
     # A third client makes the clients' figures appear, over all three together.
     client_of(alex, "lee", open_store, server, done_days=set())
     run(alex.sync_now())
-    view = alex.coaching().parallel_view(days_ago(13), days_ago(1))
+    view = alex.parallel().parallel_view(days_ago(13), days_ago(1))
     assert view.caseload == 3
     assert view.clients is not None and view.clients.clients == 3
     assert view.clients.completion.planned == 39
@@ -313,5 +313,5 @@ def test_the_parallel_view_has_no_client_figures_until_three_clients(server, ope
     assert any(w.clients is not None for w in view.weeks)
 
     with pytest.raises(tandem.TandemError.InvalidInput) as refused:
-        alex.coaching().parallel_view(days_ago(1), days_ago(13))
+        alex.parallel().parallel_view(days_ago(1), days_ago(13))
     assert refused.value.field == "to"

@@ -135,7 +135,7 @@ struct Snapshot: Sendable {
         let myName = try store.myName()
         var overview: CoachOverview?
         if server?.role == .coach {
-            overview = try store.coaching().coachOverview()
+            overview = try store.parallel().coachOverview()
         }
         let insights = try store.insights(from: range.from, to: range.to, now: now)
         var linked: [String: Journey] = [:]

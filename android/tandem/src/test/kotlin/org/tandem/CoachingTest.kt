@@ -152,20 +152,20 @@ class CoachingTest {
                     jo.coaching().setCondition(joDoc, CoachingCondition.SKILLS_ACQUISITION, from.toString(), note = "Case work first")
 
                     // Alex's own view first: no clients, so no client figures.
-                    val view = alex.coaching().parallelView(range)
+                    val view = alex.parallel().parallelView(range)
                     assertEquals(0u, view.caseload)
                     assertNull(view.clients)
                     assertTrue(view.own.planned > 0u)
 
-                    val alexSummary = alex.coaching().shareSummary(
+                    val alexSummary = alex.parallel().shareSummary(
                         alexDoc, range, SummaryChoices(includeWellbeing = true, note = "A heavy fortnight", noteForResearch = true),
                     )
-                    jo.coaching().shareSummary(joDoc, range)
+                    jo.parallel().shareSummary(joDoc, range)
                     alex.syncNow()
                     jo.syncNow()
                     priya.syncNow()
 
-                    val overview = priya.coaching().coachOverview()
+                    val overview = priya.parallel().coachOverview()
                     assertEquals(
                         listOf(CoachingCondition.SKILLS_ACQUISITION, CoachingCondition.TRANSFORMATIONAL),
                         overview.groups.map { it.condition },
@@ -189,7 +189,7 @@ class CoachingTest {
                     assertEquals(emptyList(), overview.practitionersUnder(null))
 
                     // The research export carries both, by condition, under codes for this export only.
-                    val export = priya.coaching().researchExport(from..today)
+                    val export = priya.parallel().researchExport(from..today)
                     assertEquals(6, export.rows.size)
                     assertEquals(setOf(CoachingCondition.SKILLS_ACQUISITION, CoachingCondition.TRANSFORMATIONAL), export.rows.map { it.condition }.toSet())
                     assertEquals(listOf("A heavy fortnight"), export.notes.map { it.note })

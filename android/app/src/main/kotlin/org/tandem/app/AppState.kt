@@ -181,7 +181,7 @@ class AppState(
             val people = withContext(io) { store.people(clock()) }
             val myName = withContext(io) { store.myName() }
             val overview = withContext(io) {
-                if (server?.role == Role.COACH) store.coaching().use { it.coachOverview() } else null
+                if (server?.role == Role.COACH) store.parallel().use { it.coachOverview() } else null
             }
             this.journey = journey
             this.today = today

@@ -46,7 +46,8 @@ fun CoachingScreen(state: AppState, docId: String) {
     val range = state.insightsRange()
     val loaded by produceState<Triple<CoachingRelationship, ParallelView, List<Reflection>>?>(null, state.revision) {
         value = state.read {
-            coaching().use { Triple(it.relationship(docId), it.parallelView(range.start.toString(), range.endInclusive.toString(), state.now()), it.reflections()) }
+            val view = parallel().use { it.parallelView(range.start.toString(), range.endInclusive.toString(), state.now()) }
+            coaching().use { Triple(it.relationship(docId), view, it.reflections()) }
         }
     }
     var withWellbeing by remember { mutableStateOf(false) }
@@ -103,7 +104,7 @@ fun CoachingScreen(state: AppState, docId: String) {
         MainButton(s[S.coaching_share_button], onClick = {
             scope.launch {
                 val choices = SummaryChoices(includeWellbeing = withWellbeing, note = note.ifBlank { null })
-                val saved = state.edit { coaching().use { it.shareSummaryNow(docId, range, choices, state) } }
+                val saved = state.edit { parallel().use { it.shareSummaryNow(docId, range, choices, state) } }
                 if (errors.show(saved, setOf("note"))) note = ""
             }
         }, modifier = Modifier.testTag("share-summary"))
@@ -111,7 +112,7 @@ fun CoachingScreen(state: AppState, docId: String) {
 }
 
 /** Shares the summary on the calling (IO) thread: [AppState.edit] already left the UI thread. */
-private fun uniffi.tandem_ffi.Coaching.shareSummaryNow(
+private fun uniffi.tandem_ffi.Parallel.shareSummaryNow(
     docId: String,
     range: ClosedRange<LocalDate>,
     choices: SummaryChoices,

@@ -64,7 +64,7 @@ class CoachOverviewTest {
                     val coaching = alex.coaching()
                     val doc = coaching.relationships().single { it.kind == uniffi.tandem_ffi.RelationshipKind.COACHING }.docId
                     coaching.setCondition(doc, CoachingCondition.SKILLS_ACQUISITION, monday.toString())
-                    coaching.shareSummary(doc, monday..LocalDate.now(London), SummaryChoices(note = "Three clients, a steady fortnight"))
+                    alex.parallel().shareSummary(doc, monday..LocalDate.now(London), SummaryChoices(note = "Three clients, a steady fortnight"))
                     alex.syncNow()
                     priya.syncNow()
                 }

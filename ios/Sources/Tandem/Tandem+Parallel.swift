@@ -1,19 +1,20 @@
-// Coaching (`store.coaching()`) over the generated bindings.
+// The parallel process (`store.parallel()`) over the generated bindings.
 //
-// Used as generated: edits, reflections, alliance check-ins, `ruptures()`, wellbeing,
-// `relationship(docId:)` and `coachOverview()` are quick (one durable write, or memory);
-// `researchExport(from:to:now:)`, `shareJourneyWithCoach(coachingDoc:)` and
-// `withdrawJourneyFromCoach(coachingDoc:)` are `async throws`. The parallel view, and sharing a
-// summary of it, read every client's check-ins over the range: the two wrappers here run them
-// off the caller's actor.
+// Coaching (`store.coaching()`) is used as generated: edits, reflections, alliance check-ins,
+// `ruptures()`, wellbeing and `relationship(docId:)` are quick (one durable write, or memory);
+// `shareJourneyWithCoach(coachingDoc:)` and `withdrawJourneyFromCoach(coachingDoc:)` are
+// `async throws`. Of the parallel process, `coachOverview()` is quick and
+// `researchExport(from:to:now:)` is `async throws`; the parallel view, and sharing a summary of
+// it, read every client's check-ins over the range: the two wrappers here run them off the
+// caller's actor.
 
 import Foundation
 
-extension Coaching {
+extension Parallel {
     /// The parallel view from `from` to `to` ("YYYY-MM-DD", inclusive), computed off the
     /// caller's actor (it reads every client's check-ins over the range):
     ///
-    ///     let view = try await store.coaching().parallelViewInBackground(from: start, to: end)
+    ///     let view = try await store.parallel().parallelViewInBackground(from: start, to: end)
     ///
     /// Client figures are `nil` ("not enough data") where fewer than three clients contributed.
     public func parallelViewInBackground(
