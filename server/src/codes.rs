@@ -5,18 +5,35 @@
 //! dashes and spaces do not matter, and `O`, `I`, `L` read as `0`, `1`, `1`. The server keeps
 //! only the SHA-256 of the normalised code.
 
-use rand::Rng;
+use std::sync::LazyLock;
+
+use data_encoding::{Encoding, Specification};
+use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// How many characters a code has.
 const LEN: usize = 12;
+/// Characters that, appended to a code, make it a whole number of bytes (16 × 5 bits = 10 bytes),
+/// so that decoding and encoding it again is exact.
+const FILL: &str = "0000";
 
-/// A fresh random code, grouped for reading.
+/// Crockford's base32, reading lower case and the look-alikes `O`, `I`, `L` as `0`, `1`, `1`.
+static CROCKFORD: LazyLock<Encoding> = LazyLock::new(|| {
+    let mut spec = Specification::new();
+    spec.symbols.push_str("0123456789ABCDEFGHJKMNPQRSTVWXYZ");
+    spec.translate.from.push_str("abcdefghjkmnpqrstvwxyzOoIiLl");
+    spec.translate.to.push_str("ABCDEFGHJKMNPQRSTVWXYZ001111");
+    spec.encoding()
+        .expect("Crockford's alphabet is a valid base32")
+});
+
+/// A fresh random code, grouped for reading: the first 12 characters (60 random bits) of
+/// 10 random bytes in Crockford's base32.
 pub fn generate() -> String {
-    let mut rng = rand::rngs::OsRng;
-    let chars: Vec<char> = (0..LEN)
-        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-        .collect();
+    let mut bytes = [0u8; 10];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let text = CROCKFORD.encode(&bytes);
+    let chars: Vec<char> = text[..LEN].chars().collect();
     chars
         .chunks(4)
         .map(|c| c.iter().collect::<String>())
@@ -24,24 +41,19 @@ pub fn generate() -> String {
         .join("-")
 }
 
-/// The canonical form of a typed code, or `None` when it cannot be one of ours.
+/// The canonical form of a typed code, or `None` when it cannot be one of ours: without dashes
+/// and spaces, decoded (which refuses anything outside the alphabet and reads the look-alikes)
+/// and encoded again.
 pub fn normalise(typed: &str) -> Option<String> {
-    let mut out = String::with_capacity(LEN);
-    for c in typed.chars() {
-        if c == '-' || c.is_whitespace() {
-            continue;
-        }
-        let c = match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        };
-        if !ALPHABET.contains(&(c as u8)) || !c.is_ascii() {
-            return None;
-        }
-        out.push(c);
+    let bare: String = typed
+        .chars()
+        .filter(|c| *c != '-' && !c.is_whitespace())
+        .collect();
+    if bare.chars().count() != LEN {
+        return None;
     }
-    (out.len() == LEN).then_some(out)
+    let bytes = CROCKFORD.decode(format!("{bare}{FILL}").as_bytes()).ok()?;
+    Some(CROCKFORD.encode(&bytes)[..LEN].to_string())
 }
 
 /// What the server stores for a code.
@@ -75,5 +87,26 @@ mod tests {
         assert_eq!(normalise("ABCD-EFGH-JKM!"), None);
         assert_eq!(normalise("ABCD-EFGH-JKMÜ"), None);
         assert_eq!(normalise(""), None);
+        assert_eq!(normalise("7kq2 m9xd 4wtr").unwrap(), "7KQ2M9XD4WTR");
+        assert_eq!(
+            normalise("ABCD-EFGH-JKMU"),
+            None,
+            "U is not in Crockford's alphabet"
+        );
+    }
+
+    #[test]
+    fn every_character_of_the_alphabet_can_appear_anywhere() {
+        let mut seen = [
+            std::collections::HashSet::new(),
+            std::collections::HashSet::new(),
+        ];
+        for _ in 0..2000 {
+            let code = normalise(&generate()).unwrap();
+            seen[0].insert(code.chars().next().unwrap());
+            seen[1].insert(code.chars().last().unwrap());
+        }
+        assert_eq!(seen[0].len(), 32, "first character: {:?}", seen[0]);
+        assert_eq!(seen[1].len(), 32, "last character: {:?}", seen[1]);
     }
 }
