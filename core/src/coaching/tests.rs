@@ -24,7 +24,7 @@ fn practitioner(dir: &tempfile::TempDir) -> (Store, String) {
         who: me.clone(),
         whom: "k1".into(),
         what: "coaching".into(),
-        when: Utc::now(),
+        when: store.now(),
         text_version: "test".into(),
         text: "a test's consent".into(),
     };

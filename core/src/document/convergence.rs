@@ -258,7 +258,9 @@ fn apply(replica: &mut Replica, op: &Op, ledger: &mut Ledger, doc_id: &samod::Do
                     note: None,
                 };
                 let mut month = replica.month.transaction();
-                put_check_in(&mut month, &input, chrono::Utc::now()).unwrap();
+                // Answered that evening: a fixed instant, like every time in the core's tests.
+                let answered = date.and_hms_opt(20, 0, 0).unwrap().and_utc();
+                put_check_in(&mut month, &input, answered).unwrap();
                 month.commit();
                 ledger
                     .check_ins

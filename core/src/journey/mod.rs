@@ -6,6 +6,8 @@
 mod edits;
 pub mod insights;
 pub mod schedule;
+#[cfg(test)]
+mod tests;
 pub(crate) mod validate;
 mod views;
 

@@ -11,6 +11,8 @@ mod identity;
 pub use tandem_storage::kv;
 pub(crate) mod month_cache;
 #[cfg(test)]
+pub(crate) mod test_support;
+#[cfg(test)]
 mod tests;
 
 pub use identity::Identity;
