@@ -198,6 +198,9 @@ private fun ScreenContent(state: AppState, screen: Screen) {
         is Screen.AddWellbeing -> WellbeingForm(state, screen.docId)
         is Screen.AddAlliance -> AllianceForm(state, screen.docId, screen.aboutCoach)
         Screen.AddReflection -> ReflectionForm(state)
+        is Screen.Sessions -> SessionsScreen(state, screen.docId)
+        is Screen.AddSession -> SessionForm(state, screen.docId)
+        is Screen.CommentOnSession -> SessionCommentForm(state, screen.docId, screen.sessionId)
     }
 }
 
@@ -269,6 +272,9 @@ private fun title(screen: Screen, s: Strings): String = when (screen) {
     is Screen.AddWellbeing -> s[S.wellbeing_title]
     is Screen.AddAlliance -> s[S.alliance_title]
     Screen.AddReflection -> s[S.reflection_title]
+    is Screen.Sessions -> s[S.coaching_title]
+    is Screen.AddSession -> s[S.session_add_title]
+    is Screen.CommentOnSession -> s[S.session_comment_title]
 }
 
 /** Today, Journey, Insights, People: four tall tabs with words, no icons to guess at. */

@@ -437,6 +437,12 @@ sealed interface Screen {
     /** An alliance check-in about the other person of the care or coaching document [docId]. */
     data class AddAlliance(val docId: String, val aboutCoach: Boolean) : Screen
     data object AddReflection : Screen
+    /** The sessions of a coaching relationship: how a coach opens them from the overview. */
+    data class Sessions(val docId: String) : Screen
+    /** Planning a session in the coaching relationship [docId] (the practitioner). */
+    data class AddSession(val docId: String) : Screen
+    /** A comment on session [sessionId] of the coaching relationship [docId] (either person). */
+    data class CommentOnSession(val docId: String, val sessionId: String) : Screen
 
     val isTab: Boolean get() = this == Today || this == Journey || this == Insights || this == People
 }

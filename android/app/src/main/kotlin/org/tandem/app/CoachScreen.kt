@@ -46,6 +46,12 @@ private fun PractitionerCard(state: AppState, coaching: CoachingRelationship) {
         } else {
             SummaryLines(state, summary)
         }
+        val sessions = coaching.sessions.size
+        SecondButton(
+            if (sessions == 0) s[S.coach_sessions_none] else s.count(S.coach_sessions_one, S.coach_sessions_other, sessions),
+            onClick = { state.open(Screen.Sessions(coaching.docId)) },
+            modifier = Modifier.testTag("sessions:${coaching.practitioner}"),
+        )
     }
 }
 

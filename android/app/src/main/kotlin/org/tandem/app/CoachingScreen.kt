@@ -60,7 +60,7 @@ fun CoachingScreen(state: AppState, docId: String) {
             EmptyNote(s[S.loading])
             return@Column
         }
-        Text(s.condition(coaching.condition), style = MaterialTheme.typography.titleMedium)
+        SessionsSection(state, docId, coaching)
         Heading(s[S.coaching_parallel])
         Detail(s[S.coaching_parallel_intro])
         view.weeks.forEach { week ->

@@ -219,6 +219,7 @@ fun <T> ChoiceChips(options: List<T>, selected: T?, label: (T) -> String, onSele
                 selected = option == selected,
                 onClick = { onSelect(option) },
                 label = { Text(text, modifier = Modifier.padding(vertical = 8.dp)) },
+                leadingIcon = chosenMark(option == selected),
                 modifier = Modifier.heightIn(min = TouchTarget).let { if (tag != null) it.testTag("$tag:$text") else it },
             )
         }
@@ -235,12 +236,21 @@ fun <T> ManyChips(options: List<T>, selected: Set<T>, label: (T) -> String, onTo
                 selected = option in selected,
                 onClick = { onToggle(option) },
                 label = { Text(label(option), modifier = Modifier.padding(vertical = 8.dp)) },
+                leadingIcon = chosenMark(option in selected),
                 modifier = Modifier.heightIn(min = TouchTarget).widthIn(min = TouchTarget).semantics {
                     if (description != null) contentDescription = description(option)
                 },
             )
         }
     }
+}
+
+/**
+ * A tick on a chosen chip, so that what is chosen never shows by colour alone; a screen reader
+ * hears the chip's own "selected" instead.
+ */
+private fun chosenMark(chosen: Boolean): (@Composable () -> Unit)? = if (!chosen) null else {
+    { Text("✓", style = MaterialTheme.typography.titleMedium, modifier = Modifier.clearAndSetSemantics {}) }
 }
 
 /** A labelled switch; the whole row is the touch target (and one node for a screen reader). */
