@@ -95,26 +95,26 @@ impl std::fmt::Debug for Clock {
 
 /// A person's local store: their journey, its check-ins, and their private document.
 pub struct Store {
-    pub(crate) path: PathBuf,
-    pub(crate) db: Arc<Mutex<Connection>>,
-    pub(crate) docs: Mutex<HashMap<DocumentId, OpenDoc>>,
-    pub(crate) me: StoredIdentity,
+    path: PathBuf,
+    db: Arc<Mutex<Connection>>,
+    docs: Mutex<HashMap<DocumentId, OpenDoc>>,
+    me: StoredIdentity,
     pub(crate) journey_id: DocumentId,
     /// Counts edits made here and others' edits received; observers (the app) watch it.
     pub(crate) changes: tokio::sync::watch::Sender<Changes>,
     /// The document of each edit made here, as it becomes durable: the sync engine sends it.
-    pub(crate) edits: tokio::sync::broadcast::Sender<DocumentId>,
+    edits: tokio::sync::broadcast::Sender<DocumentId>,
     /// This session's automerge actor: a new one each time the store is opened, so two
     /// processes that open one store by mistake can never write clashing changes.
     pub(crate) actor: ActorId,
-    pub(crate) clock: Clock,
+    clock: Clock,
     pub(crate) trusted_certificates: Option<String>,
     /// Checkpoints the write-ahead log off the edit path (none for an in-memory database).
-    pub(crate) _checkpointer: Option<db::Checkpointer>,
+    _checkpointer: Option<db::Checkpointer>,
     /// Compacts documents' rows off the edit path.
-    pub(crate) compactor: compactor::Compactor,
+    compactor: compactor::Compactor,
     /// The TLS settings made from them, once needed.
-    pub(crate) tls: std::sync::OnceLock<Arc<rustls::ClientConfig>>,
+    tls: std::sync::OnceLock<Arc<rustls::ClientConfig>>,
 }
 
 /// How many times a store has changed since it was opened.
