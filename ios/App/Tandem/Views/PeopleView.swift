@@ -183,7 +183,37 @@ struct PractitionerCard: View {
             } else {
                 Detail(L.t("coach_no_summary"))
             }
+            SessionLines(coaching: coaching)
         }
+    }
+}
+
+/// A coaching relationship's sessions as the core gives them, newest first: date, agenda and
+/// comments (who wrote each: "You", or the person's name). Read-only here; commenting and
+/// planning are in the Compose app (SessionsSection.kt) and not yet on iOS.
+struct SessionLines: View {
+    let coaching: CoachingRelationship
+    @EnvironmentObject var model: AppModel
+
+    var body: some View {
+        if coaching.sessions.isEmpty {
+            Detail(L.t("sessions_empty"))
+        } else {
+            Text(L.t("sessions_title")).font(.subheadline.weight(.semibold))
+            ForEach(coaching.sessions.sorted { $0.date > $1.date }, id: \.id) { session in
+                Text(L.f("session_on", Day.long(session.date))).font(.subheadline)
+                Text(session.agenda)
+                ForEach(session.comments, id: \.id) { comment in
+                    Detail(L.f("session_comment_by", who(comment.by), comment.text))
+                }
+            }
+        }
+    }
+
+    private func who(_ person: String) -> String {
+        if person == (try? model.store?.identity().personId) { return L.t("session_you") }
+        return model.people.first { $0.personId == person }?.name
+            ?? L.t(person == coaching.coach ? "people_role_coach" : "people_role_practitioner")
     }
 }
 
