@@ -31,7 +31,7 @@ pub const INVITATION_SECS: i64 = 72 * 3600;
 /// What the handlers share.
 #[derive(Clone)]
 pub struct AppState {
-    pub directory: Arc<dyn Directory>,
+    pub directory: Directory,
     pub policy: MembershipPolicy,
     pub acceptor: AcceptorHandle,
     pub durability: Arc<Durability>,
@@ -106,20 +106,20 @@ fn authorization(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The calling device's person; a device the server does not know is refused.
-fn member(state: &AppState, headers: &HeaderMap) -> Answer<(Caller, Person)> {
-    let caller = authenticate(&*state.directory, authorization(headers), now(), true)?;
+async fn member(state: &AppState, headers: &HeaderMap) -> Answer<(Caller, Person)> {
+    let caller = authenticate(&state.directory, authorization(headers), now(), true).await?;
     let person = caller.person.clone().expect("known_only answers a person");
     Ok((caller, person))
 }
 
 /// The calling device, known here or not (enrol, join).
-fn any_device(state: &AppState, headers: &HeaderMap) -> Answer<Caller> {
+async fn any_device(state: &AppState, headers: &HeaderMap) -> Answer<Caller> {
     Ok(authenticate(
-        &*state.directory,
+        &state.directory,
         authorization(headers),
         now(),
         false,
-    )?)
+    ).await?)
 }
 
 /// The router of every route in docs/SYNC.md.
@@ -166,9 +166,9 @@ async fn enrol(
     headers: HeaderMap,
     body: Result<Json<EnrolRequest>, JsonRejection>,
 ) -> Answer<Response> {
-    let caller = any_device(&state, &headers)?;
+    let caller = any_device(&state, &headers).await?;
     let Json(request) = body?;
-    let enrolled = state.directory.enrol(&caller.device_id, &request, now())?;
+    let enrolled = state.directory.enrol(&caller.device_id, &request, now()).await?;
     tracing::info!(person = %enrolled.person_id, role = %enrolled.role, "enrolled");
     state.policy.memberships_changed(&[&enrolled.person_id]);
     Ok(Json(enrolled).into_response())
@@ -179,7 +179,7 @@ async fn invite(
     headers: HeaderMap,
     body: Result<Json<InvitationRequest>, JsonRejection>,
 ) -> Answer<Response> {
-    let (_, person) = member(&state, &headers)?;
+    let (_, person) = member(&state, &headers).await?;
     let Json(request) = body?;
     let at = now();
     let invitation = state.directory.invite(
@@ -188,7 +188,7 @@ async fn invite(
         request.from_name.as_deref(),
         at,
         at + INVITATION_SECS,
-    )?;
+    ).await?;
     tracing::info!(inviter = %person.person_id, kind = %request.kind, "invitation made");
     Ok(Json(invitation).into_response())
 }
@@ -213,7 +213,7 @@ async fn about_code(
         ));
     }
     let Json(query) = body?;
-    Ok(Json(state.directory.about_code(&query.code, now())?).into_response())
+    Ok(Json(state.directory.about_code(&query.code, now()).await?).into_response())
 }
 
 async fn join(
@@ -221,9 +221,9 @@ async fn join(
     headers: HeaderMap,
     body: Result<Json<JoinRequest>, JsonRejection>,
 ) -> Answer<Response> {
-    let caller = any_device(&state, &headers)?;
+    let caller = any_device(&state, &headers).await?;
     let Json(request) = body?;
-    let joined = state.directory.join(&caller, &request, now())?;
+    let joined = state.directory.join(&caller, &request, now()).await?;
     tracing::info!(person = %joined.person_id, device = %caller.device_id, "joined");
     let mut people = vec![joined.person_id.as_str()];
     people.extend(joined.linked.as_ref().map(|l| l.person_id.as_str()));
@@ -236,9 +236,9 @@ async fn register(
     headers: HeaderMap,
     body: Result<Json<RegisterDocument>, JsonRejection>,
 ) -> Answer<StatusCode> {
-    let (_, person) = member(&state, &headers)?;
+    let (_, person) = member(&state, &headers).await?;
     let Json(request) = body?;
-    state.directory.register(&person, &request, now())?;
+    state.directory.register(&person, &request, now()).await?;
     let mut people = vec![person.person_id.as_str()];
     people.extend(request.with_person.as_deref());
     state.policy.memberships_changed(&people);
@@ -250,9 +250,9 @@ async fn grant(
     headers: HeaderMap,
     body: Result<Json<ShareRequest>, JsonRejection>,
 ) -> Answer<StatusCode> {
-    let (_, person) = member(&state, &headers)?;
+    let (_, person) = member(&state, &headers).await?;
     let Json(request) = body?;
-    state.directory.grant(&person, &request, now())?;
+    state.directory.grant(&person, &request, now()).await?;
     tracing::info!(owner = %person.person_id, doc = %request.doc_id, to = %request.person_id, access = %request.access, "shared");
     state
         .policy
@@ -265,9 +265,9 @@ async fn revoke(
     headers: HeaderMap,
     body: Result<Json<ShareRequest>, JsonRejection>,
 ) -> Answer<StatusCode> {
-    let (_, person) = member(&state, &headers)?;
+    let (_, person) = member(&state, &headers).await?;
     let Json(request) = body?;
-    state.directory.revoke(&person, &request, now())?;
+    state.directory.revoke(&person, &request, now()).await?;
     tracing::info!(owner = %person.person_id, doc = %request.doc_id, from = %request.person_id, "sharing revoked");
     state
         .policy
@@ -276,8 +276,8 @@ async fn revoke(
 }
 
 async fn links(State(state): State<AppState>, headers: HeaderMap) -> Answer<Response> {
-    let (_, person) = member(&state, &headers)?;
-    Ok(Json(state.directory.links(&person)?).into_response())
+    let (_, person) = member(&state, &headers).await?;
+    Ok(Json(state.directory.links(&person).await?).into_response())
 }
 
 /// A change feed cursor from a query string: a whole number; `None` when absent.
@@ -309,7 +309,7 @@ async fn catch_up(
     headers: HeaderMap,
     query: Result<Query<CatchUpQuery>, QueryRejection>,
 ) -> Answer<Response> {
-    let (_, person) = member(&state, &headers)?;
+    let (_, person) = member(&state, &headers).await?;
     let since = query.ok().and_then(|Query(q)| q.since);
     let since = cursor_param(since.as_deref())?.ok_or_else(|| {
         Failure::new(
@@ -318,8 +318,8 @@ async fn catch_up(
             "catch-up needs ?since=<cursor>: the cursor of the last catch-up, or 0 for everything",
         )
     })?;
-    let changed = state.directory.changed_since(&person.person_id, since)?;
-    let links = state.directory.links(&person)?;
+    let changed = state.directory.changed_since(&person.person_id, since).await?;
+    let links = state.directory.links(&person).await?;
     Ok(Json(CatchUp {
         links,
         changed: changed.doc_ids,
@@ -349,7 +349,7 @@ async fn sync(
         Some(q) => (q.token, q.notices, q.since),
         None => (None, None, None),
     };
-    let caller = authenticate(&*state.directory, token.as_deref(), now(), true)?;
+    let caller = authenticate(&state.directory, token.as_deref(), now(), true).await?;
     let notices = match notices.as_deref() {
         None | Some("0") => false,
         Some("1") => true,
@@ -377,7 +377,7 @@ async fn sync(
             links: state.policy.watch_links(&person.person_id),
             since,
         };
-        Some(ConnectionNotices::start(setup)?)
+        Some(ConnectionNotices::start(setup).await?)
     } else {
         None
     };

@@ -29,18 +29,18 @@ impl From<Refusal> for AuthError {
 
 /// Checks `token` as of `now` (Unix seconds). With `known_only`, the device must belong to a
 /// person here; otherwise (enrol, join) a new device is let through with `person: None`.
-pub fn authenticate(
-    directory: &dyn Directory,
+pub async fn authenticate(
+    directory: &Directory,
     token: Option<&str>,
     now: i64,
     known_only: bool,
 ) -> Result<Caller, AuthError> {
     let token = token.ok_or_else(|| TokenError::Malformed("no token".into()))?;
     let claims = verify_token(token, directory.server_id(), now)?;
-    if !directory.remember_nonce(&claims.nonce, claims.exp, now)? {
+    if !directory.remember_nonce(&claims.nonce, claims.exp, now).await? {
         return Err(TokenError::Replayed.into());
     }
-    let person = directory.device_person(&claims.device)?;
+    let person = directory.device_person(&claims.device).await?;
     if known_only && person.is_none() {
         return Err(TokenError::UnknownDevice.into());
     }

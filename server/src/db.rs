@@ -137,15 +137,19 @@ fn migrate_2(tx: &Transaction) -> rusqlite::Result<()> {
             SELECT DISTINCT CAST(substr(key, 1, instr(key, X'2F') - 1) AS TEXT), 1
             FROM kv WHERE instr(key, X'2F') > 1;
          INSERT INTO change_feed (id, seq)
-            VALUES (1, (SELECT COUNT(*) > 0 FROM doc_changes));
-         CREATE VIEW document_access (doc_id, person_id, access) AS
-            SELECT d.doc_id, m.person_id, m.access FROM documents d
-            JOIN memberships m ON m.doc_id = COALESCE(d.journey_id, d.doc_id)
-            JOIN people owner ON owner.person_id = d.owner
-            JOIN people member ON member.person_id = m.person_id
-            WHERE NOT (member.role = 'coach' AND (owner.role = 'client' OR d.kind = 'care'));",
-    )
+            VALUES (1, (SELECT COUNT(*) > 0 FROM doc_changes));",
+    )?;
+    tx.execute_batch(DOCUMENT_ACCESS_VIEW)
 }
+
+/// The sharing rule as SQL (see migration 2), which PostgreSQL's schema uses too.
+pub const DOCUMENT_ACCESS_VIEW: &str = "
+    CREATE VIEW document_access (doc_id, person_id, access) AS
+        SELECT d.doc_id, m.person_id, m.access FROM documents d
+        JOIN memberships m ON m.doc_id = COALESCE(d.journey_id, d.doc_id)
+        JOIN people owner ON owner.person_id = d.owner
+        JOIN people member ON member.person_id = m.person_id
+        WHERE NOT (member.role = 'coach' AND (owner.role = 'client' OR d.kind = 'care'));";
 
 /// 3: the name an inviter gave with an invitation, told to whoever looks at the code before
 /// using it (`POST /v1/codes/about`) and set to NULL when the code is used: people's names live

@@ -3,7 +3,7 @@
 //! [`DocumentStore`] is the storage interface: samod's key/value layout (`<docId>/incremental/
 //! <changeHash>`, `<docId>/snapshot/<hash>`) with fallible calls, so that another backend
 //! (PostgreSQL) can take SQLite's place. [`SqliteDocuments`] keeps the rows in the server's SQLite
-//! file with tandem-core's key/value helpers. [`SamodStorage`] adapts a store to samod, whose
+//! file with tandem-storage's key/value helpers; [`PostgresDocuments`] keeps them in PostgreSQL. [`SamodStorage`] adapts a store to samod, whose
 //! storage calls cannot fail: an error is logged, counted, and remembered against the document.
 //! Every stored change of a document also moves it to the top of the change feed (see
 //! [`DocumentStore`]), which `GET /v1/catch-up` and the sync connection's notices read.
@@ -131,6 +131,118 @@ impl DocumentStore for SqliteDocuments {
 
     async fn delete(&self, key: &StorageKey) -> StoreResult<()> {
         self.run(|c| kv::delete(c, &kv::key_bytes(key)))
+    }
+}
+
+/// Documents in a PostgreSQL database (the `kv` table of `postgres.rs`), which several server
+/// processes share. A `put` of a document's row moves the change feed in the same transaction,
+/// as [`SqliteDocuments`] does; the feed's one row serialises those writes across processes, so
+/// a cursor read never passes a change that commits later with a lower number.
+pub struct PostgresDocuments {
+    pool: deadpool_postgres::Pool,
+}
+
+impl PostgresDocuments {
+    /// Documents on `pool` (migrated by [`crate::postgres::open`]).
+    pub fn new(pool: deadpool_postgres::Pool) -> Self {
+        PostgresDocuments { pool }
+    }
+
+    async fn client(&self) -> StoreResult<deadpool_postgres::Object> {
+        self.pool.get().await.map_err(|e| StoreError(e.to_string()))
+    }
+}
+
+fn pg_error(err: tokio_postgres::Error) -> StoreError {
+    StoreError(err.to_string())
+}
+
+const PG_PUT: &str = "INSERT INTO kv (key, value) VALUES ($1, $2)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+impl DocumentStore for PostgresDocuments {
+    async fn load(&self, key: &StorageKey) -> StoreResult<Option<Vec<u8>>> {
+        let client = self.client().await?;
+        let statement = client
+            .prepare_cached("SELECT value FROM kv WHERE key = $1")
+            .await
+            .map_err(pg_error)?;
+        let row = client
+            .query_opt(&statement, &[&kv::key_bytes(key)])
+            .await
+            .map_err(pg_error)?;
+        row.map(|r| r.try_get(0)).transpose().map_err(pg_error)
+    }
+
+    async fn load_range(&self, prefix: &StorageKey) -> StoreResult<Vec<(StorageKey, Vec<u8>)>> {
+        let prefix = kv::key_bytes(prefix);
+        let (lower, upper) = kv::bounds_under(&prefix);
+        let client = self.client().await?;
+        let statement = client
+            .prepare_cached(
+                "SELECT key, value FROM kv
+                 WHERE key = $1 OR (key >= $2 AND key < $3) ORDER BY key",
+            )
+            .await
+            .map_err(pg_error)?;
+        let rows = client
+            .query(&statement, &[&prefix, &lower, &upper])
+            .await
+            .map_err(pg_error)?;
+        let mut found = Vec::with_capacity(rows.len());
+        for row in rows {
+            let key: Vec<u8> = row.try_get(0).map_err(pg_error)?;
+            let value: Vec<u8> = row.try_get(1).map_err(pg_error)?;
+            if let Some(key) = kv::key_from_bytes(&key) {
+                found.push((key, value));
+            }
+        }
+        Ok(found)
+    }
+
+    async fn put(&self, key: &StorageKey, value: &[u8]) -> StoreResult<()> {
+        let bytes = kv::key_bytes(key);
+        let mut client = self.client().await?;
+        match doc_of(key) {
+            Some(doc_id) => {
+                let tx = client.transaction().await.map_err(pg_error)?;
+                let put = tx.prepare_cached(PG_PUT).await.map_err(pg_error)?;
+                tx.execute(&put, &[&bytes, &value]).await.map_err(pg_error)?;
+                let advance = tx
+                    .prepare_cached(
+                        "WITH next AS (
+                            UPDATE change_feed SET seq = seq + 1 WHERE id = 1 RETURNING seq
+                         )
+                         INSERT INTO doc_changes (doc_id, seq) SELECT $1, seq FROM next
+                         ON CONFLICT (doc_id) DO UPDATE SET seq = excluded.seq",
+                    )
+                    .await
+                    .map_err(pg_error)?;
+                tx.execute(&advance, &[&doc_id]).await.map_err(pg_error)?;
+                tx.commit().await.map_err(pg_error)
+            }
+            None => {
+                let put = client.prepare_cached(PG_PUT).await.map_err(pg_error)?;
+                client
+                    .execute(&put, &[&bytes, &value])
+                    .await
+                    .map(drop)
+                    .map_err(pg_error)
+            }
+        }
+    }
+
+    async fn delete(&self, key: &StorageKey) -> StoreResult<()> {
+        let client = self.client().await?;
+        let statement = client
+            .prepare_cached("DELETE FROM kv WHERE key = $1")
+            .await
+            .map_err(pg_error)?;
+        client
+            .execute(&statement, &[&kv::key_bytes(key)])
+            .await
+            .map(drop)
+            .map_err(pg_error)
     }
 }
 

@@ -4,17 +4,20 @@
 //! authenticated at the upgrade by a short-lived token its device signed, bound to that device's
 //! peer id, and every document request is answered by a share policy that reads the membership
 //! table, live. Documents and the directory (people, devices, codes, links, memberships,
-//! consents, nonces) share one SQLite file in the data directory. docs/SYNC.md is the protocol.
+//! consents, nonces) share one database: a SQLite file in the data directory, or a PostgreSQL
+//! database that several server processes share (`--database`). docs/SYNC.md is the protocol.
 //!
 //! | module | what |
 //! |---|---|
 //! | [`api`] | the HTTP routes and the WebSocket upgrade |
 //! | [`auth`] | token checks and replay refusal |
-//! | [`directory`] | the `Directory` trait, its SQLite implementation and the sharing rules |
-//! | [`documents`] | the `DocumentStore` trait, SQLite documents, samod storage, durability |
+//! | [`db`] | the SQLite file: opening, migrations |
+//! | [`directory`] | the directory's calls, written once over its SQLite and PostgreSQL backends; the sharing rules |
+//! | [`documents`] | the `DocumentStore` trait, SQLite and PostgreSQL documents, samod storage, durability |
 //! | [`limits`] | rate limits (code lookups per address) |
 //! | [`notices`] | the change and links notices a device's sync connection may carry |
 //! | [`policy`] | the live share policy |
+//! | [`postgres`] | the PostgreSQL database: the pool, TLS, migrations |
 //! | [`transport`] | a WebSocket as a samod transport: inbound checks, outbound durability, the writer task |
 //! | [`server`] | start, serve, stop; enrolment codes for the operator |
 
@@ -28,7 +31,8 @@ pub mod documents;
 pub mod limits;
 pub mod notices;
 pub mod policy;
+pub mod postgres;
 pub mod server;
 pub mod transport;
 
-pub use server::{serve, Config, Listening, ServeError};
+pub use server::{serve, Config, Listening, ServeError, Storage};

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use tandem_protocol::api::Role;
 use tandem_server::server::{announce, enrolment_code, shutdown_signal};
-use tandem_server::Config;
+use tandem_server::{Config, Storage};
 
 /// Tandem's sync server.
 ///
@@ -17,7 +17,7 @@ use tandem_server::Config;
 #[derive(Parser)]
 #[command(name = "tandem-server", version, about, long_about)]
 struct Cli {
-    /// Where the server keeps its database.
+    /// Where the server keeps its SQLite database (when no --database is given).
     #[arg(
         long,
         env = "TANDEM_DATA_DIR",
@@ -25,6 +25,11 @@ struct Cli {
         global = true
     )]
     data_dir: PathBuf,
+    /// A PostgreSQL database (`postgres://user:password@host:port/name`) instead of the SQLite
+    /// file: several server processes may share it. `?sslmode=disable` talks plain TCP;
+    /// otherwise TLS is tried (`prefer`, the default) or required (`require`).
+    #[arg(long, env = "TANDEM_DATABASE_URL", global = true, hide_env_values = true)]
+    database: Option<String>,
     /// The address to listen on.
     #[arg(long, env = "TANDEM_BIND", default_value = "127.0.0.1")]
     bind: IpAddr,
@@ -45,7 +50,7 @@ struct Cli {
 enum Command {
     /// Print a one-time code (valid 7 days) that enrols a practitioner or a coach.
     ///
-    /// Works while a server runs on the same data directory.
+    /// Works while a server runs on the same data directory or database.
     Enrol {
         #[arg(long, value_enum)]
         role: EnrolRole,
@@ -72,13 +77,27 @@ fn init_logging() {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
+    let storage = match Storage::chosen(cli.database, &cli.data_dir) {
+        Ok(storage) => storage,
+        Err(e) => {
+            eprintln!("tandem-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("tandem-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     match cli.command {
         Some(Command::Enrol { role }) => {
             let role = match role {
                 EnrolRole::Practitioner => Role::Practitioner,
                 EnrolRole::Coach => Role::Coach,
             };
-            match enrolment_code(&cli.data_dir, role) {
+            match runtime.block_on(enrolment_code(&storage, role)) {
                 Ok((code, expires_at)) => {
                     println!("{code}");
                     let until = chrono::DateTime::from_timestamp(expires_at, 0)
@@ -97,15 +116,8 @@ fn main() -> ExitCode {
             let config = Config {
                 bind: cli.bind,
                 port: cli.port,
-                data_dir: cli.data_dir,
+                storage,
                 tls: cli.tls_cert.zip(cli.tls_key),
-            };
-            let runtime = match tokio::runtime::Runtime::new() {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("tandem-server: {e}");
-                    return ExitCode::FAILURE;
-                }
             };
             match runtime.block_on(tandem_server::serve(config, announce, shutdown_signal())) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -122,7 +122,7 @@ pub fn links_changed_notice() -> Vec<u8> {
 
 /// What one connection's notices need to start.
 pub struct NoticeSetup {
-    pub directory: Arc<dyn Directory>,
+    pub directory: Directory,
     pub person: Person,
     pub named: Named,
     /// [`crate::documents::Durability::stored_changes`].
@@ -136,12 +136,14 @@ pub struct NoticeSetup {
 
 /// The notices of one connection, made as they become due.
 pub struct ConnectionNotices {
-    directory: Arc<dyn Directory>,
+    directory: Directory,
     person: Person,
     named: Named,
     cursor: u64,
     stored: Option<watch::Receiver<u64>>,
     links_changed: Option<watch::Receiver<u64>>,
+    /// The links may have changed and are to be read again.
+    links_due: bool,
     links: Vec<Link>,
     /// When the change feed is to be read next (changes are gathered until then).
     due: Option<Instant>,
@@ -151,7 +153,7 @@ pub struct ConnectionNotices {
 impl ConnectionNotices {
     /// Notices from now on. The signals are subscribed before the feed's top and the links
     /// are read, so nothing that changes meanwhile is missed.
-    pub fn start(setup: NoticeSetup) -> crate::directory::Result<ConnectionNotices> {
+    pub async fn start(setup: NoticeSetup) -> crate::directory::Result<ConnectionNotices> {
         let NoticeSetup {
             directory,
             person,
@@ -164,9 +166,9 @@ impl ConnectionNotices {
         links.mark_unchanged();
         let (cursor, due) = match since {
             Some(since) => (since, Some(Instant::now())),
-            None => (directory.feed_cursor()?, None),
+            None => (directory.feed_cursor().await?, None),
         };
-        let current_links = directory.links(&person)?;
+        let current_links = directory.links(&person).await?;
         Ok(ConnectionNotices {
             directory,
             person,
@@ -174,6 +176,7 @@ impl ConnectionNotices {
             cursor,
             stored: Some(stored),
             links_changed: Some(links),
+            links_due: false,
             links: current_links,
             due,
             ready: VecDeque::new(),
@@ -185,11 +188,22 @@ impl ConnectionNotices {
         self.named.clone()
     }
 
-    /// The next notice to send. Cancel safe: what is due stays due.
+    /// The next notice to send. Cancel safe: what is due stays due until it has been read
+    /// (a read cut short is done again).
     pub async fn next(&mut self) -> Vec<u8> {
         loop {
             if let Some(notice) = self.ready.pop_front() {
                 return notice;
+            }
+            if self.links_due {
+                self.read_links().await;
+                self.links_due = false;
+                continue;
+            }
+            if self.due.is_some_and(|due| due <= Instant::now()) {
+                self.read_feed().await;
+                self.due = None;
+                continue;
             }
             let due = self.due;
             tokio::select! {
@@ -202,25 +216,22 @@ impl ConnectionNotices {
                 }
                 alive = changed(&mut self.links_changed) => {
                     if alive {
-                        self.read_links();
+                        self.links_due = true;
                     } else {
                         self.links_changed = None;
                     }
                 }
-                () = sleep_until(due) => {
-                    self.due = None;
-                    self.read_feed();
-                }
+                () = sleep_until(due) => {}
             }
         }
     }
 
     /// Reads the change feed after the cursor and queues a notice of what this connection has
     /// not named.
-    fn read_feed(&mut self) {
+    async fn read_feed(&mut self) {
         match self
             .directory
-            .changed_since(&self.person.person_id, self.cursor)
+            .changed_since(&self.person.person_id, self.cursor).await
         {
             Ok(changed) => {
                 self.cursor = changed.cursor;
@@ -239,8 +250,8 @@ impl ConnectionNotices {
     }
 
     /// Reads the person's links and queues a notice if they differ from what was seen before.
-    fn read_links(&mut self) {
-        match self.directory.links(&self.person) {
+    async fn read_links(&mut self) {
+        match self.directory.links(&self.person).await {
             Ok(links) => {
                 if links != self.links {
                     self.links = links;
@@ -311,13 +322,13 @@ mod tests {
 
     #[tokio::test]
     async fn a_connection_hears_of_what_it_may_see_and_has_not_named() {
-        use crate::directory::SqliteDirectory;
+        use crate::directory::{Directory, SqliteBackend};
         use crate::documents::{Durability, SamodStorage, SqliteDocuments};
         use samod::storage::{Storage, StorageKey};
         use tandem_protocol::api::{DocumentKind, EnrolRequest, RegisterDocument, Role};
 
         let dir = tempfile::tempdir().unwrap();
-        let directory = Arc::new(SqliteDirectory::open(dir.path()).unwrap());
+        let directory = Directory::new(SqliteBackend::open(dir.path()).unwrap());
         let durability = Arc::new(Durability::default());
         let storage = SamodStorage::new(
             SqliteDocuments::new(crate::db::open(dir.path()).unwrap()),
@@ -329,9 +340,9 @@ mod tests {
                 .to_string()
         };
         let now = chrono::Utc::now().timestamp();
-        let person = |n: u8| {
+        let person = async |n: u8| {
             let code = directory
-                .create_enrolment_code(Role::Practitioner, now, now + 100)
+                .create_enrolment_code(Role::Practitioner, now, now + 100).await
                 .unwrap();
             let request = EnrolRequest {
                 code,
@@ -340,12 +351,12 @@ mod tests {
                 private_id: doc_id(),
             };
             directory
-                .enrol(&format!("device-{n}"), &request, now)
+                .enrol(&format!("device-{n}"), &request, now).await
                 .unwrap();
-            directory.person(&request.person_id).unwrap().unwrap()
+            directory.person(&request.person_id).await.unwrap().unwrap()
         };
-        let (me, other) = (person(1), person(2));
-        let month = |owner: &Person| {
+        let (me, other) = (person(1).await, person(2).await);
+        let month = async |owner: &Person| {
             let id = doc_id();
             let request = RegisterDocument {
                 doc_id: id.clone(),
@@ -353,10 +364,11 @@ mod tests {
                 journey_id: Some(owner.journey_id.clone()),
                 with_person: None,
             };
-            directory.register(owner, &request, now).unwrap();
+            directory.register(owner, &request, now).await.unwrap();
             id
         };
-        let (named_month, unnamed_month, theirs) = (month(&me), month(&me), month(&other));
+        let (named_month, unnamed_month, theirs) =
+            (month(&me).await, month(&me).await, month(&other).await);
 
         let watchers = LinkWatchers::default();
         let mut notices = ConnectionNotices::start(NoticeSetup {
@@ -367,6 +379,7 @@ mod tests {
             links: watchers.watch(&me.person_id),
             since: None,
         })
+        .await
         .unwrap();
         notices.named().add(&named_month);
         for doc in [&named_month, &theirs, &unnamed_month] {
@@ -381,7 +394,7 @@ mod tests {
             ("tandem-changed".to_string(), Some(vec![unnamed_month]))
         );
         // Nothing of the other person's reaches the feed's reader either.
-        let changed = directory.changed_since(&me.person_id, 0).unwrap();
+        let changed = directory.changed_since(&me.person_id, 0).await.unwrap();
         assert!(!changed.doc_ids.contains(&theirs));
         assert_eq!(changed.cursor, 3);
     }

@@ -36,13 +36,13 @@ use crate::notices::LinkWatchers;
 /// The share policy (cheap to clone: clones share the directory and the change signals).
 #[derive(Clone)]
 pub struct MembershipPolicy {
-    directory: Arc<dyn Directory>,
+    directory: Directory,
     changes: Arc<watch::Sender<u64>>,
     links: Arc<LinkWatchers>,
 }
 
 impl MembershipPolicy {
-    pub fn new(directory: Arc<dyn Directory>) -> Self {
+    pub fn new(directory: Directory) -> Self {
         MembershipPolicy {
             directory,
             changes: Arc::new(watch::Sender::new(0)),
@@ -63,11 +63,11 @@ impl MembershipPolicy {
     }
 
     /// The decision for `peer_id` on `doc_id` now.
-    pub fn decide(&self, doc_id: &DocumentId, peer_id: &PeerId) -> ShareConfig {
+    pub async fn decide(&self, doc_id: &DocumentId, peer_id: &PeerId) -> ShareConfig {
         let Some(device) = peer_id.as_str().strip_prefix("device-") else {
             return ShareConfig::none();
         };
-        let person = match self.directory.device_person(device) {
+        let person = match self.directory.device_person(device).await {
             Ok(Some(person)) => person,
             Ok(None) => return ShareConfig::none(),
             Err(err) => {
@@ -77,7 +77,7 @@ impl MembershipPolicy {
         };
         match self
             .directory
-            .access(&doc_id.to_string(), &person.person_id)
+            .access(&doc_id.to_string(), &person.person_id).await
         {
             Ok(Some(Access::Write)) => ShareConfig::read_write().with_announce(false),
             Ok(Some(Access::Read)) => ShareConfig::read_only().with_announce(false),
@@ -105,7 +105,7 @@ impl samod::SharePolicy for MembershipPolicy {
                 if !first && changes.changed().await.is_err() {
                     return None;
                 }
-                let decision = policy.decide(&doc_id, &peer_id);
+                let decision = policy.decide(&doc_id, &peer_id).await;
                 tracing::debug!(%doc_id, %peer_id, ?decision, "share decision");
                 Some((decision, (policy, changes, doc_id, peer_id, false)))
             },

@@ -13,9 +13,10 @@ use tandem_protocol::api::Role;
 
 use crate::api::{self, AppState};
 use crate::db;
-use crate::directory::{Directory, SqliteDirectory};
-use crate::documents::{Durability, SamodStorage, SqliteDocuments};
+use crate::directory::{Directory, PostgresBackend, SqliteBackend};
+use crate::documents::{DocumentStore, Durability, PostgresDocuments, SamodStorage, SqliteDocuments};
 use crate::policy::MembershipPolicy;
+use crate::postgres::{self, PostgresError};
 
 /// How long an operator's enrolment code lives.
 pub const ENROLMENT_SECS: i64 = 7 * 24 * 3600;
@@ -23,13 +24,65 @@ pub const ENROLMENT_SECS: i64 = 7 * 24 * 3600;
 /// How long open HTTP requests get to finish when the server stops.
 const GRACE: Duration = Duration::from_secs(5);
 
+/// Where the server keeps documents and the directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Storage {
+    /// One SQLite file in this data directory, for one server process on one machine.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database (`postgres://…`), which several server processes may share.
+    Postgres(String),
+}
+
+impl Storage {
+    /// The database named by `database` (a `postgres://` URL) if any, else the SQLite file in
+    /// `data_dir`.
+    pub fn chosen(database: Option<String>, data_dir: &Path) -> Result<Storage, ServeError> {
+        match database.filter(|url| !url.trim().is_empty()) {
+            None => Ok(Storage::Sqlite(data_dir.to_path_buf())),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(Storage::Postgres(url))
+            }
+            Some(_) => Err(ServeError::Postgres(PostgresError::Url(
+                "--database takes a postgres:// URL (without it, the server keeps its SQLite \
+                 file in --data-dir)"
+                    .into(),
+            ))),
+        }
+    }
+
+    /// Where, for the log: the data directory, or the database without its password.
+    fn describe(&self) -> String {
+        match self {
+            Storage::Sqlite(dir) => format!("SQLite in {}", dir.display()),
+            Storage::Postgres(url) => match url.parse::<tokio_postgres::Config>() {
+                Ok(c) => format!(
+                    "PostgreSQL database {:?} on {:?}",
+                    c.get_dbname().unwrap_or_default(),
+                    c.get_hosts()
+                ),
+                Err(_) => "PostgreSQL".into(),
+            },
+        }
+    }
+
+    /// The directory alone (for operator commands).
+    pub async fn directory(&self) -> Result<Directory, ServeError> {
+        Ok(match self {
+            Storage::Sqlite(dir) => Directory::new(SqliteBackend::open(dir)?),
+            Storage::Postgres(url) => {
+                Directory::new(PostgresBackend::new(postgres::open(url).await?).await?)
+            }
+        })
+    }
+}
+
 /// Where and how to serve.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub bind: IpAddr,
     /// 0 picks any free port.
     pub port: u16,
-    pub data_dir: PathBuf,
+    pub storage: Storage,
     /// PEM certificate chain and private key: serve HTTPS (and WSS) with rustls.
     pub tls: Option<(PathBuf, PathBuf)>,
 }
@@ -41,6 +94,8 @@ pub enum ServeError {
     Open(#[from] db::OpenError),
     #[error("directory: {0}")]
     Directory(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Postgres(#[from] PostgresError),
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
     #[error("TLS: {0}")]
@@ -69,21 +124,35 @@ pub struct App {
     pub router: axum::Router,
     pub repo: Repo,
     pub acceptor: samod::AcceptorHandle,
-    pub directory: Arc<dyn Directory>,
+    pub directory: Directory,
     pub policy: MembershipPolicy,
     pub durability: Arc<Durability>,
 }
 
 impl App {
-    /// Opens the database in `data_dir` and starts the sync engine on it (on the current tokio
-    /// runtime).
-    pub async fn open(data_dir: &Path) -> Result<App, ServeError> {
-        let directory: Arc<dyn Directory> = Arc::new(SqliteDirectory::open(data_dir)?);
+    /// Opens the storage and starts the sync engine on it (on the current tokio runtime).
+    pub async fn open(storage: &Storage) -> Result<App, ServeError> {
         let durability = Arc::new(Durability::default());
-        let storage = SamodStorage::new(
-            SqliteDocuments::new(db::open(data_dir)?),
-            durability.clone(),
-        );
+        match storage {
+            Storage::Sqlite(data_dir) => {
+                let directory = Directory::new(SqliteBackend::open(data_dir)?);
+                let documents = SqliteDocuments::new(db::open(data_dir)?);
+                App::start(directory, documents, durability).await
+            }
+            Storage::Postgres(url) => {
+                let pool = postgres::open(url).await?;
+                let directory = Directory::new(PostgresBackend::new(pool.clone()).await?);
+                App::start(directory, PostgresDocuments::new(pool), durability).await
+            }
+        }
+    }
+
+    async fn start(
+        directory: Directory,
+        documents: impl DocumentStore,
+        durability: Arc<Durability>,
+    ) -> Result<App, ServeError> {
+        let storage = SamodStorage::new(documents, durability.clone());
         let policy = MembershipPolicy::new(directory.clone());
         let server_peer = PeerId::from(format!("server-{}", directory.server_id()));
         let repo = Repo::build_tokio()
@@ -128,7 +197,7 @@ pub async fn serve(
         acceptor,
         directory,
         ..
-    } = App::open(&config.data_dir).await?;
+    } = App::open(&config.storage).await?;
     tokio::spawn(log_connections(acceptor.clone()));
 
     let listener = std::net::TcpListener::bind((config.bind, config.port))?;
@@ -159,7 +228,7 @@ pub async fn serve(
             )
         }
     };
-    tracing::info!(server_id = directory.server_id(), %listening, data_dir = %config.data_dir.display(), "serving");
+    tracing::info!(server_id = directory.server_id(), %listening, storage = config.storage.describe(), "serving");
     on_listening(listening);
 
     let outcome = tokio::select! {
@@ -233,14 +302,15 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Makes a one-time enrolment code for `role` in the server at `data_dir` (running or not),
-/// valid for seven days; answers the code and its expiry (Unix seconds).
-pub fn enrolment_code(data_dir: &Path, role: Role) -> Result<(String, i64), ServeError> {
-    let directory = SqliteDirectory::open(data_dir)?;
+/// Makes a one-time enrolment code for `role` in the server's storage (whether it is serving
+/// or not), valid for seven days; answers the code and its expiry (Unix seconds).
+pub async fn enrolment_code(storage: &Storage, role: Role) -> Result<(String, i64), ServeError> {
+    let directory = storage.directory().await?;
     let now = chrono::Utc::now().timestamp();
     let expires_at = now + ENROLMENT_SECS;
     let code = directory
         .create_enrolment_code(role, now, expires_at)
+        .await
         .map_err(|r| ServeError::Io(std::io::Error::other(r.to_string())))?;
     Ok((code, expires_at))
 }

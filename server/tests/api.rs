@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use tandem_protocol::api::{Access, EnrolRequest, InvitationKind, JoinRequest, Role};
 use tandem_protocol::auth::{make_token, peer_id_for, LIFETIME_SECS};
 use tandem_server::directory::Caller;
-use tandem_server::server::App;
+use tandem_server::server::{App, Storage};
 use tower::ServiceExt;
 
 struct Harness {
@@ -60,7 +60,7 @@ struct Member {
 impl Harness {
     async fn new() -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let app = App::open(dir.path()).await.unwrap();
+        let app = App::open(&Storage::Sqlite(dir.path().into())).await.unwrap();
         Harness { app, _dir: dir }
     }
 
@@ -122,7 +122,7 @@ impl Harness {
         let code = self
             .app
             .directory
-            .create_enrolment_code(role, now(), now() + 3600)
+            .create_enrolment_code(role, now(), now() + 3600).await
             .unwrap();
         let member = Member {
             device: Device::new(),
@@ -224,8 +224,8 @@ impl Harness {
             .await
     }
 
-    fn access(&self, doc: &str, member: &Member) -> Option<Access> {
-        self.app.directory.access(doc, &member.person_id).unwrap()
+    async fn access(&self, doc: &str, member: &Member) -> Option<Access> {
+        self.app.directory.access(doc, &member.person_id).await.unwrap()
     }
 
     /// A practitioner and a client who joined their invitation.
@@ -325,10 +325,10 @@ async fn enrolment_codes_work_once_and_only_before_they_expire() {
     let directory = &h.app.directory;
     let t = now();
     let code = directory
-        .create_enrolment_code(Role::Practitioner, t, t + 100)
+        .create_enrolment_code(Role::Practitioner, t, t + 100).await
         .unwrap();
     assert!(directory
-        .create_enrolment_code(Role::Client, t, t + 100)
+        .create_enrolment_code(Role::Client, t, t + 100).await
         .is_err());
     let request = |code: &str| EnrolRequest {
         code: code.to_string(),
@@ -339,25 +339,26 @@ async fn enrolment_codes_work_once_and_only_before_they_expire() {
 
     // Expired (directory clock moved on), unknown, then used once, then used up.
     let expired = directory
-        .enrol(&Device::new().id(), &request(&code), t + 100)
+        .enrol(&Device::new().id(), &request(&code), t + 100).await
         .unwrap_err();
     assert_eq!(expired.reason.as_str(), "code_expired");
     let unknown = directory
-        .enrol(&Device::new().id(), &request("AAAA-BBBB-CCCC"), t)
+        .enrol(&Device::new().id(), &request("AAAA-BBBB-CCCC"), t).await
         .unwrap_err();
     assert_eq!(unknown.reason.as_str(), "unknown_code");
     let enrolled = directory
         .enrol(&Device::new().id(), &request(&code.to_lowercase()), t + 99)
+        .await
         .unwrap();
     assert_eq!(enrolled.role, Role::Practitioner);
     let used = directory
-        .enrol(&Device::new().id(), &request(&code), t + 99)
+        .enrol(&Device::new().id(), &request(&code), t + 99).await
         .unwrap_err();
     assert_eq!(used.reason.as_str(), "code_used");
 
     // Over HTTP: the same refusals with their statuses.
     let code = directory
-        .create_enrolment_code(Role::Coach, t, t + 100)
+        .create_enrolment_code(Role::Coach, t, t + 100).await
         .unwrap();
     let device = Device::new();
     let body = |code: &str, person: &str, journey: &str, private: &str| json!({"code": code, "person_id": person, "journey_id": journey, "private_id": private});
@@ -431,14 +432,14 @@ async fn invitations_are_one_time_and_expire() {
     let person = h
         .app
         .directory
-        .person(&practitioner.person_id)
+        .person(&practitioner.person_id).await
         .unwrap()
         .unwrap();
     let t = now();
     let invitation = h
         .app
         .directory
-        .invite(&person, InvitationKind::Client, None, t, t + 10)
+        .invite(&person, InvitationKind::Client, None, t, t + 10).await
         .unwrap();
     let joiner = Device::new();
     let request = JoinRequest {
@@ -453,9 +454,9 @@ async fn invitations_are_one_time_and_expire() {
         device_id: joiner.id(),
         person: None,
     };
-    let expired = h.app.directory.join(&caller, &request, t + 10).unwrap_err();
+    let expired = h.app.directory.join(&caller, &request, t + 10).await.unwrap_err();
     assert_eq!(expired.reason.as_str(), "code_expired");
-    h.app.directory.join(&caller, &request, t + 9).unwrap();
+    h.app.directory.join(&caller, &request, t + 9).await.unwrap();
 
     // Over HTTP the code is now used: 410.
     let (other, _) = (
@@ -510,11 +511,11 @@ async fn a_client_who_joins_is_linked_to_their_practitioner_with_consent() {
 
     // By consenting, the client lets their practitioner work on their journey.
     assert_eq!(
-        h.access(&client.journey_id, &practitioner),
+        h.access(&client.journey_id, &practitioner).await,
         Some(Access::Write)
     );
-    assert_eq!(h.access(&client.private_id, &practitioner), None);
-    assert_eq!(h.access(&practitioner.journey_id, &client), None);
+    assert_eq!(h.access(&client.private_id, &practitioner).await, None);
+    assert_eq!(h.access(&practitioner.journey_id, &client).await, None);
     let (status, links) = h
         .call(Method::GET, "/v1/links", &practitioner.device, Value::Null)
         .await;
@@ -551,8 +552,8 @@ async fn a_client_who_joins_is_linked_to_their_practitioner_with_consent() {
         )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
-    assert_eq!(h.access(&care, &practitioner), Some(Access::Write));
-    assert_eq!(h.access(&care, &client), Some(Access::Write));
+    assert_eq!(h.access(&care, &practitioner).await, Some(Access::Write));
+    assert_eq!(h.access(&care, &client).await, Some(Access::Write));
     // Registering it again (from either side) is harmless.
     let (status, _) = h
         .register(
@@ -575,13 +576,13 @@ async fn a_client_who_joins_is_linked_to_their_practitioner_with_consent() {
         )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
-    assert_eq!(h.access(&month, &client), Some(Access::Write));
-    assert_eq!(h.access(&month, &practitioner), Some(Access::Write));
+    assert_eq!(h.access(&month, &client).await, Some(Access::Write));
+    assert_eq!(h.access(&month, &practitioner).await, Some(Access::Write));
     let (status, _) = h.unshare(&client, &client.journey_id, &practitioner).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    assert_eq!(h.access(&client.journey_id, &practitioner), None);
-    assert_eq!(h.access(&month, &practitioner), None);
-    assert_eq!(h.access(&month, &client), Some(Access::Write));
+    assert_eq!(h.access(&client.journey_id, &practitioner).await, None);
+    assert_eq!(h.access(&month, &practitioner).await, None);
+    assert_eq!(h.access(&month, &client).await, Some(Access::Write));
 }
 
 #[tokio::test]
@@ -597,7 +598,7 @@ async fn a_coach_invites_a_practitioner_and_a_device_code_adds_a_device() {
     assert_eq!(joined["person_id"], practitioner.person_id);
     assert_eq!(joined["linked"]["role"], "coach");
     // Being coached does not share the practitioner's journey by itself.
-    assert_eq!(h.access(&practitioner.journey_id, &coach), None);
+    assert_eq!(h.access(&practitioner.journey_id, &coach).await, None);
 
     // A device code: a new device joins the practitioner and takes on their ids.
     let device_code = h.invite(&practitioner, InvitationKind::Device).await;
@@ -616,7 +617,7 @@ async fn a_coach_invites_a_practitioner_and_a_device_code_adds_a_device() {
     assert_eq!(
         h.app
             .directory
-            .device_person(&stranger.device.id())
+            .device_person(&stranger.device.id()).await
             .unwrap(),
         None
     );
@@ -638,7 +639,7 @@ async fn a_coach_invites_a_practitioner_and_a_device_code_adds_a_device() {
     let person = h
         .app
         .directory
-        .device_person(&second.device.id())
+        .device_person(&second.device.id()).await
         .unwrap()
         .unwrap();
     assert_eq!(person.person_id, practitioner.person_id);
@@ -674,7 +675,7 @@ async fn a_coach_invites_a_practitioner_and_a_device_code_adds_a_device() {
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     assert_eq!(
-        h.access(&practitioner.journey_id, &coach),
+        h.access(&practitioner.journey_id, &coach).await,
         Some(Access::Read)
     );
     let (_, links) = h
@@ -686,7 +687,7 @@ async fn a_coach_invites_a_practitioner_and_a_device_code_adds_a_device() {
         .unshare(&practitioner, &practitioner.journey_id, &coach)
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    assert_eq!(h.access(&practitioner.journey_id, &coach), None);
+    assert_eq!(h.access(&practitioner.journey_id, &coach).await, None);
 
     // Their coaching document.
     let coaching = new_doc_id();
@@ -697,7 +698,7 @@ async fn a_coach_invites_a_practitioner_and_a_device_code_adds_a_device() {
         )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
-    assert_eq!(h.access(&coaching, &coach), Some(Access::Write));
+    assert_eq!(h.access(&coaching, &coach).await, Some(Access::Write));
 }
 
 #[tokio::test]
@@ -759,7 +760,7 @@ async fn a_clients_documents_are_never_granted_to_a_coach() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Nothing gave the coach anything of the client's.
     for doc in [&client.journey_id, &client.private_id, &care] {
-        assert_eq!(h.access(doc, &coach), None);
+        assert_eq!(h.access(doc, &coach).await, None);
     }
     // A private document is nobody else's, and a month follows its journey.
     let (status, body) = h
@@ -836,8 +837,8 @@ async fn documents_are_registered_by_their_rules() {
         )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    assert_eq!(h.access(&month, &practitioner), Some(Access::Write));
-    assert_eq!(h.access(&month, &stranger), None);
+    assert_eq!(h.access(&month, &practitioner).await, Some(Access::Write));
+    assert_eq!(h.access(&month, &stranger).await, None);
     // Sharing a month directly is refused: share the journey.
     let (status, _) = h.share(&client, &month, &practitioner, "read").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -876,7 +877,7 @@ async fn the_share_policy_answers_from_the_membership_table_live() {
     // Devices are never announced to: they ask for what they want.
     let read_write = samod::ShareConfig::read_write().with_announce(false);
     let read_only = samod::ShareConfig::read_only().with_announce(false);
-    assert_eq!(policy.decide(&journey, &owner_peer), read_write);
+    assert_eq!(policy.decide(&journey, &owner_peer).await, read_write);
     for peer in [
         coach_peer.clone(),
         samod::PeerId::from("server-x"),
@@ -884,14 +885,14 @@ async fn the_share_policy_answers_from_the_membership_table_live() {
         samod::PeerId::from(format!("{}-x", peer_id_for(&practitioner.device.id()))),
     ] {
         assert_eq!(
-            policy.decide(&journey, &peer),
+            policy.decide(&journey, &peer).await,
             samod::ShareConfig::none(),
             "{peer}"
         );
     }
     let unknown = samod::DocumentId::try_from(vec![1u8; 16]).unwrap();
     assert_eq!(
-        policy.decide(&unknown, &owner_peer),
+        policy.decide(&unknown, &owner_peer).await,
         samod::ShareConfig::none()
     );
 
@@ -1126,7 +1127,7 @@ async fn looking_at_a_code_tells_what_it_does_and_who_made_it_without_using_it()
     let enrol = h
         .app
         .directory
-        .create_enrolment_code(Role::Coach, now(), now() + 60)
+        .create_enrolment_code(Role::Coach, now(), now() + 60).await
         .unwrap();
     let (status, about) = h.about(&enrol).await;
     assert_eq!(status, StatusCode::OK, "{about}");

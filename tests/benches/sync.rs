@@ -71,7 +71,7 @@ async fn start_server(data_dir: &Path) -> (String, tokio::sync::oneshot::Sender<
     let config = tandem_server::Config {
         bind: "127.0.0.1".parse().expect("an address"),
         port: 0,
-        data_dir: data_dir.to_path_buf(),
+        storage: tandem_server::Storage::Sqlite(data_dir.to_path_buf()),
         tls: None,
     };
     tokio::spawn(async move {
@@ -89,8 +89,10 @@ async fn start_server(data_dir: &Path) -> (String, tokio::sync::oneshot::Sender<
     (heard.await.expect("the server listens"), stop)
 }
 
-fn code(data_dir: &Path, role: Role) -> String {
-    tandem_server::server::enrolment_code(&data_dir.join("server"), role)
+async fn code(data_dir: &Path, role: Role) -> String {
+    let storage = tandem_server::Storage::Sqlite(data_dir.join("server"));
+    tandem_server::server::enrolment_code(&storage, role)
+        .await
         .expect("an enrolment code")
         .0
 }
@@ -147,7 +149,7 @@ async fn reconnect_after_a_week_offline(url: &str, dir: &Path, mode: Mode) {
     let steps = mode.size(258, 10);
     let reviews = mode.size(300u32, 10);
     let practitioner = open(dir, "week-practitioner");
-    enrol(&practitioner, url, &code(dir, Role::Practitioner))
+    enrol(&practitioner, url, &code(dir, Role::Practitioner).await)
         .await
         .expect("enrol");
     let invitation = invite(&practitioner, InvitationKind::Client)
@@ -257,11 +259,11 @@ async fn reconnect_after_a_week_offline(url: &str, dir: &Path, mode: Mode) {
 /// A coach's first sync of a practitioner's journey and its `months` months of check-ins.
 async fn coach_first_sync(url: &str, dir: &Path, months: u64) {
     let coach = open(dir, "coach");
-    enrol(&coach, url, &code(dir, Role::Coach))
+    enrol(&coach, url, &code(dir, Role::Coach).await)
         .await
         .expect("enrol");
     let practitioner = open(dir, "coached");
-    enrol(&practitioner, url, &code(dir, Role::Practitioner))
+    enrol(&practitioner, url, &code(dir, Role::Practitioner).await)
         .await
         .expect("enrol");
     let invitation = invite(&coach, InvitationKind::Practitioner)
@@ -352,7 +354,7 @@ fn go_live(
 async fn one_edit_between_devices(url: &str, dir: &Path, edits: u8, idle: Duration) {
     use std::sync::Arc;
     let phone = open(dir, "phone");
-    enrol(&phone, url, &code(dir, Role::Practitioner))
+    enrol(&phone, url, &code(dir, Role::Practitioner).await)
         .await
         .expect("enrol");
     let value = phone
@@ -514,7 +516,7 @@ async fn practitioner_with_clients(
     client_months: u32,
 ) {
     let practitioner = open(dir, &format!("{name}-practitioner"));
-    enrol(&practitioner, url, &code(dir, Role::Practitioner))
+    enrol(&practitioner, url, &code(dir, Role::Practitioner).await)
         .await
         .expect("enrol");
     check_in_monthly(&practitioner, months);

@@ -47,7 +47,7 @@ impl Server {
         let config = tandem_server::Config {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
-            data_dir: data_dir.clone(),
+            storage: tandem_server::Storage::Sqlite(data_dir.clone()),
             tls: None,
         };
         let serving = runtime.spawn(tandem_server::serve(
@@ -83,7 +83,9 @@ impl Server {
 
     /// A one-time enrolment code, as the server's operator makes them.
     fn enrolment_code(&self, role: Role) -> Result<String, Failure> {
-        tandem_server::server::enrolment_code(&self.data_dir, role)
+        let storage = tandem_server::Storage::Sqlite(self.data_dir.clone());
+        self.runtime
+            .block_on(tandem_server::server::enrolment_code(&storage, role))
             .map(|(code, _expires)| code)
             .map_err(|e| Failure::Failed(format!("cannot make an enrolment code: {e}")))
     }

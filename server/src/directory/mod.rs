@@ -1,20 +1,24 @@
 //! The directory: who is who on this server, who is linked to whom, and who may sync what.
 //!
-//! [`Directory`] is the interface the HTTP API and the share policy use; [`SqliteDirectory`]
-//! keeps it in the server's SQLite file. Each call is one transaction. The rules that do not
-//! depend on storage (which role may invite whom, what may be shared with whom) live in
-//! [`rules`], so that another backend (PostgreSQL, for a larger deployment) applies the very same
-//! rules.
+//! [`Directory`] is what the HTTP API and the share policy call. Every step it takes is written
+//! once, in `calls.rs`, over the tables' rows as a [`Backend`] gives them ([`Rows`], in
+//! `backend.rs`): the SQLite file of one machine ([`SqliteBackend`]) or a PostgreSQL database
+//! that several server processes share ([`PostgresBackend`]). Each call is one transaction. The
+//! rules that need no rows (which role may invite whom, what may be shared with whom) live in
+//! [`rules`].
 
+mod backend;
+mod calls;
+mod postgres;
 pub mod rules;
 mod sqlite;
 
-pub use sqlite::SqliteDirectory;
+pub use backend::{Backend, CodeRow, Consent, InvitationRow, Membership, Mode, Rows};
+pub use calls::Directory;
+pub use postgres::PostgresBackend;
+pub use sqlite::SqliteBackend;
 
-use tandem_protocol::api::{
-    Access, CodeAbout, DocumentKind, EnrolRequest, Enrolled, Invitation, InvitationKind,
-    JoinRequest, Joined, Link, Reason, RegisterDocument, Role, ShareRequest,
-};
+use tandem_protocol::api::{DocumentKind, Reason, Role};
 
 /// A person known to the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,10 +126,29 @@ impl Refusal {
     }
 }
 
-impl From<rusqlite::Error> for Refusal {
-    fn from(err: rusqlite::Error) -> Self {
+impl Refusal {
+    /// The directory's storage failed (the cause is logged, not told to the caller).
+    pub fn storage(err: impl std::fmt::Display) -> Self {
         tracing::error!(%err, "directory storage failed");
         Refusal::internal("the server's storage failed")
+    }
+}
+
+impl From<rusqlite::Error> for Refusal {
+    fn from(err: rusqlite::Error) -> Self {
+        Refusal::storage(err)
+    }
+}
+
+impl From<tokio_postgres::Error> for Refusal {
+    fn from(err: tokio_postgres::Error) -> Self {
+        Refusal::storage(err)
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for Refusal {
+    fn from(err: deadpool_postgres::PoolError) -> Self {
+        Refusal::storage(err)
     }
 }
 
@@ -148,71 +171,3 @@ pub struct Caller {
     pub person: Option<Person>,
 }
 
-/// The server's directory. Every method is one atomic step; `now` is Unix seconds.
-pub trait Directory: Send + Sync + 'static {
-    /// This server's id (made on first start).
-    fn server_id(&self) -> &str;
-
-    /// Accepts a token nonce once: `false` when it was seen before. Nonces are kept until
-    /// `expires_at`; older ones are forgotten.
-    fn remember_nonce(&self, nonce: &str, expires_at: i64, now: i64) -> Result<bool>;
-
-    /// The person a device belongs to.
-    fn device_person(&self, device_id: &str) -> Result<Option<Person>>;
-
-    /// A person by id.
-    fn person(&self, person_id: &str) -> Result<Option<Person>>;
-
-    /// Makes a one-time enrolment code for a practitioner or a coach, valid until `expires_at`.
-    fn create_enrolment_code(&self, role: Role, now: i64, expires_at: i64) -> Result<String>;
-
-    /// A new device enrols its new person with an operator's code.
-    fn enrol(&self, device_id: &str, request: &EnrolRequest, now: i64) -> Result<Enrolled>;
-
-    /// A member asks for an invitation code, valid until `expires_at`.
-    /// `from_name` is the name the inviter gave (kept until the code is used).
-    fn invite(
-        &self,
-        inviter: &Person,
-        kind: InvitationKind,
-        from_name: Option<&str>,
-        now: i64,
-        expires_at: i64,
-    ) -> Result<Invitation>;
-
-    /// What the code `typed` would do and who made it, without using it; refused as
-    /// [`Directory::join`] and [`Directory::enrol`] refuse a code that is unknown, used or
-    /// expired.
-    fn about_code(&self, typed: &str, now: i64) -> Result<CodeAbout>;
-
-    /// A device accepts an invitation (see docs/SYNC.md, "HTTP API").
-    fn join(&self, caller: &Caller, request: &JoinRequest, now: i64) -> Result<Joined>;
-
-    /// Registers a document the caller made.
-    fn register(&self, caller: &Person, request: &RegisterDocument, now: i64) -> Result<()>;
-
-    /// The owner lets another person sync a document.
-    fn grant(&self, owner: &Person, request: &ShareRequest, now: i64) -> Result<()>;
-
-    /// The owner stops another person syncing a document.
-    fn revoke(&self, owner: &Person, request: &ShareRequest, now: i64) -> Result<()>;
-
-    /// The people linked to `person`, and what they share with them.
-    fn links(&self, person: &Person) -> Result<Vec<Link>>;
-
-    /// How `person_id` may use `doc_id` (a month answers for its journey); `None` for a
-    /// document that is not registered or not theirs to see.
-    fn access(&self, doc_id: &str, person_id: &str) -> Result<Option<Access>>;
-
-    /// The document as registered.
-    fn document(&self, doc_id: &str) -> Result<Option<Document>>;
-
-    /// The top of the change feed: every stored change of a document takes the next value of
-    /// one server-wide sequence ([`crate::documents::DocumentStore`] writes it).
-    fn feed_cursor(&self) -> Result<u64>;
-
-    /// The documents `person_id` may see (exactly as [`Directory::access`] answers) whose
-    /// latest stored change is after `since`, and the feed's top, from one snapshot. One query,
-    /// whatever the number of documents; a document this person may not see is never named.
-    fn changed_since(&self, person_id: &str, since: u64) -> Result<ChangedSince>;
-}

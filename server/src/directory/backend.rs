@@ -1,0 +1,147 @@
+//! What a storage backend gives the directory: transactions over the directory's tables.
+//!
+//! Every directory call (`calls.rs`) opens one transaction with [`Backend::begin`], reads and
+//! writes rows through [`Rows`], and commits; a transaction dropped without
+//! [`Rows::commit`] is rolled back. Each method is one statement (or two), written for its
+//! backend with bound parameters; none decides anything: the decisions are the calls'.
+
+use async_trait::async_trait;
+use tandem_protocol::api::{Access, InvitationKind, Role};
+
+use super::{Document, LinkKind, Person, Result};
+
+/// What a transaction will do, so that a backend can take the right locks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// One lookup: no snapshot needed.
+    Look,
+    /// Several reads that must agree with each other (one snapshot).
+    Snapshot,
+    /// Reads and writes, serialised with every other directory write, on every process.
+    Write,
+}
+
+/// A code row, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeRow {
+    /// `enrol` or `invitation`.
+    pub purpose: String,
+    /// For an enrolment code: the role it gives.
+    pub role: Option<String>,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+/// The invitation made with a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationRow {
+    pub kind: InvitationKind,
+    pub inviter: String,
+    /// The name the inviter gave, until the code is used.
+    pub from_name: Option<String>,
+}
+
+/// A membership to set: `person_id` may use `doc_id` with `access`.
+#[derive(Debug, Clone, Copy)]
+pub struct Membership<'a> {
+    pub doc_id: &'a str,
+    pub person_id: &'a str,
+    pub access: Access,
+    pub granted_by: &'a str,
+    pub at: i64,
+}
+
+/// One line of the consent record: `who` let `whom` use `what` (a document id, or `coaching`).
+#[derive(Debug, Clone, Copy)]
+pub struct Consent<'a> {
+    pub who: &'a str,
+    pub whom: &'a str,
+    pub what: &'a str,
+    /// `None` for a revocation, or for a consent that grants no document.
+    pub access: Option<Access>,
+    /// `grant` or `revoke`.
+    pub action: &'a str,
+    pub at: i64,
+    pub consent_text_version: Option<&'a str>,
+}
+
+/// Where the directory is kept.
+#[async_trait]
+pub trait Backend: Send + Sync + 'static {
+    /// This server's id: made by the first process that opened the storage, the same for
+    /// every process after it.
+    fn server_id(&self) -> &str;
+
+    /// Starts a transaction.
+    async fn begin(&self, mode: Mode) -> Result<Box<dyn Rows>>;
+
+    /// Accepts a token nonce once, whichever process asks: `false` when it was seen before.
+    /// Forgets the nonces whose tokens expired before `now`.
+    async fn remember_nonce(&self, nonce: &str, expires_at: i64, now: i64) -> Result<bool>;
+}
+
+/// The directory's rows, inside one transaction.
+#[async_trait]
+pub trait Rows: Send {
+    async fn person(&mut self, person_id: &str) -> Result<Option<Person>>;
+    /// The person a device belongs to (their id).
+    async fn device_owner(&mut self, device_id: &str) -> Result<Option<String>>;
+    async fn document(&mut self, doc_id: &str) -> Result<Option<Document>>;
+    /// `person_id`'s access to `doc_id` by the sharing rule (a month answers for its journey;
+    /// a coach never gets a client's document nor a care document).
+    async fn access(&mut self, doc_id: &str, person_id: &str) -> Result<Option<Access>>;
+    /// The top of the change feed.
+    async fn feed_cursor(&mut self) -> Result<u64>;
+    /// The documents `person_id` may see (as [`Rows::access`]) whose latest change is after
+    /// `since`, oldest change first.
+    async fn changed_since(&mut self, person_id: &str, since: u64) -> Result<Vec<String>>;
+    /// The link between two people, whichever way round, and its relationship document.
+    async fn link_between(&mut self, a: &str, b: &str)
+        -> Result<Option<(LinkKind, Option<String>)>>;
+    /// Every link of `person_id` as (supporter, supported, relationship document), oldest
+    /// first.
+    async fn links_of(&mut self, person_id: &str) -> Result<Vec<(String, String, Option<String>)>>;
+    /// The code whose normalised text hashes to `hash`.
+    async fn code(&mut self, hash: &[u8]) -> Result<Option<CodeRow>>;
+    async fn invitation(&mut self, hash: &[u8]) -> Result<Option<InvitationRow>>;
+    /// The consent text version `person_id` last agreed to.
+    async fn last_consent_version(&mut self, person_id: &str) -> Result<Option<String>>;
+
+    async fn insert_person(&mut self, person: &Person, at: i64) -> Result<()>;
+    async fn insert_device(&mut self, device_id: &str, person_id: &str, at: i64) -> Result<()>;
+    async fn insert_document(&mut self, doc: &Document, at: i64) -> Result<()>;
+    async fn set_membership(&mut self, membership: Membership<'_>) -> Result<()>;
+    async fn delete_membership(&mut self, doc_id: &str, person_id: &str) -> Result<()>;
+    async fn record_consent(&mut self, consent: Consent<'_>) -> Result<()>;
+    async fn insert_code(
+        &mut self,
+        hash: &[u8],
+        purpose: &str,
+        role: Option<Role>,
+        at: i64,
+        expires_at: i64,
+    ) -> Result<()>;
+    async fn insert_invitation(
+        &mut self,
+        hash: &[u8],
+        kind: InvitationKind,
+        inviter: &str,
+        from_name: Option<&str>,
+    ) -> Result<()>;
+    /// Marks an unused code used by `device_id` and forgets the inviter's name; `false` when
+    /// the code was used already.
+    async fn use_code(&mut self, hash: &[u8], device_id: &str, at: i64) -> Result<bool>;
+    /// Links two people, unless they are linked already.
+    async fn insert_link(
+        &mut self,
+        supporter: &str,
+        supported: &str,
+        kind: LinkKind,
+        at: i64,
+    ) -> Result<()>;
+    /// Names the relationship document of the link between `a` and `b`, if it has none yet.
+    async fn set_relationship_doc(&mut self, a: &str, b: &str, doc_id: &str) -> Result<()>;
+
+    /// Makes the transaction's writes durable.
+    async fn commit(self: Box<Self>) -> Result<()>;
+}

@@ -1,0 +1,488 @@
+//! The directory in a PostgreSQL database (tables in `postgres.rs`), shared by every server
+//! process on it.
+//!
+//! A [`Mode::Write`] transaction takes one advisory lock, so directory writes run one at a
+//! time across all processes, as on SQLite; a [`Mode::Snapshot`] is REPEATABLE READ, so its
+//! reads agree. Token nonces are spent by one `INSERT … ON CONFLICT DO NOTHING`: the primary
+//! key decides, whichever process asks.
+
+use async_trait::async_trait;
+use deadpool_postgres::{Object, Pool};
+use tandem_protocol::api::{Access, DocumentKind, InvitationKind, Role};
+use tokio_postgres::types::{FromSql, ToSql};
+use tokio_postgres::Row;
+
+use super::backend::{Backend, CodeRow, Consent, InvitationRow, Membership, Mode, Rows};
+use super::{Document, LinkKind, Person, Refusal, Result};
+use crate::postgres::{self, PostgresError, DIRECTORY_WRITE_LOCK};
+
+/// The directory on a pool of connections to one database.
+pub struct PostgresBackend {
+    pool: Pool,
+    server_id: String,
+}
+
+impl PostgresBackend {
+    /// The directory on `pool` (migrated by [`postgres::open`]), making the server's id if no
+    /// process has yet.
+    pub async fn new(pool: Pool) -> Result<Self, PostgresError> {
+        let server_id = postgres::server_id(&pool).await?;
+        Ok(PostgresBackend { pool, server_id })
+    }
+}
+
+#[async_trait]
+impl Backend for PostgresBackend {
+    fn server_id(&self) -> &str {
+        &self.server_id
+    }
+
+    async fn begin(&self, mode: Mode) -> Result<Box<dyn Rows>> {
+        let client = self.pool.get().await?;
+        let open = match mode {
+            Mode::Look => false,
+            Mode::Snapshot => {
+                client
+                    .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?;
+                true
+            }
+            Mode::Write => {
+                client.batch_execute("BEGIN").await?;
+                let rows = PgRows {
+                    client: Some(client),
+                    open: true,
+                };
+                rows.exec("SELECT pg_advisory_xact_lock($1)", &[&DIRECTORY_WRITE_LOCK])
+                    .await?;
+                return Ok(Box::new(rows));
+            }
+        };
+        Ok(Box::new(PgRows {
+            client: Some(client),
+            open,
+        }))
+    }
+
+    async fn remember_nonce(&self, nonce: &str, expires_at: i64, now: i64) -> Result<bool> {
+        let rows = PgRows {
+            client: Some(self.pool.get().await?),
+            open: false,
+        };
+        rows.exec("DELETE FROM nonces WHERE expires_at < $1", &[&now])
+            .await?;
+        let added = rows
+            .exec(
+                "INSERT INTO nonces (nonce, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&nonce, &expires_at],
+            )
+            .await?;
+        Ok(added == 1)
+    }
+}
+
+type Params<'a> = &'a [&'a (dyn ToSql + Sync)];
+
+/// One transaction on a pooled connection (or, for [`Mode::Look`], the connection itself).
+struct PgRows {
+    /// Always `Some` until dropped.
+    client: Option<Object>,
+    /// A transaction is open: rolled back if dropped before [`Rows::commit`].
+    open: bool,
+}
+
+impl PgRows {
+    fn client(&self) -> Result<&Object> {
+        self.client
+            .as_ref()
+            .ok_or_else(|| Refusal::internal("a finished transaction was used"))
+    }
+
+    async fn opt(&self, sql: &str, params: Params<'_>) -> Result<Option<Row>> {
+        let client = self.client()?;
+        let statement = client.prepare_cached(sql).await?;
+        Ok(client.query_opt(&statement, params).await?)
+    }
+
+    async fn all(&self, sql: &str, params: Params<'_>) -> Result<Vec<Row>> {
+        let client = self.client()?;
+        let statement = client.prepare_cached(sql).await?;
+        Ok(client.query(&statement, params).await?)
+    }
+
+    async fn exec(&self, sql: &str, params: Params<'_>) -> Result<u64> {
+        let client = self.client()?;
+        let statement = client.prepare_cached(sql).await?;
+        Ok(client.execute(&statement, params).await?)
+    }
+}
+
+impl Drop for PgRows {
+    fn drop(&mut self) {
+        let Some(client) = self.client.take() else {
+            return;
+        };
+        if !self.open {
+            return;
+        }
+        // Roll back before the connection goes back to the pool; without a runtime to do it
+        // on, close the connection instead (the database rolls back).
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    if let Err(err) = client.batch_execute("ROLLBACK").await {
+                        tracing::error!(%err, "directory rollback failed");
+                        drop(Object::take(client));
+                    }
+                });
+            }
+            Err(_) => drop(Object::take(client)),
+        }
+    }
+}
+
+/// Column `i` of `row`, refused (not a panic) if the database holds something else.
+fn col<'a, T: FromSql<'a>>(row: &'a Row, i: usize) -> Result<T> {
+    row.try_get(i).map_err(Refusal::storage)
+}
+
+fn word<T>(what: &str, found: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T> {
+    parse(found).ok_or_else(|| Refusal::storage(format!("unknown {what} {found:?}")))
+}
+
+fn person(row: &Row) -> Result<Person> {
+    Ok(Person {
+        person_id: col(row, 0)?,
+        role: word("role", col(row, 1)?, Role::parse)?,
+        journey_id: col(row, 2)?,
+        private_id: col(row, 3)?,
+    })
+}
+
+#[async_trait]
+impl Rows for PgRows {
+    async fn person(&mut self, person_id: &str) -> Result<Option<Person>> {
+        self.opt(
+            "SELECT person_id, role, journey_id, private_id FROM people WHERE person_id = $1",
+            &[&person_id],
+        )
+        .await?
+        .as_ref()
+        .map(person)
+        .transpose()
+    }
+
+    async fn device_owner(&mut self, device_id: &str) -> Result<Option<String>> {
+        self.opt(
+            "SELECT person_id FROM devices WHERE device_id = $1",
+            &[&device_id],
+        )
+        .await?
+        .map(|r| col(&r, 0))
+        .transpose()
+    }
+
+    async fn document(&mut self, doc_id: &str) -> Result<Option<Document>> {
+        let Some(row) = self
+            .opt(
+                "SELECT doc_id, kind, owner, journey_id, with_person FROM documents
+                 WHERE doc_id = $1",
+                &[&doc_id],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Document {
+            doc_id: col(&row, 0)?,
+            kind: word("kind", col(&row, 1)?, DocumentKind::parse)?,
+            owner: col(&row, 2)?,
+            journey_id: col(&row, 3)?,
+            with_person: col(&row, 4)?,
+        }))
+    }
+
+    async fn access(&mut self, doc_id: &str, person_id: &str) -> Result<Option<Access>> {
+        let row = self
+            .opt(
+                "SELECT access FROM document_access WHERE doc_id = $1 AND person_id = $2",
+                &[&doc_id, &person_id],
+            )
+            .await?;
+        Ok(match row {
+            Some(row) => Access::parse(col(&row, 0)?),
+            None => None,
+        })
+    }
+
+    async fn feed_cursor(&mut self) -> Result<u64> {
+        let row = self
+            .opt("SELECT seq FROM change_feed WHERE id = 1", &[])
+            .await?
+            .ok_or_else(|| Refusal::storage("the change feed has no row"))?;
+        Ok(u64::try_from(col::<i64>(&row, 0)?).unwrap_or(0))
+    }
+
+    async fn changed_since(&mut self, person_id: &str, since: u64) -> Result<Vec<String>> {
+        let since = i64::try_from(since).unwrap_or(i64::MAX);
+        self.all(
+            "SELECT c.doc_id FROM doc_changes c
+             JOIN document_access a ON a.doc_id = c.doc_id AND a.person_id = $1
+             WHERE c.seq > $2 ORDER BY c.seq",
+            &[&person_id, &since],
+        )
+        .await?
+        .iter()
+        .map(|r| col(r, 0))
+        .collect()
+    }
+
+    async fn link_between(
+        &mut self,
+        a: &str,
+        b: &str,
+    ) -> Result<Option<(LinkKind, Option<String>)>> {
+        let Some(row) = self
+            .opt(
+                "SELECT kind, relationship_doc FROM links
+                 WHERE (supporter = $1 AND supported = $2) OR (supporter = $2 AND supported = $1)",
+                &[&a, &b],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let kind: &str = col(&row, 0)?;
+        let doc: Option<String> = col(&row, 1)?;
+        Ok(LinkKind::parse(kind).map(|k| (k, doc)))
+    }
+
+    async fn links_of(&mut self, person_id: &str) -> Result<Vec<(String, String, Option<String>)>> {
+        self.all(
+            "SELECT supporter, supported, relationship_doc FROM links
+             WHERE supporter = $1 OR supported = $1 ORDER BY created_at, supporter, supported",
+            &[&person_id],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((col(r, 0)?, col(r, 1)?, col(r, 2)?)))
+        .collect()
+    }
+
+    async fn code(&mut self, hash: &[u8]) -> Result<Option<CodeRow>> {
+        let Some(row) = self
+            .opt(
+                "SELECT purpose, role, expires_at, used_at FROM codes WHERE code_hash = $1",
+                &[&hash],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(CodeRow {
+            purpose: col(&row, 0)?,
+            role: col(&row, 1)?,
+            expires_at: col(&row, 2)?,
+            used_at: col(&row, 3)?,
+        }))
+    }
+
+    async fn invitation(&mut self, hash: &[u8]) -> Result<Option<InvitationRow>> {
+        let Some(row) = self
+            .opt(
+                "SELECT kind, inviter, from_name FROM invitations WHERE code_hash = $1",
+                &[&hash],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(InvitationRow {
+            kind: word("kind", col(&row, 0)?, InvitationKind::parse)?,
+            inviter: col(&row, 1)?,
+            from_name: col(&row, 2)?,
+        }))
+    }
+
+    async fn last_consent_version(&mut self, person_id: &str) -> Result<Option<String>> {
+        self.opt(
+            "SELECT consent_text_version FROM consents
+             WHERE who = $1 AND consent_text_version IS NOT NULL ORDER BY id DESC LIMIT 1",
+            &[&person_id],
+        )
+        .await?
+        .map(|r| col(&r, 0))
+        .transpose()
+    }
+
+    async fn insert_person(&mut self, p: &Person, at: i64) -> Result<()> {
+        self.exec(
+            "INSERT INTO people (person_id, role, journey_id, private_id, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &p.person_id,
+                &p.role.as_str(),
+                &p.journey_id,
+                &p.private_id,
+                &at,
+            ],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn insert_device(&mut self, device_id: &str, person_id: &str, at: i64) -> Result<()> {
+        self.exec(
+            "INSERT INTO devices (device_id, person_id, created_at) VALUES ($1, $2, $3)",
+            &[&device_id, &person_id, &at],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn insert_document(&mut self, doc: &Document, at: i64) -> Result<()> {
+        self.exec(
+            "INSERT INTO documents (doc_id, kind, owner, journey_id, with_person, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &doc.doc_id,
+                &doc.kind.as_str(),
+                &doc.owner,
+                &doc.journey_id,
+                &doc.with_person,
+                &at,
+            ],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn set_membership(&mut self, m: Membership<'_>) -> Result<()> {
+        self.exec(
+            "INSERT INTO memberships (doc_id, person_id, access, granted_by, granted_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (doc_id, person_id) DO UPDATE
+             SET access = excluded.access, granted_by = excluded.granted_by,
+                 granted_at = excluded.granted_at",
+            &[
+                &m.doc_id,
+                &m.person_id,
+                &m.access.as_str(),
+                &m.granted_by,
+                &m.at,
+            ],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn delete_membership(&mut self, doc_id: &str, person_id: &str) -> Result<()> {
+        self.exec(
+            "DELETE FROM memberships WHERE doc_id = $1 AND person_id = $2",
+            &[&doc_id, &person_id],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn record_consent(&mut self, k: Consent<'_>) -> Result<()> {
+        self.exec(
+            "INSERT INTO consents (who, whom, what, access, action, at, consent_text_version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &k.who,
+                &k.whom,
+                &k.what,
+                &k.access.map(Access::as_str),
+                &k.action,
+                &k.at,
+                &k.consent_text_version,
+            ],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn insert_code(
+        &mut self,
+        hash: &[u8],
+        purpose: &str,
+        role: Option<Role>,
+        at: i64,
+        expires_at: i64,
+    ) -> Result<()> {
+        self.exec(
+            "INSERT INTO codes (code_hash, purpose, role, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[&hash, &purpose, &role.map(Role::as_str), &at, &expires_at],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn insert_invitation(
+        &mut self,
+        hash: &[u8],
+        kind: InvitationKind,
+        inviter: &str,
+        from_name: Option<&str>,
+    ) -> Result<()> {
+        self.exec(
+            "INSERT INTO invitations (code_hash, kind, inviter, from_name) VALUES ($1, $2, $3, $4)",
+            &[&hash, &kind.as_str(), &inviter, &from_name],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn use_code(&mut self, hash: &[u8], device_id: &str, at: i64) -> Result<bool> {
+        let changed = self
+            .exec(
+                "UPDATE codes SET used_at = $2, used_by = $3
+                 WHERE code_hash = $1 AND used_at IS NULL",
+                &[&hash, &at, &device_id],
+            )
+            .await?;
+        self.exec(
+            "UPDATE invitations SET from_name = NULL WHERE code_hash = $1",
+            &[&hash],
+        )
+        .await?;
+        Ok(changed == 1)
+    }
+
+    async fn insert_link(
+        &mut self,
+        supporter: &str,
+        supported: &str,
+        kind: LinkKind,
+        at: i64,
+    ) -> Result<()> {
+        self.exec(
+            "INSERT INTO links (supporter, supported, kind, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING",
+            &[&supporter, &supported, &kind.as_str(), &at],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn set_relationship_doc(&mut self, a: &str, b: &str, doc_id: &str) -> Result<()> {
+        self.exec(
+            "UPDATE links SET relationship_doc = $3
+             WHERE relationship_doc IS NULL
+               AND ((supporter = $1 AND supported = $2) OR (supporter = $2 AND supported = $1))",
+            &[&a, &b, &doc_id],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn commit(mut self: Box<Self>) -> Result<()> {
+        if self.open {
+            self.client()?.batch_execute("COMMIT").await?;
+            self.open = false;
+        }
+        Ok(())
+    }
+}
