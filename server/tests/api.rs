@@ -16,6 +16,7 @@ use tower::ServiceExt;
 
 struct Harness {
     app: App,
+    storage: Storage,
     _dir: tempfile::TempDir,
 }
 
@@ -60,8 +61,34 @@ struct Member {
 impl Harness {
     async fn new() -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let app = App::open(&Storage::Sqlite(dir.path().into())).await.unwrap();
-        Harness { app, _dir: dir }
+        // SQLite in `dir`, or (TANDEM_TEST_DATABASE=postgres) a new PostgreSQL database.
+        let storage = if tandem_testdb::postgres_chosen() {
+            Storage::Postgres(tandem_testdb::cluster().new_database())
+        } else {
+            Storage::Sqlite(dir.path().into())
+        };
+        let app = App::open(&storage).await.unwrap();
+        Harness {
+            app,
+            storage,
+            _dir: dir,
+        }
+    }
+
+    /// The number a `SELECT COUNT(*) …` answers, asked of the storage itself.
+    async fn count(&self, sql: &str) -> i64 {
+        match &self.storage {
+            Storage::Sqlite(dir) => {
+                rusqlite::Connection::open(dir.join(tandem_server::db::DB_FILE))
+                    .unwrap()
+                    .query_row(sql, [], |r| r.get(0))
+                    .unwrap()
+            }
+            Storage::Postgres(url) => {
+                let db = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+                tandem_testdb::cluster().psql(db, sql).unwrap().parse().unwrap()
+            }
+        }
     }
 
     fn server_id(&self) -> String {
@@ -1113,15 +1140,12 @@ async fn looking_at_a_code_tells_what_it_does_and_who_made_it_without_using_it()
         (status, about["error"].as_str()),
         (StatusCode::GONE, Some("code_used"))
     );
-    let db = rusqlite::Connection::open(h._dir.path().join(tandem_server::db::DB_FILE)).unwrap();
-    let names: Vec<Option<String>> = db
-        .prepare("SELECT from_name FROM invitations")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(names, vec![None]);
+    assert_eq!(
+        h.count("SELECT COUNT(*) FROM invitations WHERE from_name IS NULL")
+            .await,
+        1
+    );
+    assert_eq!(h.count("SELECT COUNT(*) FROM invitations").await, 1);
 
     // An operator's code enrols; it names nobody.
     let enrol = h

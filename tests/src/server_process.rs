@@ -1,5 +1,10 @@
 //! A real `tandem-server` process on 127.0.0.1 for end-to-end tests: started on a free port
 //! with its own data directory, and always stopped (killed and reaped) when dropped.
+//!
+//! With `TANDEM_TEST_DATABASE=postgres` the server keeps its data in PostgreSQL instead of its
+//! SQLite file: a database of its own on the test process's throwaway PostgreSQL
+//! (`tandem-testdb`), named in `<data dir>/database-url` so that a server restarted on the same
+//! data directory finds the same database.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -36,6 +41,25 @@ fn server_log() -> Stdio {
         .map_or_else(Stdio::null, Stdio::from)
 }
 
+/// `--database <url>` for a server on `data_dir` when the tests run on PostgreSQL: the
+/// database named in the data directory, made on first use. Nothing otherwise.
+pub fn database_args(data_dir: &Path) -> Vec<String> {
+    if !tandem_testdb::postgres_chosen() {
+        return Vec::new();
+    }
+    let named = data_dir.join("database-url");
+    let url = match std::fs::read_to_string(&named) {
+        Ok(url) => url,
+        Err(_) => {
+            let url = tandem_testdb::cluster().new_database();
+            std::fs::create_dir_all(data_dir).expect("the data directory can be made");
+            std::fs::write(&named, &url).expect("the database's url can be written");
+            url
+        }
+    };
+    vec!["--database".into(), url.trim().to_string()]
+}
+
 /// A running server; killed when dropped.
 pub struct ServerProcess {
     child: Child,
@@ -59,6 +83,7 @@ impl ServerProcess {
     /// (`--tls-cert`, say).
     pub fn start_with(data_dir: &Path, port: u16, more: &[&std::ffi::OsStr]) -> ServerProcess {
         let mut child = Command::new(server_binary())
+            .args(database_args(data_dir))
             .args([
                 "--bind",
                 "127.0.0.1",
@@ -100,6 +125,7 @@ impl ServerProcess {
     /// Runs `tandem-server enrol --role ROLE` on this server's data directory; the code.
     pub fn enrol_code(&self, role: &str) -> String {
         let output = Command::new(server_binary())
+            .args(database_args(&self.data_dir))
             .args(["enrol", "--role", role, "--data-dir"])
             .arg(&self.data_dir)
             .output()
