@@ -154,7 +154,7 @@ impl PostgresDocuments {
 }
 
 fn pg_error(err: tokio_postgres::Error) -> StoreError {
-    StoreError(err.to_string())
+    StoreError(crate::postgres::describe(&err))
 }
 
 const PG_PUT: &str = "INSERT INTO kv (key, value) VALUES ($1, $2)

@@ -29,7 +29,7 @@ pub const DIRECTORY_WRITE_LOCK: i64 = 0x7461_6e64_0002;
 pub enum PostgresError {
     #[error("database URL: {0}")]
     Url(String),
-    #[error("database: {0}")]
+    #[error("database: {}", describe(.0))]
     Postgres(#[from] tokio_postgres::Error),
     #[error("database: {0}")]
     Pool(#[from] deadpool_postgres::PoolError),
@@ -192,6 +192,15 @@ async fn migrate(pool: &Pool) -> Result<(), PostgresError> {
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// What went wrong, in words: the database's own message and code when it answered one
+/// (tokio-postgres shows only "db error" otherwise).
+pub fn describe(err: &tokio_postgres::Error) -> String {
+    match err.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => err.to_string(),
+    }
 }
 
 /// The server's id: made by the first process to ask, read by the others.

@@ -142,7 +142,7 @@ impl From<rusqlite::Error> for Refusal {
 
 impl From<tokio_postgres::Error> for Refusal {
     fn from(err: tokio_postgres::Error) -> Self {
-        Refusal::storage(err)
+        Refusal::storage(crate::postgres::describe(&err))
     }
 }
 

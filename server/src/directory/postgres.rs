@@ -38,30 +38,27 @@ impl Backend for PostgresBackend {
     }
 
     async fn begin(&self, mode: Mode) -> Result<Box<dyn Rows>> {
-        let client = self.pool.get().await?;
-        let open = match mode {
-            Mode::Look => false,
+        // Marked open before BEGIN is sent: if this call is cancelled (a caller's future
+        // dropped) between the two, the drop rolls back instead of pooling a connection that
+        // is still inside a transaction.
+        let rows = PgRows {
+            client: Some(self.pool.get().await?),
+            open: mode != Mode::Look,
+        };
+        match mode {
+            Mode::Look => {}
             Mode::Snapshot => {
-                client
+                rows.client()?
                     .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    .await?;
-                true
+                    .await?
             }
             Mode::Write => {
-                client.batch_execute("BEGIN").await?;
-                let rows = PgRows {
-                    client: Some(client),
-                    open: true,
-                };
+                rows.client()?.batch_execute("BEGIN").await?;
                 rows.exec("SELECT pg_advisory_xact_lock($1)", &[&DIRECTORY_WRITE_LOCK])
                     .await?;
-                return Ok(Box::new(rows));
             }
-        };
-        Ok(Box::new(PgRows {
-            client: Some(client),
-            open,
-        }))
+        }
+        Ok(Box::new(rows))
     }
 
     async fn remember_nonce(&self, nonce: &str, expires_at: i64, now: i64) -> Result<bool> {
