@@ -114,12 +114,7 @@ async fn member(state: &AppState, headers: &HeaderMap) -> Answer<(Caller, Person
 
 /// The calling device, known here or not (enrol, join).
 async fn any_device(state: &AppState, headers: &HeaderMap) -> Answer<Caller> {
-    Ok(authenticate(
-        &state.directory,
-        authorization(headers),
-        now(),
-        false,
-    ).await?)
+    Ok(authenticate(&state.directory, authorization(headers), now(), false).await?)
 }
 
 /// The router of every route in docs/SYNC.md.
@@ -168,9 +163,12 @@ async fn enrol(
 ) -> Answer<Response> {
     let caller = any_device(&state, &headers).await?;
     let Json(request) = body?;
-    let enrolled = state.directory.enrol(&caller.device_id, &request, now()).await?;
+    let enrolled = state
+        .directory
+        .enrol(&caller.device_id, &request, now())
+        .await?;
     tracing::info!(person = %enrolled.person_id, role = %enrolled.role, "enrolled");
-    state.policy.memberships_changed(&[&enrolled.person_id]);
+    state.policy.announce(&[&enrolled.person_id]).await;
     Ok(Json(enrolled).into_response())
 }
 
@@ -182,13 +180,16 @@ async fn invite(
     let (_, person) = member(&state, &headers).await?;
     let Json(request) = body?;
     let at = now();
-    let invitation = state.directory.invite(
-        &person,
-        request.kind,
-        request.from_name.as_deref(),
-        at,
-        at + INVITATION_SECS,
-    ).await?;
+    let invitation = state
+        .directory
+        .invite(
+            &person,
+            request.kind,
+            request.from_name.as_deref(),
+            at,
+            at + INVITATION_SECS,
+        )
+        .await?;
     tracing::info!(inviter = %person.person_id, kind = %request.kind, "invitation made");
     Ok(Json(invitation).into_response())
 }
@@ -227,7 +228,7 @@ async fn join(
     tracing::info!(person = %joined.person_id, device = %caller.device_id, "joined");
     let mut people = vec![joined.person_id.as_str()];
     people.extend(joined.linked.as_ref().map(|l| l.person_id.as_str()));
-    state.policy.memberships_changed(&people);
+    state.policy.announce(&people).await;
     Ok(Json(joined).into_response())
 }
 
@@ -241,7 +242,7 @@ async fn register(
     state.directory.register(&person, &request, now()).await?;
     let mut people = vec![person.person_id.as_str()];
     people.extend(request.with_person.as_deref());
-    state.policy.memberships_changed(&people);
+    state.policy.announce(&people).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -256,7 +257,8 @@ async fn grant(
     tracing::info!(owner = %person.person_id, doc = %request.doc_id, to = %request.person_id, access = %request.access, "shared");
     state
         .policy
-        .memberships_changed(&[&person.person_id, &request.person_id]);
+        .announce(&[&person.person_id, &request.person_id])
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -271,7 +273,8 @@ async fn revoke(
     tracing::info!(owner = %person.person_id, doc = %request.doc_id, from = %request.person_id, "sharing revoked");
     state
         .policy
-        .memberships_changed(&[&person.person_id, &request.person_id]);
+        .announce(&[&person.person_id, &request.person_id])
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -318,7 +321,10 @@ async fn catch_up(
             "catch-up needs ?since=<cursor>: the cursor of the last catch-up, or 0 for everything",
         )
     })?;
-    let changed = state.directory.changed_since(&person.person_id, since).await?;
+    let changed = state
+        .directory
+        .changed_since(&person.person_id, since)
+        .await?;
     let links = state.directory.links(&person).await?;
     Ok(Json(CatchUp {
         links,

@@ -37,7 +37,10 @@ pub async fn authenticate(
 ) -> Result<Caller, AuthError> {
     let token = token.ok_or_else(|| TokenError::Malformed("no token".into()))?;
     let claims = verify_token(token, directory.server_id(), now)?;
-    if !directory.remember_nonce(&claims.nonce, claims.exp, now).await? {
+    if !directory
+        .remember_nonce(&claims.nonce, claims.exp, now)
+        .await?
+    {
         return Err(TokenError::Replayed.into());
     }
     let person = directory.device_person(&claims.device).await?;

@@ -134,18 +134,43 @@ impl DocumentStore for SqliteDocuments {
     }
 }
 
+impl<S: DocumentStore> DocumentStore for Arc<S> {
+    async fn load(&self, key: &StorageKey) -> StoreResult<Option<Vec<u8>>> {
+        (**self).load(key).await
+    }
+
+    async fn load_range(&self, prefix: &StorageKey) -> StoreResult<Vec<(StorageKey, Vec<u8>)>> {
+        (**self).load_range(prefix).await
+    }
+
+    async fn put(&self, key: &StorageKey, value: &[u8]) -> StoreResult<()> {
+        (**self).put(key, value).await
+    }
+
+    async fn delete(&self, key: &StorageKey) -> StoreResult<()> {
+        (**self).delete(key).await
+    }
+}
+
 /// Documents in a PostgreSQL database (the `kv` table of `postgres.rs`), which several server
 /// processes share. A `put` of a document's row moves the change feed in the same transaction,
 /// as [`SqliteDocuments`] does; the feed's one row serialises those writes across processes, so
 /// a cursor read never passes a change that commits later with a lower number.
+///
+/// The same transaction notifies the other processes (`fanout.rs`), as `<origin> <doc id>`.
 pub struct PostgresDocuments {
     pool: deadpool_postgres::Pool,
+    origin: String,
 }
 
 impl PostgresDocuments {
-    /// Documents on `pool` (migrated by [`crate::postgres::open`]).
-    pub fn new(pool: deadpool_postgres::Pool) -> Self {
-        PostgresDocuments { pool }
+    /// Documents on `pool` (migrated by [`crate::postgres::open`]), written by the process
+    /// that names itself `origin` in notifications.
+    pub fn new(pool: deadpool_postgres::Pool, origin: &str) -> Self {
+        PostgresDocuments {
+            pool,
+            origin: origin.to_string(),
+        }
     }
 
     async fn client(&self) -> StoreResult<deadpool_postgres::Object> {
@@ -207,7 +232,9 @@ impl DocumentStore for PostgresDocuments {
             Some(doc_id) => {
                 let tx = client.transaction().await.map_err(pg_error)?;
                 let put = tx.prepare_cached(PG_PUT).await.map_err(pg_error)?;
-                tx.execute(&put, &[&bytes, &value]).await.map_err(pg_error)?;
+                tx.execute(&put, &[&bytes, &value])
+                    .await
+                    .map_err(pg_error)?;
                 let advance = tx
                     .prepare_cached(
                         "WITH next AS (
@@ -219,6 +246,14 @@ impl DocumentStore for PostgresDocuments {
                     .await
                     .map_err(pg_error)?;
                 tx.execute(&advance, &[&doc_id]).await.map_err(pg_error)?;
+                let notify = tx
+                    .prepare_cached("SELECT pg_notify($1, $2)")
+                    .await
+                    .map_err(pg_error)?;
+                let payload = format!("{} {doc_id}", self.origin);
+                tx.execute(&notify, &[&crate::fanout::CHANGES, &payload])
+                    .await
+                    .map_err(pg_error)?;
                 tx.commit().await.map_err(pg_error)
             }
             None => {
@@ -427,7 +462,18 @@ impl Durability {
         }
     }
 
-    fn loaded(&self, doc_id: &str, rows: &[(StorageKey, Vec<u8>)]) {
+    /// Whether samod loaded or wrote `doc_id` in this process (so holds a copy of it).
+    pub fn knows(&self, doc_id: &str) -> bool {
+        self.docs().contains_key(doc_id)
+    }
+
+    /// Another process stored changes (`fanout.rs`): a cue to read the change feed again.
+    pub fn stored_elsewhere(&self) {
+        self.stored.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Notes rows of `doc_id` read from storage: they are on disk.
+    pub(crate) fn loaded(&self, doc_id: &str, rows: &[(StorageKey, Vec<u8>)]) {
         if rows.is_empty() {
             return;
         }

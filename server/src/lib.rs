@@ -14,6 +14,7 @@
 //! | [`db`] | the SQLite file: opening, migrations |
 //! | [`directory`] | the directory's calls, written once over its SQLite and PostgreSQL backends; the sharing rules |
 //! | [`documents`] | the `DocumentStore` trait, SQLite and PostgreSQL documents, samod storage, durability |
+//! | [`fanout`] | several processes on one PostgreSQL database: LISTEN/NOTIFY of changes and memberships |
 //! | [`limits`] | rate limits (code lookups per address) |
 //! | [`notices`] | the change and links notices a device's sync connection may carry |
 //! | [`policy`] | the live share policy |
@@ -28,6 +29,7 @@ pub mod codes;
 pub mod db;
 pub mod directory;
 pub mod documents;
+pub mod fanout;
 pub mod limits;
 pub mod notices;
 pub mod policy;

@@ -28,7 +28,12 @@ struct Cli {
     /// A PostgreSQL database (`postgres://user:password@host:port/name`) instead of the SQLite
     /// file: several server processes may share it. `?sslmode=disable` talks plain TCP;
     /// otherwise TLS is tried (`prefer`, the default) or required (`require`).
-    #[arg(long, env = "TANDEM_DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "TANDEM_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     database: Option<String>,
     /// The address to listen on.
     #[arg(long, env = "TANDEM_BIND", default_value = "127.0.0.1")]

@@ -55,9 +55,16 @@ impl LinkWatchers {
             .subscribe()
     }
 
-    /// Tells the connections of `people` that their links may have changed.
+    /// Tells the connections of `people` (of everyone, for `&[]`) that their links may have
+    /// changed.
     pub fn nudge(&self, people: &[&str]) {
         let people_watching = self.people();
+        if people.is_empty() {
+            for sender in people_watching.values() {
+                sender.send_modify(|n| *n = n.wrapping_add(1));
+            }
+            return;
+        }
         for person in people {
             if let Some(sender) = people_watching.get(*person) {
                 sender.send_modify(|n| *n = n.wrapping_add(1));
@@ -231,7 +238,8 @@ impl ConnectionNotices {
     async fn read_feed(&mut self) {
         match self
             .directory
-            .changed_since(&self.person.person_id, self.cursor).await
+            .changed_since(&self.person.person_id, self.cursor)
+            .await
         {
             Ok(changed) => {
                 self.cursor = changed.cursor;
@@ -342,7 +350,8 @@ mod tests {
         let now = chrono::Utc::now().timestamp();
         let person = async |n: u8| {
             let code = directory
-                .create_enrolment_code(Role::Practitioner, now, now + 100).await
+                .create_enrolment_code(Role::Practitioner, now, now + 100)
+                .await
                 .unwrap();
             let request = EnrolRequest {
                 code,
@@ -351,7 +360,8 @@ mod tests {
                 private_id: doc_id(),
             };
             directory
-                .enrol(&format!("device-{n}"), &request, now).await
+                .enrol(&format!("device-{n}"), &request, now)
+                .await
                 .unwrap();
             directory.person(&request.person_id).await.unwrap().unwrap()
         };

@@ -31,6 +31,7 @@ use tandem_protocol::api::Access;
 use tokio::sync::watch;
 
 use crate::directory::Directory;
+use crate::fanout::Peers;
 use crate::notices::LinkWatchers;
 
 /// The share policy (cheap to clone: clones share the directory and the change signals).
@@ -39,6 +40,8 @@ pub struct MembershipPolicy {
     directory: Directory,
     changes: Arc<watch::Sender<u64>>,
     links: Arc<LinkWatchers>,
+    /// The other server processes on the same database, if any (`fanout.rs`).
+    peers: Option<Peers>,
 }
 
 impl MembershipPolicy {
@@ -47,11 +50,29 @@ impl MembershipPolicy {
             directory,
             changes: Arc::new(watch::Sender::new(0)),
             links: Arc::default(),
+            peers: None,
         }
     }
 
-    /// Tells every open decision to look again, and the sync connections of `people` (those
-    /// whose links the change may have touched) to look at their links again.
+    /// The policy of one of several processes on one database: [`Self::announce`] tells the
+    /// others too.
+    pub fn with_peers(mut self, peers: Peers) -> Self {
+        self.peers = Some(peers);
+        self
+    }
+
+    /// A change this process made to the memberships or links of `people`: looked at again
+    /// here ([`Self::memberships_changed`]) and by every other process on the database.
+    pub async fn announce(&self, people: &[&str]) {
+        self.memberships_changed(people);
+        if let Some(peers) = &self.peers {
+            peers.memberships_changed(people).await;
+        }
+    }
+
+    /// Tells every open decision here to look again, and the sync connections of `people`
+    /// (those whose links the change may have touched) to look at their links again; `&[]`
+    /// tells every connection.
     pub fn memberships_changed(&self, people: &[&str]) {
         self.changes.send_modify(|n| *n = n.wrapping_add(1));
         self.links.nudge(people);
@@ -77,7 +98,8 @@ impl MembershipPolicy {
         };
         match self
             .directory
-            .access(&doc_id.to_string(), &person.person_id).await
+            .access(&doc_id.to_string(), &person.person_id)
+            .await
         {
             Ok(Some(Access::Write)) => ShareConfig::read_write().with_announce(false),
             Ok(Some(Access::Read)) => ShareConfig::read_only().with_announce(false),

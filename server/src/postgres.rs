@@ -11,7 +11,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_postgres::config::SslMode;
+use tokio_postgres::{AsyncMessage, Notification};
 
 /// Connections each server process keeps open at most.
 const POOL_SIZE: usize = 16;
@@ -47,20 +50,7 @@ pub async fn open(url: &str) -> Result<Pool, PostgresError> {
     };
     let manager = match config.get_ssl_mode() {
         SslMode::Disable => Manager::from_config(config, tokio_postgres::NoTls, manager_config),
-        _ => {
-            let roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-            let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-            let tls = rustls::ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map_err(|e| PostgresError::Url(e.to_string()))?
-                .with_root_certificates(roots)
-                .with_no_client_auth();
-            Manager::from_config(
-                config,
-                tokio_postgres_rustls::MakeRustlsConnect::new(tls),
-                manager_config,
-            )
-        }
+        _ => Manager::from_config(config, rustls_connector()?, manager_config),
     };
     let pool = Pool::builder(manager)
         .max_size(POOL_SIZE)
@@ -72,6 +62,74 @@ pub async fn open(url: &str) -> Result<Pool, PostgresError> {
         .map_err(|e| PostgresError::Url(e.to_string()))?;
     migrate(&pool).await?;
     Ok(pool)
+}
+
+/// TLS to the database with rustls (ring) and the Web PKI roots.
+fn rustls_connector() -> Result<tokio_postgres_rustls::MakeRustlsConnect, PostgresError> {
+    let roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| PostgresError::Url(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
+}
+
+/// A connection of its own (not pooled) that runs `listen` (`LISTEN channel; …`, a constant):
+/// the notifications, as they arrive, until the connection ends (the receiver then closes).
+pub async fn listen(url: &str, listen: &'static str) -> Result<Listening, PostgresError> {
+    let config =
+        tokio_postgres::Config::from_str(url).map_err(|e| PostgresError::Url(e.to_string()))?;
+    match config.get_ssl_mode() {
+        SslMode::Disable => listen_on(config.connect(tokio_postgres::NoTls).await?, listen).await,
+        _ => listen_on(config.connect(rustls_connector()?).await?, listen).await,
+    }
+}
+
+async fn listen_on<S, T>(
+    (client, mut connection): (tokio_postgres::Client, tokio_postgres::Connection<S, T>),
+    listen: &'static str,
+) -> Result<Listening, PostgresError>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (heard, notifications) = tokio::sync::mpsc::unbounded_channel();
+    // The connection must be polled for the client's statements to run; it forwards what the
+    // database sends on its own until it ends.
+    tokio::spawn(async move {
+        let mut messages = futures::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(message) = futures::StreamExt::next(&mut messages).await {
+            match message {
+                Ok(AsyncMessage::Notification(n)) => {
+                    if heard.send(n).is_err() {
+                        return;
+                    }
+                }
+                Ok(AsyncMessage::Notice(notice)) => {
+                    tracing::debug!(message = notice.message(), "database notice")
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    tracing::warn!(err = describe(&err), "the database's notifications stopped");
+                    return;
+                }
+            }
+        }
+    });
+    client.batch_execute(listen).await?;
+    Ok(Listening {
+        _client: client,
+        notifications,
+    })
+}
+
+/// A listening connection: its notifications, while this is kept (dropping it closes the
+/// connection).
+pub struct Listening {
+    _client: tokio_postgres::Client,
+    pub notifications: UnboundedReceiver<Notification>,
 }
 
 /// Each entry moves the schema one version up, in the batches it lists. Never edit a shipped
@@ -188,8 +246,11 @@ async fn migrate(pool: &Pool) -> Result<(), PostgresError> {
             tx.batch_execute(batch).await?;
         }
     }
-    tx.execute("UPDATE tandem_schema SET version = $1 WHERE id = 1", &[&supported])
-        .await?;
+    tx.execute(
+        "UPDATE tandem_schema SET version = $1 WHERE id = 1",
+        &[&supported],
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -14,7 +14,10 @@ use tandem_protocol::api::Role;
 use crate::api::{self, AppState};
 use crate::db;
 use crate::directory::{Directory, PostgresBackend, SqliteBackend};
-use crate::documents::{DocumentStore, Durability, PostgresDocuments, SamodStorage, SqliteDocuments};
+use crate::documents::{
+    DocumentStore, Durability, PostgresDocuments, SamodStorage, SqliteDocuments,
+};
+use crate::fanout::{Listener, Peers};
 use crate::policy::MembershipPolicy;
 use crate::postgres::{self, PostgresError};
 
@@ -127,6 +130,8 @@ pub struct App {
     pub directory: Directory,
     pub policy: MembershipPolicy,
     pub durability: Arc<Durability>,
+    /// On PostgreSQL: the task that hears the other processes (`fanout.rs`).
+    pub listening: Option<tokio::task::AbortHandle>,
 }
 
 impl App {
@@ -137,12 +142,30 @@ impl App {
             Storage::Sqlite(data_dir) => {
                 let directory = Directory::new(SqliteBackend::open(data_dir)?);
                 let documents = SqliteDocuments::new(db::open(data_dir)?);
-                App::start(directory, documents, durability).await
+                App::start(directory, documents, durability, None).await
             }
             Storage::Postgres(url) => {
                 let pool = postgres::open(url).await?;
                 let directory = Directory::new(PostgresBackend::new(pool.clone()).await?);
-                App::start(directory, PostgresDocuments::new(pool), durability).await
+                let peers = Peers::new(pool.clone());
+                let documents = Arc::new(PostgresDocuments::new(pool, peers.origin()));
+                let mut app = App::start(
+                    directory,
+                    documents.clone(),
+                    durability.clone(),
+                    Some(peers.clone()),
+                )
+                .await?;
+                let listener = Listener {
+                    url: url.clone(),
+                    peers,
+                    repo: app.repo.clone(),
+                    policy: app.policy.clone(),
+                    durability,
+                    documents,
+                };
+                app.listening = Some(tokio::spawn(listener.run()).abort_handle());
+                Ok(app)
             }
         }
     }
@@ -151,9 +174,13 @@ impl App {
         directory: Directory,
         documents: impl DocumentStore,
         durability: Arc<Durability>,
+        peers: Option<Peers>,
     ) -> Result<App, ServeError> {
         let storage = SamodStorage::new(documents, durability.clone());
-        let policy = MembershipPolicy::new(directory.clone());
+        let mut policy = MembershipPolicy::new(directory.clone());
+        if let Some(peers) = peers {
+            policy = policy.with_peers(peers);
+        }
         let server_peer = PeerId::from(format!("server-{}", directory.server_id()));
         let repo = Repo::build_tokio()
             .with_storage(storage)
@@ -178,6 +205,7 @@ impl App {
             directory,
             policy,
             durability,
+            listening: None,
         })
     }
 }
@@ -196,6 +224,7 @@ pub async fn serve(
         repo,
         acceptor,
         directory,
+        listening: fanout,
         ..
     } = App::open(&config.storage).await?;
     tokio::spawn(log_connections(acceptor.clone()));
@@ -239,6 +268,9 @@ pub async fn serve(
     handle.graceful_shutdown(Some(GRACE));
     acceptor.close();
     repo.stop().await;
+    if let Some(fanout) = fanout {
+        fanout.abort();
+    }
     let result = match outcome {
         Some(result) => result,
         None => match tokio::time::timeout(GRACE * 2, &mut serving).await {

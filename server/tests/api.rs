@@ -86,7 +86,11 @@ impl Harness {
             }
             Storage::Postgres(url) => {
                 let db = url.rsplit('/').next().unwrap().split('?').next().unwrap();
-                tandem_testdb::cluster().psql(db, sql).unwrap().parse().unwrap()
+                tandem_testdb::cluster()
+                    .psql(db, sql)
+                    .unwrap()
+                    .parse()
+                    .unwrap()
             }
         }
     }
@@ -149,7 +153,8 @@ impl Harness {
         let code = self
             .app
             .directory
-            .create_enrolment_code(role, now(), now() + 3600).await
+            .create_enrolment_code(role, now(), now() + 3600)
+            .await
             .unwrap();
         let member = Member {
             device: Device::new(),
@@ -252,7 +257,11 @@ impl Harness {
     }
 
     async fn access(&self, doc: &str, member: &Member) -> Option<Access> {
-        self.app.directory.access(doc, &member.person_id).await.unwrap()
+        self.app
+            .directory
+            .access(doc, &member.person_id)
+            .await
+            .unwrap()
     }
 
     /// A practitioner and a client who joined their invitation.
@@ -352,10 +361,12 @@ async fn enrolment_codes_work_once_and_only_before_they_expire() {
     let directory = &h.app.directory;
     let t = now();
     let code = directory
-        .create_enrolment_code(Role::Practitioner, t, t + 100).await
+        .create_enrolment_code(Role::Practitioner, t, t + 100)
+        .await
         .unwrap();
     assert!(directory
-        .create_enrolment_code(Role::Client, t, t + 100).await
+        .create_enrolment_code(Role::Client, t, t + 100)
+        .await
         .is_err());
     let request = |code: &str| EnrolRequest {
         code: code.to_string(),
@@ -366,11 +377,13 @@ async fn enrolment_codes_work_once_and_only_before_they_expire() {
 
     // Expired (directory clock moved on), unknown, then used once, then used up.
     let expired = directory
-        .enrol(&Device::new().id(), &request(&code), t + 100).await
+        .enrol(&Device::new().id(), &request(&code), t + 100)
+        .await
         .unwrap_err();
     assert_eq!(expired.reason.as_str(), "code_expired");
     let unknown = directory
-        .enrol(&Device::new().id(), &request("AAAA-BBBB-CCCC"), t).await
+        .enrol(&Device::new().id(), &request("AAAA-BBBB-CCCC"), t)
+        .await
         .unwrap_err();
     assert_eq!(unknown.reason.as_str(), "unknown_code");
     let enrolled = directory
@@ -379,13 +392,15 @@ async fn enrolment_codes_work_once_and_only_before_they_expire() {
         .unwrap();
     assert_eq!(enrolled.role, Role::Practitioner);
     let used = directory
-        .enrol(&Device::new().id(), &request(&code), t + 99).await
+        .enrol(&Device::new().id(), &request(&code), t + 99)
+        .await
         .unwrap_err();
     assert_eq!(used.reason.as_str(), "code_used");
 
     // Over HTTP: the same refusals with their statuses.
     let code = directory
-        .create_enrolment_code(Role::Coach, t, t + 100).await
+        .create_enrolment_code(Role::Coach, t, t + 100)
+        .await
         .unwrap();
     let device = Device::new();
     let body = |code: &str, person: &str, journey: &str, private: &str| json!({"code": code, "person_id": person, "journey_id": journey, "private_id": private});
@@ -459,14 +474,16 @@ async fn invitations_are_one_time_and_expire() {
     let person = h
         .app
         .directory
-        .person(&practitioner.person_id).await
+        .person(&practitioner.person_id)
+        .await
         .unwrap()
         .unwrap();
     let t = now();
     let invitation = h
         .app
         .directory
-        .invite(&person, InvitationKind::Client, None, t, t + 10).await
+        .invite(&person, InvitationKind::Client, None, t, t + 10)
+        .await
         .unwrap();
     let joiner = Device::new();
     let request = JoinRequest {
@@ -481,9 +498,18 @@ async fn invitations_are_one_time_and_expire() {
         device_id: joiner.id(),
         person: None,
     };
-    let expired = h.app.directory.join(&caller, &request, t + 10).await.unwrap_err();
+    let expired = h
+        .app
+        .directory
+        .join(&caller, &request, t + 10)
+        .await
+        .unwrap_err();
     assert_eq!(expired.reason.as_str(), "code_expired");
-    h.app.directory.join(&caller, &request, t + 9).await.unwrap();
+    h.app
+        .directory
+        .join(&caller, &request, t + 9)
+        .await
+        .unwrap();
 
     // Over HTTP the code is now used: 410.
     let (other, _) = (
@@ -644,7 +670,8 @@ async fn a_coach_invites_a_practitioner_and_a_device_code_adds_a_device() {
     assert_eq!(
         h.app
             .directory
-            .device_person(&stranger.device.id()).await
+            .device_person(&stranger.device.id())
+            .await
             .unwrap(),
         None
     );
@@ -666,7 +693,8 @@ async fn a_coach_invites_a_practitioner_and_a_device_code_adds_a_device() {
     let person = h
         .app
         .directory
-        .device_person(&second.device.id()).await
+        .device_person(&second.device.id())
+        .await
         .unwrap()
         .unwrap();
     assert_eq!(person.person_id, practitioner.person_id);
@@ -1151,7 +1179,8 @@ async fn looking_at_a_code_tells_what_it_does_and_who_made_it_without_using_it()
     let enrol = h
         .app
         .directory
-        .create_enrolment_code(Role::Coach, now(), now() + 60).await
+        .create_enrolment_code(Role::Coach, now(), now() + 60)
+        .await
         .unwrap();
     let (status, about) = h.about(&enrol).await;
     assert_eq!(status, StatusCode::OK, "{about}");

@@ -84,7 +84,14 @@ impl Cluster {
     pub fn psql(&self, db: &str, sql: &str) -> Result<String, String> {
         let out = Command::new(self.bin.join("psql"))
             .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres"])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+            ])
             .args(["-d", db, "-c", sql])
             .stdin(Stdio::null())
             .output()
@@ -103,7 +110,10 @@ fn binaries() -> Result<PathBuf, String> {
         return if has(&dir) {
             Ok(dir)
         } else {
-            Err(format!("TANDEM_PG_BIN={} holds no initdb and postgres", dir.display()))
+            Err(format!(
+                "TANDEM_PG_BIN={} holds no initdb and postgres",
+                dir.display()
+            ))
         };
     }
     let mut debian: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
@@ -155,7 +165,11 @@ fn server_user() -> Result<Option<(libc::uid_t, libc::gid_t)>, String> {
 
 /// Makes `command` run as `user` (if any), and get `death_signal` when the thread that spawned
 /// it ends (if any).
-fn run_as(command: &mut Command, user: Option<(libc::uid_t, libc::gid_t)>, death_signal: Option<i32>) {
+fn run_as(
+    command: &mut Command,
+    user: Option<(libc::uid_t, libc::gid_t)>,
+    death_signal: Option<i32>,
+) {
     // SAFETY: the closure runs between fork and exec and calls only async-signal-safe
     // functions (setgroups, setgid, setuid, prctl).
     unsafe {
@@ -201,7 +215,15 @@ fn start() -> Result<Cluster, String> {
     initdb
         .arg("-D")
         .arg(&data)
-        .args(["-U", "postgres", "--auth", "trust", "-E", "UTF8", "--no-sync"])
+        .args([
+            "-U",
+            "postgres",
+            "--auth",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ])
         .current_dir(&dir)
         .stdin(Stdio::null());
     run_as(&mut initdb, user, None);
@@ -312,10 +334,16 @@ mod tests {
         let first = cluster.new_database();
         let second = cluster.new_database();
         assert_ne!(first, second);
-        assert!(first.starts_with(&format!("postgres://postgres@127.0.0.1:{}/", cluster.port())));
+        assert!(first.starts_with(&format!(
+            "postgres://postgres@127.0.0.1:{}/",
+            cluster.port()
+        )));
         let name = first.rsplit('/').next().unwrap().split('?').next().unwrap();
         cluster
-            .psql(name, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (41 + 1)")
+            .psql(
+                name,
+                "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (41 + 1)",
+            )
             .unwrap();
         assert_eq!(cluster.psql(name, "SELECT x FROM t").unwrap(), "42");
         assert_eq!(

@@ -2,10 +2,13 @@
 //! server, a one-shot sync that must succeed, a plan to work on, and a bounded wait.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveTime, Weekday};
-use tandem_core::journey::{Party, PlanInput, Repeat, Schedule};
+use tandem_core::journey::{Journey, LifeArea, Party, PlanInput, Repeat, Schedule, ValueInput};
+use tandem_core::sync::service::SyncService;
+use tandem_core::sync::SyncState;
 
 use tandem_core::sync::api::InvitationKind;
 use tandem_core::sync::session::{enrol, invite, join, join_device, sync_now};
@@ -99,4 +102,35 @@ pub fn walk() -> PlanInput {
         start: NaiveDate::from_ymd_opt(2026, 11, 2).expect("a date"),
         end: None,
     }
+}
+
+/// `<name>.db` in `dir`, shared with a sync service.
+pub fn live_store(dir: &Path, name: &str) -> Arc<Store> {
+    Arc::new(Store::open(dir.join(format!("{name}.db")), options()).unwrap())
+}
+
+/// A health value of importance 7.
+pub fn value(text: &str) -> ValueInput {
+    ValueInput {
+        text: text.into(),
+        life_area: LifeArea::Health,
+        importance: 7,
+    }
+}
+
+/// Whether `journey` was read and holds a value `text`.
+pub fn has_value(journey: Result<Journey, tandem_core::Error>, text: &str) -> bool {
+    journey.is_ok_and(|j| j.values.iter().any(|v| v.text == text))
+}
+
+/// A store's sync service, online, once it is live.
+pub async fn online(store: &Arc<Store>) -> SyncService {
+    let service = SyncService::start(store.clone());
+    service.set_online(true);
+    let status = service.status();
+    eventually("the device goes live", || {
+        status.borrow().state == SyncState::Live
+    })
+    .await;
+    service
 }

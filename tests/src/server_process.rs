@@ -41,21 +41,20 @@ fn server_log() -> Stdio {
         .map_or_else(Stdio::null, Stdio::from)
 }
 
-/// `--database <url>` for a server on `data_dir` when the tests run on PostgreSQL: the
-/// database named in the data directory, made on first use. Nothing otherwise.
+/// `--database <url>` for a server on `data_dir`: the database named in the data directory
+/// (see [`ServerProcess::start_on_database`]), or, when the tests run on PostgreSQL, one made
+/// for it on first use. Nothing otherwise (the server's SQLite file).
 pub fn database_args(data_dir: &Path) -> Vec<String> {
-    if !tandem_testdb::postgres_chosen() {
-        return Vec::new();
-    }
     let named = data_dir.join("database-url");
     let url = match std::fs::read_to_string(&named) {
         Ok(url) => url,
-        Err(_) => {
+        Err(_) if tandem_testdb::postgres_chosen() => {
             let url = tandem_testdb::cluster().new_database();
             std::fs::create_dir_all(data_dir).expect("the data directory can be made");
             std::fs::write(&named, &url).expect("the database's url can be written");
             url
         }
+        Err(_) => return Vec::new(),
     };
     vec!["--database".into(), url.trim().to_string()]
 }
@@ -71,6 +70,14 @@ impl ServerProcess {
     /// Starts a server on a free loopback port with `data_dir` and waits until it listens.
     pub fn start(data_dir: &Path) -> ServerProcess {
         ServerProcess::start_on(data_dir, 0)
+    }
+
+    /// Starts a server on a free loopback port with its data in the PostgreSQL database at
+    /// `url` (which other servers may share), remembered in `data_dir`.
+    pub fn start_on_database(data_dir: &Path, url: &str) -> ServerProcess {
+        std::fs::create_dir_all(data_dir).expect("the data directory can be made");
+        std::fs::write(data_dir.join("database-url"), url).expect("the url can be written");
+        ServerProcess::start(data_dir)
     }
 
     /// Starts a server on loopback port `port` (0: a free one) with `data_dir` — the same

@@ -8,50 +8,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tandem_core::coaching::CoachingCondition;
-use tandem_core::journey::*;
 use tandem_core::sync::api::InvitationKind;
-use tandem_core::sync::service::SyncService;
 use tandem_core::sync::session::{
     enrol, invite, join, join_device, revoke, share_journey_with_coach,
 };
 use tandem_core::sync::SyncState;
-use tandem_core::Store;
-use tandem_tests::devices::{eventually, options, phone_and_tablet, practitioner_and_coach, sync};
+use tandem_tests::devices::{
+    eventually, has_value, live_store as store, online, options, phone_and_tablet,
+    practitioner_and_coach, sync, value,
+};
 use tandem_tests::server_process::ServerProcess;
-
-fn store(dir: &tempfile::TempDir, name: &str) -> Arc<Store> {
-    Arc::new(Store::open(dir.path().join(format!("{name}.db")), options()).unwrap())
-}
-
-fn value(text: &str) -> ValueInput {
-    ValueInput {
-        text: text.into(),
-        life_area: LifeArea::Health,
-        importance: 7,
-    }
-}
-
-fn has_value(journey: Result<Journey, tandem_core::Error>, text: &str) -> bool {
-    journey.is_ok_and(|j| j.values.iter().any(|v| v.text == text))
-}
-
-/// A store's sync service, online, once it is live.
-async fn online(store: &Arc<Store>) -> SyncService {
-    let service = SyncService::start(store.clone());
-    service.set_online(true);
-    let status = service.status();
-    eventually("the device goes live", || {
-        status.borrow().state == SyncState::Live
-    })
-    .await;
-    service
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_who_joins_reaches_the_practitioners_online_device_without_a_poll() {
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(&dir.path().join("server"));
-    let practitioner = store(&dir, "practitioner");
+    let practitioner = store(dir.path(), "practitioner");
     enrol(
         &practitioner,
         &server.url,
@@ -66,7 +38,7 @@ async fn a_client_who_joins_reaches_the_practitioners_online_device_without_a_po
     let live = online(&practitioner).await;
 
     // The practitioner's device is live; nobody touches it from here on.
-    let client = store(&dir, "client");
+    let client = store(dir.path(), "client");
     client
         .add_value(&value("Sleeping before midnight"))
         .unwrap();
@@ -101,8 +73,8 @@ async fn a_client_who_joins_reaches_the_practitioners_online_device_without_a_po
 async fn a_journey_a_practitioner_shares_with_their_coach_reaches_the_coachs_online_device() {
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(&dir.path().join("server"));
-    let alex = store(&dir, "alex");
-    let priya = store(&dir, "priya");
+    let alex = store(dir.path(), "alex");
+    let priya = store(dir.path(), "priya");
     practitioner_and_coach(&server, &alex, &priya).await;
     let coaching = alex
         .relationships()
@@ -146,7 +118,7 @@ async fn a_journey_a_practitioner_shares_with_their_coach_reaches_the_coachs_onl
 async fn a_revoked_practitioner_stops_receiving_on_their_open_connection() {
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(&dir.path().join("server"));
-    let practitioner = store(&dir, "practitioner");
+    let practitioner = store(dir.path(), "practitioner");
     enrol(
         &practitioner,
         &server.url,
@@ -160,7 +132,7 @@ async fn a_revoked_practitioner_stops_receiving_on_their_open_connection() {
             .await
             .unwrap()
             .code;
-        let client = store(&dir, name);
+        let client = store(dir.path(), name);
         join(&client, &server.url, &code).await.unwrap();
         client
             .add_value(&value(&format!("{name}'s first value")))
@@ -336,7 +308,7 @@ async fn a_connection_that_stalls_is_given_up_and_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let server = ServerProcess::start(&dir.path().join("server"));
     let relay = Relay::start(server.port()).await;
-    let phone = store(&dir, "phone");
+    let phone = store(dir.path(), "phone");
     // The phone knows the server by the relay's address.
     enrol(&phone, &relay.url, &server.enrol_code("practitioner"))
         .await

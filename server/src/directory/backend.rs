@@ -96,8 +96,11 @@ pub trait Rows: Send {
     /// `since`, oldest change first.
     async fn changed_since(&mut self, person_id: &str, since: u64) -> Result<Vec<String>>;
     /// The link between two people, whichever way round, and its relationship document.
-    async fn link_between(&mut self, a: &str, b: &str)
-        -> Result<Option<(LinkKind, Option<String>)>>;
+    async fn link_between(
+        &mut self,
+        a: &str,
+        b: &str,
+    ) -> Result<Option<(LinkKind, Option<String>)>>;
     /// Every link of `person_id` as (supporter, supported, relationship document), oldest
     /// first.
     async fn links_of(&mut self, person_id: &str) -> Result<Vec<(String, String, Option<String>)>>;

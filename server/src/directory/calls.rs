@@ -53,7 +53,11 @@ impl Directory {
 
     /// A person by id.
     pub async fn person(&self, person_id: &str) -> Result<Option<Person>> {
-        self.backend.begin(Mode::Look).await?.person(person_id).await
+        self.backend
+            .begin(Mode::Look)
+            .await?
+            .person(person_id)
+            .await
     }
 
     /// Makes a one-time enrolment code for a practitioner or a coach, valid until `expires_at`.
@@ -76,7 +80,12 @@ impl Directory {
     }
 
     /// A new device enrols its new person with an operator's code.
-    pub async fn enrol(&self, device_id: &str, request: &EnrolRequest, now: i64) -> Result<Enrolled> {
+    pub async fn enrol(
+        &self,
+        device_id: &str,
+        request: &EnrolRequest,
+        now: i64,
+    ) -> Result<Enrolled> {
         let mut tx = self.backend.begin(Mode::Write).await?;
         let code = live_code(&mut tx, &request.code, "enrol", now).await?;
         refuse_known_device(&mut tx, device_id).await?;
@@ -165,7 +174,12 @@ impl Directory {
     }
 
     /// Registers a document the caller made.
-    pub async fn register(&self, caller: &Person, request: &RegisterDocument, now: i64) -> Result<()> {
+    pub async fn register(
+        &self,
+        caller: &Person,
+        request: &RegisterDocument,
+        now: i64,
+    ) -> Result<()> {
         let doc_id = canonical_doc_id("doc_id", &request.doc_id)?;
         let kind = request.kind;
         let journey_id = match (&request.journey_id, kind) {
@@ -491,7 +505,8 @@ async fn insert_code(
     expires_at: i64,
 ) -> Result<Vec<u8>> {
     let hash = codes::hash(&codes::normalise(code).expect("generated codes are well formed"));
-    tx.insert_code(&hash, purpose, role, now, expires_at).await?;
+    tx.insert_code(&hash, purpose, role, now, expires_at)
+        .await?;
     Ok(hash)
 }
 

@@ -170,4 +170,3 @@ pub struct Caller {
     pub device_id: String,
     pub person: Option<Person>,
 }
-

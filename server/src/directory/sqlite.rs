@@ -228,7 +228,9 @@ impl Rows for SqliteRows {
                 "SELECT supporter, supported, relationship_doc FROM links
                  WHERE supporter = ?1 OR supported = ?1 ORDER BY created_at, supporter, supported",
             )?
-            .query_map(params![person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map(params![person_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
             .collect()
         })
     }
@@ -383,7 +385,13 @@ impl Rows for SqliteRows {
                 "INSERT INTO codes (code_hash, purpose, role, created_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![hash, purpose, role.map(Role::as_str), at, expires_at])
+            .execute(params![
+                hash,
+                purpose,
+                role.map(Role::as_str),
+                at,
+                expires_at
+            ])
             .map(drop)
         })
     }

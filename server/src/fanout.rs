@@ -1,0 +1,183 @@
+//! Several server processes on one PostgreSQL database: what one process stores or decides,
+//! the others hear of through the database's own `LISTEN`/`NOTIFY`.
+//!
+//! - A stored change of a document notifies `tandem_changes` in the same transaction as its row
+//!   (`documents::PostgresDocuments::put`), so the notification is delivered exactly when the
+//!   row is committed. A process that holds that document (samod loaded it here) reads the
+//!   document's rows from the database and merges them into its copy, from which samod sends
+//!   them on to the devices connected here. Every process also reads the change feed again for
+//!   its connections' notices.
+//! - A grant, a revocation, a registration or a join notifies `tandem_memberships` with the
+//!   people it touched ([`Peers::memberships_changed`]); every process then decides again on its
+//!   open connections, as the process that made the change does (`policy.rs`).
+//!
+//! Each notification names the process it came from, which ignores its own. Notifications are
+//! not kept: a process whose listening connection drops reconnects, and then looks again at
+//! every decision and at the change feed, since it may have missed some.
+
+use std::collections::BTreeSet;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use deadpool_postgres::Pool;
+use samod::storage::StorageKey;
+use samod::{DocumentId, Repo};
+use tandem_storage::blocking;
+
+use crate::documents::{DocumentStore, Durability, PostgresDocuments};
+use crate::policy::MembershipPolicy;
+use crate::postgres;
+
+/// The channel of stored changes: `<origin> <document id>`.
+pub const CHANGES: &str = "tandem_changes";
+/// The channel of membership changes: `<origin> <person id> …`.
+pub const MEMBERSHIPS: &str = "tandem_memberships";
+const LISTEN: &str = "LISTEN tandem_changes; LISTEN tandem_memberships;";
+
+/// How long a process waits before listening again after its connection dropped.
+const RELISTEN: Duration = Duration::from_secs(1);
+
+/// This process among the others on the database (cheap to clone).
+#[derive(Clone)]
+pub struct Peers {
+    origin: Arc<str>,
+    pool: Pool,
+}
+
+impl Peers {
+    /// A new process id on `pool`'s database.
+    pub fn new(pool: Pool) -> Peers {
+        Peers {
+            origin: bs58::encode(rand::random::<[u8; 8]>()).into_string().into(),
+            pool,
+        }
+    }
+
+    /// How this process names itself in notifications.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Tells the other processes that the memberships or links of `people` changed; returns
+    /// once the database has the notification (an error is logged: the others then learn of
+    /// the change only when they next look).
+    pub async fn memberships_changed(&self, people: &[&str]) {
+        let payload = format!("{} {}", self.origin, people.join(" "));
+        let sent = async {
+            let client = self.pool.get().await.map_err(|e| e.to_string())?;
+            client
+                .execute("SELECT pg_notify($1, $2)", &[&MEMBERSHIPS, &payload])
+                .await
+                .map_err(|e| postgres::describe(&e))
+        };
+        if let Err(err) = sent.await {
+            tracing::error!(%err, "could not tell the other server processes of a membership change");
+        }
+    }
+}
+
+/// What a process listens with.
+pub struct Listener {
+    pub url: String,
+    pub peers: Peers,
+    pub repo: Repo,
+    pub policy: MembershipPolicy,
+    pub durability: Arc<Durability>,
+    pub documents: Arc<PostgresDocuments>,
+}
+
+impl Listener {
+    /// Listens until aborted, reconnecting when the connection drops.
+    pub async fn run(self) {
+        let mut first = true;
+        loop {
+            match postgres::listen(&self.url, LISTEN).await {
+                Ok(mut listening) => {
+                    let heard = &mut listening.notifications;
+                    if !first {
+                        tracing::info!("listening to the other server processes again");
+                        // What was said while nobody listened is lost: look again at all.
+                        self.policy.memberships_changed(&[]);
+                        self.durability.stored_elsewhere();
+                    }
+                    first = false;
+                    while let Some(notification) = heard.recv().await {
+                        let mut batch = vec![notification];
+                        while let Ok(more) = heard.try_recv() {
+                            batch.push(more);
+                        }
+                        self.hear(batch).await;
+                    }
+                }
+                Err(err) => tracing::warn!(%err, "cannot listen to the other server processes"),
+            }
+            tokio::time::sleep(RELISTEN).await;
+        }
+    }
+
+    async fn hear(&self, batch: Vec<tokio_postgres::Notification>) {
+        let mut docs = BTreeSet::new();
+        let mut people = BTreeSet::new();
+        for n in &batch {
+            let mut words = n.payload().split(' ');
+            if words.next() == Some(self.peers.origin()) {
+                continue;
+            }
+            match n.channel() {
+                CHANGES => docs.extend(words.map(str::to_string)),
+                MEMBERSHIPS => people.extend(words.filter(|w| !w.is_empty()).map(str::to_string)),
+                _ => {}
+            }
+        }
+        if !people.is_empty() {
+            let people: Vec<&str> = people.iter().map(String::as_str).collect();
+            self.policy.memberships_changed(&people);
+        }
+        if docs.is_empty() {
+            return;
+        }
+        tracing::debug!(?docs, "documents changed on another process");
+        self.durability.stored_elsewhere();
+        for doc in &docs {
+            if self.durability.knows(doc) {
+                self.refresh(doc).await;
+            }
+        }
+    }
+
+    /// Merges what the database holds of `doc` into the copy samod has here.
+    async fn refresh(&self, doc: &str) {
+        let (Ok(id), Ok(prefix)) = (DocumentId::from_str(doc), StorageKey::from_parts([doc]))
+        else {
+            return;
+        };
+        let rows = match self.documents.load_range(&prefix).await {
+            Ok(rows) => rows,
+            Err(err) => {
+                tracing::error!(%err, doc, "could not read a document another process changed");
+                return;
+            }
+        };
+        // They are on disk: the devices may be told of them at once.
+        self.durability.loaded(doc, &rows);
+        let handle = match self.repo.find(id).await {
+            Ok(Some(handle)) => handle,
+            _ => return,
+        };
+        tracing::debug!(
+            doc,
+            rows = rows.len(),
+            "merging what another process stored"
+        );
+        blocking(|| {
+            handle.with_document(|copy| {
+                for (key, bytes) in &rows {
+                    if let Err(err) = copy.load_incremental(bytes) {
+                        tracing::warn!(%err, %key, "a stored row of a document does not load");
+                    }
+                }
+            })
+        });
+    }
+}
