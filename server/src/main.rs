@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use tandem_protocol::api::Role;
-use tandem_server::server::{announce, enrolment_code, shutdown_signal};
+use tandem_server::server::{announce, backup, enrolment_code, shutdown_signal};
 use tandem_server::{Config, Storage};
 
 /// Tandem's sync server.
@@ -60,6 +60,16 @@ enum Command {
         #[arg(long, value_enum)]
         role: EnrolRole,
     },
+    /// Copy the SQLite database into a new file, safely while the server serves.
+    ///
+    /// Restore by stopping the server and putting the copy in place of
+    /// `<data dir>/tandem-server.db` (removing its `-wal` and `-shm` files). A PostgreSQL
+    /// database (--database) is backed up with `pg_dump` instead.
+    Backup {
+        /// The new file to write.
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -97,6 +107,25 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Some(Command::Backup { to }) => match &storage {
+            Storage::Postgres(_) => {
+                eprintln!(
+                    "tandem-server backup copies the SQLite file; back up a PostgreSQL database \
+                     with pg_dump (server/README.md)"
+                );
+                ExitCode::FAILURE
+            }
+            Storage::Sqlite(data_dir) => match backup(data_dir, &to) {
+                Ok(bytes) => {
+                    eprintln!("backed up {} bytes to {}", bytes, to.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("tandem-server backup: {e}");
+                    ExitCode::FAILURE
+                }
+            },
+        },
         Some(Command::Enrol { role }) => {
             let role = match role {
                 EnrolRole::Practitioner => Role::Practitioner,

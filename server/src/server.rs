@@ -347,6 +347,32 @@ pub async fn enrolment_code(storage: &Storage, role: Role) -> Result<(String, i6
     Ok((code, expires_at))
 }
 
+/// Copies the SQLite database in `data_dir` into a new file `to`, consistent as of one moment,
+/// while a server may be serving from it (SQLite's `VACUUM INTO`, which reads in one
+/// transaction and writes a compact copy); the copy's size in bytes. A PostgreSQL database is
+/// backed up with PostgreSQL's own tools (`pg_dump`; see server/README.md).
+pub fn backup(data_dir: &Path, to: &Path) -> Result<u64, ServeError> {
+    if to.exists() {
+        return Err(ServeError::Io(std::io::Error::other(format!(
+            "{} exists already: a backup goes into a new file",
+            to.display()
+        ))));
+    }
+    let from = data_dir.join(db::DB_FILE);
+    if !from.exists() {
+        return Err(ServeError::Io(std::io::Error::other(format!(
+            "there is no server database in {}",
+            data_dir.display()
+        ))));
+    }
+    let conn = db::open(data_dir)?;
+    let target = to.to_str().ok_or_else(|| {
+        ServeError::Io(std::io::Error::other("the backup's path is not valid UTF-8"))
+    })?;
+    conn.execute("VACUUM INTO ?1", [target])?;
+    Ok(std::fs::metadata(to)?.len())
+}
+
 /// Prints the address line tests and scripts read.
 pub fn announce(listening: Listening) {
     let mut out = std::io::stdout().lock();

@@ -1231,3 +1231,36 @@ async fn asking_about_codes_too_often_from_one_address_is_refused() {
     let (_, joined) = h.join_new(&code).await;
     assert_eq!(joined["linked"]["person_id"], practitioner.person_id);
 }
+
+#[tokio::test]
+async fn a_backup_of_the_sqlite_file_is_taken_while_serving_and_holds_everyone() {
+    let h = Harness::new().await;
+    let Storage::Sqlite(data_dir) = h.storage.clone() else {
+        return; // PostgreSQL is backed up with pg_dump.
+    };
+    let member = h.enrol(Role::Practitioner).await;
+    let copy = h._dir.path().join("copy.db");
+    let bytes = tandem_server::server::backup(&data_dir, &copy).unwrap();
+    assert!(bytes > 0);
+    // The server goes on serving meanwhile.
+    let (status, _) = h
+        .call(Method::GET, "/v1/links", &member.device, Value::Null)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let backup = rusqlite::Connection::open(&copy).unwrap();
+    let people: Vec<String> = backup
+        .prepare("SELECT person_id FROM people")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(people, vec![member.person_id.clone()]);
+    let server_id: String = backup
+        .query_row("SELECT server_id FROM server", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(server_id, h.server_id());
+    // A backup never overwrites a file.
+    let again = tandem_server::server::backup(&data_dir, &copy).unwrap_err();
+    assert!(again.to_string().contains("exists already"), "{again}");
+}
