@@ -21,6 +21,7 @@ use crate::auth::{authenticate, bearer, AuthError};
 use crate::directory::{Caller, Directory, Person, Refusal, RefusalKind};
 use crate::documents::Durability;
 use crate::limits::CodeLookups;
+use crate::metrics::Metrics;
 use crate::notices::{ConnectionNotices, Named, NoticeSetup};
 use crate::policy::MembershipPolicy;
 use crate::transport::{self, MAX_MESSAGE_BYTES};
@@ -36,6 +37,7 @@ pub struct AppState {
     pub acceptor: AcceptorHandle,
     pub durability: Arc<Durability>,
     pub code_lookups: Arc<CodeLookups>,
+    pub metrics: Arc<Metrics>,
 }
 
 /// A refusal on the wire: a status and an [`ApiError`] body.
@@ -121,6 +123,7 @@ async fn any_device(state: &AppState, headers: &HeaderMap) -> Answer<Caller> {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
+        .route("/metrics", get(metrics))
         .route("/v1/server", get(server_info))
         .route("/v1/enrol", post(enrol))
         .route("/v1/invitations", post(invite))
@@ -148,6 +151,16 @@ async fn health(State(state): State<AppState>) -> Response {
         )
             .into_response()
     }
+}
+
+/// `GET /metrics`: for the operator's monitoring (see `metrics.rs`). Like `/health` it is not
+/// authenticated: it names no person and no document, only counts.
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
+        state.metrics.encode(),
+    )
+        .into_response()
 }
 
 async fn server_info(State(state): State<AppState>) -> Json<ServerInfo> {
@@ -393,8 +406,15 @@ async fn sync(
         .max_frame_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
             tracing::info!(peer = %peer_id, person = %person_id, notices = notices.is_some(), "sync connection");
-            if transport::accept(&state.acceptor, socket, peer_id, state.durability, notices)
-                .is_err()
+            if transport::accept(
+                &state.acceptor,
+                socket,
+                peer_id,
+                state.durability,
+                notices,
+                state.metrics,
+            )
+            .is_err()
             {
                 tracing::info!("sync connection refused: the server is stopping");
             }

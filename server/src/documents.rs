@@ -16,7 +16,6 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -157,7 +156,7 @@ impl<S: DocumentStore> DocumentStore for Arc<S> {
 /// as [`SqliteDocuments`] does; the feed's one row serialises those writes across processes, so
 /// a cursor read never passes a change that commits later with a lower number.
 ///
-/// The same transaction notifies the other processes (`fanout.rs`), as `<origin> <doc id>`.
+/// The same transaction notifies the other processes (`fanout.rs`).
 pub struct PostgresDocuments {
     pool: deadpool_postgres::Pool,
     origin: String,
@@ -250,7 +249,7 @@ impl DocumentStore for PostgresDocuments {
                     .prepare_cached("SELECT pg_notify($1, $2)")
                     .await
                     .map_err(pg_error)?;
-                let payload = format!("{} {doc_id}", self.origin);
+                let payload = crate::fanout::change_payload(&self.origin, doc_id);
                 tx.execute(&notify, &[&crate::fanout::CHANGES, &payload])
                     .await
                     .map_err(pg_error)?;
@@ -389,7 +388,7 @@ pub struct Durability {
     docs: Mutex<HashMap<String, DocState>>,
     /// Bumped after every write, so waiters look again.
     written: watch::Sender<u64>,
-    failures: AtomicU64,
+    failures: prometheus_client::metrics::counter::Counter,
     wait_limit: Duration,
     /// Bumped after every change of a document that reached the disk (and so the change feed).
     stored: watch::Sender<u64>,
@@ -408,7 +407,7 @@ impl Durability {
         Durability {
             docs: Mutex::default(),
             written: watch::Sender::new(0),
-            failures: AtomicU64::new(0),
+            failures: Default::default(),
             wait_limit,
             stored: watch::Sender::new(0),
         }
@@ -430,11 +429,21 @@ impl Durability {
 
     /// How many storage calls have failed since the server started.
     pub fn failures(&self) -> u64 {
-        self.failures.load(Ordering::Relaxed)
+        self.failures.get()
+    }
+
+    /// The same count, for `/metrics`.
+    pub fn failure_counter(&self) -> prometheus_client::metrics::counter::Counter {
+        self.failures.clone()
+    }
+
+    /// How many documents samod loaded or wrote in this process.
+    pub fn documents(&self) -> usize {
+        self.docs().len()
     }
 
     fn failed(&self, doc_id: Option<&str>) {
-        self.failures.fetch_add(1, Ordering::Relaxed);
+        self.failures.inc();
         if let Some(doc_id) = doc_id {
             self.docs().entry(doc_id.to_string()).or_default().failed = true;
         }

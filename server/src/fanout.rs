@@ -26,14 +26,24 @@ use samod::{DocumentId, Repo};
 use tandem_storage::blocking;
 
 use crate::documents::{DocumentStore, Durability, PostgresDocuments};
+use crate::metrics::Metrics;
 use crate::policy::MembershipPolicy;
 use crate::postgres;
 
-/// The channel of stored changes: `<origin> <document id>`.
+/// The channel of stored changes: `<origin> <Unix microseconds when stored> <document id>`.
 pub const CHANGES: &str = "tandem_changes";
 /// The channel of membership changes: `<origin> <person id> …`.
 pub const MEMBERSHIPS: &str = "tandem_memberships";
 const LISTEN: &str = "LISTEN tandem_changes; LISTEN tandem_memberships;";
+
+/// What a stored change of `doc_id` by process `origin` notifies.
+pub fn change_payload(origin: &str, doc_id: &str) -> String {
+    format!("{origin} {} {doc_id}", unix_micros())
+}
+
+fn unix_micros() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
 
 /// How long a process waits before listening again after its connection dropped.
 const RELISTEN: Duration = Duration::from_secs(1);
@@ -85,6 +95,7 @@ pub struct Listener {
     pub policy: MembershipPolicy,
     pub durability: Arc<Durability>,
     pub documents: Arc<PostgresDocuments>,
+    pub metrics: Arc<Metrics>,
 }
 
 impl Listener {
@@ -119,13 +130,18 @@ impl Listener {
     async fn hear(&self, batch: Vec<tokio_postgres::Notification>) {
         let mut docs = BTreeSet::new();
         let mut people = BTreeSet::new();
+        // When each change was stored, for the lag.
+        let mut stored_at = Vec::new();
         for n in &batch {
             let mut words = n.payload().split(' ');
             if words.next() == Some(self.peers.origin()) {
                 continue;
             }
             match n.channel() {
-                CHANGES => docs.extend(words.map(str::to_string)),
+                CHANGES => {
+                    stored_at.extend(words.next().and_then(|w| w.parse::<i64>().ok()));
+                    docs.extend(words.map(str::to_string));
+                }
                 MEMBERSHIPS => people.extend(words.filter(|w| !w.is_empty()).map(str::to_string)),
                 _ => {}
             }
@@ -143,6 +159,12 @@ impl Listener {
             if self.durability.knows(doc) {
                 self.refresh(doc).await;
             }
+        }
+        let now = unix_micros();
+        for at in stored_at {
+            self.metrics
+                .fanout_lag
+                .observe((now - at).max(0) as f64 / 1e6);
         }
     }
 

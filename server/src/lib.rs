@@ -16,6 +16,7 @@
 //! | [`documents`] | the `DocumentStore` trait, SQLite and PostgreSQL documents, samod storage, durability |
 //! | [`fanout`] | several processes on one PostgreSQL database: LISTEN/NOTIFY of changes and memberships |
 //! | [`limits`] | rate limits (code lookups per address) |
+//! | [`metrics`] | `GET /metrics` in the Prometheus text format |
 //! | [`notices`] | the change and links notices a device's sync connection may carry |
 //! | [`policy`] | the live share policy |
 //! | [`postgres`] | the PostgreSQL database: the pool, TLS, migrations |
@@ -31,6 +32,7 @@ pub mod directory;
 pub mod documents;
 pub mod fanout;
 pub mod limits;
+pub mod metrics;
 pub mod notices;
 pub mod policy;
 pub mod postgres;

@@ -18,6 +18,7 @@ use crate::documents::{
     DocumentStore, Durability, PostgresDocuments, SamodStorage, SqliteDocuments,
 };
 use crate::fanout::{Listener, Peers};
+use crate::metrics::Metrics;
 use crate::policy::MembershipPolicy;
 use crate::postgres::{self, PostgresError};
 
@@ -130,6 +131,7 @@ pub struct App {
     pub directory: Directory,
     pub policy: MembershipPolicy,
     pub durability: Arc<Durability>,
+    pub metrics: Arc<Metrics>,
     /// On PostgreSQL: the task that hears the other processes (`fanout.rs`).
     pub listening: Option<tokio::task::AbortHandle>,
 }
@@ -163,6 +165,7 @@ impl App {
                     policy: app.policy.clone(),
                     durability,
                     documents,
+                    metrics: app.metrics.clone(),
                 };
                 app.listening = Some(tokio::spawn(listener.run()).abort_handle());
                 Ok(app)
@@ -177,6 +180,7 @@ impl App {
         peers: Option<Peers>,
     ) -> Result<App, ServeError> {
         let storage = SamodStorage::new(documents, durability.clone());
+        let metrics = Arc::new(Metrics::new(durability.clone()));
         let mut policy = MembershipPolicy::new(directory.clone());
         if let Some(peers) = peers {
             policy = policy.with_peers(peers);
@@ -197,6 +201,7 @@ impl App {
             acceptor: acceptor.clone(),
             durability: durability.clone(),
             code_lookups: Default::default(),
+            metrics: metrics.clone(),
         });
         Ok(App {
             router,
@@ -205,6 +210,7 @@ impl App {
             directory,
             policy,
             durability,
+            metrics,
             listening: None,
         })
     }

@@ -22,6 +22,7 @@ use samod::{AcceptorHandle, PeerId, Transport};
 
 use crate::chunks;
 use crate::documents::Durability;
+use crate::metrics::{ConnectionOpen, Metrics};
 use crate::notices::ConnectionNotices;
 
 /// The largest WebSocket message (and frame) a device may send.
@@ -152,13 +153,18 @@ pub fn accept(
     peer_id: PeerId,
     durability: Arc<Durability>,
     notices: Option<ConnectionNotices>,
+    metrics: Arc<Metrics>,
 ) -> Result<(), samod::Stopped> {
     let (sink, stream) = socket.split();
+    let open = metrics.connection();
+    let counted = metrics.clone();
     let log_peer = peer_id.clone();
     let named = notices.as_ref().map(ConnectionNotices::named);
     let inbound = stream.filter_map(move |message| {
         let result = match message {
-            Ok(Message::Binary(bytes)) => Some(
+            Ok(Message::Binary(bytes)) => Some({
+                counted.messages_received.inc();
+                counted.bytes_received.inc_by(bytes.len() as u64);
                 match envelope(&bytes).and_then(|e| {
                     check_envelope(&e)?;
                     Ok(e.document_id)
@@ -170,8 +176,8 @@ pub fn accept(
                         Ok(bytes.to_vec())
                     }
                     Err(e) => Err(TransportError(e)),
-                },
-            ),
+                }
+            }),
             Ok(Message::Text(_)) => Some(Err(TransportError(
                 "a text message (the protocol is binary)".into(),
             ))),
@@ -187,7 +193,7 @@ pub fn accept(
     let outbound = durable_sink(to_writer, durability);
     let transport = Transport::new(Box::pin(inbound), outbound).with_expected_peer_id(peer_id);
     acceptor.accept(transport)?;
-    tokio::spawn(write(sink, from_samod, notices));
+    tokio::spawn(write(sink, from_samod, notices, metrics, open));
     Ok(())
 }
 
@@ -196,6 +202,9 @@ async fn write(
     mut socket: SplitSink<WebSocket, Message>,
     mut from_samod: futures::channel::mpsc::Receiver<Vec<u8>>,
     mut notices: Option<ConnectionNotices>,
+    metrics: Arc<Metrics>,
+    // Counted as open while this task runs.
+    _open: ConnectionOpen,
 ) {
     let named = notices.as_ref().map(ConnectionNotices::named);
     loop {
@@ -215,6 +224,8 @@ async fn write(
             },
             notice = next_notice(&mut notices) => notice,
         };
+        metrics.messages_sent.inc();
+        metrics.bytes_sent.inc_by(bytes.len() as u64);
         if let Err(e) = socket.send(Message::Binary(bytes.into())).await {
             tracing::debug!(error = %e, "sending failed; the connection ends");
             return;

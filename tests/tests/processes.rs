@@ -21,6 +21,21 @@ fn two_processes(dir: &std::path::Path) -> (ServerProcess, ServerProcess) {
     )
 }
 
+/// A server's `GET /metrics`.
+async fn metric_lines(server: &ServerProcess) -> String {
+    let response = reqwest::get(format!("{}/metrics", server.url)).await.unwrap();
+    assert!(response.status().is_success());
+    response.text().await.unwrap()
+}
+
+/// The value of the sample `name` (without labels) in `metrics`.
+fn metric(metrics: &str, name: &str) -> f64 {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {metrics}"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_on_each_process_sees_what_the_other_writes() {
     let dir = tempfile::tempdir().unwrap();
@@ -88,6 +103,16 @@ async fn a_device_on_each_process_sees_what_the_other_writes() {
         client_sees_the_walk(),
         "the practitioner's plan made through A reached the client through B"
     );
+
+    // What an operator watching A sees: the practitioner's open connection, the documents it
+    // holds, the messages it carried, and changes from B merged through the fan-out.
+    let seen_by_a = metric_lines(&a).await;
+    assert!(metric(&seen_by_a, "tandem_connections") >= 1.0, "{seen_by_a}");
+    assert!(metric(&seen_by_a, "tandem_documents_in_memory") >= 1.0);
+    assert!(metric(&seen_by_a, "tandem_messages_received_total") >= 1.0);
+    assert!(metric(&seen_by_a, "tandem_bytes_sent_total") >= 1.0);
+    assert!(metric(&seen_by_a, "tandem_fanout_lag_seconds_count") >= 1.0);
+    assert_eq!(metric(&seen_by_a, "tandem_storage_errors_total"), 0.0);
     live.stop();
 }
 

@@ -1,0 +1,124 @@
+//! `GET /metrics`: what an operator watches, in the Prometheus text format (OpenMetrics).
+//!
+//! | metric | what |
+//! |---|---|
+//! | `tandem_connections` | sync connections open on this process |
+//! | `tandem_documents_in_memory` | documents samod holds in this process |
+//! | `tandem_messages_received_total`, `tandem_bytes_received_total` | sync messages from devices (rates: `rate()`) |
+//! | `tandem_messages_sent_total`, `tandem_bytes_sent_total` | sync messages and notices to devices |
+//! | `tandem_storage_errors_total` | failed storage calls (`/health` answers 503 after one) |
+//! | `tandem_fanout_lag_seconds` | from another process storing a change to this one merging it (PostgreSQL) |
+
+use std::sync::Arc;
+
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+use crate::documents::Durability;
+
+/// The content type of [`Metrics::encode`]'s text.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// This process's metrics (shared by the handlers, the connections and the fan-out).
+pub struct Metrics {
+    registry: Registry,
+    durability: Arc<Durability>,
+    connections: Gauge,
+    documents: Gauge,
+    pub messages_received: Counter,
+    pub bytes_received: Counter,
+    pub messages_sent: Counter,
+    pub bytes_sent: Counter,
+    pub fanout_lag: Histogram,
+}
+
+impl Metrics {
+    pub fn new(durability: Arc<Durability>) -> Metrics {
+        let mut registry = Registry::default();
+        let connections = Gauge::default();
+        let documents = Gauge::default();
+        let (messages_received, bytes_received) = (Counter::default(), Counter::default());
+        let (messages_sent, bytes_sent) = (Counter::default(), Counter::default());
+        // 1 ms to about 16 s.
+        let fanout_lag = Histogram::new(exponential_buckets(0.001, 2.0, 15));
+        registry.register(
+            "tandem_connections",
+            "Sync connections open on this process",
+            connections.clone(),
+        );
+        registry.register(
+            "tandem_documents_in_memory",
+            "Documents samod holds in this process",
+            documents.clone(),
+        );
+        registry.register(
+            "tandem_messages_received",
+            "Sync messages received from devices",
+            messages_received.clone(),
+        );
+        registry.register(
+            "tandem_bytes_received",
+            "Bytes of sync messages received from devices",
+            bytes_received.clone(),
+        );
+        registry.register(
+            "tandem_messages_sent",
+            "Sync messages and notices sent to devices",
+            messages_sent.clone(),
+        );
+        registry.register(
+            "tandem_bytes_sent",
+            "Bytes of sync messages and notices sent to devices",
+            bytes_sent.clone(),
+        );
+        registry.register(
+            "tandem_storage_errors",
+            "Storage calls that failed",
+            durability.failure_counter(),
+        );
+        registry.register(
+            "tandem_fanout_lag_seconds",
+            "From another server process storing a change to this one merging it",
+            fanout_lag.clone(),
+        );
+        Metrics {
+            registry,
+            durability,
+            connections,
+            documents,
+            messages_received,
+            bytes_received,
+            messages_sent,
+            bytes_sent,
+            fanout_lag,
+        }
+    }
+
+    /// Counts a connection open until the guard is dropped.
+    pub fn connection(&self) -> ConnectionOpen {
+        self.connections.inc();
+        ConnectionOpen(self.connections.clone())
+    }
+
+    /// The metrics as of now, in the text format.
+    pub fn encode(&self) -> String {
+        self.documents
+            .set(i64::try_from(self.durability.documents()).unwrap_or(i64::MAX));
+        let mut text = String::new();
+        if let Err(err) = prometheus_client::encoding::text::encode(&mut text, &self.registry) {
+            tracing::error!(%err, "could not write the metrics");
+        }
+        text
+    }
+}
+
+/// One open connection in `tandem_connections`.
+pub struct ConnectionOpen(Gauge);
+
+impl Drop for ConnectionOpen {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
+}
