@@ -207,6 +207,12 @@ pub enum Command {
     /// wellbeing, and prompts to reflect on. Computed on this device; `tandem parallel share`
     /// puts a summary (rates and counts only) into your coaching.
     Parallel(ParallelArgs),
+    /// Encryption at rest: encrypt this store with a passphrase, or change it.
+    ///
+    /// An encrypted store opens with its passphrase: from TANDEM_PASSPHRASE, else asked on the
+    /// terminal. Setting TANDEM_PASSPHRASE for a plain store also encrypts it on first use.
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Exports of what was shared: `tandem export research`.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -746,6 +752,17 @@ pub struct ShareSummaryArgs {
     pub note_for_research: bool,
     #[command(flatten)]
     pub with: With,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Encrypt this plain store with a new passphrase (asked twice, or TANDEM_NEW_PASSPHRASE).
+    Set,
+    /// Change the passphrase: the current one (TANDEM_PASSPHRASE, or asked), then the new one
+    /// (asked twice, or TANDEM_NEW_PASSPHRASE).
+    Change,
+    /// Whether this store is encrypted.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]

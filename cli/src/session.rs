@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use tandem_core::journey::schedule::parse_time_zone;
-use tandem_core::{OpenOptions, Store};
+use tandem_core::{OpenOptions, Store, StoreKey};
 
 use crate::args::Globals;
 use crate::output::Page;
@@ -93,6 +93,8 @@ pub struct Session {
     pub tz: Tz,
     /// Whether this run created the store.
     pub created: bool,
+    /// The key the store was opened with, to open it again.
+    pub key: Option<StoreKey>,
 }
 
 impl Session {
@@ -121,11 +123,17 @@ impl Session {
             })?),
             None => None,
         };
+        let key = store_key(&path)?;
         let options = OpenOptions {
             time_zone,
             trusted_certificates,
+            key: key.clone(),
             ..OpenOptions::default()
         };
+        let encrypting = key.is_some() && !created && !tandem_core::store::seal::is_encrypted(&path)?;
+        if encrypting {
+            note("encrypting this store with your passphrase (once; it may take a moment)");
+        }
         let store = Store::open(&path, options)?;
         let tz = match journey_zone(&store)? {
             Some(journey_zone) => {
@@ -153,6 +161,7 @@ impl Session {
             now: cli.now.unwrap_or_else(Utc::now),
             tz,
             created,
+            key,
         })
     }
 
@@ -195,8 +204,43 @@ pub fn note(text: &str) {
     let _ = writeln!(std::io::stderr(), "tandem: {text}");
 }
 
+/// The passphrase in `TANDEM_PASSPHRASE`.
+pub const PASSPHRASE_VAR: &str = "TANDEM_PASSPHRASE";
+/// A new passphrase, for `tandem key set` and `tandem key change` run without a terminal.
+pub const NEW_PASSPHRASE_VAR: &str = "TANDEM_NEW_PASSPHRASE";
+
+/// The key for the store at `path`: the passphrase in `TANDEM_PASSPHRASE` (which also
+/// encrypts a plain store in place), else, for an encrypted store, the passphrase asked for
+/// on the terminal; `None` for a plain store without one.
+pub fn store_key(path: &Path) -> Result<Option<StoreKey>, Failure> {
+    if let Some(words) = std::env::var_os(PASSPHRASE_VAR).filter(|v| !v.is_empty()) {
+        let words = words
+            .into_string()
+            .map_err(|_| Failure::Refused(format!("{PASSPHRASE_VAR} is not valid text")))?;
+        return Ok(Some(StoreKey::passphrase(words)?));
+    }
+    if !tandem_core::store::seal::is_encrypted(path)? {
+        return Ok(None);
+    }
+    ask_passphrase("Passphrase for this store: ").map(Some)
+}
+
+/// A passphrase typed on the terminal (not echoed); without a terminal, a refusal that says
+/// what to do instead.
+pub fn ask_passphrase(prompt: &str) -> Result<StoreKey, Failure> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::Failed(format!(
+            "this store is encrypted: set {PASSPHRASE_VAR} to its passphrase, or run in a terminal to be asked"
+        )));
+    }
+    let words = rpassword::prompt_password(prompt)
+        .map_err(|e| Failure::Failed(format!("cannot read the passphrase: {e}")))?;
+    Ok(StoreKey::passphrase(words)?)
+}
+
 /// The store file: `--store` (a folder, or a `.db` file), else the data folder's store.db.
-fn store_file(flag: Option<&Path>) -> Result<PathBuf, Failure> {
+pub fn store_file(flag: Option<&Path>) -> Result<PathBuf, Failure> {
     if let Some(path) = flag {
         let is_file = path.is_file() || path.extension().is_some_and(|e| e == "db");
         return Ok(if is_file {

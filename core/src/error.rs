@@ -50,6 +50,12 @@ pub enum Error {
     /// A document is not what it claims to be (missing header, wrong kind, unreadable bytes).
     #[error("document {doc} is damaged: {problem}")]
     Damaged { doc: String, problem: String },
+    /// The store is encrypted and was opened without its key.
+    #[error("this store is encrypted: open it with its key or passphrase")]
+    KeyNeeded,
+    /// The key given does not open this store (nothing was changed).
+    #[error("{0}; nothing was changed")]
+    WrongKey(String),
     /// The local database failed.
     #[error("storage: {0}")]
     Storage(#[from] rusqlite::Error),

@@ -29,5 +29,5 @@ pub mod sync;
 pub use error::{Error, InvalidInput, Result};
 
 pub use samod::DocumentId;
-pub use store::{Changes, Clock, Identity, OpenOptions, Store};
+pub use store::{Changes, Clock, Identity, OpenOptions, Store, StoreKey};
 pub use tandem_protocol::Word;

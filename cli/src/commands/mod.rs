@@ -2,6 +2,7 @@
 
 mod coaching;
 mod goals;
+mod key;
 mod parallel;
 mod plans;
 mod review;
@@ -74,6 +75,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         Command::Wellbeing(command) => parallel::wellbeing(&open()?, command),
         Command::Parallel(args) => parallel::parallel(&open()?, args),
         Command::Export(command) => parallel::export(&open()?, command),
+        Command::Key(command) => key::key(globals, command),
     }
 }
 

@@ -143,6 +143,7 @@ pub fn join(session: Session, server: &str, code: &str) -> Result<String, Failur
                 time_zone: None,
                 clock: session.store.clock().clone(),
                 trusted_certificates: session.store.trusted_certificates().map(String::from),
+                key: session.key.clone(),
             };
             let Session { store, .. } = session;
             drop(store);

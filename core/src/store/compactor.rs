@@ -18,7 +18,8 @@ use rusqlite::Connection;
 use samod::DocumentId;
 use sha2::{Digest, Sha256};
 
-use super::{kv, SNAPSHOT_AFTER_BUNDLES};
+use super::seal::{self, Sealer};
+use super::SNAPSHOT_AFTER_BUNDLES;
 use crate::error::{Error, Result};
 
 enum Request {
@@ -34,7 +35,7 @@ pub(crate) struct Compactor {
 }
 
 impl Compactor {
-    pub(crate) fn start(db: Arc<Mutex<Connection>>) -> Result<Compactor> {
+    pub(crate) fn start(db: Arc<Mutex<Connection>>, sealer: Arc<Sealer>) -> Result<Compactor> {
         let (requests, received) = mpsc::channel::<Request>();
         let thread = std::thread::Builder::new()
             .name("tandem-compact".into())
@@ -42,7 +43,7 @@ impl Compactor {
                 for request in received {
                     match request {
                         Request::Compact(id) => {
-                            if let Err(err) = compact_rows(&db, &id, SNAPSHOT_AFTER_BUNDLES) {
+                            if let Err(err) = compact_rows(&db, &sealer, &id, SNAPSHOT_AFTER_BUNDLES) {
                                 tracing::warn!(%err, doc = %id, "compaction failed; will retry");
                             }
                         }
@@ -138,11 +139,12 @@ pub(crate) fn count_rows(rows: &[(Vec<u8>, Vec<u8>)]) -> (usize, usize) {
 /// `snapshot_after` bundles or more already there, rewrites it as one snapshot.
 pub(crate) fn compact_rows(
     db: &Mutex<Connection>,
+    sealer: &Sealer,
     id: &DocumentId,
     snapshot_after: usize,
 ) -> Result<Compacted> {
-    match Plan::read(db, id, snapshot_after)? {
-        Some(plan) => plan.write(db),
+    match Plan::read(db, sealer, id, snapshot_after)? {
+        Some(plan) => plan.write(db, sealer),
         None => Ok(Compacted::Skipped),
     }
 }
@@ -166,10 +168,11 @@ impl Plan {
     /// reading); `None` when there is nothing worth folding.
     pub(crate) fn read(
         db: &Mutex<Connection>,
+        sealer: &Sealer,
         id: &DocumentId,
         snapshot_after: usize,
     ) -> Result<Option<Plan>> {
-        let rows = kv::load_prefix(&lock(db), id.to_string().as_bytes())?;
+        let rows = seal::load_rows(&lock(db), sealer, id.to_string().as_bytes())?;
         let (singles, bundles) = count_rows(&rows);
         if singles < 2 {
             return Ok(None);
@@ -213,7 +216,7 @@ impl Plan {
 
     /// Replaces the rows read by the new one, in one transaction, if they are all still
     /// there; otherwise changes nothing (`Skipped`).
-    pub(crate) fn write(self, db: &Mutex<Connection>) -> Result<Compacted> {
+    pub(crate) fn write(self, db: &Mutex<Connection>, sealer: &Sealer) -> Result<Compacted> {
         let mut conn = lock(db);
         let tx = conn.transaction()?;
         for key in &self.replaced {
@@ -225,7 +228,7 @@ impl Plan {
                 return Ok(Compacted::Skipped); // the transaction rolls back
             }
         }
-        kv::put(&tx, &self.row.0, &self.row.1)?;
+        seal::put_row(&tx, sealer, &self.row.0, &self.row.1)?;
         tx.commit()?;
         let n = self.replaced.len();
         Ok(if self.snapshot {

@@ -147,6 +147,19 @@ const MIGRATIONS: &[Migration] = &[
      END;",
         )
     },
+    // 7: encryption at rest (store/seal.rs): how this store's values are sealed, if they are.
+    |tx| {
+        tx.execute_batch(
+            "CREATE TABLE encryption (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        scheme TEXT NOT NULL,
+        key_source TEXT NOT NULL,
+        salt BLOB,
+        key_check BLOB NOT NULL,
+        clean INTEGER NOT NULL
+     );",
+        )
+    },
 ];
 
 /// Opens (creating if needed) the database at `path` and brings its schema up to date.

@@ -4,6 +4,7 @@ use ed25519_dalek::SigningKey;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
+use super::seal::{At, Sealer};
 use crate::error::Result;
 
 /// The person and device a store belongs to.
@@ -41,7 +42,7 @@ impl StoredIdentity {
         }
     }
 
-    pub fn load(conn: &Connection) -> Result<Option<Self>> {
+    pub fn load(conn: &Connection, sealer: &Sealer) -> Result<Option<Self>> {
         let row = conn
             .query_row(
                 "SELECT person_id, device_secret_key, journey_doc, private_doc FROM identity WHERE id = 1",
@@ -59,6 +60,7 @@ impl StoredIdentity {
         let Some((person_id, secret, journey_id, private_id)) = row else {
             return Ok(None);
         };
+        let secret = zeroize::Zeroizing::new(sealer.open_vec(At::DeviceKey, secret)?);
         let secret: [u8; 32] = secret.as_slice().try_into().map_err(|_| {
             crate::Error::damaged("the local store", "its device key has the wrong length")
         })?;
@@ -74,13 +76,19 @@ impl StoredIdentity {
         }))
     }
 
-    pub fn save(&self, conn: &Connection, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    pub fn save(
+        &self,
+        conn: &Connection,
+        sealer: &Sealer,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        let secret = zeroize::Zeroizing::new(self.signing_key.to_bytes());
         conn.execute(
             "INSERT INTO identity (id, person_id, device_secret_key, journey_doc, private_doc, created_at)
              VALUES (1, ?1, ?2, ?3, ?4, ?5)",
             params![
                 self.identity.person_id,
-                self.signing_key.to_bytes().to_vec(),
+                sealer.seal(At::DeviceKey, secret.as_slice()).as_ref(),
                 self.identity.journey_id,
                 self.identity.private_id,
                 now.to_rfc3339(),

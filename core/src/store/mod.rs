@@ -10,12 +10,14 @@ pub mod db;
 mod identity;
 pub use tandem_storage::kv;
 pub(crate) mod month_cache;
+pub mod seal;
 #[cfg(test)]
 pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
 
 pub use identity::Identity;
+pub use seal::StoreKey;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -53,6 +55,9 @@ pub struct OpenOptions {
     /// Certificates (PEM) this device trusts for its server besides the public web's roots:
     /// a service's own certificate authority, or the server's own certificate, pinned.
     pub trusted_certificates: Option<String>,
+    /// The store's key: a store opened with one is encrypted at rest (`seal.rs`), and a plain
+    /// store opened with one is encrypted in place first. An encrypted store needs it.
+    pub key: Option<StoreKey>,
 }
 
 /// Where a store reads the time: every "now" in the core comes from here.
@@ -97,6 +102,8 @@ impl std::fmt::Debug for Clock {
 pub struct Store {
     path: PathBuf,
     db: Arc<Mutex<Connection>>,
+    /// Seals what is written to `db` and opens what is read (plain unless it has a key).
+    pub(crate) sealer: Arc<seal::Sealer>,
     docs: Mutex<HashMap<DocumentId, OpenDoc>>,
     me: StoredIdentity,
     pub(crate) journey_id: DocumentId,
@@ -109,6 +116,8 @@ pub struct Store {
     pub(crate) actor: ActorId,
     clock: Clock,
     pub(crate) trusted_certificates: Option<String>,
+    /// The key it was opened with, to open it again (a device joining its person's account).
+    pub(crate) key: Option<StoreKey>,
     /// Checkpoints the write-ahead log off the edit path (none for an in-memory database).
     _checkpointer: Option<db::Checkpointer>,
     /// Compacts documents' rows off the edit path.
@@ -157,7 +166,8 @@ impl Store {
     /// document) if there is none.
     pub fn open(path: impl AsRef<Path>, options: OpenOptions) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
-        let conn = db::open(&path)?;
+        let mut conn = db::open(&path)?;
+        let sealer = Arc::new(seal::unlock(&mut conn, options.key.as_ref())?);
         let checkpointer = if path.as_os_str() == ":memory:" {
             None
         } else {
@@ -165,7 +175,7 @@ impl Store {
         };
         let actor = ActorId::random();
         let mut created = Vec::new();
-        let me = match StoredIdentity::load(&conn)? {
+        let me = match StoredIdentity::load(&conn, &sealer)? {
             Some(me) => me,
             None => {
                 let time_zone = options.time_zone.as_deref().unwrap_or("UTC");
@@ -192,9 +202,9 @@ impl Store {
                     &actor,
                 )?;
                 let tx = conn.unchecked_transaction()?;
-                me.save(&tx, now)?;
+                me.save(&tx, &sealer, now)?;
                 for (id, doc) in [(&journey_id, &journey), (&private_id, &private)] {
-                    write_snapshot(&tx, id, doc)?;
+                    write_snapshot(&tx, &sealer, id, doc)?;
                 }
                 tx.commit()?;
                 created.push((journey_id, journey));
@@ -210,8 +220,9 @@ impl Store {
         let db = Arc::new(Mutex::new(conn));
         let store = Store {
             path,
-            compactor: compactor::Compactor::start(db.clone())?,
+            compactor: compactor::Compactor::start(db.clone(), sealer.clone())?,
             db,
+            sealer,
             docs: Mutex::new(HashMap::new()),
             me,
             journey_id,
@@ -220,6 +231,7 @@ impl Store {
             edits: tokio::sync::broadcast::Sender::new(EDITS_BUFFERED),
             clock: options.clock.clone(),
             trusted_certificates: options.trusted_certificates.clone(),
+            key: options.key.clone(),
             _checkpointer: checkpointer,
             tls: std::sync::OnceLock::new(),
         };
@@ -237,6 +249,11 @@ impl Store {
     /// Where the store lives.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether the store is encrypted at rest (opened with its key).
+    pub fn is_encrypted(&self) -> bool {
+        self.sealer.is_sealed()
     }
 
     /// The person and device this store belongs to.
@@ -348,7 +365,7 @@ impl Store {
     /// Loads a document's rows from disk, whatever its kind (marked unchecked); `None` if it
     /// has no rows.
     pub(crate) fn load_unchecked(&self, id: &DocumentId) -> Result<Option<OpenDoc>> {
-        let rows = kv::load_prefix(&self.lock_db(), id.to_string().as_bytes())?;
+        let rows = seal::load_rows(&self.lock_db(), &self.sealer, id.to_string().as_bytes())?;
         if rows.is_empty() {
             return Ok(None);
         }
@@ -414,7 +431,7 @@ impl Store {
                 (Some(open), _) => open,
                 (None, Some(create)) => {
                     let doc = create(&self.actor)?;
-                    write_snapshot(&self.lock_db(), id, &doc)?;
+                    write_snapshot(&self.lock_db(), &self.sealer, id, &doc)?;
                     OpenDoc::new(doc, 0)
                 }
                 (None, None) => return Err(Error::not_found("document", id.to_string())),
@@ -444,7 +461,7 @@ impl Store {
         let written = (|| -> Result<()> {
             let mut conn = self.lock_db();
             let tx = conn.transaction()?;
-            kv::put(&tx, key.as_bytes(), change.raw_bytes())?;
+            seal::put_row(&tx, &self.sealer, key.as_bytes(), change.raw_bytes())?;
             tx.prepare_cached("INSERT OR IGNORE INTO local_edits (doc_id) VALUES (?1)")?
                 .execute([id.to_string()])?;
             tx.commit()?;
@@ -494,7 +511,7 @@ impl Store {
         let mut conn = self.lock_db();
         let tx = conn.transaction()?;
         kv::delete_prefix(&tx, id.to_string().as_bytes())?;
-        write_snapshot(&tx, id, doc)?;
+        write_snapshot(&tx, &self.sealer, id, doc)?;
         tx.commit()?;
         Ok(())
     }
@@ -544,11 +561,16 @@ impl Store {
 }
 
 /// Writes `doc` whole under `<id>/snapshot/<hash of its heads>`, as samod names snapshots.
-pub(crate) fn write_snapshot(conn: &Connection, id: &DocumentId, doc: &Automerge) -> Result<()> {
-    kv::put(
+pub(crate) fn write_snapshot(
+    conn: &Connection,
+    sealer: &seal::Sealer,
+    id: &DocumentId,
+    doc: &Automerge,
+) -> Result<()> {
+    seal::put_row(
         conn,
+        sealer,
         compactor::snapshot_key(id, doc).as_bytes(),
         &doc.save(),
-    )?;
-    Ok(())
+    )
 }

@@ -17,6 +17,7 @@ use rusqlite::{params, OptionalExtension};
 use samod::DocumentId;
 
 use super::compactor::{doc_from_rows, hex_digest};
+use super::seal::{self, At};
 use super::{kv, Store};
 use crate::document::check_ins::read_check_ins;
 use crate::document::{check_header, DocKind};
@@ -45,10 +46,14 @@ impl Store {
                 )?
                 .query_row(params![doc_id, rows_digest(&keys), FORMAT], |r| r.get(0))
                 .optional()?;
-            if let Some(check_ins) = copy.as_deref().and_then(decode) {
-                return Ok(Some(check_ins));
+            if let Some(copy) = copy {
+                // A copy that does not open is remade, like one that does not decode.
+                let opened = self.sealer.open(At::MonthCopy(&doc_id), &copy).ok();
+                if let Some(check_ins) = opened.as_deref().and_then(decode) {
+                    return Ok(Some(check_ins));
+                }
             }
-            kv::load_prefix(&conn, doc_id.as_bytes())?
+            seal::load_rows(&conn, &self.sealer, doc_id.as_bytes())?
         };
         if rows.is_empty() {
             return Ok(None);
@@ -69,7 +74,9 @@ impl Store {
                 doc_id,
                 rows_digest(&keys),
                 FORMAT,
-                encode(&check_ins),
+                self.sealer
+                    .seal(At::MonthCopy(&doc_id), &encode(&check_ins))
+                    .as_ref(),
                 lower,
                 upper
             ])?;

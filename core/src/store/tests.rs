@@ -118,7 +118,7 @@ fn compaction_folds_single_changes_into_bundles_then_past_enough_of_them_into_a_
     store.settle_compaction();
     assert_eq!(rows_of("/bundle/"), 2);
     // Past enough bundles (here: one), the next compaction writes a snapshot instead.
-    let done = compactor::compact_rows(&store.db, &journey, 1).unwrap();
+    let done = compactor::compact_rows(&store.db, &store.sealer, &journey, 1).unwrap();
     assert!(
         matches!(done, compactor::Compacted::Snapshot(_)),
         "{done:?}"
@@ -224,22 +224,22 @@ fn edits_made_while_a_compaction_works_are_kept_and_a_compaction_overtaken_chang
     let journey = store.journey_id.clone();
     add_values(&store, 0, 20);
     // The compactor reads the rows; five more edits land before it writes.
-    let plan = compactor::Plan::read(&store.db, &journey, SNAPSHOT_AFTER_BUNDLES)
+    let plan = compactor::Plan::read(&store.db, &store.sealer, &journey, SNAPSHOT_AFTER_BUNDLES)
         .unwrap()
         .unwrap();
     add_values(&store, 20, 5);
     assert_eq!(
-        plan.write(&store.db).unwrap(),
+        plan.write(&store.db, &store.sealer).unwrap(),
         compactor::Compacted::Bundled(20)
     );
     // Another compaction read the rows, then compact_all rewrote them first: it is skipped.
     add_values(&store, 25, 5);
-    let plan = compactor::Plan::read(&store.db, &journey, SNAPSHOT_AFTER_BUNDLES)
+    let plan = compactor::Plan::read(&store.db, &store.sealer, &journey, SNAPSHOT_AFTER_BUNDLES)
         .unwrap()
         .unwrap();
     store.compact_all().unwrap();
     assert_eq!(
-        plan.write(&store.db).unwrap(),
+        plan.write(&store.db, &store.sealer).unwrap(),
         compactor::Compacted::Skipped
     );
     let rows = kv::load_prefix(&store.lock_db(), journey.to_string().as_bytes()).unwrap();

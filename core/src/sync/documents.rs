@@ -16,7 +16,8 @@ use crate::document::check_ins::period_doc_id;
 use crate::document::journey as jdoc;
 use crate::document::DocKind;
 use crate::error::{Error, Result};
-use crate::store::{kv, write_snapshot, OpenDoc, Store};
+use crate::store::seal::{self, At};
+use crate::store::{write_snapshot, OpenDoc, Store};
 
 /// What a document is, in a person's terms: whose, and which part of Tandem.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -155,7 +156,8 @@ impl Store {
             .query_row(params![peer, id.to_string()], |r| r.get(0))
             .optional()?;
         // A state this version cannot read only costs a longer exchange.
-        Ok(bytes.and_then(|b| sync::State::decode(&b).ok()))
+        let at = At::SyncState { peer, doc_id: &id.to_string() };
+        Ok(bytes.and_then(|b| sync::State::decode(&self.sealer.open(at, &b).ok()?).ok()))
     }
 
     /// The next sync message for a document, or `None` when the peer is known to have all of
@@ -215,11 +217,11 @@ impl Store {
             let mut written = 0;
             if changed {
                 if before.is_empty() {
-                    write_snapshot(&tx, id, &open.doc)?;
+                    write_snapshot(&tx, &self.sealer, id, &open.doc)?;
                 } else {
                     for change in open.doc.get_changes(&before) {
                         let key = format!("{id}/incremental/{}", change.hash());
-                        kv::put(&tx, key.as_bytes(), change.raw_bytes())?;
+                        seal::put_row(&tx, &self.sealer, key.as_bytes(), change.raw_bytes())?;
                         written += 1;
                     }
                 }
@@ -227,7 +229,13 @@ impl Store {
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO peer_sync_state (peer, doc_id, state) VALUES (?1, ?2, ?3)",
             )?
-            .execute(params![peer, id.to_string(), state.encode()])?;
+            .execute(params![
+                peer,
+                id.to_string(),
+                self.sealer
+                    .seal(At::SyncState { peer, doc_id: &id.to_string() }, &state.encode())
+                    .as_ref()
+            ])?;
             tx.commit()?;
             if changed {
                 open.month = crate::document::header_str(&open.doc, "period");

@@ -265,6 +265,7 @@ impl Store {
             time_zone: None,
             clock: self.clock().clone(),
             trusted_certificates: self.trusted_certificates.clone(),
+            key: self.key.clone(),
         };
         drop(self);
         Store::open(path, options)
