@@ -130,7 +130,8 @@ impl Session {
             key: key.clone(),
             ..OpenOptions::default()
         };
-        let encrypting = key.is_some() && !created && !tandem_core::store::seal::is_encrypted(&path)?;
+        let encrypting =
+            key.is_some() && !created && !tandem_core::store::seal::is_encrypted(&path)?;
         if encrypting {
             note("encrypting this store with your passphrase (once; it may take a moment)");
         }
@@ -222,21 +223,23 @@ pub fn store_key(path: &Path) -> Result<Option<StoreKey>, Failure> {
     if !tandem_core::store::seal::is_encrypted(path)? {
         return Ok(None);
     }
-    ask_passphrase("Passphrase for this store: ").map(Some)
+    let words = read_passphrase(
+        "Passphrase for this store: ",
+        &format!("this store is encrypted: set {PASSPHRASE_VAR} to its passphrase, or run in a terminal to be asked"),
+    )?;
+    Ok(Some(StoreKey::passphrase(words.as_str())?))
 }
 
-/// A passphrase typed on the terminal (not echoed); without a terminal, a refusal that says
-/// what to do instead.
-pub fn ask_passphrase(prompt: &str) -> Result<StoreKey, Failure> {
+/// A passphrase typed on the terminal after `prompt` (not echoed); without a terminal, the
+/// failure `instead` (what to do instead).
+pub fn read_passphrase(prompt: &str, instead: &str) -> Result<zeroize::Zeroizing<String>, Failure> {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() {
-        return Err(Failure::Failed(format!(
-            "this store is encrypted: set {PASSPHRASE_VAR} to its passphrase, or run in a terminal to be asked"
-        )));
+        return Err(Failure::Failed(instead.to_string()));
     }
-    let words = rpassword::prompt_password(prompt)
-        .map_err(|e| Failure::Failed(format!("cannot read the passphrase: {e}")))?;
-    Ok(StoreKey::passphrase(words)?)
+    rpassword::prompt_password(prompt)
+        .map(zeroize::Zeroizing::new)
+        .map_err(|e| Failure::Failed(format!("cannot read the passphrase: {e}")))
 }
 
 /// The store file: `--store` (a folder, or a `.db` file), else the data folder's store.db.

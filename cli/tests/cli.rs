@@ -738,3 +738,144 @@ fn without_the_demo_feature_the_demo_says_how_to_run_it() {
         "{stderr}"
     );
 }
+
+/// `tandem` with the passphrase variables set as given (`None`: unset).
+fn run_keyed(store: &Path, passphrase: Option<&str>, new: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tandem"));
+    command
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .env("TANDEM_NOW", NOW)
+        .env_remove("TANDEM_PASSPHRASE")
+        .env_remove("TANDEM_NEW_PASSPHRASE")
+        // No terminal: the passphrase comes from the variables or the command says so.
+        .stdin(std::process::Stdio::null());
+    if let Some(words) = passphrase {
+        command.env("TANDEM_PASSPHRASE", words);
+    }
+    if let Some(words) = new {
+        command.env("TANDEM_NEW_PASSPHRASE", words);
+    }
+    command.output().expect("the tandem binary runs")
+}
+
+/// Whether any file of the store's folder holds `word`.
+fn store_files_hold(store: &Path, word: &str) -> bool {
+    std::fs::read_dir(store).unwrap().any(|entry| {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        bytes.windows(word.len()).any(|w| w == word.as_bytes())
+    })
+}
+
+#[test]
+fn a_store_encrypted_with_a_passphrase_opens_only_with_it_and_the_passphrase_can_change() {
+    let tandem = Tandem::new();
+    let store = tandem.store();
+    let word = "Pelican-crossing-at-dawn";
+    tandem.ok(&[
+        "value",
+        "add",
+        word,
+        "--area",
+        "health",
+        "--importance",
+        "7",
+    ]);
+    assert!(store_files_hold(&store, word), "a plain store shows it");
+    assert!(tandem.ok(&["key", "status"]).contains("is not encrypted"));
+
+    let said = expect_success(
+        run_keyed(&store, None, Some("tea at four"), &["key", "set"]),
+        &["key", "set"],
+    );
+    assert!(said.contains("is encrypted"), "{said}");
+    assert!(!store_files_hold(&store, word), "nothing readable is left");
+
+    // Without the passphrase, and without a terminal to ask on: said, exit 1.
+    let locked = run_keyed(&store, None, None, &["show"]);
+    assert_eq!(locked.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&locked.stderr);
+    assert!(
+        stderr.contains("this store is encrypted: set TANDEM_PASSPHRASE"),
+        "{stderr}"
+    );
+    let wrong = run_keyed(&store, Some("coffee at five"), None, &["show"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        stderr.contains("this passphrase does not open this store"),
+        "{stderr}"
+    );
+    let shown = expect_success(
+        run_keyed(&store, Some("tea at four"), None, &["show"]),
+        &["show"],
+    );
+    assert!(shown.contains(word), "{shown}");
+
+    // A new passphrase; the old one no longer opens it.
+    expect_success(
+        run_keyed(
+            &store,
+            Some("tea at four"),
+            Some("a walk by the river"),
+            &["key", "change"],
+        ),
+        &["key", "change"],
+    );
+    assert_eq!(
+        run_keyed(&store, Some("tea at four"), None, &["show"])
+            .status
+            .code(),
+        Some(1)
+    );
+    let status = expect_success(
+        run_keyed(
+            &store,
+            Some("a walk by the river"),
+            None,
+            &["--json", "key", "status"],
+        ),
+        &["key", "status"],
+    );
+    assert!(status.contains("\"encrypted\": true"), "{status}");
+    let shown = expect_success(
+        run_keyed(&store, Some("a walk by the river"), None, &["show"]),
+        &["show"],
+    );
+    assert!(shown.contains(word));
+    assert!(!store_files_hold(&store, word));
+    // Setting a key on an encrypted store is refused (exit 2), and changes nothing.
+    let again = run_keyed(
+        &store,
+        Some("a walk by the river"),
+        Some("x"),
+        &["key", "set"],
+    );
+    assert_eq!(again.status.code(), Some(2));
+}
+
+#[test]
+fn tandem_passphrase_encrypts_a_plain_store_on_first_use() {
+    let tandem = Tandem::new();
+    let store = tandem.store();
+    let word = "Heron-by-the-canal";
+    tandem.ok(&[
+        "value",
+        "add",
+        word,
+        "--area",
+        "health",
+        "--importance",
+        "6",
+    ]);
+    let out = run_keyed(&store, Some("my own words"), None, &["show"]);
+    let shown = expect_success(out.clone(), &["show"]);
+    assert!(shown.contains(word));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("encrypting this store"));
+    assert!(!store_files_hold(&store, word));
+    assert_eq!(
+        run_keyed(&store, None, None, &["today"]).status.code(),
+        Some(1)
+    );
+}

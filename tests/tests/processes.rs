@@ -23,7 +23,9 @@ fn two_processes(dir: &std::path::Path) -> (ServerProcess, ServerProcess) {
 
 /// A server's `GET /metrics`.
 async fn metric_lines(server: &ServerProcess) -> String {
-    let response = reqwest::get(format!("{}/metrics", server.url)).await.unwrap();
+    let response = reqwest::get(format!("{}/metrics", server.url))
+        .await
+        .unwrap();
     assert!(response.status().is_success());
     response.text().await.unwrap()
 }
@@ -32,7 +34,13 @@ async fn metric_lines(server: &ServerProcess) -> String {
 fn metric(metrics: &str, name: &str) -> f64 {
     metrics
         .lines()
-        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+        .find_map(|line| {
+            line.strip_prefix(name)?
+                .strip_prefix(' ')?
+                .trim()
+                .parse()
+                .ok()
+        })
         .unwrap_or_else(|| panic!("no {name} in {metrics}"))
 }
 
@@ -107,7 +115,10 @@ async fn a_device_on_each_process_sees_what_the_other_writes() {
     // What an operator watching A sees: the practitioner's open connection, the documents it
     // holds, the messages it carried, and changes from B merged through the fan-out.
     let seen_by_a = metric_lines(&a).await;
-    assert!(metric(&seen_by_a, "tandem_connections") >= 1.0, "{seen_by_a}");
+    assert!(
+        metric(&seen_by_a, "tandem_connections") >= 1.0,
+        "{seen_by_a}"
+    );
     assert!(metric(&seen_by_a, "tandem_documents_in_memory") >= 1.0);
     assert!(metric(&seen_by_a, "tandem_messages_received_total") >= 1.0);
     assert!(metric(&seen_by_a, "tandem_bytes_sent_total") >= 1.0);

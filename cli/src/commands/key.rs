@@ -72,26 +72,14 @@ fn new_passphrase() -> Result<StoreKey, Failure> {
             .map_err(|_| Failure::Refused(format!("{NEW_PASSPHRASE_VAR} is not valid text")))?;
         return Ok(StoreKey::passphrase(words)?);
     }
-    let ask = |prompt: &str| {
-        use std::io::IsTerminal;
-        if !std::io::stdin().is_terminal() {
-            return Err(Failure::Failed(format!(
-                "set {NEW_PASSPHRASE_VAR} to the new passphrase, or run in a terminal to be asked"
-            )));
-        }
-        rpassword::prompt_password(prompt)
-            .map_err(|e| Failure::Failed(format!("cannot read the passphrase: {e}")))
-    };
-    let first = zeroize_string(ask("New passphrase: ")?);
-    let again = zeroize_string(ask("The same again: ")?);
+    let instead =
+        format!("set {NEW_PASSPHRASE_VAR} to the new passphrase, or run in a terminal to be asked");
+    let first = session::read_passphrase("New passphrase: ", &instead)?;
+    let again = session::read_passphrase("The same again: ", &instead)?;
     if *first != *again {
         return Err(Failure::Refused(
             "the two passphrases differ; nothing was changed".into(),
         ));
     }
-    Ok(StoreKey::passphrase(first.to_string())?)
-}
-
-fn zeroize_string(s: String) -> zeroize::Zeroizing<String> {
-    zeroize::Zeroizing::new(s)
+    Ok(StoreKey::passphrase(first.as_str())?)
 }

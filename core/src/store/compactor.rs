@@ -43,7 +43,9 @@ impl Compactor {
                 for request in received {
                     match request {
                         Request::Compact(id) => {
-                            if let Err(err) = compact_rows(&db, &sealer, &id, SNAPSHOT_AFTER_BUNDLES) {
+                            if let Err(err) =
+                                compact_rows(&db, &sealer, &id, SNAPSHOT_AFTER_BUNDLES)
+                            {
                                 tracing::warn!(%err, doc = %id, "compaction failed; will retry");
                             }
                         }

@@ -111,7 +111,10 @@ pub(crate) enum At<'a> {
     /// A month's copy of its check-ins, by the month document's id.
     MonthCopy(&'a str),
     /// What a peer has of a document.
-    SyncState { peer: &'a str, doc_id: &'a str },
+    SyncState {
+        peer: &'a str,
+        doc_id: &'a str,
+    },
     KeyCheck,
 }
 
@@ -163,7 +166,13 @@ impl Sealer {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let aad = at.data();
         let sealed = cipher
-            .encrypt(&nonce, Payload { msg: plain, aad: &aad })
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plain,
+                    aad: &aad,
+                },
+            )
             // Only a message longer than 256 GiB fails.
             .expect("a value the cipher can seal");
         let mut out = Vec::with_capacity(NONCE_LEN + sealed.len());
@@ -178,14 +187,25 @@ impl Sealer {
         let Some(cipher) = &self.cipher else {
             return Ok(Cow::Borrowed(stored));
         };
-        let damaged = || Error::damaged("the local store", format!("{} does not open with its key", at.name()));
+        let damaged = || {
+            Error::damaged(
+                "the local store",
+                format!("{} does not open with its key", at.name()),
+            )
+        };
         if stored.len() < NONCE_LEN {
             return Err(damaged());
         }
         let (nonce, sealed) = stored.split_at(NONCE_LEN);
         let aad = at.data();
         cipher
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: &aad })
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: sealed,
+                    aad: &aad,
+                },
+            )
             .map(Cow::Owned)
             .map_err(|_| damaged())
     }
@@ -199,7 +219,10 @@ impl Sealer {
     }
 
     /// Document rows as loaded (key, stored value), opened.
-    pub(crate) fn open_rows(&self, rows: Vec<(Vec<u8>, Vec<u8>)>) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    pub(crate) fn open_rows(
+        &self,
+        rows: Vec<(Vec<u8>, Vec<u8>)>,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
         if self.cipher.is_none() {
             return Ok(rows);
         }
@@ -394,7 +417,11 @@ fn reseal(conn: &mut Connection, from: &Sealer, key: &StoreKey) -> Result<Sealer
         tandem_storage::kv::put(&tx, &key, &to.seal(At::Row(&key), &plain))?;
     }
     let device_key: Option<Vec<u8>> = tx
-        .query_row("SELECT device_secret_key FROM identity WHERE id = 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT device_secret_key FROM identity WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
         .optional()?;
     if let Some(stored) = device_key {
         let plain = Zeroizing::new(from.open(At::DeviceKey, &stored)?.into_owned());
@@ -419,7 +446,10 @@ fn reseal(conn: &mut Connection, from: &Sealer, key: &StoreKey) -> Result<Sealer
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (peer, doc_id, stored) in states {
-        let at = At::SyncState { peer: &peer, doc_id: &doc_id };
+        let at = At::SyncState {
+            peer: &peer,
+            doc_id: &doc_id,
+        };
         let plain = from.open(at, &stored)?;
         tx.execute(
             "UPDATE peer_sync_state SET state = ?1 WHERE peer = ?2 AND doc_id = ?3",
@@ -510,7 +540,12 @@ mod tests {
     }
 
     fn has_value(store: &Store) -> bool {
-        store.journey().unwrap().values.iter().any(|v| v.text == VALUE)
+        store
+            .journey()
+            .unwrap()
+            .values
+            .iter()
+            .any(|v| v.text == VALUE)
     }
 
     #[test]
@@ -576,7 +611,9 @@ mod tests {
         let store = open(&dir, Some(&key)).unwrap();
         assert!(store.is_encrypted() && has_value(&store));
         assert_eq!(secret_key(&store), secret, "the same device");
-        let check_ins = store.check_ins(chrono::NaiveDate::MIN, chrono::NaiveDate::MAX).unwrap();
+        let check_ins = store
+            .check_ins(chrono::NaiveDate::MIN, chrono::NaiveDate::MAX)
+            .unwrap();
         assert!(check_ins.iter().any(|c| c.note.as_deref() == Some(NOTE)));
         for needle in [VALUE.as_bytes(), NOTE.as_bytes(), &secret] {
             assert!(files_holding(&dir, needle).is_empty());
@@ -610,7 +647,9 @@ mod tests {
         assert!(matches!(open(&dir, Some(&key)), Err(Error::WrongKey(_))));
         let store = open(&dir, Some(&second)).unwrap();
         assert!(has_value(&store));
-        let check_ins = store.check_ins(chrono::NaiveDate::MIN, chrono::NaiveDate::MAX).unwrap();
+        let check_ins = store
+            .check_ins(chrono::NaiveDate::MIN, chrono::NaiveDate::MAX)
+            .unwrap();
         assert!(check_ins.iter().any(|c| c.note.as_deref() == Some(NOTE)));
         drop(store);
         assert!(files_holding(&dir, VALUE.as_bytes()).is_empty());
@@ -619,17 +658,27 @@ mod tests {
     #[test]
     fn empty_passphrases_and_short_keys_are_refused() {
         assert!(matches!(StoreKey::passphrase("  "), Err(Error::Invalid(_))));
-        assert!(matches!(StoreKey::from_bytes(&[1; 16]), Err(Error::Invalid(_))));
+        assert!(matches!(
+            StoreKey::from_bytes(&[1; 16]),
+            Err(Error::Invalid(_))
+        ));
         assert!(StoreKey::from_bytes(&[1; 32]).is_ok());
     }
 
     #[test]
     fn a_row_moved_under_another_key_does_not_open() {
         let sealer = Sealer::with_key(&[7; 32]);
-        let sealed = sealer.seal(At::Row(b"a/incremental/1"), b"words").into_owned();
-        assert_eq!(&*sealer.open(At::Row(b"a/incremental/1"), &sealed).unwrap(), b"words");
+        let sealed = sealer
+            .seal(At::Row(b"a/incremental/1"), b"words")
+            .into_owned();
+        assert_eq!(
+            &*sealer.open(At::Row(b"a/incremental/1"), &sealed).unwrap(),
+            b"words"
+        );
         assert!(sealer.open(At::Row(b"b/incremental/1"), &sealed).is_err());
         assert!(sealer.open(At::DeviceKey, &sealed).is_err());
-        assert!(sealer.open(At::Row(b"a/incremental/1"), &sealed[..10]).is_err());
+        assert!(sealer
+            .open(At::Row(b"a/incremental/1"), &sealed[..10])
+            .is_err());
     }
 }

@@ -156,7 +156,10 @@ impl Store {
             .query_row(params![peer, id.to_string()], |r| r.get(0))
             .optional()?;
         // A state this version cannot read only costs a longer exchange.
-        let at = At::SyncState { peer, doc_id: &id.to_string() };
+        let at = At::SyncState {
+            peer,
+            doc_id: &id.to_string(),
+        };
         Ok(bytes.and_then(|b| sync::State::decode(&self.sealer.open(at, &b).ok()?).ok()))
     }
 
@@ -203,30 +206,31 @@ impl Store {
         let message = sync::Message::decode(data)
             .map_err(|e| Error::Sync(format!("an unreadable sync message for {id}: {e}")))?;
         let shared_before = state.shared_heads.clone();
-        let outcome = self.with_sync_doc(id, |open| {
-            let before = open.doc.get_heads();
-            open.doc
-                .receive_sync_message(state, message)
-                .map_err(|e| Error::Sync(format!("a sync message for {id} does not apply: {e}")))?;
-            let changed = open.doc.get_heads() != before;
-            if !changed && state.shared_heads == shared_before {
-                return Ok(Received { changed: false });
-            }
-            let mut conn = self.lock_db();
-            let tx = conn.transaction()?;
-            let mut written = 0;
-            if changed {
-                if before.is_empty() {
-                    write_snapshot(&tx, &self.sealer, id, &open.doc)?;
-                } else {
-                    for change in open.doc.get_changes(&before) {
-                        let key = format!("{id}/incremental/{}", change.hash());
-                        seal::put_row(&tx, &self.sealer, key.as_bytes(), change.raw_bytes())?;
-                        written += 1;
+        let outcome =
+            self.with_sync_doc(id, |open| {
+                let before = open.doc.get_heads();
+                open.doc.receive_sync_message(state, message).map_err(|e| {
+                    Error::Sync(format!("a sync message for {id} does not apply: {e}"))
+                })?;
+                let changed = open.doc.get_heads() != before;
+                if !changed && state.shared_heads == shared_before {
+                    return Ok(Received { changed: false });
+                }
+                let mut conn = self.lock_db();
+                let tx = conn.transaction()?;
+                let mut written = 0;
+                if changed {
+                    if before.is_empty() {
+                        write_snapshot(&tx, &self.sealer, id, &open.doc)?;
+                    } else {
+                        for change in open.doc.get_changes(&before) {
+                            let key = format!("{id}/incremental/{}", change.hash());
+                            seal::put_row(&tx, &self.sealer, key.as_bytes(), change.raw_bytes())?;
+                            written += 1;
+                        }
                     }
                 }
-            }
-            tx.prepare_cached(
+                tx.prepare_cached(
                 "INSERT OR REPLACE INTO peer_sync_state (peer, doc_id, state) VALUES (?1, ?2, ?3)",
             )?
             .execute(params![
@@ -236,14 +240,14 @@ impl Store {
                     .seal(At::SyncState { peer, doc_id: &id.to_string() }, &state.encode())
                     .as_ref()
             ])?;
-            tx.commit()?;
-            if changed {
-                open.month = crate::document::header_str(&open.doc, "period");
-                open.incrementals += written;
-                self.compact_if_due(id, open);
-            }
-            Ok(Received { changed })
-        });
+                tx.commit()?;
+                if changed {
+                    open.month = crate::document::header_str(&open.doc, "period");
+                    open.incrementals += written;
+                    self.compact_if_due(id, open);
+                }
+                Ok(Received { changed })
+            });
         match outcome {
             Ok(received) => {
                 if received.changed {
