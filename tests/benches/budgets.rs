@@ -10,7 +10,9 @@
 //! - opening a store holding five years of daily use: `Store::open` + `journey()` +
 //!   `today(now)`, each in a fresh process (this binary run again with `--open-child <store>`),
 //!   so resident memory is that of the open alone;
-//! - bytes stored per check-in, as written and after `compact_all()`.
+//! - bytes stored per check-in, as written and after `compact_all()`;
+//! - the cost of encryption at rest: the check-ins and the opens again on stores sealed with a
+//!   platform key (`StoreKey`), beside the plain figures (budget: at most 10 % more).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,7 +21,7 @@ use std::time::{Duration, Instant};
 use chrono::{Days, NaiveTime, TimeDelta, Utc};
 use tandem_core::journey::schedule::{local_instant, parse_time_zone};
 use tandem_core::journey::*;
-use tandem_core::{OpenOptions, Store};
+use tandem_core::{OpenOptions, Store, StoreKey};
 
 use tandem_tests::bench::Mode;
 use tandem_tests::five_years;
@@ -32,7 +34,8 @@ const LATE_CHECK_INS: usize = 2_000;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == OPEN_CHILD) {
-        open_child(Path::new(args.get(i + 1).expect("a store path")));
+        let key = args.get(i + 2).map(|hex| key_from_hex(hex));
+        open_child(Path::new(args.get(i + 1).expect("a store path")), key);
         return;
     }
     // `cargo bench` passes `--bench` (and any filter); there is nothing to filter.
@@ -50,9 +53,46 @@ fn main() {
     mode.print_heading("Tandem budgets (docs/DESIGN.md)");
 
     // Check-ins timed into a fresh store: days of three plans at 8 times a day.
-    check_ins_into_a_fresh_store(dir, mode.size(100, 3));
-    five_years(dir, mode);
+    let days = mode.size(100, 3);
+    let key = StoreKey::random();
+    let plain = check_ins_into_a_fresh_store(dir, days, None);
+    let sealed = check_ins_into_a_fresh_store(dir, days, Some(&key));
+    let (open_plain, open_sealed) = five_years(dir, mode, &key);
+    println!("Encryption at rest: sealed beside plain (budget: at most 10 % more)");
+    for (what, plain, sealed) in [
+        ("one check-in made durable, p50", plain.0, sealed.0),
+        ("one check-in made durable, p99", plain.1, sealed.1),
+        (
+            "opening five years, after compact_all()",
+            open_plain,
+            open_sealed,
+        ),
+    ] {
+        println!(
+            "  {what}: {} plain, {} sealed: {:+.1} %",
+            ms(plain),
+            ms(sealed),
+            (sealed.as_secs_f64() / plain.as_secs_f64().max(1e-9) - 1.0) * 100.0
+        );
+    }
     mode.print_footing();
+}
+
+/// A key in 64 hex digits, as the parent passes it to an open in a fresh process.
+fn key_to_hex(key: &StoreKey) -> String {
+    key.bytes()
+        .expect("a platform key")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn key_from_hex(hex: &str) -> StoreKey {
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+        .collect();
+    StoreKey::from_bytes(&bytes).expect("a 32-byte key")
 }
 
 // ----- figures -----
@@ -76,7 +116,8 @@ fn median<T: Copy + Ord>(items: &[T]) -> T {
 }
 
 /// Prints p50 and p99 beside the budget, and the shape of the tail.
-fn print_latencies(what: &str, times: &[Duration]) {
+/// Prints the latencies' percentiles beside the budgets; returns (p50, p99).
+fn print_latencies(what: &str, times: &[Duration]) -> (Duration, Duration) {
     let mut sorted = times.to_vec();
     sorted.sort();
     let total: Duration = sorted.iter().sum();
@@ -105,6 +146,7 @@ fn print_latencies(what: &str, times: &[Duration]) {
         over(2.0),
         over(10.0),
     );
+    (percentile(&sorted, 0.50), percentile(&sorted, 0.99))
 }
 
 fn file_size(path: &Path) -> u64 {
@@ -124,13 +166,23 @@ fn files_on_disk(path: &Path) -> (u64, u64) {
 
 // ----- one check-in, durable -----
 
-fn check_ins_into_a_fresh_store(dir: &Path, days: u64) {
-    println!("One check-in made durable (fresh store on disk, Europe/London)");
-    let path = dir.join("fresh.db");
+/// Check-ins timed into a fresh store, sealed with `key` if given; returns (p50, p99).
+fn check_ins_into_a_fresh_store(
+    dir: &Path,
+    days: u64,
+    key: Option<&StoreKey>,
+) -> (Duration, Duration) {
+    let (file, sealed) = match key {
+        Some(_) => ("fresh-sealed.db", ", sealed with a key"),
+        None => ("fresh.db", ""),
+    };
+    println!("One check-in made durable (fresh store on disk, Europe/London{sealed})");
+    let path = dir.join(file);
     let store = Store::open(
         &path,
         OpenOptions {
             time_zone: Some(five_years::TIME_ZONE.to_string()),
+            key: key.cloned(),
             ..Default::default()
         },
     )
@@ -221,7 +273,7 @@ fn check_ins_into_a_fresh_store(dir: &Path, days: u64) {
         }
         date = date.succ_opt().unwrap();
     }
-    print_latencies(
+    let percentiles = print_latencies(
         &format!("{days} days × 24 a day, each its own call"),
         &times,
     );
@@ -244,11 +296,13 @@ fn check_ins_into_a_fresh_store(dir: &Path, days: u64) {
     );
     let (db, wal) = files_on_disk(&path);
     println!("    files: database {db} B, write-ahead log {wal} B\n");
+    percentiles
 }
 
 // ----- five years -----
 
-fn five_years(dir: &Path, mode: Mode) {
+/// Returns the median open of the compacted store, plain and sealed with `key`.
+fn five_years(dir: &Path, mode: Mode, key: &StoreKey) -> (Duration, Duration) {
     let options = five_years::Options {
         months: mode.size(60, 1),
         ..five_years::Options::five_years_to_now()
@@ -342,8 +396,23 @@ fn five_years(dir: &Path, mode: Mode) {
         ("after compact_all()", path.as_path()),
     ] {
         // Each store is opened in fresh processes (after one warm-up open).
-        measure_opens(what, store_path, mode.size(7, 2));
+        measure_opens(what, store_path, mode.size(7, 2), None);
     }
+    let plain = measure_opens("after compact_all(), again", &path, mode.size(7, 2), None);
+    // The same store sealed with a platform key (encrypted in place, as a phone's first open
+    // with a key does), opened the same way.
+    let sealed_path = dir.join("five-years-sealed.db");
+    std::fs::copy(&path, &sealed_path).unwrap();
+    let began = Instant::now();
+    tandem_core::store::seal::rekey(&sealed_path, None, key).expect("the store is sealed");
+    println!("  encrypting it in place took {}", ms(began.elapsed()));
+    let sealed = measure_opens(
+        "after compact_all(), sealed",
+        &sealed_path,
+        mode.size(7, 2),
+        Some(key),
+    );
+    (plain, sealed)
 }
 
 /// One open in a fresh process, as the child reported it.
@@ -365,12 +434,14 @@ impl Opened {
     }
 }
 
-fn measure_opens(what: &str, path: &Path, opens: usize) {
+/// Prints the opens' figures; returns the median open (open + journey() + today()).
+fn measure_opens(what: &str, path: &Path, opens: usize, key: Option<&StoreKey>) -> Duration {
     let exe = std::env::current_exe().expect("this benchmark's path");
     let run = || -> Opened {
         let out = Command::new(&exe)
             .arg(OPEN_CHILD)
             .arg(path)
+            .args(key.map(key_to_hex))
             .output()
             .expect("the benchmark runs itself");
         let text = String::from_utf8_lossy(&out.stdout);
@@ -422,6 +493,7 @@ fn measure_opens(what: &str, path: &Path, opens: usize) {
         ms(slowest),
         mb(highest)
     );
+    total
 }
 
 // ----- the child: one open in a fresh process -----
@@ -436,10 +508,14 @@ fn proc_status_kb(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn open_child(path: &Path) {
+fn open_child(path: &Path, key: Option<StoreKey>) {
     let base_kb = proc_status_kb("VmRSS");
     let began = Instant::now();
-    let store = Store::open(path, OpenOptions::default()).expect("the store opens");
+    let options = OpenOptions {
+        key,
+        ..OpenOptions::default()
+    };
+    let store = Store::open(path, options).expect("the store opens");
     let open = began.elapsed();
     let began = Instant::now();
     let journey = store.journey().expect("the journey reads");
