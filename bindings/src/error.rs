@@ -59,6 +59,19 @@ pub enum TandemError {
         /// Which document or store, and the versions involved.
         detail: String,
     },
+    /// The store is encrypted and needs its key (or passphrase) to open: ask the platform's
+    /// key store, or the person.
+    #[error("{detail}")]
+    KeyNeeded {
+        /// In words.
+        detail: String,
+    },
+    /// The key or passphrase given does not open this store; nothing was changed. Ask again.
+    #[error("{detail}")]
+    WrongKey {
+        /// Which it was, in words.
+        detail: String,
+    },
     /// Stored data is damaged and cannot be read.
     #[error("{detail}")]
     Damaged {
@@ -104,6 +117,12 @@ impl From<Error> for TandemError {
                 detail: message,
             },
             Error::Sync(detail) => TandemError::Sync { detail },
+            err @ Error::KeyNeeded => TandemError::KeyNeeded {
+                detail: err.to_string(),
+            },
+            err @ Error::WrongKey(_) => TandemError::WrongKey {
+                detail: err.to_string(),
+            },
             err @ Error::NewerSchema { .. } => TandemError::NewerVersion {
                 detail: err.to_string(),
             },

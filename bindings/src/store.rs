@@ -80,23 +80,34 @@ impl TandemStore {
     /// (`Network`, "…has a certificate this device does not trust…"); PEM with no certificate
     /// in it is refused at the first network call.
     ///
+    /// `key` opens an encrypted store, and encrypts a plain one in place (see
+    /// `open_store_with_vault` for a key the platform keeps); an encrypted store opened without
+    /// it, or with another, is refused (`KeyNeeded`, `WrongKey`) and nothing is written.
+    ///
     /// Reads the journey from disk: tens of milliseconds for years of daily use. Open it once,
     /// off the UI thread, and keep it.
     #[uniffi::constructor(
         name = "new",
-        default(time_zone = None, trusted_certificates = None)
+        default(time_zone = None, trusted_certificates = None, key = None)
     )]
     pub fn open(
         path: String,
         time_zone: Option<String>,
         trusted_certificates: Option<String>,
+        key: Option<crate::keys::StoreKey>,
     ) -> Result<Arc<Self>, TandemError> {
         let options = OpenOptions {
             time_zone,
             trusted_certificates,
+            key: key.map(TryInto::try_into).transpose()?,
             ..OpenOptions::default()
         };
         Ok(TandemStore::new(Store::open(PathBuf::from(path), options)?))
+    }
+
+    /// Whether the store is encrypted at rest. Quick.
+    pub fn is_encrypted(&self) -> bool {
+        self.store().is_encrypted()
     }
 
     /// The person and device this store belongs to. Quick.

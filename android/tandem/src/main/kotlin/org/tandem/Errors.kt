@@ -16,5 +16,7 @@ val TandemException.sentence: String
         is TandemException.Sync -> "Sync: $detail"
         is TandemException.NewerVersion -> detail
         is TandemException.Damaged -> detail
+        is TandemException.KeyNeeded -> detail
+        is TandemException.WrongKey -> detail
         is TandemException.Internal -> "Internal error: $detail"
     }

@@ -9,8 +9,11 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
 import uniffi.tandem_ffi.CheckIn
 import uniffi.tandem_ffi.Insights
+import uniffi.tandem_ffi.KeyVault
 import uniffi.tandem_ffi.LinkedJourney
 import uniffi.tandem_ffi.TandemStore
+import uniffi.tandem_ffi.openStoreWithVault
+import uniffi.tandem_ffi.rotateStoreKey
 
 // Suspend versions of the calls that may touch the disk for a while: opening a store and
 // reading months of check-ins. Quick calls (an edit, the journey, today, reminders) stay as
@@ -29,6 +32,33 @@ suspend fun TandemStore.Companion.open(
     timeZone: ZoneId = ZoneId.systemDefault(),
     dispatcher: CoroutineDispatcher = Dispatchers.IO,
 ): TandemStore = withContext(dispatcher) { TandemStore(path.toString(), timeZone.tandemId()) }
+
+/**
+ * Opens the store at [path] encrypted at rest, with the key [vault] keeps under [name] (the
+ * Android Keystore's or the iOS Keychain's, through the app's [KeyVault]): on first use a random
+ * key is made and kept, and a plain store is encrypted in place. Slow then for a large store;
+ * on [dispatcher]. Throws `TandemException.KeyNeeded` when the store is encrypted and the vault
+ * has lost its key.
+ */
+suspend fun TandemStore.Companion.openEncrypted(
+    path: Path,
+    vault: KeyVault,
+    name: String = path.fileName.toString(),
+    timeZone: ZoneId = ZoneId.systemDefault(),
+    dispatcher: CoroutineDispatcher = Dispatchers.IO,
+): TandemStore = withContext(dispatcher) { openStoreWithVault(path.toString(), vault, name, timeZone.tandemId(), null) }
+
+/**
+ * Gives the closed store at [path] a new random key, kept by [vault] under [name] in place of
+ * the old one; a crash midway loses neither (the next [openEncrypted] finishes it). Re-seals
+ * every value: on [dispatcher].
+ */
+suspend fun TandemStore.Companion.rotateKey(
+    path: Path,
+    vault: KeyVault,
+    name: String = path.fileName.toString(),
+    dispatcher: CoroutineDispatcher = Dispatchers.IO,
+) = withContext(dispatcher) { rotateStoreKey(path.toString(), vault, name) }
 
 /** Check-ins dated within [dates] (inclusive), by date, time and plan; reads one document per month. */
 suspend fun TandemStore.checkIns(
