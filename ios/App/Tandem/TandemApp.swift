@@ -49,8 +49,12 @@ enum StoreFile {
     }
 
     /// Opens the store, creating it (with a new device key and journey, scheduled in the phone's
-    /// time zone) if there is none. Reads the journey from disk: call it off the main actor.
+    /// time zone) if there is none, encrypted at rest with a key the Keychain keeps (made on
+    /// first use; a plain store is encrypted in place). Reads the journey from disk: call it off
+    /// the main actor.
     static func open() throws -> TandemStore {
-        try TandemStore(path: url().path, timeZone: TimeZone.current.identifier)
+        try openStoreWithVault(
+            path: url().path, vault: KeychainVault(), name: "tandem.db",
+            timeZone: TimeZone.current.identifier)
     }
 }

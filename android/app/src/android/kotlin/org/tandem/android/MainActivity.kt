@@ -56,7 +56,7 @@ import org.tandem.app.Strings
 import org.tandem.app.TandemApp
 import org.tandem.app.TandemTheme
 import org.tandem.changes
-import org.tandem.open
+import org.tandem.openEncrypted
 import org.tandem.sentence
 import uniffi.tandem_ffi.TandemException
 import uniffi.tandem_ffi.TandemStore
@@ -66,9 +66,13 @@ object AppStore {
     private val lock = Mutex()
     @Volatile private var store: TandemStore? = null
 
-    /** Opens `<files>/tandem.db` the first time (off the main thread), then hands the same one. */
+    /**
+     * Opens `<files>/tandem.db` the first time (off the main thread), encrypted at rest with a
+     * key the Android Keystore wraps (made on first use; a plain store is encrypted in place),
+     * then hands the same one.
+     */
     suspend fun get(context: Context): TandemStore = store ?: lock.withLock {
-        store ?: TandemStore.open(file(context).toPath()).also { store = it }
+        store ?: TandemStore.openEncrypted(file(context).toPath(), KeystoreVault(context), "tandem.db").also { store = it }
     }
 
     /** The store's file. */
