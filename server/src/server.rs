@@ -373,7 +373,9 @@ pub fn backup(data_dir: &Path, to: &Path) -> Result<u64, ServeError> {
     }
     let conn = db::open(data_dir)?;
     let target = to.to_str().ok_or_else(|| {
-        ServeError::Io(std::io::Error::other("the backup's path is not valid UTF-8"))
+        ServeError::Io(std::io::Error::other(
+            "the backup's path is not valid UTF-8",
+        ))
     })?;
     conn.execute("VACUUM INTO ?1", [target])?;
     Ok(std::fs::metadata(to)?.len())
