@@ -760,6 +760,13 @@ fn run_keyed(store: &Path, passphrase: Option<&str>, new: Option<&str>, args: &[
     command.output().expect("the tandem binary runs")
 }
 
+/// A new store holding the value `word`.
+fn with_value(word: &str) -> Tandem {
+    let tandem = Tandem::new();
+    tandem.ok(&["value", "add", word, "--area", "health", "--importance", "7"]);
+    tandem
+}
+
 /// Whether any file of the store's folder holds `word`.
 fn store_files_hold(store: &Path, word: &str) -> bool {
     std::fs::read_dir(store).unwrap().any(|entry| {
@@ -770,18 +777,9 @@ fn store_files_hold(store: &Path, word: &str) -> bool {
 
 #[test]
 fn a_store_encrypted_with_a_passphrase_opens_only_with_it_and_the_passphrase_can_change() {
-    let tandem = Tandem::new();
-    let store = tandem.store();
     let word = "Pelican-crossing-at-dawn";
-    tandem.ok(&[
-        "value",
-        "add",
-        word,
-        "--area",
-        "health",
-        "--importance",
-        "7",
-    ]);
+    let tandem = with_value(word);
+    let store = tandem.store();
     assert!(store_files_hold(&store, word), "a plain store shows it");
     assert!(tandem.ok(&["key", "status"]).contains("is not encrypted"));
 
@@ -857,18 +855,9 @@ fn a_store_encrypted_with_a_passphrase_opens_only_with_it_and_the_passphrase_can
 
 #[test]
 fn tandem_passphrase_encrypts_a_plain_store_on_first_use() {
-    let tandem = Tandem::new();
-    let store = tandem.store();
     let word = "Heron-by-the-canal";
-    tandem.ok(&[
-        "value",
-        "add",
-        word,
-        "--area",
-        "health",
-        "--importance",
-        "6",
-    ]);
+    let tandem = with_value(word);
+    let store = tandem.store();
     let out = run_keyed(&store, Some("my own words"), None, &["show"]);
     let shown = expect_success(out.clone(), &["show"]);
     assert!(shown.contains(word));
