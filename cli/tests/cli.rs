@@ -763,7 +763,15 @@ fn run_keyed(store: &Path, passphrase: Option<&str>, new: Option<&str>, args: &[
 /// A new store holding the value `word`.
 fn with_value(word: &str) -> Tandem {
     let tandem = Tandem::new();
-    tandem.ok(&["value", "add", word, "--area", "health", "--importance", "7"]);
+    tandem.ok(&[
+        "value",
+        "add",
+        word,
+        "--area",
+        "health",
+        "--importance",
+        "7",
+    ]);
     tandem
 }
 
