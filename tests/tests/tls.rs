@@ -93,7 +93,7 @@ async fn the_bindings_take_the_certificates_to_trust() {
     let (ca_pem, server) = tls_server(&dir);
     let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
 
-    let phone = TandemStore::open(path("phone.db"), None, Some(ca_pem.clone())).unwrap();
+    let phone = TandemStore::open(path("phone.db"), None, Some(ca_pem.clone()), None).unwrap();
     phone
         .enrol(server.url.clone(), server.enrol_code("practitioner"))
         .await
@@ -121,7 +121,7 @@ async fn the_bindings_take_the_certificates_to_trust() {
 
     // Without the authority, the same store's sync is refused, in words.
     drop(phone);
-    let untrusting = TandemStore::open(path("phone.db"), None, None).unwrap();
+    let untrusting = TandemStore::open(path("phone.db"), None, None, None).unwrap();
     let refused = untrusting.sync_now().await.expect_err("refused");
     assert!(refused.to_string().contains("does not trust"), "{refused}");
 }

@@ -122,6 +122,8 @@ pub struct Store {
     _checkpointer: Option<db::Checkpointer>,
     /// Compacts documents' rows off the edit path.
     compactor: compactor::Compactor,
+    /// Keeps the key from changing while the store is open (none in memory).
+    _key_lock: Option<seal::KeyLock>,
     /// The TLS settings made from them, once needed.
     tls: std::sync::OnceLock<Arc<rustls::ClientConfig>>,
 }
@@ -166,6 +168,14 @@ impl Store {
     /// document) if there is none.
     pub fn open(path: impl AsRef<Path>, options: OpenOptions) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
+        let key_lock = if path.as_os_str() == ":memory:" {
+            None
+        } else {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            Some(seal::KeyLock::shared(&path)?)
+        };
         let mut conn = db::open(&path)?;
         let sealer = Arc::new(seal::unlock(&mut conn, options.key.as_ref())?);
         let checkpointer = if path.as_os_str() == ":memory:" {
@@ -233,6 +243,7 @@ impl Store {
             trusted_certificates: options.trusted_certificates.clone(),
             key: options.key.clone(),
             _checkpointer: checkpointer,
+            _key_lock: key_lock,
             tls: std::sync::OnceLock::new(),
         };
         {

@@ -348,11 +348,55 @@ pub(crate) fn unlock(conn: &mut Connection, key: Option<&StoreKey>) -> Result<Se
         (Some(row), Some(key)) => {
             let sealer = check_key(&row, key)?;
             if !row.clean {
-                vacuum(conn)?;
+                // Another program may have the store open; the next open tries again.
+                if let Err(err) = vacuum(conn) {
+                    tracing::warn!(%err, "the store's plain pages are not vacuumed away yet");
+                }
             }
             Ok(sealer)
         }
-        (None, Some(key)) => reseal(conn, &Sealer::plain(), key),
+        (None, Some(key)) => match reseal(conn, None, &Sealer::plain(), key)? {
+            Some(sealer) => Ok(sealer),
+            // Another program encrypted it meanwhile: open it as it is now.
+            None => unlock(conn, Some(key)),
+        },
+    }
+}
+
+/// Held while a store is open (shared) or its key changes (exclusive), on a file beside it:
+/// a key never changes under an open store, whose writes would then be sealed with the old key.
+pub(crate) struct KeyLock(#[allow(dead_code)] std::fs::File);
+
+impl KeyLock {
+    fn file(path: &std::path::Path) -> Result<std::fs::File> {
+        let mut name = path.as_os_str().to_owned();
+        name.push(".keylock");
+        Ok(std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(std::path::PathBuf::from(name))?)
+    }
+
+    /// For an open store: waits while the key is being changed.
+    pub(crate) fn shared(path: &std::path::Path) -> Result<KeyLock> {
+        let file = KeyLock::file(path)?;
+        file.lock_shared()?;
+        Ok(KeyLock(file))
+    }
+
+    /// For changing the key: refused while the store is open anywhere.
+    fn exclusive(path: &std::path::Path) -> Result<KeyLock> {
+        let file = KeyLock::file(path)?;
+        match file.try_lock() {
+            Ok(()) => Ok(KeyLock(file)),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::NotPermitted(
+                "the store is open in another program (the app, or a live sync): close it \
+                 first; nothing was changed"
+                    .into(),
+            )),
+            Err(std::fs::TryLockError::Error(err)) => Err(err.into()),
+        }
     }
 }
 
@@ -375,9 +419,11 @@ pub fn rekey(path: &std::path::Path, old: Option<&StoreKey>, new: &StoreKey) -> 
     if !path.exists() {
         return Err(Error::not_found("store", path.display().to_string()));
     }
+    let _lock = KeyLock::exclusive(path)?;
     let mut conn = super::db::open(path)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    let current = match (read_row(&conn)?, old) {
+    let row = read_row(&conn)?;
+    let current = match (&row, old) {
         (None, None) => Sealer::plain(),
         (None, Some(_)) => {
             return Err(Error::WrongKey(
@@ -385,10 +431,15 @@ pub fn rekey(path: &std::path::Path, old: Option<&StoreKey>, new: &StoreKey) -> 
             ))
         }
         (Some(_), None) => return Err(Error::KeyNeeded),
-        (Some(row), Some(old)) => check_key(&row, old)?,
+        (Some(row), Some(old)) => check_key(row, old)?,
     };
-    reseal(&mut conn, &current, new)?;
-    Ok(())
+    let expected = row.map(|r| r.key_check);
+    match reseal(&mut conn, expected.as_deref(), &current, new)? {
+        Some(_) => Ok(()),
+        None => Err(Error::WrongKey(
+            "the store's key changed while this ran".into(),
+        )),
+    }
 }
 
 /// Whether the store at `path` is encrypted (it needs a key to open).
@@ -401,12 +452,27 @@ pub fn is_encrypted(path: &std::path::Path) -> Result<bool> {
 }
 
 /// Re-seals every sealed value with `key` in one transaction, records the new key's row, then
-/// vacuums what was there before out of the files.
-fn reseal(conn: &mut Connection, from: &Sealer, key: &StoreKey) -> Result<Sealer> {
+/// vacuums what was there before out of the files. `expected` is the key check `from` was
+/// chosen by (`None`: a plain store); if another program changed it meanwhile, nothing is done
+/// and the answer is `None`.
+fn reseal(
+    conn: &mut Connection,
+    expected: Option<&[u8]>,
+    from: &Sealer,
+    key: &StoreKey,
+) -> Result<Option<Sealer>> {
     let (to, salt, check) = new_sealer(key)?;
     // Freed cells are zeroed as they go, and then the database is rewritten whole.
     conn.pragma_update(None, "secure_delete", true)?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let now: Option<Vec<u8>> = tx
+        .query_row("SELECT key_check FROM encryption WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if now.as_deref() != expected {
+        return Ok(None); // the transaction rolls back
+    }
     let keys: Vec<Vec<u8>> = tx
         .prepare("SELECT key FROM kv")?
         .query_map([], |r| r.get(0))?
@@ -464,7 +530,7 @@ fn reseal(conn: &mut Connection, from: &Sealer, key: &StoreKey) -> Result<Sealer
     tx.commit()?;
     vacuum(conn)?;
     conn.pragma_update(None, "secure_delete", false)?;
-    Ok(to)
+    Ok(Some(to))
 }
 
 /// Rewrites the database whole and empties its write-ahead log, so no page or log frame keeps
@@ -680,5 +746,35 @@ mod tests {
         assert!(sealer
             .open(At::Row(b"a/incremental/1"), &sealed[..10])
             .is_err());
+    }
+}
+
+#[cfg(test)]
+mod lock_tests {
+    use super::*;
+    use crate::store::{OpenOptions, Store};
+
+    #[test]
+    fn the_key_of_an_open_store_cannot_change_under_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        let store = Store::open(&path, OpenOptions::default()).unwrap();
+        let key = StoreKey::random();
+        let Err(Error::NotPermitted(said)) = rekey(&path, None, &key) else {
+            panic!("the key changed under an open store");
+        };
+        assert!(said.contains("open in another program"), "{said}");
+        assert!(!is_encrypted(&path).unwrap(), "nothing was changed");
+        drop(store);
+        rekey(&path, None, &key).unwrap();
+        assert!(Store::open(
+            &path,
+            OpenOptions {
+                key: Some(key),
+                ..Default::default()
+            }
+        )
+        .unwrap()
+        .is_encrypted());
     }
 }
