@@ -213,7 +213,7 @@ pub enum Command {
     /// terminal. Setting TANDEM_PASSPHRASE for a plain store also encrypts it on first use.
     #[command(subcommand)]
     Key(KeyCommand),
-    /// Exports of what was shared: `tandem export research`.
+    /// Exports: everything that is yours (`tandem export mine`), or what was shared for research.
     #[command(subcommand)]
     Export(ExportCommand),
     /// Play two weeks of a client's and a practitioner's journeys, show what each sees, then
@@ -767,6 +767,15 @@ pub enum KeyCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
+    /// Everything that is yours — journey, every month of check-ins, reviews, reflections,
+    /// wellbeing, alliance check-ins, consent records — into a folder: tandem-export.json
+    /// (complete), a CSV file for each kind of record, and report.html, a readable report with
+    /// charts to open in a browser or hand to your practitioner.
+    Mine {
+        /// The folder to write into (made if missing; an earlier export there is replaced).
+        #[arg(long, value_name = "FOLDER")]
+        out: PathBuf,
+    },
     /// The research export: per-practitioner weekly figures from the summaries shared in your
     /// coaching documents, by condition. No names, no ids, no free text unless a practitioner
     /// marked their note for research; practitioners appear under codes made for this export

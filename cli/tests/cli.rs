@@ -876,3 +876,76 @@ fn tandem_passphrase_encrypts_a_plain_store_on_first_use() {
         Some(1)
     );
 }
+
+#[test]
+fn export_mine_writes_everything_into_a_folder_with_a_report() {
+    let tandem = with_value("Cooking with my daughter");
+    let goal = tandem.json(&[
+        "goal",
+        "add",
+        "Eat together twice a week",
+        "--importance",
+        "8",
+        "--confidence",
+        "6",
+    ]);
+    let plan = tandem.json(&[
+        "plan",
+        "add",
+        "Cook dinner together",
+        "--days",
+        "mon,wed",
+        "--at",
+        "18:00",
+        "--goal",
+        &id(&goal),
+    ]);
+    tandem.ok(&[
+        "check-in",
+        &id(&plan),
+        "not-done",
+        "--reason",
+        "low_mood",
+        "--why",
+        "Long day",
+        "--date",
+        "2026-03-04",
+    ]);
+    let folder = tandem.dir.path().join("my-export");
+    let out = tandem.run(&["export", "mine", "--out", folder.to_str().unwrap()]);
+    let said = expect_success(out.clone(), &["export", "mine"]);
+    assert!(said.contains("Exported 1 check-ins"), "{said}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("exporting:"),
+        "progress on stderr"
+    );
+    let report = std::fs::read_to_string(folder.join("report.html")).unwrap();
+    for seen in [
+        "Cooking with my daughter",
+        "Eat together twice a week",
+        "Cook dinner together",
+        "low mood: 1",
+    ] {
+        assert!(report.contains(seen), "the report shows {seen:?}");
+    }
+    let check_ins = std::fs::read_to_string(folder.join("check-ins.csv")).unwrap();
+    assert!(check_ins.contains("2026-03-04,18:00,"), "{check_ins}");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("tandem-export.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        json["journey"]["goals"][0]["text"],
+        "Eat together twice a week"
+    );
+    // A folder that cannot be made is said, exit 1.
+    let blocked = tandem.dir.path().join("a-file");
+    std::fs::write(&blocked, "not a folder").unwrap();
+    let (code, stderr) = tandem.fails(&[
+        "export",
+        "mine",
+        "--out",
+        blocked.join("x").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("cannot export into"), "{stderr}");
+}

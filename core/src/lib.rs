@@ -21,6 +21,7 @@ pub mod coaching;
 pub mod document;
 pub mod error;
 pub mod journey;
+pub mod mine;
 pub mod parallel;
 pub mod relationships;
 pub mod store;

@@ -289,13 +289,43 @@ fn share_summary(session: &Session, args: ShareSummaryArgs) -> Result<String, Fa
     })
 }
 
+/// `tandem export mine --out FOLDER`: progress on stderr, what was written on stdout.
+fn export_mine(session: &Session, folder: &std::path::Path) -> Result<String, Failure> {
+    let mut shown = 0;
+    let written = session
+        .store
+        .export_mine(folder, session.now, &mut |p| {
+            // A line at each tenth, so a long history shows it is moving.
+            let tenth = p.done * 10 / p.total.max(1);
+            if tenth > shown || p.done == p.total {
+                shown = tenth;
+                note(&format!("exporting: {} of {} steps", p.done, p.total));
+            }
+        })
+        .map_err(|e| Failure::Failed(format!("cannot export into {}: {e}", folder.display())))?;
+    session.reply(&written, |page| {
+        page.line(format!(
+            "Exported {} check-ins and everything else that is yours into {}:",
+            written.check_ins,
+            folder.display()
+        ));
+        for file in &written.files {
+            page.line(format!("  {file}"));
+        }
+        page.line("Open report.html in a browser to read it. It is private: keep it safe.");
+    })
+}
+
 pub fn export(session: &Session, command: ExportCommand) -> Result<String, Failure> {
-    let ExportCommand::Research {
-        from,
-        to,
-        format,
-        out: file,
-    } = command;
+    let (from, to, format, file) = match command {
+        ExportCommand::Mine { out } => return export_mine(session, &out),
+        ExportCommand::Research {
+            from,
+            to,
+            format,
+            out,
+        } => (from, to, format, out),
+    };
     let (from, to) = (from.resolve(session.today()), to.resolve(session.today()));
     if to < from {
         return Err(Failure::Refused(format!(
