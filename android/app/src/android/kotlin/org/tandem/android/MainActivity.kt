@@ -164,6 +164,9 @@ class MainActivity : FragmentActivity() {
                         canLock = true,
                         storePath = AppStore.file(this@MainActivity).path,
                         onStoreReplaced = AppStore::replaced,
+                        // The app's own folder on shared storage (Android/data/…/files), which a
+                        // file manager or a computer over USB can reach; not the store's folder.
+                        exportFolder = getExternalFilesDir(null)?.resolve("Tandem export")?.path,
                         onCall = ::dial,
                         onState = { state = it },
                     )

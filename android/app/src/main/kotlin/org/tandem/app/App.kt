@@ -101,11 +101,13 @@ fun TandemApp(
     storePath: String? = null,
     /** Told of the store that replaced [store] when this device joined with a device code. */
     onStoreReplaced: (TandemStore) -> Unit = {},
+    /** Where an export of the person's data is saved (see [AppState.exportFolder]). */
+    exportFolder: String? = null,
     onCall: (CrisisLine) -> Unit = {},
     onState: (AppState) -> Unit = {},
 ) {
     val scope = rememberCoroutineScope()
-    val state = remember(store) { AppState(store, scope, io, defaultServer = defaultServer, settings = settings, canLock = canLock, storePath = storePath, onStoreReplaced = onStoreReplaced) }
+    val state = remember(store) { AppState(store, scope, io, defaultServer = defaultServer, settings = settings, canLock = canLock, storePath = storePath, onStoreReplaced = onStoreReplaced, exportFolder = exportFolder) }
     LaunchedEffect(state) {
         onState(state)
         state.reload()

@@ -81,6 +81,11 @@ class AppState(
     val storePath: String? = null,
     /** Told of the store that replaced the one given, after [joinDevice] (the host's holder). */
     private val onStoreReplaced: (TandemStore) -> Unit = {},
+    /**
+     * The folder the host saves an export of the person's data into (made if missing); none
+     * when the host has nowhere to put one (Settings then says so).
+     */
+    val exportFolder: String? = null,
 ) {
     val work = Work()
 

@@ -20,7 +20,63 @@ import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import uniffi.tandem_ffi.ExportProgressObserver
+import uniffi.tandem_ffi.TandemException
 import uniffi.tandem_ffi.measureWording
+import org.tandem.sentence
+
+/** Where an export stands: not asked, reading (done of total steps), saved, or failed. */
+private sealed interface Export {
+    data object Idle : Export
+    data class Running(val done: Int, val total: Int) : Export
+    data class Saved(val folder: String) : Export
+    data class Failed(val why: String) : Export
+}
+
+/**
+ * Your data: a copy of everything that is the person's own (the core's `exportMine`: a report
+ * to read, JSON, CSV), saved into the host's folder, with progress while it reads.
+ */
+@Composable
+private fun YourData(state: AppState) {
+    val s = LocalStrings.current
+    val scope = rememberCoroutineScope()
+    var export by remember { mutableStateOf<Export>(Export.Idle) }
+    Heading(s[S.settings_your_data])
+    Detail(s[S.settings_export_intro])
+    val folder = state.exportFolder
+    if (folder == null) {
+        Detail(s[S.settings_export_unavailable])
+        return
+    }
+    SecondButton(s[S.settings_export], onClick = {
+        if (export is Export.Running) return@SecondButton
+        export = Export.Running(0, 0)
+        scope.launch {
+            export = try {
+                val progress = object : ExportProgressObserver {
+                    override fun onProgress(done: UInt, total: UInt) {
+                        export = Export.Running(done.toInt(), total.toInt())
+                    }
+                }
+                // The folder's own name: a whole path does not fit a phone's line at large text.
+                Export.Saved(state.store.exportMine(folder, progress).folder.trimEnd('/', '\\').substringAfterLast('/').substringAfterLast('\\'))
+            } catch (e: TandemException) {
+                Export.Failed(e.sentence)
+            }
+        }
+    }, modifier = Modifier.testTag("export"))
+    when (val now = export) {
+        Export.Idle -> Unit
+        is Export.Running -> Text(
+            if (now.total == 0) s[S.settings_export_starting] else s.format(S.settings_export_progress, now.done, now.total),
+            style = MaterialTheme.typography.bodyLarge,
+            modifier = Modifier.testTag("export-progress"),
+        )
+        is Export.Saved -> Text(s.format(S.settings_export_done, now.folder), style = MaterialTheme.typography.bodyLarge, modifier = Modifier.testTag("export-done"))
+        is Export.Failed -> Text(s.format(S.settings_export_failed, now.why), color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.testTag("export-failed"))
+    }
+}
 
 /**
  * Settings: the account (on my own, or the server and my role), my name, the time zone plans
@@ -74,6 +130,13 @@ fun SettingsScreen(state: AppState) {
             scope.launch { withContext(state.io) { state.settings.setReminderDetails(show) } }
         }
         Detail(s[if (details) S.settings_reminder_details_on else S.settings_reminder_details_off])
+        Text(
+            s[if (state.store.isEncrypted()) S.settings_encrypted_on else S.settings_encrypted_off],
+            style = MaterialTheme.typography.bodyLarge,
+            modifier = Modifier.testTag("encryption"),
+        )
+
+        YourData(state)
 
         Heading(s[S.settings_about])
         Text(s[S.settings_about_text], style = MaterialTheme.typography.bodyLarge)

@@ -67,6 +67,8 @@ fun runApp(
     firstRun: Boolean = false,
     /** The store's file, for a device code to make it another device of an account. */
     storePath: String? = null,
+    /** Where Settings saves an export of the person's data. */
+    exportFolder: String? = null,
     block: SkikoComposeUiTest.(AppState) -> Unit,
 ) = runSkikoComposeUiTest(
     Size(WIDTH_DP * DENSITY, HEIGHT_DP * DENSITY),
@@ -81,6 +83,7 @@ fun runApp(
             settings = MemorySettings(seen = !firstRun),
             dark = look.dark,
             storePath = storePath,
+            exportFolder = exportFolder,
             onState = { state = it },
         )
     }

@@ -15,7 +15,9 @@ import org.tandem.app.S
 import org.tandem.app.Strings
 import org.tandem.app.TandemApp
 import org.tandem.open
+import uniffi.tandem_ffi.StoreKey
 import uniffi.tandem_ffi.TandemStore
+import uniffi.tandem_ffi.isStoreEncrypted
 
 /** What the command line asked for. */
 data class Options(val store: Path, val dark: Boolean, val crisisLines: Path?, val region: String?, val offline: Boolean = false)
@@ -58,8 +60,18 @@ fun main(args: Array<String>) {
     val crisisLines = options.crisisLines?.let { file ->
         CrisisLines(file.toFile().inputStream().use(CrisisLines::parse), region.uppercase())
     } ?: CrisisLines.default(region)
-    // Opening reads the journey from disk: before the window, off any UI thread.
-    val store = runBlocking { TandemStore.open(options.store.toAbsolutePath()) }
+    // Opening reads the journey from disk: before the window, off any UI thread. An encrypted
+    // store opens with the passphrase in TANDEM_PASSPHRASE (as the command line's does).
+    val path = options.store.toAbsolutePath()
+    val passphrase = System.getenv("TANDEM_PASSPHRASE")?.takeIf { it.isNotEmpty() }
+    val store = when {
+        passphrase != null -> TandemStore(path.toString(), key = StoreKey.Passphrase(passphrase))
+        isStoreEncrypted(path.toString()) -> {
+            System.err.println("$path is encrypted: set TANDEM_PASSPHRASE to its passphrase")
+            exitProcess(2)
+        }
+        else -> runBlocking { TandemStore.open(path) }
+    }
     val settings = FileSettings.beside(options.store.toAbsolutePath())
 
     application {
@@ -85,6 +97,8 @@ fun main(args: Array<String>) {
                 // cannot reach the server.
                 online = !options.offline,
                 storePath = options.store.toAbsolutePath().toString(),
+                // Beside the store: build/demo/client.db saves into build/demo/client-export.
+                exportFolder = path.resolveSibling(path.fileName.toString().removeSuffix(".db") + "-export").toString(),
                 onCall = { line -> println("${line.name}: ${line.number}") },
                 onState = { state = it },
             )
