@@ -15,6 +15,7 @@
 //! | [`directory`] | the directory's calls, written once over its SQLite and PostgreSQL backends; the sharing rules |
 //! | [`documents`] | the `DocumentStore` trait, SQLite and PostgreSQL documents, samod storage, durability |
 //! | [`fanout`] | several processes on one PostgreSQL database: LISTEN/NOTIFY of changes and memberships |
+//! | [`fuzzing`] | what the server reads from the network, as functions over bytes (the fuzz targets' entry points) |
 //! | [`limits`] | rate limits (code lookups per address) |
 //! | [`metrics`] | `GET /metrics` in the Prometheus text format |
 //! | [`notices`] | the change and links notices a device's sync connection may carry |
@@ -31,6 +32,7 @@ pub mod db;
 pub mod directory;
 pub mod documents;
 pub mod fanout;
+pub mod fuzzing;
 pub mod limits;
 pub mod metrics;
 pub mod notices;

@@ -11,6 +11,8 @@ pub(crate) mod coaching;
 mod convergence;
 pub(crate) mod fields;
 pub(crate) mod journey;
+mod untrusted;
+pub use untrusted::read_untrusted;
 
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, Automerge, ObjType, ROOT};
