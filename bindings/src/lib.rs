@@ -15,6 +15,7 @@ uniffi::setup_scaffolding!();
 
 mod coaching;
 mod convert;
+mod devices;
 mod error;
 mod input;
 mod journey;
@@ -31,6 +32,7 @@ mod sync;
 mod views;
 
 pub use coaching::Coaching;
+pub use devices::*;
 pub use error::TandemError;
 pub use input::*;
 pub use journey::*;

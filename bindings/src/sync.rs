@@ -56,8 +56,11 @@ ffi_enum!(
         TooLong,
         /// The token was used before.
         Replayed,
-        /// This device belongs to nobody on the server (not joined yet, or removed).
+        /// This device belongs to nobody on the server (not joined yet).
         UnknownDevice,
+        /// This device was removed from its account (from another of the person's devices):
+        /// say so, and offer to erase what it holds (`erase_store`).
+        DeviceRemoved,
         /// No such person on the server.
         UnknownPerson,
         /// No such code: mistyped, or from another server. Show it beside the code.

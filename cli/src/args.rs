@@ -177,6 +177,21 @@ pub enum Command {
     },
     /// Sync: the server, your role, when you last synced, and the people you are linked to.
     Status,
+    /// Your devices: list them, name this one, or remove a lost one from your account.
+    ///
+    /// A removed device is refused by the server from then on (its open connections close at
+    /// once); on its next contact it learns it was removed, and `tandem erase-local` there
+    /// erases what it holds.
+    #[command(subcommand)]
+    Devices(DevicesCommand),
+    /// Erase this device's store (a device removed from your account, or a computer you hand
+    /// on). Asks for --yes: nothing on this device can bring it back; what you synced stays
+    /// on the server and your other devices.
+    EraseLocal {
+        /// Yes, erase it.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Coaching: condition, sessions, case reviews, what was shared; a coach's overview.
     ///
     /// One coaching document per practitioner and coach: the condition (skills-acquisition or
@@ -752,6 +767,16 @@ pub struct ShareSummaryArgs {
     pub note_for_research: bool,
     #[command(flatten)]
     pub with: With,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevicesCommand {
+    /// Your devices: name, when added, when last seen.
+    List,
+    /// Give this device a name on your list ("Sam's laptop").
+    Name { name: String },
+    /// Remove another of your devices from your account (a lost phone), by its id.
+    Remove { device_id: String },
 }
 
 #[derive(Debug, Subcommand)]

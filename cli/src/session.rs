@@ -50,6 +50,12 @@ impl From<tandem_core::Error> for Failure {
 /// before the call, and refused with exit code 2.
 pub fn remote(doing: &str, err: tandem_core::Error) -> Failure {
     let said = match err {
+        tandem_core::Error::Refused {
+            reason: tandem_core::sync::api::Reason::DeviceRemoved,
+            message,
+        } => format!(
+            "the server answered: {message} (`tandem erase-local --yes` erases what this device holds)"
+        ),
         tandem_core::Error::Refused { message, .. } => format!("the server answered: {message}"),
         tandem_core::Error::Sync(said) => said,
         other => other.to_string(),

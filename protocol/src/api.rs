@@ -50,6 +50,26 @@ word_enum!(
     }
 );
 
+/// One of a person's devices, as `GET /v1/devices` lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub device_id: String,
+    /// The name the device gave itself ("Sam's phone"), if it gave one.
+    pub name: Option<String>,
+    /// When it joined the account (Unix seconds).
+    pub added_at: i64,
+    /// When it last called the server (Unix seconds, to the minute), if it has since joining.
+    pub last_seen_at: Option<i64>,
+    /// Whether it is the device that asked.
+    pub this_device: bool,
+}
+
+/// `POST /v1/devices/name`: the name the calling device gives itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameDevice {
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerInfo {
     pub server_id: String,
@@ -230,8 +250,11 @@ word_enum!(
         TooLong = "too_long",
         /// The token was used before.
         Replayed = "replayed",
-        /// This device belongs to nobody on this server (not enrolled or joined, or removed).
+        /// This device belongs to nobody on this server (not enrolled or joined).
         UnknownDevice = "unknown_device",
+        /// This device was removed from its person's account (a lost phone): the server
+        /// refuses it from now on, and it may erase what it holds.
+        DeviceRemoved = "device_removed",
         /// No such person on this server.
         UnknownPerson = "unknown_person",
         /// No such invitation or enrolment code: mistyped, or from another server.

@@ -55,6 +55,8 @@ pub enum TokenError {
     Replayed,
     #[error("the token's device is not known here")]
     UnknownDevice,
+    #[error("this device was removed from its account: it can erase what it holds")]
+    DeviceRemoved,
 }
 
 impl TokenError {
@@ -70,6 +72,7 @@ impl TokenError {
             TokenError::TooLong => Reason::TooLong,
             TokenError::Replayed => Reason::Replayed,
             TokenError::UnknownDevice => Reason::UnknownDevice,
+            TokenError::DeviceRemoved => Reason::DeviceRemoved,
         }
     }
 }

@@ -4,15 +4,15 @@ use std::sync::Arc;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade};
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use samod::{AcceptorHandle, PeerId};
 use serde::Deserialize;
 use tandem_protocol::api::{
-    ApiError, CatchUp, CodeQuery, EnrolRequest, InvitationRequest, JoinRequest, Reason,
+    ApiError, CatchUp, CodeQuery, EnrolRequest, InvitationRequest, JoinRequest, NameDevice, Reason,
     RegisterDocument, ServerInfo, ShareRequest,
 };
 use tandem_protocol::auth::peer_id_for;
@@ -132,6 +132,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/documents", post(register))
         .route("/v1/shares", post(grant).delete(revoke))
         .route("/v1/links", get(links))
+        .route("/v1/devices", get(devices))
+        .route("/v1/devices/name", post(name_device))
+        .route("/v1/devices/{device_id}", delete(remove_device))
         .route("/v1/catch-up", get(catch_up))
         .route("/v1/sync", get(sync))
         .fallback(|| async {
@@ -296,6 +299,46 @@ async fn links(State(state): State<AppState>, headers: HeaderMap) -> Answer<Resp
     Ok(Json(state.directory.links(&person).await?).into_response())
 }
 
+/// `GET /v1/devices`: the calling person's devices.
+async fn devices(State(state): State<AppState>, headers: HeaderMap) -> Answer<Response> {
+    let (caller, person) = member(&state, &headers).await?;
+    Ok(Json(state.directory.devices(&caller.device_id, &person).await?).into_response())
+}
+
+/// `DELETE /v1/devices/{device_id}`: removes one of the caller's other devices (a lost phone).
+/// Its open sync connections close at once, on every process, and its tokens are refused as
+/// `device_removed` from now on.
+async fn remove_device(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(device_id): Path<String>,
+) -> Answer<Response> {
+    let (caller, person) = member(&state, &headers).await?;
+    state
+        .directory
+        .remove_device(&caller.device_id, &person, &device_id, now())
+        .await?;
+    tracing::info!(person = %person.person_id, device = %device_id, "device removed");
+    state.policy.connections.close_device(&device_id);
+    state.policy.announce(&[&person.person_id]).await;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `POST /v1/devices/name`: the name the calling device gives itself.
+async fn name_device(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<NameDevice>, JsonRejection>,
+) -> Answer<Response> {
+    let (caller, _) = member(&state, &headers).await?;
+    let Json(request) = body?;
+    state
+        .directory
+        .name_device(&caller.device_id, &request.name)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 /// A change feed cursor from a query string: a whole number; `None` when absent.
 fn cursor_param(value: Option<&str>) -> Answer<Option<u64>> {
     match value {
@@ -401,6 +444,10 @@ async fn sync(
         None
     };
     let person_id = person.person_id;
+    let registered = state
+        .policy
+        .connections
+        .register(&caller.device_id, &person_id);
     Ok(upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
@@ -413,6 +460,7 @@ async fn sync(
                 state.durability,
                 notices,
                 state.metrics,
+                registered,
             )
             .is_err()
             {

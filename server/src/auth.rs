@@ -44,8 +44,16 @@ pub async fn authenticate(
         return Err(TokenError::Replayed.into());
     }
     let person = directory.device_person(&claims.device).await?;
-    if known_only && person.is_none() {
-        return Err(TokenError::UnknownDevice.into());
+    if person.is_none() {
+        // A removed device is told so, whatever it asks (it may not join again either).
+        if directory.device_removed_at(&claims.device).await?.is_some() {
+            return Err(TokenError::DeviceRemoved.into());
+        }
+        if known_only {
+            return Err(TokenError::UnknownDevice.into());
+        }
+    } else {
+        directory.touch_device(&claims.device, now).await?;
     }
     Ok(Caller {
         device_id: claims.device,

@@ -17,7 +17,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Each entry moves the schema one version up; the index + 1 is the resulting `user_version`.
 /// Never edit a shipped migration: add one.
-const MIGRATIONS: &[Migration] = &[migrate_1, migrate_2, migrate_3];
+const MIGRATIONS: &[Migration] = &[migrate_1, migrate_2, migrate_3, migrate_4];
 
 /// 1: documents, and the directory.
 ///
@@ -157,6 +157,17 @@ pub const DOCUMENT_ACCESS_VIEW: &str = "
 fn migrate_3(tx: &Transaction) -> rusqlite::Result<()> {
     tx.execute_batch("ALTER TABLE invitations ADD COLUMN from_name TEXT;")
 }
+
+/// 4: a device's name, when it last called, and when it was removed from its account (a
+/// removed device's row stays, so its tokens are refused as removed, not as unknown).
+fn migrate_4(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(MIGRATE_DEVICES)
+}
+
+/// Migration 4, the same text for SQLite and PostgreSQL.
+pub const MIGRATE_DEVICES: &str = "ALTER TABLE devices ADD COLUMN name TEXT;
+     ALTER TABLE devices ADD COLUMN last_seen_at BIGINT;
+     ALTER TABLE devices ADD COLUMN removed_at BIGINT;";
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]

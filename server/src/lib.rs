@@ -13,6 +13,7 @@
 //! | [`auth`] | token checks and replay refusal |
 //! | [`db`] | the SQLite file: opening, migrations |
 //! | [`directory`] | the directory's calls, written once over its SQLite and PostgreSQL backends; the sharing rules |
+//! | [`connections`] | the sync connections open here, by device: closed when their device is removed |
 //! | [`documents`] | the `DocumentStore` trait, SQLite and PostgreSQL documents, samod storage, durability |
 //! | [`fanout`] | several processes on one PostgreSQL database: LISTEN/NOTIFY of changes and memberships |
 //! | [`fuzzing`] | what the server reads from the network, as functions over bytes (the fuzz targets' entry points) |
@@ -28,6 +29,7 @@ pub mod api;
 pub mod auth;
 mod chunks;
 pub mod codes;
+pub mod connections;
 pub mod db;
 pub mod directory;
 pub mod documents;

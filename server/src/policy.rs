@@ -30,6 +30,7 @@ use samod::{DocumentId, PeerId, ShareConfig};
 use tandem_protocol::api::Access;
 use tokio::sync::watch;
 
+use crate::connections::Connections;
 use crate::directory::Directory;
 use crate::fanout::Peers;
 use crate::notices::LinkWatchers;
@@ -42,6 +43,8 @@ pub struct MembershipPolicy {
     links: Arc<LinkWatchers>,
     /// The other server processes on the same database, if any (`fanout.rs`).
     peers: Option<Peers>,
+    /// The sync connections open here, closed when their device is removed.
+    pub connections: Arc<Connections>,
 }
 
 impl MembershipPolicy {
@@ -51,6 +54,7 @@ impl MembershipPolicy {
             changes: Arc::new(watch::Sender::new(0)),
             links: Arc::default(),
             peers: None,
+            connections: Arc::default(),
         }
     }
 
@@ -76,6 +80,12 @@ impl MembershipPolicy {
     pub fn memberships_changed(&self, people: &[&str]) {
         self.changes.send_modify(|n| *n = n.wrapping_add(1));
         self.links.nudge(people);
+        // A device of theirs may have been removed: its open connections end.
+        if !people.is_empty() && !self.connections.is_empty() {
+            let (connections, directory) = (self.connections.clone(), self.directory.clone());
+            let people: Vec<String> = people.iter().map(|p| p.to_string()).collect();
+            tokio::spawn(async move { connections.recheck(&directory, &people).await });
+        }
     }
 
     /// Hears each time `person_id`'s links may have changed (see [`Self::memberships_changed`]).

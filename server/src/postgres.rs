@@ -134,7 +134,11 @@ pub struct Listening {
 
 /// Each entry moves the schema one version up, in the batches it lists. Never edit a shipped
 /// migration: add one.
-const MIGRATIONS: &[&[&str]] = &[&[MIGRATE_1, crate::db::DOCUMENT_ACCESS_VIEW]];
+const MIGRATIONS: &[&[&str]] = &[
+    &[MIGRATE_1, crate::db::DOCUMENT_ACCESS_VIEW],
+    // 2: the SQLite file's migration 4 (devices: name, last seen, removed).
+    &[crate::db::MIGRATE_DEVICES],
+];
 
 /// 1: the tables of the SQLite file's migrations 1 to 3, in PostgreSQL's types (times are Unix
 /// seconds as BIGINT, codes' hashes and documents' rows BYTEA; BYTEA compares byte by byte, as

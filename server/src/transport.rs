@@ -21,9 +21,14 @@ use futures::{SinkExt, StreamExt};
 use samod::{AcceptorHandle, PeerId, Transport};
 
 use crate::chunks;
+use crate::connections::Registered;
 use crate::documents::Durability;
 use crate::metrics::{ConnectionOpen, Metrics};
 use crate::notices::ConnectionNotices;
+
+/// The WebSocket close code telling a device it was removed from its account (4000–4999 are
+/// the application's own).
+pub const REMOVED_CLOSE_CODE: u16 = 4001;
 
 /// The largest WebSocket message (and frame) a device may send.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
@@ -154,6 +159,7 @@ pub fn accept(
     durability: Arc<Durability>,
     notices: Option<ConnectionNotices>,
     metrics: Arc<Metrics>,
+    registered: Registered,
 ) -> Result<(), samod::Stopped> {
     let (sink, stream) = socket.split();
     let open = metrics.connection();
@@ -193,7 +199,7 @@ pub fn accept(
     let outbound = durable_sink(to_writer, durability);
     let transport = Transport::new(Box::pin(inbound), outbound).with_expected_peer_id(peer_id);
     acceptor.accept(transport)?;
-    tokio::spawn(write(sink, from_samod, notices, metrics, open));
+    tokio::spawn(write(sink, from_samod, notices, metrics, open, registered));
     Ok(())
 }
 
@@ -205,6 +211,8 @@ async fn write(
     metrics: Arc<Metrics>,
     // Counted as open while this task runs.
     _open: ConnectionOpen,
+    // Registered while this task runs; closed when its device is removed.
+    mut registered: Registered,
 ) {
     let named = notices.as_ref().map(ConnectionNotices::named);
     loop {
@@ -223,6 +231,14 @@ async fn write(
                 None => break,
             },
             notice = next_notice(&mut notices) => notice,
+            () = registered.closed() => {
+                let frame = axum::extract::ws::CloseFrame {
+                    code: REMOVED_CLOSE_CODE,
+                    reason: "this device was removed from its account".into(),
+                };
+                let _ = socket.send(Message::Close(Some(frame))).await;
+                return;
+            }
         };
         metrics.messages_sent.inc();
         metrics.bytes_sent.inc_by(bytes.len() as u64);

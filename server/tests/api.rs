@@ -1264,3 +1264,111 @@ async fn a_backup_of_the_sqlite_file_is_taken_while_serving_and_holds_everyone()
     let again = tandem_server::server::backup(&data_dir, &copy).unwrap_err();
     assert!(again.to_string().contains("exists already"), "{again}");
 }
+
+#[tokio::test]
+async fn a_person_lists_names_and_removes_their_devices_and_a_removed_one_is_refused() {
+    let h = Harness::new().await;
+    let alex = h.enrol(Role::Practitioner).await;
+    let code = h.invite(&alex, InvitationKind::Device).await;
+    let tablet = Member {
+        device: Device::new(),
+        person_id: new_person_id(),
+        journey_id: new_doc_id(),
+        private_id: new_doc_id(),
+    };
+    let (status, _) = h.join_device(&tablet, &code).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = h
+        .call(
+            Method::POST,
+            "/v1/devices/name",
+            &tablet.device,
+            json!({"name": "Alex's tablet"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = h
+        .call(
+            Method::POST,
+            "/v1/devices/name",
+            &tablet.device,
+            json!({"name": "  "}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid"))
+    );
+
+    let (status, listed) = h
+        .call(Method::GET, "/v1/devices", &alex.device, Value::Null)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    let mine = listed.iter().find(|d| d["this_device"] == true).unwrap();
+    assert_eq!(mine["device_id"], alex.device.id());
+    assert!(
+        mine["last_seen_at"].as_i64().is_some(),
+        "this call counts as seen"
+    );
+    let other = listed.iter().find(|d| d["this_device"] == false).unwrap();
+    assert_eq!(other["name"], "Alex's tablet");
+
+    // Someone else cannot remove Alex's tablet, and learns nothing from trying: the same
+    // answer as for a device that does not exist.
+    let sam = h.enrol(Role::Practitioner).await;
+    let path = format!("/v1/devices/{}", tablet.device.id());
+    let (status, theirs) = h
+        .call(Method::DELETE, &path, &sam.device, Value::Null)
+        .await;
+    let (_, none) = h
+        .call(
+            Method::DELETE,
+            "/v1/devices/NoSuchDevice",
+            &sam.device,
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(theirs["error"], none["error"]);
+    // A device cannot remove itself.
+    let own = format!("/v1/devices/{}", alex.device.id());
+    let (status, _) = h
+        .call(Method::DELETE, &own, &alex.device, Value::Null)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let (status, _) = h
+        .call(Method::DELETE, &path, &alex.device, Value::Null)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    // The removed tablet is refused, and told why, whatever it asks.
+    for (method, route) in [(Method::GET, "/v1/links"), (Method::GET, "/v1/devices")] {
+        let (status, body) = h.call(method, route, &tablet.device, Value::Null).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("device_removed")),
+            "{route}"
+        );
+    }
+    let again = h.invite(&alex, InvitationKind::Device).await;
+    let (status, body) = h.join_device(&tablet, &again).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("device_removed"))
+    );
+    // And it no longer reaches Alex's documents.
+    assert_eq!(
+        h.app
+            .directory
+            .device_person(&tablet.device.id())
+            .await
+            .unwrap(),
+        None
+    );
+    let (_, listed) = h
+        .call(Method::GET, "/v1/devices", &alex.device, Value::Null)
+        .await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+}

@@ -190,3 +190,35 @@ async fn a_revocation_through_one_process_stops_the_stream_on_the_other() {
     );
     live.stop();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_removed_through_one_process_is_cut_off_on_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_processes(dir.path());
+    let phone = store(dir.path(), "phone");
+    enrol(&phone, &a.url, &a.enrol_code("practitioner"))
+        .await
+        .unwrap();
+    let code = invite(&phone, InvitationKind::Device).await.unwrap().code;
+    sync(&phone).await;
+    let (tablet, _) = tandem_core::sync::session::join_device(
+        dir.path().join("tablet.db"),
+        &b.url,
+        &code,
+        tandem_tests::devices::options(),
+    )
+    .await
+    .unwrap();
+    let tablet = std::sync::Arc::new(tablet);
+    let live = online(&tablet).await;
+    tandem_core::sync::session::remove_device(&phone, &tablet.identity().device_key)
+        .await
+        .unwrap();
+    // Process B closes the tablet's connection when the change reaches it, with nothing asked.
+    let status = live.status();
+    eventually("the tablet on B hears it was removed through A", || {
+        status.borrow().last_refusal == Some(tandem_core::sync::api::Reason::DeviceRemoved)
+    })
+    .await;
+    live.stop();
+}

@@ -64,6 +64,26 @@ pub fn key(globals: &Globals, command: KeyCommand) -> Result<String, Failure> {
     Ok(said)
 }
 
+/// `tandem erase-local --yes`: the store's files, gone.
+pub fn erase_local(globals: &Globals, yes: bool) -> Result<String, Failure> {
+    let path = session::store_file(globals.store.as_deref())?;
+    if !path.exists() {
+        return Err(Failure::Failed(format!(
+            "there is no store at {}",
+            path.display()
+        )));
+    }
+    if !yes {
+        return Err(Failure::Refused(format!(
+            "this erases everything this device holds at {}; nothing here can bring it back \
+             (what you synced stays on the server and your other devices): run it again with --yes",
+            path.display()
+        )));
+    }
+    tandem_core::store::erase_store(&path)?;
+    Ok(format!("Erased {}.\n", path.display()))
+}
+
 /// The new passphrase: `TANDEM_NEW_PASSPHRASE`, else typed twice on the terminal.
 fn new_passphrase() -> Result<StoreKey, Failure> {
     if let Some(words) = std::env::var_os(NEW_PASSPHRASE_VAR).filter(|v| !v.is_empty()) {

@@ -23,7 +23,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
     // What a new device can do before its journey arrives: sync it, and see where sync stands.
     let before_journey = matches!(
         cli.command,
-        Command::Sync { .. } | Command::Status | Command::Invite { .. }
+        Command::Sync { .. } | Command::Status | Command::Invite { .. } | Command::Devices(_)
     );
     // The demo makes its own stores; every other command opens the person's.
     let open = || Session::open(globals, announce, before_journey);
@@ -69,6 +69,8 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         Command::Sync { live: false } => sync::sync(&open()?),
         Command::Sync { live: true } => sync::sync_live(&open()?),
         Command::Status => sync::status(&open()?),
+        Command::Devices(command) => sync::devices(&open()?, command),
+        Command::EraseLocal { yes } => key::erase_local(globals, yes),
         Command::Coaching(command) => coaching::coaching(&open()?, command),
         Command::Reflect(command) => coaching::reflect(&open()?, command),
         Command::Alliance(command) => coaching::alliance(&open()?, command),

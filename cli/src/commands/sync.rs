@@ -14,6 +14,7 @@ use tandem_core::sync::{DocumentAbout, DocumentWhat, ServerLink};
 use tandem_core::sync::{SyncReport, SyncState, SyncStatus};
 use tandem_core::{OpenOptions, Store};
 
+use crate::args::DevicesCommand;
 use crate::output::Page;
 use crate::session::{self, note, remote, Failure, Session};
 
@@ -505,6 +506,67 @@ pub fn relation(mine: Option<Role>, theirs: Role) -> &'static str {
 }
 
 /// `tandem status`.
+/// `tandem devices list|name|remove`.
+pub fn devices(session: &Session, command: DevicesCommand) -> Result<String, Failure> {
+    let runtime = session::runtime()?;
+    match command {
+        DevicesCommand::List => {
+            let devices = runtime
+                .block_on(sync::devices(&session.store))
+                .map_err(|e| remote("cannot list your devices", e))?;
+            session.reply(&devices, |page| {
+                page.line("Your devices:");
+                for d in &devices {
+                    let at = |t: i64| {
+                        chrono::DateTime::from_timestamp(t, 0).map_or(String::new(), |t| {
+                            t.with_timezone(&session.tz)
+                                .format("%-d %b %Y %H:%M")
+                                .to_string()
+                        })
+                    };
+                    page.line(format!(
+                        "  {}{}  {}",
+                        d.name.as_deref().unwrap_or("(no name)"),
+                        if d.this_device { " (this device)" } else { "" },
+                        d.device_id
+                    ));
+                    page.line(format!(
+                        "      added {}, last seen {}",
+                        at(d.added_at),
+                        d.last_seen_at.map_or("never".to_string(), at)
+                    ));
+                }
+                page.line("Remove a lost one with `tandem devices remove DEVICE-ID`.");
+            })
+        }
+        DevicesCommand::Name { name } => {
+            runtime
+                .block_on(sync::name_device(&session.store, &name))
+                .map_err(|e| match e {
+                    e @ tandem_core::Error::Invalid(_) => Failure::Refused(e.to_string()),
+                    e => remote("cannot name this device", e),
+                })?;
+            Ok(format!(
+                "This device is now called {:?} on your list.\n",
+                name.trim()
+            ))
+        }
+        DevicesCommand::Remove { device_id } => {
+            runtime
+                .block_on(sync::remove_device(&session.store, &device_id))
+                .map_err(|e| match e {
+                    e @ tandem_core::Error::Invalid(_) => Failure::Refused(e.to_string()),
+                    e => remote("cannot remove the device", e),
+                })?;
+            Ok(format!(
+                "Removed {}: the server refuses it from now on and has closed its connections. \
+                 It learns so the next time it connects.\n",
+                device_id.trim()
+            ))
+        }
+    }
+}
+
 pub fn status(session: &Session) -> Result<String, Failure> {
     let me = session.store.identity();
     let status = Status {

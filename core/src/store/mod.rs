@@ -571,6 +571,32 @@ impl Store {
     }
 }
 
+/// Erases the store at `path` — its database, write-ahead log and the files beside them — as a
+/// device removed from its account does, or a person handing a phone on. The store must not be
+/// open anywhere (refused, `NotPermitted`, if it is). On flash storage deleting a file does not
+/// scrub its blocks: an encrypted store whose key the platform forgets as well is the erasure
+/// that holds (the apps remove the key from their vault).
+pub fn erase_store(path: &Path) -> Result<()> {
+    if !path.exists() {
+        return Err(Error::not_found("store", path.display().to_string()));
+    }
+    let lock = seal::KeyLock::exclusive(path)?;
+    for suffix in ["-wal", "-shm", "-journal", ""] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        match std::fs::remove_file(PathBuf::from(name)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    drop(lock);
+    let mut name = path.as_os_str().to_owned();
+    name.push(".keylock");
+    let _ = std::fs::remove_file(PathBuf::from(name));
+    Ok(())
+}
+
 /// Writes `doc` whole under `<id>/snapshot/<hash of its heads>`, as samod names snapshots.
 pub(crate) fn write_snapshot(
     conn: &Connection,

@@ -385,8 +385,8 @@ impl KeyLock {
         Ok(KeyLock(file))
     }
 
-    /// For changing the key: refused while the store is open anywhere.
-    fn exclusive(path: &std::path::Path) -> Result<KeyLock> {
+    /// For changing the key, or erasing the store: refused while the store is open anywhere.
+    pub(crate) fn exclusive(path: &std::path::Path) -> Result<KeyLock> {
         let file = KeyLock::file(path)?;
         match file.try_lock() {
             Ok(()) => Ok(KeyLock(file)),

@@ -135,6 +135,32 @@ impl Api {
             .await
     }
 
+    /// The person's devices.
+    pub async fn devices(&self, token: &str) -> Result<Vec<DeviceInfo>> {
+        self.call::<(), _>(reqwest::Method::GET, "/v1/devices", token, None)
+            .await
+    }
+
+    /// Removes one of the person's other devices.
+    pub async fn remove_device(&self, token: &str, device_id: &str) -> Result<()> {
+        let path = format!("/v1/devices/{device_id}");
+        self.call::<(), serde::de::IgnoredAny>(reqwest::Method::DELETE, &path, token, None)
+            .await
+            .map(|_| ())
+    }
+
+    /// Names the calling device.
+    pub async fn name_device(&self, token: &str, body: &NameDevice) -> Result<()> {
+        self.call::<_, serde::de::IgnoredAny>(
+            reqwest::Method::POST,
+            "/v1/devices/name",
+            token,
+            Some(body),
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Links and the documents changed since `since` ([`CatchUp`]).
     pub async fn catch_up(&self, token: &str, since: u64) -> Result<CatchUp> {
         let path = format!("/v1/catch-up?since={since}");

@@ -257,6 +257,55 @@ pub async fn revoke(store: &Store, doc_id: &str, person_id: &str) -> Result<()> 
     Ok(())
 }
 
+/// This person's devices (on their server), oldest first; `this_device` marks this one.
+pub async fn devices(store: &Store) -> Result<Vec<DeviceInfo>> {
+    let server = joined_server(store)?;
+    let api = Api::new(&server.url, store.tls()?)?;
+    api.devices(&store.token(&server.server_id)).await
+}
+
+/// Removes another of this person's devices from their account (a lost phone): the server
+/// refuses it from then on and closes its connections; on its next contact it learns it was
+/// removed ([`Reason::DeviceRemoved`]) and may erase what it holds
+/// ([`crate::store::erase_store`]). A device cannot remove itself.
+pub async fn remove_device(store: &Store, device_id: &str) -> Result<()> {
+    let device_id = device_id.trim();
+    if device_id.is_empty() || !device_id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Error::invalid(
+            "device_id",
+            format!("{device_id:?} is not a device id"),
+        ));
+    }
+    if device_id == store.identity().device_key {
+        return Err(Error::invalid(
+            "device_id",
+            "this is the device you are using: remove it from another of your devices",
+        ));
+    }
+    let server = joined_server(store)?;
+    let api = Api::new(&server.url, store.tls()?)?;
+    api.remove_device(&store.token(&server.server_id), device_id)
+        .await
+}
+
+/// The name this device gives itself on the person's list of devices ("Sam's phone").
+pub async fn name_device(store: &Store, name: &str) -> Result<()> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 60 || name.contains(['\n', '\r']) {
+        return Err(Error::invalid(
+            "name",
+            "a device's name is 1 to 60 characters on one line",
+        ));
+    }
+    let server = joined_server(store)?;
+    let api = Api::new(&server.url, store.tls()?)?;
+    let body = NameDevice {
+        name: name.to_string(),
+    };
+    api.name_device(&store.token(&server.server_id), &body)
+        .await
+}
+
 /// When `doc_id` is this person's own journey and `person_id` their coach: the coaching
 /// document between them (it must be on this device).
 fn coaching_with(

@@ -32,6 +32,15 @@ pub struct CodeRow {
     pub used_at: Option<i64>,
 }
 
+/// One of a person's devices, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRow {
+    pub device_id: String,
+    pub name: Option<String>,
+    pub created_at: i64,
+    pub last_seen_at: Option<i64>,
+}
+
 /// The invitation made with a code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvitationRow {
@@ -85,7 +94,12 @@ pub trait Backend: Send + Sync + 'static {
 pub trait Rows: Send {
     async fn person(&mut self, person_id: &str) -> Result<Option<Person>>;
     /// The person a device belongs to (their id).
+    /// The person a device belongs to; none for a device never seen, or removed.
     async fn device_owner(&mut self, device_id: &str) -> Result<Option<String>>;
+    /// When a device was removed from its account, if it was.
+    async fn device_removed_at(&mut self, device_id: &str) -> Result<Option<i64>>;
+    /// A person's devices (not those removed), oldest first.
+    async fn devices_of(&mut self, person_id: &str) -> Result<Vec<DeviceRow>>;
     async fn document(&mut self, doc_id: &str) -> Result<Option<Document>>;
     /// `person_id`'s access to `doc_id` by the sharing rule (a month answers for its journey;
     /// a coach never gets a client's document nor a care document).
@@ -112,6 +126,12 @@ pub trait Rows: Send {
 
     async fn insert_person(&mut self, person: &Person, at: i64) -> Result<()>;
     async fn insert_device(&mut self, device_id: &str, person_id: &str, at: i64) -> Result<()>;
+    /// Marks a device removed at `at`; `false` when it was not there to remove.
+    async fn remove_device(&mut self, device_id: &str, at: i64) -> Result<bool>;
+    /// Records that a device called at `at`, unless it was recorded within the last minute.
+    async fn touch_device(&mut self, device_id: &str, at: i64) -> Result<()>;
+    /// The name a device gives itself.
+    async fn name_device(&mut self, device_id: &str, name: &str) -> Result<()>;
     async fn insert_document(&mut self, doc: &Document, at: i64) -> Result<()>;
     async fn set_membership(&mut self, membership: Membership<'_>) -> Result<()>;
     async fn delete_membership(&mut self, doc_id: &str, person_id: &str) -> Result<()>;

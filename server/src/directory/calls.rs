@@ -4,8 +4,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use tandem_protocol::api::{
-    Access, CodeAbout, DocumentKind, EnrolRequest, Enrolled, Invitation, InvitationKind,
-    JoinRequest, Joined, Link, Reason, RegisterDocument, Role, ShareRequest,
+    Access, CodeAbout, DeviceInfo, DocumentKind, EnrolRequest, Enrolled, Invitation,
+    InvitationKind, JoinRequest, Joined, Link, Reason, RegisterDocument, Role, ShareRequest,
 };
 
 use super::backend::{Backend, Consent, Membership, Mode, Rows};
@@ -13,6 +13,9 @@ use super::{
     rules, Caller, ChangedSince, Document, LinkKind, Person, Refusal, RefusalKind, Result,
 };
 use crate::codes;
+
+/// The longest name a device may give itself, in characters.
+const MAX_DEVICE_NAME: usize = 60;
 
 /// The longest consent text version accepted.
 const MAX_CONSENT_VERSION: usize = 64;
@@ -49,6 +52,81 @@ impl Directory {
         let person = device_person(&mut tx, device_id).await?;
         tx.commit().await?;
         Ok(person)
+    }
+
+    /// When a device was removed from its account, if it was.
+    pub async fn device_removed_at(&self, device_id: &str) -> Result<Option<i64>> {
+        self.backend
+            .begin(Mode::Look)
+            .await?
+            .device_removed_at(device_id)
+            .await
+    }
+
+    /// Records that a device called (to the minute): one statement, outside any transaction.
+    pub async fn touch_device(&self, device_id: &str, now: i64) -> Result<()> {
+        self.backend
+            .begin(Mode::Look)
+            .await?
+            .touch_device(device_id, now)
+            .await
+    }
+
+    /// The devices of `person`, oldest first; `caller` is the one asking.
+    pub async fn devices(&self, caller: &str, person: &Person) -> Result<Vec<DeviceInfo>> {
+        let mut tx = self.backend.begin(Mode::Snapshot).await?;
+        let rows = tx.devices_of(&person.person_id).await?;
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| DeviceInfo {
+                this_device: row.device_id == caller,
+                device_id: row.device_id,
+                name: row.name,
+                added_at: row.created_at,
+                last_seen_at: row.last_seen_at,
+            })
+            .collect())
+    }
+
+    /// Removes one of `person`'s devices (a lost phone) from the account, from another of
+    /// their devices (`caller`): from now on its tokens are refused as removed.
+    pub async fn remove_device(
+        &self,
+        caller: &str,
+        person: &Person,
+        device_id: &str,
+        now: i64,
+    ) -> Result<()> {
+        if device_id == caller {
+            return Err(Refusal::invalid(
+                "a device cannot remove itself: remove it from another of your devices",
+            ));
+        }
+        let mut tx = self.backend.begin(Mode::Write).await?;
+        let owner = tx.device_owner(device_id).await?;
+        if owner.as_deref() != Some(person.person_id.as_str()) {
+            return Err(Refusal::not_found(
+                Reason::UnknownDevice,
+                format!("{device_id} is not one of your devices"),
+            ));
+        }
+        tx.remove_device(device_id, now).await?;
+        tx.commit().await
+    }
+
+    /// The name the calling device gives itself: 1 to 60 characters, no line breaks.
+    pub async fn name_device(&self, caller: &str, name: &str) -> Result<()> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > MAX_DEVICE_NAME || name.contains(['\n', '\r'])
+        {
+            return Err(Refusal::invalid(format!(
+                "a device's name is 1 to {MAX_DEVICE_NAME} characters on one line"
+            )));
+        }
+        let mut tx = self.backend.begin(Mode::Write).await?;
+        tx.name_device(caller, name).await?;
+        tx.commit().await
     }
 
     /// A person by id.

@@ -12,7 +12,7 @@ use tandem_protocol::api::{Access, DocumentKind, InvitationKind, Role};
 use tokio_postgres::types::{FromSql, ToSql};
 use tokio_postgres::Row;
 
-use super::backend::{Backend, CodeRow, Consent, InvitationRow, Membership, Mode, Rows};
+use super::backend::{Backend, CodeRow, Consent, DeviceRow, InvitationRow, Membership, Mode, Rows};
 use super::{Document, LinkKind, Person, Refusal, Result};
 use crate::postgres::{self, PostgresError, DIRECTORY_WRITE_LOCK};
 
@@ -171,12 +171,43 @@ impl Rows for PgRows {
 
     async fn device_owner(&mut self, device_id: &str) -> Result<Option<String>> {
         self.opt(
-            "SELECT person_id FROM devices WHERE device_id = $1",
+            "SELECT person_id FROM devices WHERE device_id = $1 AND removed_at IS NULL",
             &[&device_id],
         )
         .await?
         .map(|r| col(&r, 0))
         .transpose()
+    }
+
+    async fn device_removed_at(&mut self, device_id: &str) -> Result<Option<i64>> {
+        Ok(self
+            .opt(
+                "SELECT removed_at FROM devices WHERE device_id = $1",
+                &[&device_id],
+            )
+            .await?
+            .map(|r| col::<Option<i64>>(&r, 0))
+            .transpose()?
+            .flatten())
+    }
+
+    async fn devices_of(&mut self, person_id: &str) -> Result<Vec<DeviceRow>> {
+        self.all(
+            "SELECT device_id, name, created_at, last_seen_at FROM devices
+             WHERE person_id = $1 AND removed_at IS NULL ORDER BY created_at, device_id",
+            &[&person_id],
+        )
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(DeviceRow {
+                device_id: col(r, 0)?,
+                name: col(r, 1)?,
+                created_at: col(r, 2)?,
+                last_seen_at: col(r, 3)?,
+            })
+        })
+        .collect()
     }
 
     async fn document(&mut self, doc_id: &str) -> Result<Option<Document>> {
@@ -332,6 +363,38 @@ impl Rows for PgRows {
         self.exec(
             "INSERT INTO devices (device_id, person_id, created_at) VALUES ($1, $2, $3)",
             &[&device_id, &person_id, &at],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn remove_device(&mut self, device_id: &str, at: i64) -> Result<bool> {
+        Ok(self
+            .exec(
+                "UPDATE devices SET removed_at = $2 WHERE device_id = $1 AND removed_at IS NULL",
+                &[&device_id, &at],
+            )
+            .await?
+            == 1)
+    }
+
+    async fn touch_device(&mut self, device_id: &str, at: i64) -> Result<()> {
+        // The minute before, bound as a value of its own: `$2 - 60` would make PostgreSQL
+        // read $2 as an int4.
+        let minute_before = at - 60;
+        self.exec(
+            "UPDATE devices SET last_seen_at = $2 WHERE device_id = $1
+             AND (last_seen_at IS NULL OR last_seen_at < $3)",
+            &[&device_id, &at, &minute_before],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn name_device(&mut self, device_id: &str, name: &str) -> Result<()> {
+        self.exec(
+            "UPDATE devices SET name = $2 WHERE device_id = $1",
+            &[&device_id, &name],
         )
         .await
         .map(drop)

@@ -10,7 +10,7 @@ use tandem_protocol::api::{Access, DocumentKind, InvitationKind, Role};
 use tandem_storage::blocking;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use super::backend::{Backend, CodeRow, Consent, InvitationRow, Membership, Mode, Rows};
+use super::backend::{Backend, CodeRow, Consent, DeviceRow, InvitationRow, Membership, Mode, Rows};
 use super::{Document, LinkKind, Person, Result};
 use crate::db;
 
@@ -167,9 +167,38 @@ impl Rows for SqliteRows {
 
     async fn device_owner(&mut self, device_id: &str) -> Result<Option<String>> {
         self.run(|c| {
-            c.prepare_cached("SELECT person_id FROM devices WHERE device_id = ?1")?
-                .query_row(params![device_id], |r| r.get(0))
+            c.prepare_cached(
+                "SELECT person_id FROM devices WHERE device_id = ?1 AND removed_at IS NULL",
+            )?
+            .query_row(params![device_id], |r| r.get(0))
+            .optional()
+        })
+    }
+
+    async fn device_removed_at(&mut self, device_id: &str) -> Result<Option<i64>> {
+        self.run(|c| {
+            c.prepare_cached("SELECT removed_at FROM devices WHERE device_id = ?1")?
+                .query_row(params![device_id], |r| r.get::<_, Option<i64>>(0))
                 .optional()
+                .map(Option::flatten)
+        })
+    }
+
+    async fn devices_of(&mut self, person_id: &str) -> Result<Vec<DeviceRow>> {
+        self.run(|c| {
+            c.prepare_cached(
+                "SELECT device_id, name, created_at, last_seen_at FROM devices
+                 WHERE person_id = ?1 AND removed_at IS NULL ORDER BY created_at, device_id",
+            )?
+            .query_map(params![person_id], |r| {
+                Ok(DeviceRow {
+                    device_id: r.get(0)?,
+                    name: r.get(1)?,
+                    created_at: r.get(2)?,
+                    last_seen_at: r.get(3)?,
+                })
+            })?
+            .collect()
         })
     }
 
@@ -304,6 +333,35 @@ impl Rows for SqliteRows {
             )?
             .execute(params![device_id, person_id, at])
             .map(drop)
+        })
+    }
+
+    async fn remove_device(&mut self, device_id: &str, at: i64) -> Result<bool> {
+        self.run(|c| {
+            c.prepare_cached(
+                "UPDATE devices SET removed_at = ?2 WHERE device_id = ?1 AND removed_at IS NULL",
+            )?
+            .execute(params![device_id, at])
+            .map(|n| n == 1)
+        })
+    }
+
+    async fn touch_device(&mut self, device_id: &str, at: i64) -> Result<()> {
+        self.run(|c| {
+            c.prepare_cached(
+                "UPDATE devices SET last_seen_at = ?2 WHERE device_id = ?1
+                 AND (last_seen_at IS NULL OR last_seen_at < ?2 - 60)",
+            )?
+            .execute(params![device_id, at])
+            .map(drop)
+        })
+    }
+
+    async fn name_device(&mut self, device_id: &str, name: &str) -> Result<()> {
+        self.run(|c| {
+            c.prepare_cached("UPDATE devices SET name = ?2 WHERE device_id = ?1")?
+                .execute(params![device_id, name])
+                .map(drop)
         })
     }
 

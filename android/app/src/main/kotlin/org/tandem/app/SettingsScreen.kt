@@ -20,10 +20,69 @@ import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import uniffi.tandem_ffi.Device
 import uniffi.tandem_ffi.ExportProgressObserver
 import uniffi.tandem_ffi.TandemException
 import uniffi.tandem_ffi.measureWording
 import org.tandem.sentence
+
+/**
+ * Your devices: each with its name, when it was added and last seen; another one (a lost
+ * phone) removed after the person reads what that does. The list comes from the server.
+ */
+@Composable
+private fun YourDevices(state: AppState) {
+    val s = LocalStrings.current
+    val scope = rememberCoroutineScope()
+    var devices by remember { mutableStateOf<List<Device>?>(null) }
+    var problem by remember { mutableStateOf<String?>(null) }
+    var asking by remember { mutableStateOf<Device?>(null) }
+    var reload by remember { mutableStateOf(0) }
+    LaunchedEffect(state.store, reload) {
+        try {
+            devices = state.store.devices()
+            problem = null
+        } catch (e: TandemException) {
+            problem = s.format(S.settings_devices_unavailable, e.sentence)
+        }
+    }
+    Heading(s[S.settings_devices])
+    Detail(s[S.settings_devices_intro])
+    problem?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyLarge) }
+    val now = java.time.Instant.now()
+    // This device first, then the others as the server lists them (oldest first).
+    for (device in devices.orEmpty().sortedByDescending { it.thisDevice }) {
+        val name = device.name ?: s[S.settings_device_no_name]
+        Text(
+            if (device.thisDevice) s.format(S.settings_device_this, name) else name,
+            style = MaterialTheme.typography.titleMedium,
+            modifier = Modifier.testTag("device:${device.name ?: device.deviceId}"),
+        )
+        val added = whenText(device.addedAt, state.zone, now, s)
+        Detail(
+            device.lastSeenAt?.let { s.format(S.settings_device_seen, added, whenText(it, state.zone, now, s)) }
+                ?: s.format(S.settings_device_added, added),
+        )
+        if (device.thisDevice) continue
+        if (asking == device) {
+            Text(s.format(S.settings_device_remove_what, name), style = MaterialTheme.typography.bodyLarge)
+            MainButton(s[S.settings_device_remove_yes], onClick = {
+                scope.launch {
+                    try {
+                        state.store.removeDevice(device.deviceId)
+                        asking = null
+                        reload++
+                    } catch (e: TandemException) {
+                        problem = e.sentence
+                    }
+                }
+            }, modifier = Modifier.testTag("remove-device-yes"))
+            QuietButton(s[S.settings_device_remove_no], onClick = { asking = null })
+        } else {
+            QuietButton(s.format(S.settings_device_remove, name), onClick = { asking = device }, modifier = Modifier.testTag("remove-device:$name"))
+        }
+    }
+}
 
 /** Where an export stands: not asked, reading (done of total steps), saved, or failed. */
 private sealed interface Export {
@@ -135,6 +194,8 @@ fun SettingsScreen(state: AppState) {
             style = MaterialTheme.typography.bodyLarge,
             modifier = Modifier.testTag("encryption"),
         )
+
+        if (state.server != null) YourDevices(state)
 
         YourData(state)
 

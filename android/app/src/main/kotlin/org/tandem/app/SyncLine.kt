@@ -17,6 +17,7 @@ import java.time.LocalDate
 import java.time.ZoneId
 import java.time.format.DateTimeFormatter
 import java.time.format.FormatStyle
+import uniffi.tandem_ffi.RefusalReason
 import uniffi.tandem_ffi.ServerLink
 import uniffi.tandem_ffi.SyncState
 import uniffi.tandem_ffi.SyncStatus
@@ -39,6 +40,8 @@ fun syncWords(status: SyncStatus?, server: ServerLink?, s: Strings, zone: ZoneId
                 error == null -> withLast(s[S.sync_offline])
                 // Not reached (no network, the server down): no need for its technical words.
                 status.lastRefusal == null -> withLast(s[S.sync_unreachable])
+                // Removed from the account from another device: nothing more syncs here.
+                status.lastRefusal == RefusalReason.DEVICE_REMOVED -> s[S.sync_device_removed]
                 // Refused: the server's sentence is written for a person.
                 else -> withLast(s.format(S.sync_error, error))
             }
@@ -50,7 +53,7 @@ fun syncWords(status: SyncStatus?, server: ServerLink?, s: Strings, zone: ZoneId
     }
 }
 
-private fun whenText(at: Instant, zone: ZoneId, now: Instant, s: Strings): String {
+internal fun whenText(at: Instant, zone: ZoneId, now: Instant, s: Strings): String {
     val local = at.atZone(zone)
     val time = local.toLocalTime().format(DateTimeFormatter.ofLocalizedTime(FormatStyle.SHORT).withLocale(s.locale))
     val day = local.toLocalDate()

@@ -36,6 +36,10 @@ class SyncWordsTest {
             words(SyncStatus(SyncState.Offline, Instant.parse("2026-11-30T09:30:00Z"), "sync: the peer closed the connection")),
         )
         assertEquals(
+            "This device was removed from your account, from another of your devices. Nothing more syncs here.",
+            words(SyncStatus(SyncState.Offline, null, "this device was removed from its account", RefusalReason.DEVICE_REMOVED)),
+        )
+        assertEquals(
             "Could not sync (this device belongs to nobody here). Your changes are safe on this device",
             words(SyncStatus(SyncState.Offline, null, "this device belongs to nobody here", RefusalReason.UNKNOWN_DEVICE)),
         )

@@ -1,0 +1,76 @@
+//! A person's devices: listed, named, a lost one removed from another; a removed device erases
+//! what it holds (`erase_store`).
+
+use std::time::SystemTime;
+
+use chrono::DateTime;
+use tandem_core::sync::session;
+
+use crate::error::TandemError;
+use crate::runtime::run;
+use crate::store::TandemStore;
+
+/// One of the person's devices, as their server lists them.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Device {
+    pub device_id: String,
+    /// The name it gave itself, if it gave one.
+    pub name: Option<String>,
+    pub added_at: SystemTime,
+    /// When it last called the server (to the minute), if it has.
+    pub last_seen_at: Option<SystemTime>,
+    /// Whether it is this device.
+    pub this_device: bool,
+}
+
+fn instant(seconds: i64) -> SystemTime {
+    crate::convert::system_time(DateTime::from_timestamp(seconds, 0).unwrap_or_default())
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl TandemStore {
+    /// The person's devices, oldest first. Network: async.
+    pub async fn devices(&self) -> Result<Vec<Device>, TandemError> {
+        let store = self.store();
+        run(async move {
+            Ok(session::devices(&store)
+                .await?
+                .into_iter()
+                .map(|d| Device {
+                    device_id: d.device_id,
+                    name: d.name,
+                    added_at: instant(d.added_at),
+                    last_seen_at: d.last_seen_at.map(instant),
+                    this_device: d.this_device,
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// Removes another of the person's devices (a lost phone) from their account: the server
+    /// refuses it from now on and closes its connections at once; it learns so on its next
+    /// contact (`RefusalReason.DEVICE_REMOVED`). This device cannot remove itself
+    /// (`InvalidInput` on `device_id`). Network: async.
+    pub async fn remove_device(&self, device_id: String) -> Result<(), TandemError> {
+        let store = self.store();
+        run(async move { Ok(session::remove_device(&store, &device_id).await?) }).await
+    }
+
+    /// The name this device gives itself on the person's list ("Sam's phone"): 1 to 60
+    /// characters. Network: async.
+    pub async fn name_device(&self, name: String) -> Result<(), TandemError> {
+        let store = self.store();
+        run(async move { Ok(session::name_device(&store, &name).await?) }).await
+    }
+}
+
+/// Erases the store at `path`, which must not be open (close every `TandemStore` on it
+/// first): a device removed from its account, or a phone handed on. With a store encrypted
+/// by a key the app's vault keeps, remove the key from the vault too.
+#[uniffi::export]
+pub fn erase_store(path: String) -> Result<(), TandemError> {
+    Ok(tandem_core::store::erase_store(std::path::Path::new(
+        &path,
+    ))?)
+}

@@ -1,0 +1,112 @@
+//! The sync connections open on this process, by device and person, so that a device removed
+//! from its account (a lost phone) is cut off at once: here when it is removed through this
+//! process, and on every other process when the change reaches it (`policy.rs` looks again at
+//! the connections of the people whose memberships changed; `fanout.rs` carries that).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::watch;
+
+use crate::directory::Directory;
+
+/// The open connections.
+#[derive(Default)]
+pub struct Connections {
+    open: Mutex<HashMap<u64, Open>>,
+    next: AtomicU64,
+}
+
+struct Open {
+    device_id: String,
+    person_id: String,
+    close: watch::Sender<bool>,
+}
+
+/// One connection, registered until dropped; [`Registered::closed`] resolves when it must end.
+pub struct Registered {
+    id: u64,
+    connections: Arc<Connections>,
+    closed: watch::Receiver<bool>,
+}
+
+impl Registered {
+    /// Resolves once the connection must be closed (its device was removed).
+    pub async fn closed(&mut self) {
+        let _ = self.closed.wait_for(|closed| *closed).await;
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.connections.lock().remove(&self.id);
+    }
+}
+
+impl Connections {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Open>> {
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers a connection of `device_id`, a device of `person_id`.
+    pub fn register(self: &Arc<Self>, device_id: &str, person_id: &str) -> Registered {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let (close, closed) = watch::channel(false);
+        self.lock().insert(
+            id,
+            Open {
+                device_id: device_id.to_string(),
+                person_id: person_id.to_string(),
+                close,
+            },
+        );
+        Registered {
+            id,
+            connections: self.clone(),
+            closed,
+        }
+    }
+
+    /// How many connections are open.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Closes every connection of `device_id`.
+    pub fn close_device(&self, device_id: &str) {
+        for open in self.lock().values().filter(|o| o.device_id == device_id) {
+            open.close.send_replace(true);
+        }
+    }
+
+    /// Looks again at the connections of `people`'s devices and closes those of devices the
+    /// directory says were removed.
+    pub async fn recheck(&self, directory: &Directory, people: &[String]) {
+        let devices: Vec<String> = {
+            let open = self.lock();
+            let mut devices: Vec<String> = open
+                .values()
+                .filter(|o| people.contains(&o.person_id))
+                .map(|o| o.device_id.clone())
+                .collect();
+            devices.sort();
+            devices.dedup();
+            devices
+        };
+        for device in devices {
+            match directory.device_removed_at(&device).await {
+                Ok(Some(_)) => {
+                    tracing::info!(%device, "closing the connections of a removed device");
+                    self.close_device(&device);
+                }
+                Ok(None) => {}
+                Err(err) => tracing::warn!(%err, %device, "could not look at a device"),
+            }
+        }
+    }
+}
