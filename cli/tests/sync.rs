@@ -374,3 +374,47 @@ fn enrolling_over_tls_needs_the_services_certificate_given_with_trust_cert() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--trust-cert"), "{stderr}");
 }
+
+#[test]
+fn a_lost_tablet_removed_from_the_phone_is_refused_and_erased() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let server = ServerProcess::start(&dir.path().join("server"));
+    let phone = Person::new(&dir, "phone");
+    let tablet = Person::new(&dir, "tablet");
+    phone.ok(&[
+        "enrol",
+        "--server",
+        &server.url,
+        &server.enrol_code("practitioner"),
+    ]);
+    phone.ok(&["sync"]);
+    let invitation = phone.json(&["invite", "device"]);
+    tablet.ok(&["join", "--server", &server.url, text(&invitation["code"])]);
+    phone.ok(&["devices", "name", "Alex's phone"]);
+    tablet.ok(&["devices", "name", "Alex's tablet"]);
+
+    let listed = phone.json(&["devices", "list"]);
+    let listed = listed.as_array().expect("a list");
+    assert_eq!(listed.len(), 2);
+    let lost = listed
+        .iter()
+        .find(|d| d["this_device"] == false)
+        .expect("the tablet");
+    assert_eq!(lost["name"], "Alex's tablet");
+    let shown = phone.ok(&["devices", "list"]);
+    assert!(shown.contains("Alex's phone (this device)"), "{shown}");
+
+    let said = phone.ok(&["devices", "remove", text(&lost["device_id"])]);
+    assert!(said.contains("Removed"), "{said}");
+    let (code, stderr) = tablet.fails(&["sync"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("removed from its account"), "{stderr}");
+    assert!(stderr.contains("tandem erase-local --yes"), "{stderr}");
+
+    let (code, stderr) = tablet.fails(&["erase-local"]);
+    assert_eq!(code, 2, "asks for --yes first: {stderr}");
+    let said = tablet.ok(&["erase-local", "--yes"]);
+    assert!(said.starts_with("Erased"), "{said}");
+    let (code, _) = tablet.fails(&["erase-local", "--yes"]);
+    assert_eq!(code, 1, "nothing left to erase");
+}
