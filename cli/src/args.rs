@@ -184,6 +184,8 @@ pub enum Command {
     /// erases what it holds.
     #[command(subcommand)]
     Devices(DevicesCommand),
+    /// Who looked: when each linked person's device last synced your journey.
+    AccessLog,
     /// Erase this device's store (a device removed from your account, or a computer you hand
     /// on). Asks for --yes: nothing on this device can bring it back; what you synced stays
     /// on the server and your other devices.

@@ -64,6 +64,16 @@ pub struct DeviceInfo {
     pub this_device: bool,
 }
 
+/// When another person's device last received a person's journey (or a month of its
+/// check-ins) from the server: `GET /v1/access-log`, for "who looked".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessEntry {
+    pub person_id: String,
+    pub device_id: String,
+    /// Unix seconds, to the minute.
+    pub last_at: i64,
+}
+
 /// `POST /v1/devices/name`: the name the calling device gives itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NameDevice {

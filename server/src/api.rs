@@ -133,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/shares", post(grant).delete(revoke))
         .route("/v1/links", get(links))
         .route("/v1/devices", get(devices))
+        .route("/v1/access-log", get(access_log))
         .route("/v1/devices/name", post(name_device))
         .route("/v1/devices/{device_id}", delete(remove_device))
         .route("/v1/catch-up", get(catch_up))
@@ -299,6 +300,13 @@ async fn links(State(state): State<AppState>, headers: HeaderMap) -> Answer<Resp
     Ok(Json(state.directory.links(&person).await?).into_response())
 }
 
+/// `GET /v1/access-log`: who looked — when each other person's device last synced the
+/// caller's journey or its check-ins.
+async fn access_log(State(state): State<AppState>, headers: HeaderMap) -> Answer<Response> {
+    let (_, person) = member(&state, &headers).await?;
+    Ok(Json(state.directory.access_log(&person).await?).into_response())
+}
+
 /// `GET /v1/devices`: the calling person's devices.
 async fn devices(State(state): State<AppState>, headers: HeaderMap) -> Answer<Response> {
     let (caller, person) = member(&state, &headers).await?;
@@ -461,6 +469,7 @@ async fn sync(
                 notices,
                 state.metrics,
                 registered,
+                state.directory.clone(),
             )
             .is_err()
             {

@@ -26,6 +26,9 @@ struct Open {
 
 /// One connection, registered until dropped; [`Registered::closed`] resolves when it must end.
 pub struct Registered {
+    /// The device, and whose it is.
+    pub device_id: String,
+    pub person_id: String,
     id: u64,
     connections: Arc<Connections>,
     closed: watch::Receiver<bool>,
@@ -62,6 +65,8 @@ impl Connections {
             },
         );
         Registered {
+            device_id: device_id.to_string(),
+            person_id: person_id.to_string(),
             id,
             connections: self.clone(),
             closed,

@@ -17,7 +17,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Each entry moves the schema one version up; the index + 1 is the resulting `user_version`.
 /// Never edit a shipped migration: add one.
-const MIGRATIONS: &[Migration] = &[migrate_1, migrate_2, migrate_3, migrate_4];
+const MIGRATIONS: &[Migration] = &[migrate_1, migrate_2, migrate_3, migrate_4, migrate_5];
 
 /// 1: documents, and the directory.
 ///
@@ -168,6 +168,20 @@ fn migrate_4(tx: &Transaction) -> rusqlite::Result<()> {
 pub const MIGRATE_DEVICES: &str = "ALTER TABLE devices ADD COLUMN name TEXT;
      ALTER TABLE devices ADD COLUMN last_seen_at BIGINT;
      ALTER TABLE devices ADD COLUMN removed_at BIGINT;";
+
+/// 5: who looked: when each device last received each document from this server.
+fn migrate_5(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(MIGRATE_ACCESS_LOG)
+}
+
+/// Migration 5, the same text for SQLite and PostgreSQL.
+pub const MIGRATE_ACCESS_LOG: &str = "CREATE TABLE access_log (
+        doc_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        last_at BIGINT NOT NULL,
+        PRIMARY KEY (doc_id, device_id)
+     );";
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]

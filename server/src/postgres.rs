@@ -138,6 +138,8 @@ const MIGRATIONS: &[&[&str]] = &[
     &[MIGRATE_1, crate::db::DOCUMENT_ACCESS_VIEW],
     // 2: the SQLite file's migration 4 (devices: name, last seen, removed).
     &[crate::db::MIGRATE_DEVICES],
+    // 3: the SQLite file's migration 5 (the access log).
+    &[crate::db::MIGRATE_ACCESS_LOG],
 ];
 
 /// 1: the tables of the SQLite file's migrations 1 to 3, in PostgreSQL's types (times are Unix

@@ -13,6 +13,7 @@
 //!   (`notices.rs`). It ends with the connection: when samod closes or drops its side, or when
 //!   a send fails (samod then ends the connection at its next send).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::ws::{Message, WebSocket};
@@ -22,6 +23,7 @@ use samod::{AcceptorHandle, PeerId, Transport};
 
 use crate::chunks;
 use crate::connections::Registered;
+use crate::directory::Directory;
 use crate::documents::Durability;
 use crate::metrics::{ConnectionOpen, Metrics};
 use crate::notices::ConnectionNotices;
@@ -160,6 +162,7 @@ pub fn accept(
     notices: Option<ConnectionNotices>,
     metrics: Arc<Metrics>,
     registered: Registered,
+    directory: Directory,
 ) -> Result<(), samod::Stopped> {
     let (sink, stream) = socket.split();
     let open = metrics.connection();
@@ -199,7 +202,13 @@ pub fn accept(
     let outbound = durable_sink(to_writer, durability);
     let transport = Transport::new(Box::pin(inbound), outbound).with_expected_peer_id(peer_id);
     acceptor.accept(transport)?;
-    tokio::spawn(write(sink, from_samod, notices, metrics, open, registered));
+    let looked = AccessLog {
+        directory,
+        recorded: HashMap::new(),
+    };
+    tokio::spawn(write(
+        sink, from_samod, notices, metrics, open, registered, looked,
+    ));
     Ok(())
 }
 
@@ -213,6 +222,7 @@ async fn write(
     _open: ConnectionOpen,
     // Registered while this task runs; closed when its device is removed.
     mut registered: Registered,
+    mut looked: AccessLog,
 ) {
     let named = notices.as_ref().map(ConnectionNotices::named);
     loop {
@@ -240,6 +250,7 @@ async fn write(
                 return;
             }
         };
+        looked.sent(&registered, &bytes);
         metrics.messages_sent.inc();
         metrics.bytes_sent.inc_by(bytes.len() as u64);
         if let Err(e) = socket.send(Message::Binary(bytes.into())).await {
@@ -248,6 +259,48 @@ async fn write(
         }
     }
     let _ = socket.close().await;
+}
+
+/// Who looked: the documents this connection's device received, recorded at most once a
+/// minute each (`access_log`), off the writer's path.
+struct AccessLog {
+    directory: Directory,
+    /// When each document was last recorded for this connection (Unix seconds).
+    recorded: HashMap<String, i64>,
+}
+
+impl AccessLog {
+    fn sent(&mut self, to: &Registered, bytes: &[u8]) {
+        let Ok(message) = envelope(bytes) else {
+            return;
+        };
+        // A sync message for a document: the device syncs it (a device the share policy
+        // refuses is answered `doc-unavailable`, never `sync`).
+        let Some(doc_id) = message.document_id else {
+            return;
+        };
+        if message.kind != "sync" {
+            return;
+        }
+        let now = chrono::Utc::now().timestamp();
+        if self.recorded.get(&doc_id).is_some_and(|at| now - at < 60) {
+            return;
+        }
+        self.recorded.insert(doc_id.clone(), now);
+        let (directory, device, person) = (
+            self.directory.clone(),
+            to.device_id.clone(),
+            to.person_id.clone(),
+        );
+        tokio::spawn(async move {
+            if let Err(err) = directory
+                .record_access(&doc_id, &device, &person, now)
+                .await
+            {
+                tracing::warn!(%err, "could not record who received a document");
+            }
+        });
+    }
 }
 
 async fn next_notice(notices: &mut Option<ConnectionNotices>) -> Vec<u8> {

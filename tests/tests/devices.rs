@@ -65,3 +65,39 @@ async fn a_lost_tablet_removed_from_the_phone_is_cut_off_at_once_and_can_erase_i
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_reads_when_their_practitioners_device_last_synced_their_journey() {
+    use tandem_core::sync::api::InvitationKind;
+    use tandem_core::sync::session::{access_log, enrol, invite, join};
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&dir.path().join("server"));
+    let options = tandem_tests::devices::options;
+    let alex = tandem_core::Store::open(dir.path().join("alex.db"), options()).unwrap();
+    enrol(&alex, &server.url, &server.enrol_code("practitioner"))
+        .await
+        .unwrap();
+    let code = invite(&alex, InvitationKind::Client).await.unwrap().code;
+    let sam = tandem_core::Store::open(dir.path().join("sam.db"), options()).unwrap();
+    sam.add_value(&value("Mornings in the garden")).unwrap();
+    join(&sam, &server.url, &code).await.unwrap();
+    sync(&sam).await;
+    // Nobody else has synced Sam's journey yet: Sam's own device does not count.
+    assert_eq!(access_log(&sam).await.unwrap(), vec![]);
+
+    sync(&alex).await;
+    // Recorded as the server sends, beside the sync: look until it is there.
+    let mut seen = Vec::new();
+    for _ in 0..200 {
+        seen = access_log(&sam).await.unwrap();
+        if !seen.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].person_id, alex.identity().person_id);
+    assert_eq!(seen[0].device_id, alex.identity().device_key);
+    // Sam never received Alex's own journey: Alex's log is empty.
+    assert_eq!(access_log(&alex).await.unwrap(), vec![]);
+}

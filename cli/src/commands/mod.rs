@@ -23,7 +23,11 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
     // What a new device can do before its journey arrives: sync it, and see where sync stands.
     let before_journey = matches!(
         cli.command,
-        Command::Sync { .. } | Command::Status | Command::Invite { .. } | Command::Devices(_)
+        Command::Sync { .. }
+            | Command::Status
+            | Command::Invite { .. }
+            | Command::Devices(_)
+            | Command::AccessLog
     );
     // The demo makes its own stores; every other command opens the person's.
     let open = || Session::open(globals, announce, before_journey);
@@ -70,6 +74,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         Command::Sync { live: true } => sync::sync_live(&open()?),
         Command::Status => sync::status(&open()?),
         Command::Devices(command) => sync::devices(&open()?, command),
+        Command::AccessLog => sync::access_log(&open()?),
         Command::EraseLocal { yes } => key::erase_local(globals, yes),
         Command::Coaching(command) => coaching::coaching(&open()?, command),
         Command::Reflect(command) => coaching::reflect(&open()?, command),

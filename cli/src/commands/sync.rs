@@ -506,6 +506,37 @@ pub fn relation(mine: Option<Role>, theirs: Role) -> &'static str {
 }
 
 /// `tandem status`.
+/// `tandem access-log`: who looked at this person's journey, and when.
+pub fn access_log(session: &Session) -> Result<String, Failure> {
+    let runtime = session::runtime()?;
+    let entries = runtime
+        .block_on(sync::access_log(&session.store))
+        .map_err(|e| remote("cannot read who looked", e))?;
+    let links = session.store.links()?;
+    session.reply(&entries, |page| {
+        if entries.is_empty() {
+            page.line("No one else's device has synced your journey.");
+            return;
+        }
+        page.line("When each linked person's device last synced your journey:");
+        for e in &entries {
+            let role = links
+                .iter()
+                .find(|l| l.person_id == e.person_id)
+                .map_or("someone no longer linked", |l| l.role.as_str());
+            let at = chrono::DateTime::from_timestamp(e.last_at, 0).map_or(String::new(), |t| {
+                t.with_timezone(&session.tz)
+                    .format("%a %-d %b %Y %H:%M")
+                    .to_string()
+            });
+            page.line(format!(
+                "  {at}  {} ({role}), device {}",
+                e.person_id, e.device_id
+            ));
+        }
+    })
+}
+
 /// `tandem devices list|name|remove`.
 pub fn devices(session: &Session, command: DevicesCommand) -> Result<String, Failure> {
     let runtime = session::runtime()?;

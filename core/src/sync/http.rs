@@ -135,6 +135,12 @@ impl Api {
             .await
     }
 
+    /// Who looked at the person's journey ([`AccessEntry`]).
+    pub async fn access_log(&self, token: &str) -> Result<Vec<AccessEntry>> {
+        self.call::<(), _>(reqwest::Method::GET, "/v1/access-log", token, None)
+            .await
+    }
+
     /// The person's devices.
     pub async fn devices(&self, token: &str) -> Result<Vec<DeviceInfo>> {
         self.call::<(), _>(reqwest::Method::GET, "/v1/devices", token, None)

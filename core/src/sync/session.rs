@@ -257,6 +257,14 @@ pub async fn revoke(store: &Store, doc_id: &str, person_id: &str) -> Result<()> 
     Ok(())
 }
 
+/// Who looked: when each linked person's device last synced this person's journey (or a month
+/// of its check-ins), latest first, as the server recorded it (to the minute).
+pub async fn access_log(store: &Store) -> Result<Vec<AccessEntry>> {
+    let server = joined_server(store)?;
+    let api = Api::new(&server.url, store.tls()?)?;
+    api.access_log(&store.token(&server.server_id)).await
+}
+
 /// This person's devices (on their server), oldest first; `this_device` marks this one.
 pub async fn devices(store: &Store) -> Result<Vec<DeviceInfo>> {
     let server = joined_server(store)?;

@@ -132,6 +132,17 @@ pub trait Rows: Send {
     async fn touch_device(&mut self, device_id: &str, at: i64) -> Result<()>;
     /// The name a device gives itself.
     async fn name_device(&mut self, device_id: &str, name: &str) -> Result<()>;
+    /// Records that `device_id` (of `person_id`) received `doc_id` at `at`.
+    async fn record_access(
+        &mut self,
+        doc_id: &str,
+        device_id: &str,
+        person_id: &str,
+        at: i64,
+    ) -> Result<()>;
+    /// When each device of someone else last received `owner`'s journey or check-ins:
+    /// (person, device, last at), latest first.
+    async fn access_log_of(&mut self, owner: &str) -> Result<Vec<(String, String, i64)>>;
     async fn insert_document(&mut self, doc: &Document, at: i64) -> Result<()>;
     async fn set_membership(&mut self, membership: Membership<'_>) -> Result<()>;
     async fn delete_membership(&mut self, doc_id: &str, person_id: &str) -> Result<()>;

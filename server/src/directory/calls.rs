@@ -4,7 +4,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use tandem_protocol::api::{
-    Access, CodeAbout, DeviceInfo, DocumentKind, EnrolRequest, Enrolled, Invitation,
+    Access, AccessEntry, CodeAbout, DeviceInfo, DocumentKind, EnrolRequest, Enrolled, Invitation,
     InvitationKind, JoinRequest, Joined, Link, Reason, RegisterDocument, Role, ShareRequest,
 };
 
@@ -70,6 +70,36 @@ impl Directory {
             .await?
             .touch_device(device_id, now)
             .await
+    }
+
+    /// Records that a device received a document (one statement, outside any transaction).
+    pub async fn record_access(
+        &self,
+        doc_id: &str,
+        device_id: &str,
+        person_id: &str,
+        at: i64,
+    ) -> Result<()> {
+        self.backend
+            .begin(Mode::Look)
+            .await?
+            .record_access(doc_id, device_id, person_id, at)
+            .await
+    }
+
+    /// Who looked: when each other person's device last received `owner`'s journey.
+    pub async fn access_log(&self, owner: &Person) -> Result<Vec<AccessEntry>> {
+        let mut tx = self.backend.begin(Mode::Snapshot).await?;
+        let rows = tx.access_log_of(&owner.person_id).await?;
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .map(|(person_id, device_id, last_at)| AccessEntry {
+                person_id,
+                device_id,
+                last_at,
+            })
+            .collect())
     }
 
     /// The devices of `person`, oldest first; `caller` is the one asking.

@@ -365,6 +365,36 @@ impl Rows for SqliteRows {
         })
     }
 
+    async fn record_access(
+        &mut self,
+        doc_id: &str,
+        device_id: &str,
+        person_id: &str,
+        at: i64,
+    ) -> Result<()> {
+        self.run(|c| {
+            c.prepare_cached(
+                "INSERT INTO access_log (doc_id, device_id, person_id, last_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (doc_id, device_id) DO UPDATE SET last_at = excluded.last_at",
+            )?
+            .execute(params![doc_id, device_id, person_id, at])
+            .map(drop)
+        })
+    }
+
+    async fn access_log_of(&mut self, owner: &str) -> Result<Vec<(String, String, i64)>> {
+        self.run(|c| {
+            c.prepare_cached(
+                "SELECT a.person_id, a.device_id, MAX(a.last_at) AS seen FROM access_log a
+                 JOIN documents d ON d.doc_id = a.doc_id
+                 WHERE d.owner = ?1 AND a.person_id <> ?1 AND d.kind IN ('journey', 'check_ins')
+                 GROUP BY a.person_id, a.device_id ORDER BY seen DESC, a.person_id, a.device_id",
+            )?
+            .query_map(params![owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect()
+        })
+    }
+
     async fn insert_document(&mut self, doc: &Document, at: i64) -> Result<()> {
         self.run(|c| {
             c.prepare_cached(
