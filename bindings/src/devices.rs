@@ -23,6 +23,15 @@ pub struct Device {
     pub this_device: bool,
 }
 
+/// When another person's device last synced this person's journey.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Looked {
+    pub person_id: String,
+    pub device_id: String,
+    /// To the minute.
+    pub last_at: SystemTime,
+}
+
 fn instant(seconds: i64) -> SystemTime {
     crate::convert::system_time(DateTime::from_timestamp(seconds, 0).unwrap_or_default())
 }
@@ -55,6 +64,24 @@ impl TandemStore {
     pub async fn remove_device(&self, device_id: String) -> Result<(), TandemError> {
         let store = self.store();
         run(async move { Ok(session::remove_device(&store, &device_id).await?) }).await
+    }
+
+    /// Who looked: when each other person's device last synced this person's journey (or a
+    /// month of its check-ins), latest first. Network: async.
+    pub async fn access_log(&self) -> Result<Vec<Looked>, TandemError> {
+        let store = self.store();
+        run(async move {
+            Ok(session::access_log(&store)
+                .await?
+                .into_iter()
+                .map(|e| Looked {
+                    person_id: e.person_id,
+                    device_id: e.device_id,
+                    last_at: instant(e.last_at),
+                })
+                .collect())
+        })
+        .await
     }
 
     /// The name this device gives itself on the person's list ("Sam's phone"): 1 to 60

@@ -22,6 +22,7 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import uniffi.tandem_ffi.Device
 import uniffi.tandem_ffi.ExportProgressObserver
+import uniffi.tandem_ffi.Looked
 import uniffi.tandem_ffi.TandemException
 import uniffi.tandem_ffi.measureWording
 import org.tandem.sentence
@@ -54,7 +55,11 @@ private fun YourDevices(state: AppState) {
     for (device in devices.orEmpty().sortedByDescending { it.thisDevice }) {
         val name = device.name ?: s[S.settings_device_no_name]
         Text(
-            if (device.thisDevice) s.format(S.settings_device_this, name) else name,
+            when {
+                device.thisDevice && device.name == null -> s[S.settings_device_this_unnamed]
+                device.thisDevice -> s.format(S.settings_device_this, name)
+                else -> name
+            },
             style = MaterialTheme.typography.titleMedium,
             modifier = Modifier.testTag("device:${device.name ?: device.deviceId}"),
         )
@@ -81,6 +86,39 @@ private fun YourDevices(state: AppState) {
         } else {
             QuietButton(s.format(S.settings_device_remove, name), onClick = { asking = device }, modifier = Modifier.testTag("remove-device:$name"))
         }
+    }
+}
+
+/** Who looked: when each linked person's device last synced this person's journey. */
+@Composable
+private fun WhoLooked(state: AppState) {
+    val s = LocalStrings.current
+    var looked by remember { mutableStateOf<List<Looked>?>(null) }
+    var problem by remember { mutableStateOf<String?>(null) }
+    LaunchedEffect(state.store, state.revision) {
+        try {
+            looked = state.store.accessLog()
+            problem = null
+        } catch (e: TandemException) {
+            problem = s.format(S.settings_looked_unavailable, e.sentence)
+        }
+    }
+    Heading(s[S.settings_looked])
+    Detail(s[S.settings_looked_intro])
+    problem?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyLarge) }
+    val entries = looked ?: return
+    if (entries.isEmpty()) {
+        Text(s[S.settings_looked_nobody], style = MaterialTheme.typography.bodyLarge, modifier = Modifier.testTag("looked-nobody"))
+    }
+    val now = java.time.Instant.now()
+    for (entry in entries) {
+        val who = state.people.firstOrNull { it.personId == entry.personId }
+        val name = who?.name ?: who?.let { s.role(it.role) } ?: s[S.settings_looked_former]
+        Text(
+            s.format(S.settings_looked_entry, name, whenText(entry.lastAt, state.zone, now, s)),
+            style = MaterialTheme.typography.bodyLarge,
+            modifier = Modifier.testTag("looked:${entry.personId}"),
+        )
     }
 }
 
@@ -195,7 +233,10 @@ fun SettingsScreen(state: AppState) {
             modifier = Modifier.testTag("encryption"),
         )
 
-        if (state.server != null) YourDevices(state)
+        if (state.server != null) {
+            YourDevices(state)
+            WhoLooked(state)
+        }
 
         YourData(state)
 

@@ -63,4 +63,34 @@ class DevicesTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(Look::class)
+    fun `Sam reads in Settings when Alex's device last synced his journey`(look: Look) {
+        TandemServer.start(dir.resolve("server").also { it.toFile().mkdirs() }).use { server ->
+            openStore(dir, "alex").use { alex ->
+                openStore(dir, "sam").use { sam ->
+                    runBlocking {
+                        alex.enrol(server.url, server.enrolmentCode("practitioner"))
+                        alex.setMyName("Alex")
+                        val code = alex.invite(InvitationKind.CLIENT).code
+                        sam.join(server.url, code)
+                        sam.syncNow()
+                        alex.syncNow()
+                        sam.syncNow()
+                    }
+                    runApp(sam, look) { state ->
+                        show(state, Screen.People)
+                        tap(state, "open-settings")
+                        waitUntil("Sam sees that Alex's device synced his journey", 30_000) {
+                            onAllNodesWithTag("looked:${alex.identity().personId}").fetchSemanticsNodes().isNotEmpty()
+                        }
+                        onNodeWithTag("looked:${alex.identity().personId}").performScrollTo()
+                        onNodeWithText("Alex: last synced", substring = true).assertExists()
+                        look("settings-who-looked", look, state)
+                    }
+                }
+            }
+        }
+    }
 }
