@@ -315,6 +315,8 @@ extension Error {
         case .Sync(let detail): return "Sync: \(detail)"
         case .NewerVersion(let detail): return detail
         case .Damaged(let detail): return detail
+        case .KeyNeeded(let detail): return detail
+        case .WrongKey(let detail): return detail
         case .Internal(let detail): return "Internal error: \(detail)"
         }
     }

@@ -45,6 +45,13 @@ struct SettingsView: View {
                     Detail(model.reminderDetails
                            ? L.t("settings_reminder_details_on") : L.t("settings_reminder_details_off"))
                 }
+                Text(model.store?.isEncrypted() == true
+                     ? L.t("settings_encrypted_on") : L.t("settings_encrypted_off"))
+                if model.server != nil, let store = model.store {
+                    DevicesSection(store: store, zone: model.zone)
+                    WhoLookedSection(store: store, people: model.people, zone: model.zone)
+                }
+                if let store = model.store { YourDataSection(store: store) }
                 Group {
                     Heading(L.t("settings_about"))
                     Text(L.t("settings_about_text"))

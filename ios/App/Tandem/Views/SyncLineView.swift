@@ -22,6 +22,7 @@ enum SyncWords {
             guard let error = status.lastError else { return withLast(L.t("sync_offline")) }
             // Not reached (no network, the server down): no need for its technical words.
             if status.lastRefusal == nil { return withLast(L.t("sync_unreachable")) }
+            if status.lastRefusal == .deviceRemoved { return L.t("sync_device_removed") }
             // Refused: the server's sentence is written for a person.
             return withLast(L.f("sync_error", error))
         case .connecting:
@@ -36,7 +37,7 @@ enum SyncWords {
     }
 
     /// "today at 14:05", "yesterday at 09:10", "1 Dec 2026 at 08:00".
-    private static func whenText(_ at: Date, zone: TimeZone, now: Date) -> String {
+    static func whenText(_ at: Date, zone: TimeZone, now: Date) -> String {
         var calendar = Calendar.current
         calendar.timeZone = zone
         let time = DateFormatter()
