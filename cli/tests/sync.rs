@@ -110,6 +110,18 @@ fn a_practitioner_enrols_invites_a_client_who_joins_and_both_sync() {
     assert!(stderr.contains("does not share their journey"), "{stderr}");
 }
 
+/// A practitioner's store `name`, enrolled on `server` with an operator's code.
+fn practitioner(dir: &tempfile::TempDir, server: &ServerProcess, name: &str) -> Person {
+    let person = Person::new(dir, name);
+    person.ok(&[
+        "enrol",
+        "--server",
+        &server.url,
+        &server.enrol_code("practitioner"),
+    ]);
+    person
+}
+
 fn plan_id(person: &Person) -> String {
     let plans = person.json(&["plan", "list"]);
     text(&plans[0]["id"]).to_string()
@@ -165,16 +177,9 @@ fn joining_with_a_bad_code_or_no_server_fails_clearly() {
 fn a_tablet_joined_before_the_phone_first_synced_catches_up_once_the_phone_syncs() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let server = ServerProcess::start(&dir.path().join("server"));
-    let phone = Person::new(&dir, "phone");
-    let tablet = Person::new(&dir, "tablet");
-
     // Alex enrols on their phone and writes down a value, but does not sync yet.
-    phone.ok(&[
-        "enrol",
-        "--server",
-        &server.url,
-        &server.enrol_code("practitioner"),
-    ]);
+    let phone = practitioner(&dir, &server, "phone");
+    let tablet = Person::new(&dir, "tablet");
     phone.ok(&[
         "value",
         "add",
@@ -379,14 +384,8 @@ fn enrolling_over_tls_needs_the_services_certificate_given_with_trust_cert() {
 fn a_lost_tablet_removed_from_the_phone_is_refused_and_erased() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let server = ServerProcess::start(&dir.path().join("server"));
-    let phone = Person::new(&dir, "phone");
+    let phone = practitioner(&dir, &server, "phone");
     let tablet = Person::new(&dir, "tablet");
-    phone.ok(&[
-        "enrol",
-        "--server",
-        &server.url,
-        &server.enrol_code("practitioner"),
-    ]);
     phone.ok(&["sync"]);
     let invitation = phone.json(&["invite", "device"]);
     tablet.ok(&["join", "--server", &server.url, text(&invitation["code"])]);

@@ -22,10 +22,33 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import uniffi.tandem_ffi.Device
 import uniffi.tandem_ffi.ExportProgressObserver
-import uniffi.tandem_ffi.Looked
 import uniffi.tandem_ffi.TandemException
 import uniffi.tandem_ffi.measureWording
 import org.tandem.sentence
+
+/**
+ * A section whose content the server gives: its [heading] and [intro], then what [load]
+ * answered (null until it has), or the [unavailable] sentence with the refusal's. Loads again
+ * when [key] changes.
+ */
+@Composable
+private fun <T> fromServer(heading: S, intro: S, unavailable: S, key: Any?, load: suspend () -> T): T? {
+    val s = LocalStrings.current
+    var value by remember { mutableStateOf<T?>(null) }
+    var problem by remember { mutableStateOf<String?>(null) }
+    LaunchedEffect(key) {
+        try {
+            value = load()
+            problem = null
+        } catch (e: TandemException) {
+            problem = s.format(unavailable, e.sentence)
+        }
+    }
+    Heading(s[heading])
+    Detail(s[intro])
+    problem?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyLarge) }
+    return value
+}
 
 /**
  * Your devices: each with its name, when it was added and last seen; another one (a lost
@@ -35,20 +58,12 @@ import org.tandem.sentence
 private fun YourDevices(state: AppState) {
     val s = LocalStrings.current
     val scope = rememberCoroutineScope()
-    var devices by remember { mutableStateOf<List<Device>?>(null) }
-    var problem by remember { mutableStateOf<String?>(null) }
     var asking by remember { mutableStateOf<Device?>(null) }
     var reload by remember { mutableStateOf(0) }
-    LaunchedEffect(state.store, reload) {
-        try {
-            devices = state.store.devices()
-            problem = null
-        } catch (e: TandemException) {
-            problem = s.format(S.settings_devices_unavailable, e.sentence)
-        }
+    var problem by remember { mutableStateOf<String?>(null) }
+    val devices = fromServer(S.settings_devices, S.settings_devices_intro, S.settings_devices_unavailable, state.store to reload) {
+        state.store.devices()
     }
-    Heading(s[S.settings_devices])
-    Detail(s[S.settings_devices_intro])
     problem?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyLarge) }
     val now = java.time.Instant.now()
     // This device first, then the others as the server lists them (oldest first).
@@ -93,19 +108,9 @@ private fun YourDevices(state: AppState) {
 @Composable
 private fun WhoLooked(state: AppState) {
     val s = LocalStrings.current
-    var looked by remember { mutableStateOf<List<Looked>?>(null) }
-    var problem by remember { mutableStateOf<String?>(null) }
-    LaunchedEffect(state.store, state.revision) {
-        try {
-            looked = state.store.accessLog()
-            problem = null
-        } catch (e: TandemException) {
-            problem = s.format(S.settings_looked_unavailable, e.sentence)
-        }
+    val looked = fromServer(S.settings_looked, S.settings_looked_intro, S.settings_looked_unavailable, state.store to state.revision) {
+        state.store.accessLog()
     }
-    Heading(s[S.settings_looked])
-    Detail(s[S.settings_looked_intro])
-    problem?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyLarge) }
     val entries = looked ?: return
     if (entries.isEmpty()) {
         Text(s[S.settings_looked_nobody], style = MaterialTheme.typography.bodyLarge, modifier = Modifier.testTag("looked-nobody"))
