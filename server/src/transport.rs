@@ -97,10 +97,24 @@ fn check_envelope(message: &Envelope<'_>) -> Result<(), String> {
         let data = message.data.ok_or("a sync message without data")?;
         // automerge's decoder is not expected to panic; if it ever does on hostile bytes, only
         // this connection pays.
-        match std::panic::catch_unwind(|| automerge::sync::Message::decode(data).map(|_| ())) {
-            Ok(Ok(())) => {}
+        let message = match std::panic::catch_unwind(|| automerge::sync::Message::decode(data)) {
+            Ok(Ok(message)) => message,
             Ok(Err(e)) => return Err(format!("sync payload does not decode: {e}")),
             Err(_) => return Err("sync payload made the decoder panic".into()),
+        };
+        // automerge 0.12's loader panics on some malformed columns (found by fuzzing:
+        // fuzz/corpus/document_bytes/crash-hexane-unpack-*). samod would load these changes
+        // inside its own task, so each is loaded here first, alone, where a panic costs only
+        // this connection.
+        for change in message.changes.iter() {
+            let loads = std::panic::catch_unwind(|| {
+                automerge::Automerge::new()
+                    .load_incremental(change)
+                    .map(|_| ())
+            });
+            if loads.is_err() {
+                return Err("a change in the sync payload made the document engine panic".into());
+            }
         }
     }
     Ok(())
@@ -325,6 +339,30 @@ mod tests {
             };
         }
         e.into_writer()
+    }
+
+    #[test]
+    fn a_sync_message_carrying_a_change_that_makes_automerge_panic_is_refused() {
+        use automerge::sync::SyncDoc;
+        use minicbor::data::Type;
+        // The fuzzer's find: a document chunk automerge 0.12's loader panics on.
+        let crash = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fuzz/corpus/document_bytes/crash-hexane-unpack-95aefbad"
+        ))
+        .unwrap();
+        let mut message = automerge::Automerge::new()
+            .generate_sync_message(&mut automerge::sync::State::new())
+            .unwrap();
+        message.changes = vec![crash].into();
+        let doc = samod::DocumentId::try_from(vec![7u8; 16]).unwrap();
+        let sync = cbor_map(&[
+            ("type", Type::String, b"sync"),
+            ("documentId", Type::String, doc.to_string().as_bytes()),
+            ("data", Type::Bytes, &message.encode()),
+        ]);
+        let refused = check_inbound(&sync).unwrap_err();
+        assert!(refused.contains("panic"), "{refused}");
     }
 
     #[test]

@@ -205,6 +205,14 @@ pub(crate) fn put_name<T: Transactable + automerge::ReadDoc>(
     Ok(())
 }
 
+/// Runs automerge on bytes nobody vouches for (a peer's, or a damaged disk's): a panic inside
+/// becomes `None`. automerge 0.12's loader panics on some malformed columns (found by fuzzing,
+/// `fuzz/corpus/document_bytes/crash-hexane-unpack-*`); the caller treats `None` as damage and
+/// drops whatever `f` was changing.
+pub(crate) fn no_panic<T>(f: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
+}
+
 /// The name `person` chose, as `doc` holds it.
 pub(crate) fn name_of(doc: &Automerge, person: &str) -> Option<String> {
     map_at(doc, &ROOT, "names").and_then(|names| MapReader::new(doc, names).str(person))

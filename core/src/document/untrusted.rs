@@ -15,10 +15,14 @@ use super::{check_header, name_of, DocKind};
 /// (a peer may claim any kind): a refusal is fine, a panic is a bug. Returns how many kinds'
 /// headers it passed, so a fuzzer sees progress.
 pub fn read_untrusted(bytes: &[u8]) -> usize {
-    let mut doc = Automerge::new();
-    if doc.load_incremental(bytes).is_err() {
+    // As the store loads rows: a refusal, never a panic (`compactor::doc_from_rows`).
+    let Ok(doc) = crate::store::doc_from_rows(
+        &new_doc_id(),
+        &[(Vec::new(), bytes.to_vec())],
+        Automerge::new(),
+    ) else {
         return 0;
-    }
+    };
     read_every_kind(&doc)
 }
 
@@ -41,4 +45,53 @@ fn read_every_kind(doc: &Automerge) -> usize {
     );
     let _ = name_of(doc, &journey.owner);
     passed
+}
+
+#[cfg(test)]
+mod tests {
+    use automerge::sync::{State, SyncDoc};
+
+    use crate::store::test_support::open;
+    use crate::Error;
+
+    /// The fuzzer's find: a document chunk automerge 0.12's loader panics on.
+    fn crash() -> Vec<u8> {
+        std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fuzz/corpus/document_bytes/crash-hexane-unpack-95aefbad"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn bytes_that_make_automerge_panic_read_as_nothing() {
+        assert_eq!(super::read_untrusted(&crash()), 0);
+    }
+
+    #[test]
+    fn a_sync_message_that_makes_automerge_panic_is_refused_and_the_store_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(&dir);
+        let mut message = automerge::Automerge::new()
+            .generate_sync_message(&mut State::new())
+            .unwrap();
+        message.changes = vec![crash()].into();
+        let id = super::new_doc_id();
+        let Err(refused) = store.sync_in("a-peer", &id, &mut State::new(), &message.encode())
+        else {
+            panic!("the message was taken");
+        };
+        assert!(
+            matches!(&refused, Error::Sync(said) if said.contains("document engine")),
+            "{refused}"
+        );
+        store
+            .add_value(&crate::journey::ValueInput {
+                text: "Still here".into(),
+                life_area: crate::journey::LifeArea::Health,
+                importance: 6,
+            })
+            .unwrap();
+        assert_eq!(store.journey().unwrap().values.len(), 1);
+    }
 }

@@ -119,9 +119,17 @@ pub(crate) fn doc_from_rows(
         .flat_map(|(_, v)| v.iter().copied())
         .collect();
     let mut doc = doc;
-    doc.load_incremental(&bytes)
-        .map_err(|e| Error::damaged(id, format!("its stored changes do not load: {e}")))?;
-    Ok(doc)
+    match crate::document::no_panic(|| doc.load_incremental(&bytes)) {
+        Some(Ok(_)) => Ok(doc),
+        Some(Err(e)) => Err(Error::damaged(
+            id,
+            format!("its stored changes do not load: {e}"),
+        )),
+        None => Err(Error::damaged(
+            id,
+            "its stored changes make the document engine fail",
+        )),
+    }
 }
 
 /// Counts a document's rows by kind: (single changes, bundles).

@@ -6,6 +6,7 @@
 //! document is dropped from memory and reloaded from disk on next use.
 
 mod compactor;
+pub(crate) use compactor::doc_from_rows;
 pub mod db;
 mod identity;
 pub use tandem_storage::kv;

@@ -209,9 +209,17 @@ impl Store {
         let outcome =
             self.with_sync_doc(id, |open| {
                 let before = open.doc.get_heads();
-                open.doc.receive_sync_message(state, message).map_err(|e| {
-                    Error::Sync(format!("a sync message for {id} does not apply: {e}"))
-                })?;
+                // A peer's changes may make automerge's loader panic: refused like any bad
+                // message, and the document (in an unknown state) is read again from disk.
+                crate::document::no_panic(|| open.doc.receive_sync_message(state, message))
+                    .ok_or_else(|| {
+                        Error::Sync(format!(
+                            "a sync message for {id} made the document engine fail"
+                        ))
+                    })?
+                    .map_err(|e| {
+                        Error::Sync(format!("a sync message for {id} does not apply: {e}"))
+                    })?;
                 let changed = open.doc.get_heads() != before;
                 if !changed && state.shared_heads == shared_before {
                     return Ok(Received { changed: false });
