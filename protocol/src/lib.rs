@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod chunks;
 mod words;
 
 pub use words::Word;

@@ -102,6 +102,11 @@ fn check_envelope(message: &Envelope<'_>) -> Result<(), String> {
             Ok(Err(e)) => return Err(format!("sync payload does not decode: {e}")),
             Err(_) => return Err("sync payload made the decoder panic".into()),
         };
+        // A bundle never travels in sync, and automerge allocates without bound for some
+        // malformed ones (tandem_protocol::chunks).
+        if tandem_protocol::chunks::carries_bundle(message.changes.iter()) {
+            return Err("a bundle chunk in a sync message (bundles are never sent)".into());
+        }
         // automerge 0.12's loader panics on some malformed columns (found by fuzzing:
         // fuzz/corpus/document_bytes/crash-hexane-unpack-*). samod would load these changes
         // inside its own task, so each is loaded here first, alone, where a panic costs only
@@ -342,27 +347,30 @@ mod tests {
     }
 
     #[test]
-    fn a_sync_message_carrying_a_change_that_makes_automerge_panic_is_refused() {
+    fn a_sync_message_carrying_a_bundle_is_refused_before_automerge_reads_it() {
         use automerge::sync::SyncDoc;
         use minicbor::data::Type;
-        // The fuzzer's find: a document chunk automerge 0.12's loader panics on.
-        let crash = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../fuzz/corpus/document_bytes/crash-hexane-unpack-95aefbad"
-        ))
-        .unwrap();
-        let mut message = automerge::Automerge::new()
-            .generate_sync_message(&mut automerge::sync::State::new())
-            .unwrap();
-        message.changes = vec![crash].into();
-        let doc = samod::DocumentId::try_from(vec![7u8; 16]).unwrap();
-        let sync = cbor_map(&[
-            ("type", Type::String, b"sync"),
-            ("documentId", Type::String, doc.to_string().as_bytes()),
-            ("data", Type::Bytes, &message.encode()),
-        ]);
-        let refused = check_inbound(&sync).unwrap_err();
-        assert!(refused.contains("panic"), "{refused}");
+        // The fuzzer's two finds, both bundles: one makes automerge's loader panic, the other
+        // makes it reserve 4 GiB. Neither reaches automerge.
+        for find in [
+            "corpus/document_bytes/crash-hexane-unpack-95aefbad",
+            "findings/oom-bundle-delta-9293469",
+        ] {
+            let bytes =
+                std::fs::read(format!("{}/../fuzz/{find}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            let mut message = automerge::Automerge::new()
+                .generate_sync_message(&mut automerge::sync::State::new())
+                .unwrap();
+            message.changes = vec![bytes].into();
+            let doc = samod::DocumentId::try_from(vec![7u8; 16]).unwrap();
+            let sync = cbor_map(&[
+                ("type", Type::String, b"sync"),
+                ("documentId", Type::String, doc.to_string().as_bytes()),
+                ("data", Type::Bytes, &message.encode()),
+            ]);
+            let refused = check_inbound(&sync).unwrap_err();
+            assert!(refused.contains("bundle"), "{find}: {refused}");
+        }
     }
 
     #[test]

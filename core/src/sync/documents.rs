@@ -209,6 +209,13 @@ impl Store {
         let outcome =
             self.with_sync_doc(id, |open| {
                 let before = open.doc.get_heads();
+                // A bundle never travels in sync, and automerge allocates without bound for
+                // some malformed ones (tandem_protocol::chunks): refused before it parses them.
+                if tandem_protocol::chunks::carries_bundle(message.changes.iter()) {
+                    return Err(Error::Sync(format!(
+                        "a sync message for {id} carries a bundle chunk, which sync never sends"
+                    )));
+                }
                 // A peer's changes may make automerge's loader panic: refused like any bad
                 // message, and the document (in an unknown state) is read again from disk.
                 crate::document::no_panic(|| open.doc.receive_sync_message(state, message))
