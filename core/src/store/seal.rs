@@ -528,7 +528,11 @@ fn reseal(
         params![SCHEME, key.source(), salt, check],
     )?;
     tx.commit()?;
-    vacuum(conn)?;
+    // Sealed now. If another program holds the store open (it may, when a store is encrypted
+    // on opening), the vacuum waits for the next open: `clean` stays 0 until it is done.
+    if let Err(err) = vacuum(conn) {
+        tracing::warn!(%err, "the store's plain pages are not vacuumed away yet");
+    }
     conn.pragma_update(None, "secure_delete", false)?;
     Ok(Some(to))
 }
