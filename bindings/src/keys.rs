@@ -58,13 +58,17 @@ fn core_key(bytes: &[u8]) -> Result<tandem_core::StoreKey, TandemError> {
     Ok(tandem_core::StoreKey::from_bytes(bytes)?)
 }
 
+/// A new random key, as bytes for the vault.
+fn random_key() -> (tandem_core::StoreKey, Vec<u8>) {
+    let key = tandem_core::StoreKey::random();
+    let bytes = key.bytes().map(|b| b.to_vec()).unwrap_or_default();
+    (key, bytes)
+}
+
 /// A new random key for a store, for the platform to keep.
 #[uniffi::export]
 pub fn new_store_key() -> Vec<u8> {
-    tandem_core::StoreKey::random()
-        .bytes()
-        .map(|b| b.to_vec())
-        .unwrap_or_default()
+    random_key().1
 }
 
 /// Whether the store at `path` is encrypted (needs its key to open). Quick.
@@ -123,11 +127,8 @@ pub fn open_store_with_vault(
             })
         }
         None => {
-            let key = tandem_core::StoreKey::random();
-            vault.save(
-                name.clone(),
-                key.bytes().map(|b| b.to_vec()).unwrap_or_default(),
-            )?;
+            let (key, bytes) = random_key();
+            vault.save(name.clone(), bytes)?;
             key
         }
     };
@@ -161,8 +162,7 @@ pub fn rotate_store_key(
         .load(name.clone())?
         .map(|b| core_key(&b))
         .transpose()?;
-    let new = tandem_core::StoreKey::random();
-    let new_bytes = new.bytes().map(|b| b.to_vec()).unwrap_or_default();
+    let (new, new_bytes) = random_key();
     vault.save(next_name(&name), new_bytes.clone())?;
     seal::rekey(&path, old.as_ref(), &new)?;
     vault.save(name.clone(), new_bytes)?;

@@ -129,16 +129,15 @@ impl Session {
             })?),
             None => None,
         };
-        let key = store_key(&path)?;
+        let encrypted = tandem_core::store::seal::is_encrypted(&path)?;
+        let key = store_key(encrypted)?;
         let options = OpenOptions {
             time_zone,
             trusted_certificates,
             key: key.clone(),
             ..OpenOptions::default()
         };
-        let encrypting =
-            key.is_some() && !created && !tandem_core::store::seal::is_encrypted(&path)?;
-        if encrypting {
+        if key.is_some() && !created && !encrypted {
             note("encrypting this store with your passphrase (once; it may take a moment)");
         }
         let store = Store::open(&path, options)?;
@@ -216,17 +215,17 @@ pub const PASSPHRASE_VAR: &str = "TANDEM_PASSPHRASE";
 /// A new passphrase, for `tandem key set` and `tandem key change` run without a terminal.
 pub const NEW_PASSPHRASE_VAR: &str = "TANDEM_NEW_PASSPHRASE";
 
-/// The key for the store at `path`: the passphrase in `TANDEM_PASSPHRASE` (which also
+/// The key for a store (`encrypted` or not): the passphrase in `TANDEM_PASSPHRASE` (which also
 /// encrypts a plain store in place), else, for an encrypted store, the passphrase asked for
 /// on the terminal; `None` for a plain store without one.
-pub fn store_key(path: &Path) -> Result<Option<StoreKey>, Failure> {
+pub fn store_key(encrypted: bool) -> Result<Option<StoreKey>, Failure> {
     if let Some(words) = std::env::var_os(PASSPHRASE_VAR).filter(|v| !v.is_empty()) {
         let words = words
             .into_string()
             .map_err(|_| Failure::Refused(format!("{PASSPHRASE_VAR} is not valid text")))?;
         return Ok(Some(StoreKey::passphrase(words)?));
     }
-    if !tandem_core::store::seal::is_encrypted(path)? {
+    if !encrypted {
         return Ok(None);
     }
     let words = read_passphrase(

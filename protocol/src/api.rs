@@ -80,6 +80,21 @@ pub struct NameDevice {
     pub name: String,
 }
 
+/// The longest name a device may give itself, in characters.
+pub const MAX_DEVICE_NAME: usize = 60;
+
+/// A device's name, trimmed, if it is one: 1 to [`MAX_DEVICE_NAME`] characters on one line;
+/// otherwise the sentence that says so. The device checks it before asking, the server again.
+pub fn device_name(name: &str) -> Result<&str, String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_DEVICE_NAME || name.contains(['\n', '\r']) {
+        return Err(format!(
+            "a device's name is 1 to {MAX_DEVICE_NAME} characters on one line"
+        ));
+    }
+    Ok(name)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerInfo {
     pub server_id: String,

@@ -461,16 +461,12 @@ async fn sync(
         .max_frame_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
             tracing::info!(peer = %peer_id, person = %person_id, notices = notices.is_some(), "sync connection");
-            if transport::accept(
-                &state.acceptor,
-                socket,
-                peer_id,
-                state.durability,
-                notices,
-                state.metrics,
-                registered,
-                state.directory.clone(),
-            )
+            let serving = transport::Serving {
+                durability: state.durability,
+                metrics: state.metrics,
+                directory: state.directory.clone(),
+            };
+            if transport::accept(&state.acceptor, socket, peer_id, notices, registered, serving)
             .is_err()
             {
                 tracing::info!("sync connection refused: the server is stopping");

@@ -16,6 +16,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
+use crate::connections::Connections;
 use crate::documents::Durability;
 
 /// The content type of [`Metrics::encode`]'s text.
@@ -25,6 +26,8 @@ pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; cha
 pub struct Metrics {
     registry: Registry,
     durability: Arc<Durability>,
+    /// The open sync connections (`connections.rs`), counted when the metrics are read.
+    open: Arc<Connections>,
     connections: Gauge,
     documents: Gauge,
     pub messages_received: Counter,
@@ -35,7 +38,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new(durability: Arc<Durability>) -> Metrics {
+    pub fn new(durability: Arc<Durability>, open: Arc<Connections>) -> Metrics {
         let mut registry = Registry::default();
         let connections = Gauge::default();
         let documents = Gauge::default();
@@ -86,6 +89,7 @@ impl Metrics {
         Metrics {
             registry,
             durability,
+            open,
             connections,
             documents,
             messages_received,
@@ -96,29 +100,16 @@ impl Metrics {
         }
     }
 
-    /// Counts a connection open until the guard is dropped.
-    pub fn connection(&self) -> ConnectionOpen {
-        self.connections.inc();
-        ConnectionOpen(self.connections.clone())
-    }
-
     /// The metrics as of now, in the text format.
     pub fn encode(&self) -> String {
         self.documents
             .set(i64::try_from(self.durability.documents()).unwrap_or(i64::MAX));
+        self.connections
+            .set(i64::try_from(self.open.len()).unwrap_or(i64::MAX));
         let mut text = String::new();
         if let Err(err) = prometheus_client::encoding::text::encode(&mut text, &self.registry) {
             tracing::error!(%err, "could not write the metrics");
         }
         text
-    }
-}
-
-/// One open connection in `tandem_connections`.
-pub struct ConnectionOpen(Gauge);
-
-impl Drop for ConnectionOpen {
-    fn drop(&mut self) {
-        self.0.dec();
     }
 }

@@ -180,11 +180,11 @@ impl App {
         peers: Option<Peers>,
     ) -> Result<App, ServeError> {
         let storage = SamodStorage::new(documents, durability.clone());
-        let metrics = Arc::new(Metrics::new(durability.clone()));
         let mut policy = MembershipPolicy::new(directory.clone());
         if let Some(peers) = peers {
             policy = policy.with_peers(peers);
         }
+        let metrics = Arc::new(Metrics::new(durability.clone(), policy.connections.clone()));
         let server_peer = PeerId::from(format!("server-{}", directory.server_id()));
         let repo = Repo::build_tokio()
             .with_storage(storage)

@@ -25,7 +25,7 @@ use crate::chunks;
 use crate::connections::Registered;
 use crate::directory::Directory;
 use crate::documents::Durability;
-use crate::metrics::{ConnectionOpen, Metrics};
+use crate::metrics::Metrics;
 use crate::notices::ConnectionNotices;
 
 /// The WebSocket close code telling a device it was removed from its account (4000–4999 are
@@ -171,20 +171,30 @@ where
 /// How many of samod's messages may wait for the writer task.
 const OUTBOUND_QUEUE: usize = 16;
 
-/// Hands an upgraded WebSocket to samod as a connection of `peer_id`, with `notices` (for a
-/// device that asked for them) sent beside samod's messages.
+/// What every sync connection of this process shares.
+pub struct Serving {
+    pub durability: Arc<Durability>,
+    pub metrics: Arc<Metrics>,
+    /// Where who looked is recorded.
+    pub directory: Directory,
+}
+
+/// Hands an upgraded WebSocket to samod as the connection `registered` (of `peer_id`), with
+/// `notices` (for a device that asked for them) sent beside samod's messages.
 pub fn accept(
     acceptor: &AcceptorHandle,
     socket: WebSocket,
     peer_id: PeerId,
-    durability: Arc<Durability>,
     notices: Option<ConnectionNotices>,
-    metrics: Arc<Metrics>,
     registered: Registered,
-    directory: Directory,
+    serving: Serving,
 ) -> Result<(), samod::Stopped> {
+    let Serving {
+        durability,
+        metrics,
+        directory,
+    } = serving;
     let (sink, stream) = socket.split();
-    let open = metrics.connection();
     let counted = metrics.clone();
     let log_peer = peer_id.clone();
     let named = notices.as_ref().map(ConnectionNotices::named);
@@ -226,7 +236,7 @@ pub fn accept(
         recorded: HashMap::new(),
     };
     tokio::spawn(write(
-        sink, from_samod, notices, metrics, open, registered, looked,
+        sink, from_samod, notices, metrics, registered, looked,
     ));
     Ok(())
 }
@@ -237,9 +247,7 @@ async fn write(
     mut from_samod: futures::channel::mpsc::Receiver<Vec<u8>>,
     mut notices: Option<ConnectionNotices>,
     metrics: Arc<Metrics>,
-    // Counted as open while this task runs.
-    _open: ConnectionOpen,
-    // Registered while this task runs; closed when its device is removed.
+    // Registered (and counted open) while this task runs; closed when its device is removed.
     mut registered: Registered,
     mut looked: AccessLog,
 ) {
@@ -248,12 +256,15 @@ async fn write(
         let bytes = tokio::select! {
             next = from_samod.next() => match next {
                 Some(bytes) => {
-                    // A document the device asked for that is not here (yet): a notice brings
-                    // it once it arrives, which "named" would otherwise hold back.
-                    if let (Some(named), Ok(message)) = (&named, envelope(&bytes)) {
-                        if let ("doc-unavailable", Some(id)) = (message.kind, &message.document_id) {
+                    if let Ok(message) = envelope(&bytes) {
+                        // A document the device asked for that is not here (yet): a notice
+                        // brings it once it arrives, which "named" would otherwise hold back.
+                        if let (Some(named), "doc-unavailable", Some(id)) =
+                            (&named, message.kind, &message.document_id)
+                        {
                             named.remove(id);
                         }
+                        looked.sent(&registered, &message);
                     }
                     bytes
                 }
@@ -269,7 +280,6 @@ async fn write(
                 return;
             }
         };
-        looked.sent(&registered, &bytes);
         metrics.messages_sent.inc();
         metrics.bytes_sent.inc_by(bytes.len() as u64);
         if let Err(e) = socket.send(Message::Binary(bytes.into())).await {
@@ -289,25 +299,20 @@ struct AccessLog {
 }
 
 impl AccessLog {
-    fn sent(&mut self, to: &Registered, bytes: &[u8]) {
-        let Ok(message) = envelope(bytes) else {
-            return;
-        };
+    fn sent(&mut self, to: &Registered, message: &Envelope<'_>) {
         // A sync message for a document: the device syncs it (a device the share policy
         // refuses is answered `doc-unavailable`, never `sync`).
-        let Some(doc_id) = message.document_id else {
+        let (Some(doc_id), "sync") = (&message.document_id, message.kind) else {
             return;
         };
-        if message.kind != "sync" {
-            return;
-        }
         let now = chrono::Utc::now().timestamp();
-        if self.recorded.get(&doc_id).is_some_and(|at| now - at < 60) {
+        if self.recorded.get(doc_id).is_some_and(|at| now - at < 60) {
             return;
         }
         self.recorded.insert(doc_id.clone(), now);
-        let (directory, device, person) = (
+        let (directory, doc_id, device, person) = (
             self.directory.clone(),
+            doc_id.clone(),
             to.device_id.clone(),
             to.person_id.clone(),
         );

@@ -84,7 +84,7 @@ fn a_crash_while_encrypting_or_changing_the_key_loses_nothing() {
     let seed: u64 = std::env::var("TANDEM_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| rand::random());
+        .unwrap_or_else(rand::random);
     println!("TANDEM_SEED={seed}");
     let mut rng = StdRng::seed_from_u64(seed);
 

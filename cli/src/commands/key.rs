@@ -54,7 +54,7 @@ pub fn key(globals: &Globals, command: KeyCommand) -> Result<String, Failure> {
                     "this store is not encrypted: `tandem key set` encrypts it".into(),
                 ));
             }
-            let old = session::store_key(&path)?
+            let old = session::store_key(encrypted)?
                 .ok_or_else(|| Failure::Failed("the current passphrase is needed".into()))?;
             let new = new_passphrase()?;
             seal::rekey(&path, Some(&old), &new)?;

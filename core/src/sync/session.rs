@@ -298,13 +298,8 @@ pub async fn remove_device(store: &Store, device_id: &str) -> Result<()> {
 
 /// The name this device gives itself on the person's list of devices ("Sam's phone").
 pub async fn name_device(store: &Store, name: &str) -> Result<()> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 60 || name.contains(['\n', '\r']) {
-        return Err(Error::invalid(
-            "name",
-            "a device's name is 1 to 60 characters on one line",
-        ));
-    }
+    let name = tandem_protocol::api::device_name(name)
+        .map_err(|problem| Error::invalid("name", problem))?;
     let server = joined_server(store)?;
     let api = Api::new(&server.url, store.tls()?)?;
     let body = NameDevice {

@@ -14,9 +14,6 @@ use super::{
 };
 use crate::codes;
 
-/// The longest name a device may give itself, in characters.
-const MAX_DEVICE_NAME: usize = 60;
-
 /// The longest consent text version accepted.
 const MAX_CONSENT_VERSION: usize = 64;
 
@@ -24,6 +21,9 @@ const MAX_CONSENT_VERSION: usize = 64;
 #[derive(Clone)]
 pub struct Directory {
     backend: Arc<dyn Backend>,
+    /// When this process last recorded each device as seen: `touch_device` writes at most
+    /// once a minute per device, not on every call.
+    seen: Arc<std::sync::Mutex<std::collections::HashMap<String, i64>>>,
 }
 
 type Tx = Box<dyn Rows>;
@@ -32,6 +32,7 @@ impl Directory {
     pub fn new(backend: impl Backend) -> Self {
         Directory {
             backend: Arc::new(backend),
+            seen: Arc::default(),
         }
     }
 
@@ -63,8 +64,16 @@ impl Directory {
             .await
     }
 
-    /// Records that a device called (to the minute): one statement, outside any transaction.
+    /// Records that a device called (to the minute): one statement, outside any transaction,
+    /// at most once a minute per device from this process.
     pub async fn touch_device(&self, device_id: &str, now: i64) -> Result<()> {
+        {
+            let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+            if seen.get(device_id).is_some_and(|at| now - at < 60) {
+                return Ok(());
+            }
+            seen.insert(device_id.to_string(), now);
+        }
         self.backend
             .begin(Mode::Look)
             .await?
@@ -147,13 +156,7 @@ impl Directory {
 
     /// The name the calling device gives itself: 1 to 60 characters, no line breaks.
     pub async fn name_device(&self, caller: &str, name: &str) -> Result<()> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > MAX_DEVICE_NAME || name.contains(['\n', '\r'])
-        {
-            return Err(Refusal::invalid(format!(
-                "a device's name is 1 to {MAX_DEVICE_NAME} characters on one line"
-            )));
-        }
+        let name = tandem_protocol::api::device_name(name).map_err(Refusal::invalid)?;
         let mut tx = self.backend.begin(Mode::Write).await?;
         tx.name_device(caller, name).await?;
         tx.commit().await
