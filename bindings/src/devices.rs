@@ -66,6 +66,16 @@ impl TandemStore {
         run(async move { Ok(session::remove_device(&store, &device_id).await?) }).await
     }
 
+    /// Erases this person's account on their server: their documents, devices, links,
+    /// consents and codes. The people they shared with delete their copies when they next sync;
+    /// their other devices learn it on their next contact (`RefusalReason.ACCOUNT_ERASED`).
+    /// Answers when. This store stays as it was: close it and `erase_store` it next.
+    /// Network: async.
+    pub async fn erase_account(&self) -> Result<SystemTime, TandemError> {
+        let store = self.store();
+        run(async move { Ok(instant(session::erase_account(&store).await?)) }).await
+    }
+
     /// Who looked: when each other person's device last synced this person's journey (or a
     /// month of its check-ins), latest first. Network: async.
     pub async fn access_log(&self) -> Result<Vec<Looked>, TandemError> {

@@ -61,6 +61,11 @@ ffi_enum!(
         /// This device was removed from its account (from another of the person's devices):
         /// say so, and offer to erase what it holds (`erase_store`).
         DeviceRemoved,
+        /// This device's account was erased (from another of the person's devices, or by the
+        /// operator): close the store and erase it (`erase_store`), then start afresh.
+        AccountErased,
+        /// The document was erased with its owner's account: it cannot be uploaded again.
+        Erased,
         /// No such person on the server.
         UnknownPerson,
         /// No such code: mistyped, or from another server. Show it beside the code.

@@ -194,6 +194,15 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Erase your account on your server, then this device's store. Asks for --yes: it cannot
+    /// be undone. The server deletes your documents, devices, links and consents; the people
+    /// you shared with delete their copies when they next sync; your other devices erase what
+    /// they hold on their next contact.
+    EraseAccount {
+        /// Yes, erase my account.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Coaching: condition, sessions, case reviews, what was shared; a coach's overview.
     ///
     /// One coaching document per practitioner and coach: the condition (skills-acquisition or

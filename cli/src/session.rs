@@ -51,7 +51,9 @@ impl From<tandem_core::Error> for Failure {
 pub fn remote(doing: &str, err: tandem_core::Error) -> Failure {
     let said = match err {
         tandem_core::Error::Refused {
-            reason: tandem_core::sync::api::Reason::DeviceRemoved,
+            reason:
+                tandem_core::sync::api::Reason::DeviceRemoved
+                | tandem_core::sync::api::Reason::AccountErased,
             message,
         } => format!(
             "the server answered: {message} (`tandem erase-local --yes` erases what this device holds)"

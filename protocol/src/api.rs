@@ -212,6 +212,49 @@ pub struct CatchUp {
     pub changed: Vec<String>,
     /// Where the server's change feed stands now: the next `since`.
     pub cursor: u64,
+    /// Documents this person once had and must delete (see [`Withdrawn`]).
+    #[serde(default)]
+    pub withdrawn: Vec<WithdrawnDocument>,
+}
+
+word_enum!(
+    /// Why a person's devices must delete their copy of a document.
+    WithdrawnReason "reason a document was withdrawn" {
+        /// Its owner stopped sharing it with this person (they ended the relationship).
+        Revoked = "revoked",
+        /// Its owner erased their account.
+        Erased = "erased",
+    }
+);
+
+/// A document a person's devices must delete: `GET /v1/withdrawn`, and in every catch-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithdrawnDocument {
+    pub doc_id: String,
+    pub reason: WithdrawnReason,
+    /// When (Unix seconds).
+    pub at: i64,
+}
+
+/// `GET /v1/withdrawn`: the documents the calling person's devices must delete. A list that
+/// only grows until the owner shares a document again; a device deletes what it still holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdrawn {
+    pub documents: Vec<WithdrawnDocument>,
+}
+
+/// `POST /v1/account/erase`: the calling person erases their account. `person_id` must be
+/// theirs: a second word for a call that cannot be undone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EraseAccount {
+    pub person_id: String,
+}
+
+/// The answer to an erasure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountErased {
+    /// When (Unix seconds).
+    pub erased_at: i64,
 }
 
 /// Notices the server adds to a device's sync connection when the device asks for them
@@ -280,6 +323,11 @@ word_enum!(
         /// This device was removed from its person's account (a lost phone): the server
         /// refuses it from now on, and it may erase what it holds.
         DeviceRemoved = "device_removed",
+        /// This device's account was erased: the server refuses it from now on, and the
+        /// device erases what it holds.
+        AccountErased = "account_erased",
+        /// The document was erased with its owner's account: it cannot be uploaded again.
+        Erased = "erased",
         /// No such person on this server.
         UnknownPerson = "unknown_person",
         /// No such invitation or enrolment code: mistyped, or from another server.

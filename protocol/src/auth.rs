@@ -57,6 +57,8 @@ pub enum TokenError {
     UnknownDevice,
     #[error("this device was removed from its account: it can erase what it holds")]
     DeviceRemoved,
+    #[error("this device's account was erased: it erases what it holds")]
+    AccountErased,
 }
 
 impl TokenError {
@@ -73,6 +75,7 @@ impl TokenError {
             TokenError::Replayed => Reason::Replayed,
             TokenError::UnknownDevice => Reason::UnknownDevice,
             TokenError::DeviceRemoved => Reason::DeviceRemoved,
+            TokenError::AccountErased => Reason::AccountErased,
         }
     }
 }

@@ -12,8 +12,8 @@ use axum::{Json, Router};
 use samod::{AcceptorHandle, PeerId};
 use serde::Deserialize;
 use tandem_protocol::api::{
-    ApiError, CatchUp, CodeQuery, EnrolRequest, InvitationRequest, JoinRequest, NameDevice, Reason,
-    RegisterDocument, ServerInfo, ShareRequest,
+    AccountErased, ApiError, CatchUp, CodeQuery, EnrolRequest, EraseAccount, InvitationRequest,
+    JoinRequest, NameDevice, Reason, RegisterDocument, ServerInfo, ShareRequest, Withdrawn,
 };
 use tandem_protocol::auth::peer_id_for;
 
@@ -134,6 +134,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/links", get(links))
         .route("/v1/devices", get(devices))
         .route("/v1/access-log", get(access_log))
+        .route("/v1/withdrawn", get(withdrawn))
+        .route("/v1/account/erase", post(erase_account))
         .route("/v1/devices/name", post(name_device))
         .route("/v1/devices/{device_id}", delete(remove_device))
         .route("/v1/catch-up", get(catch_up))
@@ -295,6 +297,46 @@ async fn revoke(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `GET /v1/withdrawn`: the documents the caller's devices must delete (their owner stopped
+/// sharing them, or erased their account).
+async fn withdrawn(State(state): State<AppState>, headers: HeaderMap) -> Answer<Response> {
+    let (_, person) = member(&state, &headers).await?;
+    let documents = state.directory.withdrawn(&person).await?;
+    Ok(Json(Withdrawn { documents }).into_response())
+}
+
+/// `POST /v1/account/erase`: the caller erases their account. Every open connection of their
+/// devices closes, on every process; the people linked to them hear that their links changed
+/// and their devices delete the erased documents.
+async fn erase_account(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<EraseAccount>, JsonRejection>,
+) -> Answer<Response> {
+    let (_, person) = member(&state, &headers).await?;
+    let Json(request) = body?;
+    if request.person_id != person.person_id {
+        return Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            Reason::WrongPerson,
+            "an erasure names the person erased: your own person id",
+        ));
+    }
+    let erased_at = now();
+    erase_person(&state, &person.person_id, erased_at).await?;
+    Ok(Json(AccountErased { erased_at }).into_response())
+}
+
+/// Erases a person and tells everyone concerned, here and on the other processes.
+pub async fn erase_person(state: &AppState, person_id: &str, at: i64) -> Answer<()> {
+    let mut people = state.directory.erase_person(person_id, at).await?;
+    tracing::info!(person = %person_id, told = people.len(), "account erased");
+    people.push(person_id.to_string());
+    let people: Vec<&str> = people.iter().map(String::as_str).collect();
+    state.policy.announce(&people).await;
+    Ok(())
+}
+
 async fn links(State(state): State<AppState>, headers: HeaderMap) -> Answer<Response> {
     let (_, person) = member(&state, &headers).await?;
     Ok(Json(state.directory.links(&person).await?).into_response())
@@ -390,10 +432,12 @@ async fn catch_up(
         .changed_since(&person.person_id, since)
         .await?;
     let links = state.directory.links(&person).await?;
+    let withdrawn = state.directory.withdrawn(&person).await?;
     Ok(Json(CatchUp {
         links,
         changed: changed.doc_ids,
         cursor: changed.cursor,
+        withdrawn,
     })
     .into_response())
 }

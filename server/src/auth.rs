@@ -49,6 +49,10 @@ pub async fn authenticate(
         if directory.device_removed_at(&claims.device).await?.is_some() {
             return Err(TokenError::DeviceRemoved.into());
         }
+        // So is a device of an erased account: it erases what it holds.
+        if directory.erased_at(&claims.device).await?.is_some() {
+            return Err(TokenError::AccountErased.into());
+        }
         if known_only {
             return Err(TokenError::UnknownDevice.into());
         }

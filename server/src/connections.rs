@@ -89,8 +89,8 @@ impl Connections {
         }
     }
 
-    /// Looks again at the connections of `people`'s devices and closes those of devices the
-    /// directory says were removed.
+    /// Looks again at the connections of `people`'s devices and closes those of devices that
+    /// belong to nobody now (removed from their account, or their account erased).
     pub async fn recheck(&self, directory: &Directory, people: &[String]) {
         let devices: Vec<String> = {
             let open = self.lock();
@@ -104,12 +104,12 @@ impl Connections {
             devices
         };
         for device in devices {
-            match directory.device_removed_at(&device).await {
-                Ok(Some(_)) => {
+            match directory.device_person(&device).await {
+                Ok(None) => {
                     tracing::info!(%device, "closing the connections of a removed device");
                     self.close_device(&device);
                 }
-                Ok(None) => {}
+                Ok(Some(_)) => {}
                 Err(err) => tracing::warn!(%err, %device, "could not look at a device"),
             }
         }

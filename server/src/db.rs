@@ -17,7 +17,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Each entry moves the schema one version up; the index + 1 is the resulting `user_version`.
 /// Never edit a shipped migration: add one.
-const MIGRATIONS: &[Migration] = &[migrate_1, migrate_2, migrate_3, migrate_4, migrate_5];
+const MIGRATIONS: &[Migration] = &[
+    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5, migrate_6,
+];
 
 /// 1: documents, and the directory.
 ///
@@ -182,6 +184,12 @@ pub const MIGRATE_ACCESS_LOG: &str = "CREATE TABLE access_log (
         last_at BIGINT NOT NULL,
         PRIMARY KEY (doc_id, device_id)
      );";
+
+/// 6: leaving and erasing: the documents each person's devices must delete, and the ids of
+/// erased people, devices and documents (`directory/erasure.rs`).
+fn migrate_6(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(crate::directory::erasure::MIGRATE_WITHDRAWN_AND_ERASED)
+}
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use tandem_protocol::api::Role;
-use tandem_server::server::{announce, backup, enrolment_code, shutdown_signal};
+use tandem_server::server::{announce, backup, enrolment_code, erase_person, shutdown_signal};
 use tandem_server::{Config, Storage};
 
 /// Tandem's sync server.
@@ -59,6 +59,16 @@ enum Command {
     Enrol {
         #[arg(long, value_enum)]
         role: EnrolRole,
+    },
+    /// Erase a person's account: their documents, devices, memberships, consents, links and
+    /// codes. Only a record that an erasure happened (with the erased ids, refused from now
+    /// on) is kept. The people linked to them delete the erased documents when they next sync.
+    ///
+    /// Check who is asking before you run this: it cannot be undone.
+    Erase {
+        /// The person's id (the app shows it under Settings, "Account").
+        #[arg(long)]
+        person: String,
     },
     /// Copy the SQLite database into a new file, safely while the server serves.
     ///
@@ -125,6 +135,18 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             },
+        },
+        Some(Command::Erase { person }) => match runtime.block_on(erase_person(&storage, &person)) {
+            Ok(told) => {
+                eprintln!(
+                    "erased {person}; {told} other people's devices delete their copies when they next sync"
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("tandem-server erase: {e}");
+                ExitCode::FAILURE
+            }
         },
         Some(Command::Enrol { role }) => {
             let role = match role {

@@ -353,6 +353,34 @@ pub async fn enrolment_code(storage: &Storage, role: Role) -> Result<(String, i6
     Ok((code, expires_at))
 }
 
+/// The operator erases a person's account (`tandem-server erase`), whether a server is serving
+/// or not; answers how many other people were linked to them or members of their documents
+/// (their devices delete the erased documents when they next sync).
+///
+/// Server processes on PostgreSQL hear of it at once (the membership channel) and close the
+/// person's connections. A server on the SQLite file does not hear of another process's
+/// writes: it refuses the person's devices from their next call, and the open connections of
+/// the erasure's people end when they next reconnect.
+pub async fn erase_person(storage: &Storage, person_id: &str) -> Result<usize, ServeError> {
+    let now = chrono::Utc::now().timestamp();
+    let refusal = |r: crate::directory::Refusal| ServeError::Io(std::io::Error::other(r.to_string()));
+    let (directory, pool) = match storage {
+        Storage::Sqlite(dir) => (Directory::new(SqliteBackend::open(dir)?), None),
+        Storage::Postgres(url) => {
+            let pool = postgres::open(url).await?;
+            (Directory::new(PostgresBackend::new(pool.clone()).await?), Some(pool))
+        }
+    };
+    let mut people = directory.erase_person(person_id, now).await.map_err(refusal)?;
+    let told = people.len();
+    if let Some(pool) = pool {
+        people.push(person_id.to_string());
+        let people: Vec<&str> = people.iter().map(String::as_str).collect();
+        crate::fanout::Peers::new(pool).memberships_changed(&people).await;
+    }
+    Ok(told)
+}
+
 /// Copies the SQLite database in `data_dir` into a new file `to`, consistent as of one moment,
 /// while a server may be serving from it (SQLite's `VACUUM INTO`, which reads in one
 /// transaction and writes a compact copy); the copy's size in bytes. A PostgreSQL database is

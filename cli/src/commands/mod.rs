@@ -28,6 +28,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
             | Command::Invite { .. }
             | Command::Devices(_)
             | Command::AccessLog
+            | Command::EraseAccount { .. }
     );
     // The demo makes its own stores; every other command opens the person's.
     let open = || Session::open(globals, announce, before_journey);
@@ -76,6 +77,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         Command::Devices(command) => sync::devices(&open()?, command),
         Command::AccessLog => sync::access_log(&open()?),
         Command::EraseLocal { yes } => key::erase_local(globals, yes),
+        Command::EraseAccount { yes } => sync::erase_account(open()?, yes),
         Command::Coaching(command) => coaching::coaching(&open()?, command),
         Command::Reflect(command) => coaching::reflect(&open()?, command),
         Command::Alliance(command) => coaching::alliance(&open()?, command),

@@ -507,6 +507,32 @@ pub fn relation(mine: Option<Role>, theirs: Role) -> &'static str {
 
 /// `tandem status`.
 /// `tandem access-log`: who looked at this person's journey, and when.
+/// `tandem erase-account --yes`: the account on the server, then this store.
+pub fn erase_account(session: Session, yes: bool) -> Result<String, Failure> {
+    if !yes {
+        return Err(Failure::Refused(
+            "this erases your account on your server and everything this device holds; your \
+             documents, devices, links and consents go, and the people you shared with delete \
+             their copies when they next sync. Nothing can bring it back: run it again with --yes"
+                .into(),
+        ));
+    }
+    let runtime = session::runtime()?;
+    let erased_at = runtime
+        .block_on(sync::erase_account(&session.store))
+        .map_err(|e| remote("cannot erase your account", e))?;
+    let path = session.store.path().to_path_buf();
+    drop(session);
+    tandem_core::store::erase_store(&path)?;
+    let at = chrono::DateTime::from_timestamp(erased_at, 0).map_or(String::new(), |t| t.to_rfc3339());
+    Ok(format!(
+        "Your account was erased on the server at {at}, and this device's store at {}.\n\
+         The people you shared with delete their copies when they next sync; your other devices \
+         erase what they hold when they next reach the server.\n",
+        path.display()
+    ))
+}
+
 pub fn access_log(session: &Session) -> Result<String, Failure> {
     let runtime = session::runtime()?;
     let entries = runtime

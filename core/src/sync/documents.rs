@@ -17,7 +17,8 @@ use crate::document::journey as jdoc;
 use crate::document::DocKind;
 use crate::error::{Error, Result};
 use crate::store::seal::{self, At};
-use crate::store::{write_snapshot, OpenDoc, Store};
+use crate::store::{kv, write_snapshot, OpenDoc, Store};
+use crate::sync::api::WithdrawnDocument;
 
 /// What a document is, in a person's terms: whose, and which part of Tandem.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -106,6 +107,52 @@ impl Store {
         wanted.sort();
         wanted.dedup();
         Ok(wanted)
+    }
+
+    /// Deletes this device's copies of documents their owner withdrew from this person (they
+    /// stopped sharing, or erased their account): every stored row, the sync states, the copy
+    /// in memory. The person's own documents are never deleted this way, whatever a server
+    /// says. Returns how many documents were held here and are gone now; screens hear of it
+    /// as a change from elsewhere.
+    pub fn drop_withdrawn(&self, withdrawn: &[WithdrawnDocument]) -> Result<usize> {
+        if withdrawn.is_empty() {
+            return Ok(0);
+        }
+        let own: Vec<String> = self
+            .own_documents()?
+            .into_iter()
+            .map(|d| d.doc_id)
+            .collect();
+        let mut dropped = 0;
+        for doc in withdrawn {
+            if own.contains(&doc.doc_id) {
+                tracing::warn!(doc = %doc.doc_id, "the server withdrew one of this person's own documents: kept");
+                continue;
+            }
+            let held = delete_document(&mut self.lock_db(), &doc.doc_id)?;
+            if let Ok(id) = doc.doc_id.parse::<DocumentId>() {
+                self.lock_docs().remove(&id);
+            }
+            if held {
+                tracing::info!(doc = %doc.doc_id, reason = %doc.reason, "a withdrawn document was deleted here");
+                dropped += 1;
+            }
+        }
+        if dropped > 0 {
+            // Nothing of them is left in the files either: not in free pages (a compaction
+            // long ago left older copies there too), nor in the write-ahead log. A rare event
+            // (someone stopped sharing), so the store is rewritten whole.
+            let conn = self.lock_db();
+            let rewritten = conn.execute_batch("VACUUM").and_then(|()| {
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0))
+            });
+            if rewritten != Ok(0) {
+                tracing::warn!(?rewritten, "the store's files may keep pages of deleted documents until it is vacuumed");
+            }
+            drop(conn);
+            self.changes.send_modify(|c| c.remote += 1);
+        }
+        Ok(dropped)
     }
 
     /// What a document this device syncs is, or `None` for one it does not know.
@@ -373,4 +420,19 @@ fn lacking(doc: &Automerge, shared: &[ChangeHash]) -> (Vec<Vec<u8>>, Vec<ChangeH
     }
     let chunks = changes.iter().map(|c| c.raw_bytes().to_vec()).collect();
     (chunks, hashes)
+}
+
+/// Deletes every row of `doc_id` on this device, in one transaction; whether there were any.
+fn delete_document(conn: &mut rusqlite::Connection, doc_id: &str) -> Result<bool> {
+    let tx = conn.transaction()?;
+    let held = !kv::keys_under(&tx, doc_id.as_bytes())?.is_empty();
+    kv::delete_prefix(&tx, doc_id.as_bytes())?;
+    for table in ["peer_sync_state", "local_edits", "registered_documents"] {
+        tx.execute(
+            &format!("DELETE FROM {table} WHERE doc_id = ?1"),
+            params![doc_id],
+        )?;
+    }
+    tx.commit()?;
+    Ok(held)
 }

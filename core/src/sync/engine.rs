@@ -207,6 +207,9 @@ async fn catch_up(store: &Store, api: &Api, server_id: &str) -> Result<Option<Ca
         None => api.links(&store.token(server_id)).await?,
     };
     blocking(|| store.set_links(&links))?;
+    if let Some(caught) = &caught {
+        blocking(|| store.drop_withdrawn(&caught.withdrawn))?;
+    }
     Ok(caught)
 }
 
@@ -447,6 +450,15 @@ impl Conversation<'_> {
                 if let Some((api, server_id)) = &self.api {
                     let links = api.links(&self.store.token(server_id)).await?;
                     blocking(|| self.store.set_links(&links))?;
+                    // A link that changed may have taken a document away: delete it here.
+                    match api.withdrawn(&self.store.token(server_id)).await {
+                        Ok(withdrawn) => {
+                            blocking(|| self.store.drop_withdrawn(&withdrawn.documents))?;
+                        }
+                        // An older server, without the list.
+                        Err(e) if e.refusal() == Some(super::api::Reason::NotFound) => {}
+                        Err(e) => return Err(e),
+                    }
                     self.discover(0).await?;
                 }
             }

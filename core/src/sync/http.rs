@@ -167,6 +167,18 @@ impl Api {
         .map(|_| ())
     }
 
+    /// The documents this person's devices must delete ([`Withdrawn`]).
+    pub async fn withdrawn(&self, token: &str) -> Result<Withdrawn> {
+        self.call::<(), _>(reqwest::Method::GET, "/v1/withdrawn", token, None)
+            .await
+    }
+
+    /// Erases the calling person's account on the server.
+    pub async fn erase_account(&self, token: &str, body: &EraseAccount) -> Result<AccountErased> {
+        self.call(reqwest::Method::POST, "/v1/account/erase", token, Some(body))
+            .await
+    }
+
     /// Links and the documents changed since `since` ([`CatchUp`]).
     pub async fn catch_up(&self, token: &str, since: u64) -> Result<CatchUp> {
         let path = format!("/v1/catch-up?since={since}");

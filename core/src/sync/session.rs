@@ -296,6 +296,23 @@ pub async fn remove_device(store: &Store, device_id: &str) -> Result<()> {
         .await
 }
 
+/// Erases this person's account on their server: their documents, devices, links, consents
+/// and codes go; the people linked to them delete their copies when they next sync, and the
+/// person's other devices learn it on their next contact ([`Reason::AccountErased`]) and erase
+/// what they hold. Answers when (Unix seconds). This store is left as it was: close it and
+/// erase it ([`crate::store::erase_store`]), as the app and the CLI do next.
+pub async fn erase_account(store: &Store) -> Result<i64> {
+    let server = joined_server(store)?;
+    let api = Api::new(&server.url, store.tls()?)?;
+    let body = EraseAccount {
+        person_id: store.identity().person_id.clone(),
+    };
+    Ok(api
+        .erase_account(&store.token(&server.server_id), &body)
+        .await?
+        .erased_at)
+}
+
 /// The name this device gives itself on the person's list of devices ("Sam's phone").
 pub async fn name_device(store: &Store, name: &str) -> Result<()> {
     let name = tandem_protocol::api::device_name(name)

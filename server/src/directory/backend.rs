@@ -143,6 +143,17 @@ pub trait Rows: Send {
     /// When each device of someone else last received `owner`'s journey or check-ins:
     /// (person, device, last at), latest first.
     async fn access_log_of(&mut self, owner: &str) -> Result<Vec<(String, String, i64)>>;
+    /// `person_id` must delete `doc_id` and its months, for `reason` ("revoked", "erased").
+    async fn withdraw(&mut self, doc_id: &str, person_id: &str, reason: &str, at: i64)
+        -> Result<()>;
+    /// `doc_id` is shared with `person_id` again: nothing of it to delete.
+    async fn unwithdraw(&mut self, doc_id: &str, person_id: &str) -> Result<()>;
+    /// What `person_id`'s devices must delete: (document, reason, when).
+    async fn withdrawn_for(&mut self, person_id: &str) -> Result<Vec<(String, String, i64)>>;
+    /// When the person, device or document `id` was erased, if it was.
+    async fn erased_at(&mut self, id: &str) -> Result<Option<i64>>;
+    /// Erases `person_id`'s account as of `at` (`erasure.rs`); returns who must hear of it.
+    async fn erase_person(&mut self, person_id: &str, at: i64) -> Result<Vec<String>>;
     async fn insert_document(&mut self, doc: &Document, at: i64) -> Result<()>;
     async fn set_membership(&mut self, membership: Membership<'_>) -> Result<()>;
     async fn delete_membership(&mut self, doc_id: &str, person_id: &str) -> Result<()>;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tandem_protocol::api::{
     Access, AccessEntry, CodeAbout, DeviceInfo, DocumentKind, EnrolRequest, Enrolled, Invitation,
     InvitationKind, JoinRequest, Joined, Link, Reason, RegisterDocument, Role, ShareRequest,
+    WithdrawnDocument, WithdrawnReason,
 };
 
 use super::backend::{Backend, Consent, Membership, Mode, Rows};
@@ -109,6 +110,41 @@ impl Directory {
                 last_at,
             })
             .collect())
+    }
+
+    /// What `person`'s devices must delete: documents whose owner stopped sharing them or
+    /// erased their account.
+    pub async fn withdrawn(&self, person: &Person) -> Result<Vec<WithdrawnDocument>> {
+        let mut tx = self.backend.begin(Mode::Snapshot).await?;
+        let rows = tx.withdrawn_for(&person.person_id).await?;
+        tx.commit().await?;
+        rows.into_iter()
+            .map(|(doc_id, reason, at)| {
+                let reason = WithdrawnReason::parse(&reason)
+                    .ok_or_else(|| Refusal::storage(format!("unknown withdrawal {reason:?}")))?;
+                Ok(WithdrawnDocument { doc_id, reason, at })
+            })
+            .collect()
+    }
+
+    /// When the person, device or document `id` was erased, if it was.
+    pub async fn erased_at(&self, id: &str) -> Result<Option<i64>> {
+        self.backend.begin(Mode::Look).await?.erased_at(id).await
+    }
+
+    /// Erases `person_id`'s account (`erasure.rs`): the person asking for it, or the operator.
+    /// Returns the people who must hear of it (their links and documents changed).
+    pub async fn erase_person(&self, person_id: &str, now: i64) -> Result<Vec<String>> {
+        let mut tx = self.backend.begin(Mode::Write).await?;
+        if tx.person(person_id).await?.is_none() {
+            return Err(Refusal::not_found(
+                Reason::UnknownPerson,
+                format!("no person {person_id} on this server"),
+            ));
+        }
+        let people = tx.erase_person(person_id, now).await?;
+        tx.commit().await?;
+        Ok(people)
     }
 
     /// The devices of `person`, oldest first; `caller` is the one asking.
@@ -344,6 +380,7 @@ impl Directory {
             .await?
             .map(|(k, _)| k);
         rules::may_share(&doc, owner, &target, link)?;
+        tx.unwithdraw(&doc_id, &target.person_id).await?;
         tx.set_membership(Membership {
             doc_id: &doc_id,
             person_id: &target.person_id,
@@ -376,6 +413,9 @@ impl Directory {
             return Err(Refusal::invalid("an owner cannot revoke their own access"));
         }
         tx.delete_membership(&doc_id, &target.person_id).await?;
+        // Their devices delete their copies (a journey with its months).
+        tx.withdraw(&doc_id, &target.person_id, WithdrawnReason::Revoked.as_str(), now)
+            .await?;
         let version = tx.last_consent_version(&owner.person_id).await?;
         tx.record_consent(Consent {
             who: &owner.person_id,
@@ -785,6 +825,13 @@ async fn join(
 /// Registers `doc` (checked in form by [`Directory::register`]) for `caller`.
 async fn register(tx: &mut Tx, caller: &Person, mut doc: Document, now: i64) -> Result<()> {
     let kind = doc.kind;
+    // A copy of an erased document, still on a device, is never taken again.
+    if tx.erased_at(&doc.doc_id).await?.is_some() {
+        return Err(Refusal::gone(
+            Reason::Erased,
+            format!("{} was erased with its owner's account", doc.doc_id),
+        ));
+    }
     if let Some(existing) = tx.document(&doc.doc_id).await? {
         // Registering again is harmless; registering someone else's document is not.
         let same = existing.kind == kind

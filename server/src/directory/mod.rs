@@ -9,6 +9,7 @@
 
 mod backend;
 mod calls;
+pub mod erasure;
 mod postgres;
 pub mod rules;
 mod sqlite;

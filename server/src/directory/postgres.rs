@@ -13,7 +13,7 @@ use tokio_postgres::types::{FromSql, ToSql};
 use tokio_postgres::Row;
 
 use super::backend::{Backend, CodeRow, Consent, DeviceRow, InvitationRow, Membership, Mode, Rows};
-use super::{Document, LinkKind, Person, Refusal, Result};
+use super::{erasure, Document, LinkKind, Person, Refusal, Result};
 use crate::postgres::{self, PostgresError, DIRECTORY_WRITE_LOCK};
 
 /// The directory on a pool of connections to one database.
@@ -428,6 +428,72 @@ impl Rows for PgRows {
         .iter()
         .map(|r| Ok((col(r, 0)?, col(r, 1)?, col(r, 2)?)))
         .collect()
+    }
+
+    async fn withdraw(
+        &mut self,
+        doc_id: &str,
+        person_id: &str,
+        reason: &str,
+        at: i64,
+    ) -> Result<()> {
+        self.exec(
+            &erasure::postgres_sql(erasure::WITHDRAW),
+            &[&doc_id, &person_id, &reason, &at],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn unwithdraw(&mut self, doc_id: &str, person_id: &str) -> Result<()> {
+        self.exec(
+            &erasure::postgres_sql(erasure::UNWITHDRAW),
+            &[&doc_id, &person_id],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn withdrawn_for(&mut self, person_id: &str) -> Result<Vec<(String, String, i64)>> {
+        self.all(&erasure::postgres_sql(erasure::WITHDRAWN_FOR), &[&person_id])
+            .await?
+            .iter()
+            .map(|r| Ok((col(r, 0)?, col(r, 1)?, col(r, 2)?)))
+            .collect()
+    }
+
+    async fn erased_at(&mut self, id: &str) -> Result<Option<i64>> {
+        self.opt(&erasure::postgres_sql(erasure::ERASED_AT), &[&id])
+            .await?
+            .map(|r| col(&r, 0))
+            .transpose()
+    }
+
+    async fn erase_person(&mut self, person_id: &str, at: i64) -> Result<Vec<String>> {
+        let people = self
+            .all(&erasure::postgres_sql(erasure::PEOPLE_TO_TELL), &[&person_id])
+            .await?
+            .iter()
+            .map(|r| col(r, 0))
+            .collect::<Result<Vec<String>>>()?;
+        let docs = self
+            .all(&erasure::postgres_sql(erasure::DOCUMENTS_OF), &[&person_id])
+            .await?
+            .iter()
+            .map(|r| col(r, 0))
+            .collect::<Result<Vec<String>>>()?;
+        for doc in &docs {
+            let (from, to) = erasure::row_range(doc);
+            self.exec(&erasure::postgres_sql(erasure::DELETE_ROWS), &[&from, &to])
+                .await?;
+        }
+        for statement in erasure::ERASE {
+            let sql = erasure::postgres_sql(statement);
+            let all: [&(dyn ToSql + Sync); 2] = [&person_id, &at];
+            let used = ["$1", "$2"].iter().filter(|p| sql.contains(*p)).count();
+            self.exec(&sql, &all[..used]).await?;
+        }
+        Ok(people)
     }
 
     async fn insert_document(&mut self, doc: &Document, at: i64) -> Result<()> {

@@ -11,7 +11,7 @@ use tandem_storage::blocking;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::backend::{Backend, CodeRow, Consent, DeviceRow, InvitationRow, Membership, Mode, Rows};
-use super::{Document, LinkKind, Person, Result};
+use super::{erasure, Document, LinkKind, Person, Result};
 use crate::db;
 
 /// The directory's SQLite connection.
@@ -392,6 +392,68 @@ impl Rows for SqliteRows {
             )?
             .query_map(params![owner], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect()
+        })
+    }
+
+    async fn withdraw(
+        &mut self,
+        doc_id: &str,
+        person_id: &str,
+        reason: &str,
+        at: i64,
+    ) -> Result<()> {
+        self.run(|c| {
+            c.prepare_cached(erasure::WITHDRAW)?
+                .execute(params![doc_id, person_id, reason, at])
+                .map(drop)
+        })
+    }
+
+    async fn unwithdraw(&mut self, doc_id: &str, person_id: &str) -> Result<()> {
+        self.run(|c| {
+            c.prepare_cached(erasure::UNWITHDRAW)?
+                .execute(params![doc_id, person_id])
+                .map(drop)
+        })
+    }
+
+    async fn withdrawn_for(&mut self, person_id: &str) -> Result<Vec<(String, String, i64)>> {
+        self.run(|c| {
+            c.prepare_cached(erasure::WITHDRAWN_FOR)?
+                .query_map(params![person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+    }
+
+    async fn erased_at(&mut self, id: &str) -> Result<Option<i64>> {
+        self.run(|c| {
+            c.prepare_cached(erasure::ERASED_AT)?
+                .query_row(params![id], |r| r.get(0))
+                .optional()
+        })
+    }
+
+    async fn erase_person(&mut self, person_id: &str, at: i64) -> Result<Vec<String>> {
+        self.run(|c| {
+            let people = c
+                .prepare(erasure::PEOPLE_TO_TELL)?
+                .query_map(params![person_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            let docs = c
+                .prepare(erasure::DOCUMENTS_OF)?
+                .query_map(params![person_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            for doc in &docs {
+                let (from, to) = erasure::row_range(doc);
+                c.prepare_cached(erasure::DELETE_ROWS)?
+                    .execute(params![from, to])?;
+            }
+            for statement in erasure::ERASE {
+                let mut statement = c.prepare(statement)?;
+                let all: [&dyn rusqlite::ToSql; 2] = [&person_id, &at];
+                statement.execute(&all[..statement.parameter_count()])?;
+            }
+            Ok(people)
         })
     }
 
