@@ -446,6 +446,52 @@ final class AppModel: ObservableObject {
         return result
     }
 
+    /// Whether this device's account was erased (its server said so) and its store with it.
+    @Published private(set) var erasedByServer = false
+    private var erasing = false
+
+    /// Erases the person's account on their server, then everything on this phone
+    /// (AppState.eraseAccount): the words to show when the server refuses.
+    func eraseAccount() async -> Result<Void, CodeProblem> {
+        stopSync() // this phone's own sync would hear of the erasure and start erasing too
+        let erased = await network(server?.url ?? "") { try await $0.eraseAccount() }
+        switch erased {
+        case .success: return await eraseThisDevice()
+        case .failure(let problem):
+            await startSync()
+            return .failure(problem)
+        }
+    }
+
+    /// Erases everything on this phone and opens a new, empty store: the app starts again as
+    /// on its first run (AppState.eraseThisDevice).
+    func eraseThisDevice() async -> Result<Void, CodeProblem> {
+        if erasing { return .success(()) }
+        erasing = true
+        defer { erasing = false }
+        stopSync()
+        changesTask?.cancel()
+        changesTask = nil
+        store = nil // the core refuses to erase a store it holds open
+        opening = nil
+        var result: Result<Void, CodeProblem> = .success(())
+        do {
+            let path = try StoreFile.url().path
+            try await offMain { try eraseStore(path: path) }
+        } catch {
+            result = .failure(CodeProblem(field: nil, words: error.sentence))
+        }
+        do {
+            let reopened = try await openStore()
+            await followChanges(reopened)
+            syncStatus = nil
+            reload()
+        } catch {
+            problem = error.sentence
+        }
+        return result
+    }
+
     /// A one-time code for a client (a practitioner) or a practitioner (a coach).
     func invite(_ kind: InvitationKind) async -> Result<Invitation, CodeProblem> {
         await network(server?.url ?? "") { try await $0.invite(kind: kind) }
@@ -495,6 +541,11 @@ final class AppModel: ObservableObject {
         let was = syncStatus.map { Self.settled($0.state) } ?? false
         syncStatus = status
         if Self.settled(status.state) && !was { reload() }
+        // The account was erased (from another device, or by the service): so is this copy.
+        if status.lastRefusal == .accountErased && !erasing {
+            erasedByServer = true
+            Task { _ = await eraseThisDevice() }
+        }
     }
 
     private static func settled(_ state: SyncState) -> Bool {

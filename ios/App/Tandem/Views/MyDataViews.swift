@@ -1,6 +1,7 @@
-// Settings' sections about the person's data (SettingsScreen.kt's YourDevices, WhoLooked and
-// YourData): their devices with a lost one removed, who looked at their journey, and a copy of
-// everything saved into the app's Documents folder (visible in the Files app). Each calls the
+// Settings' sections about the person's data (SettingsScreen.kt's YourDevices, WhoLooked,
+// YourData and Leaving): their devices with a lost one removed, who looked at their journey, a
+// copy of everything saved into the app's Documents folder (visible in the Files app), and
+// erasing the account or this phone, each asked once more. Each calls the
 // bindings and shows what they answer; no rule of its own. NOT COMPILED here (no Swift
 // toolchain on the machine it was written on).
 
@@ -136,6 +137,46 @@ struct YourDataSection: View {
                 status = L.f("settings_export_done", folder.lastPathComponent)
             } catch {
                 status = L.f("settings_export_failed", error.sentence)
+            }
+        }
+    }
+}
+
+@MainActor
+struct LeavingSection: View {
+    @ObservedObject var model: AppModel
+    @State private var asking: String?
+    @State private var problem: String?
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 12) {
+            Heading(L.t("settings_erase"))
+            if let problem { Text(problem).foregroundStyle(.red) }
+            switch asking {
+            case "account":
+                Text(L.t("settings_erase_account_sure"))
+                MainButton(L.t("settings_erase_account_yes")) { run { await model.eraseAccount() } }
+                QuietButton(L.t("settings_erase_keep")) { asking = nil }
+            case "device":
+                Text(L.t("settings_erase_device_sure"))
+                MainButton(L.t("settings_erase_device_yes")) { run { await model.eraseThisDevice() } }
+                QuietButton(L.t("settings_erase_keep")) { asking = nil }
+            default:
+                if model.server != nil {
+                    Detail(L.t("settings_erase_account_intro"))
+                    SecondButton(L.t("settings_erase_account")) { asking = "account" }
+                }
+                Detail(L.t(model.server != nil ? "settings_erase_device_intro" : "settings_erase_device_intro_alone"))
+                QuietButton(L.t("settings_erase_device")) { asking = "device" }
+            }
+        }
+    }
+
+    private func run(_ erase: @escaping () async -> Result<Void, CodeProblem>) {
+        Task { @MainActor in
+            switch await erase() {
+            case .success: asking = nil; problem = nil
+            case .failure(let failure): problem = failure.words
             }
         }
     }

@@ -97,7 +97,10 @@ struct ScreenChrome<Content: View>: View {
             .navigationTitle(title)
             .navigationBarTitleDisplayMode(.inline)
             .safeAreaInset(edge: .top, spacing: 0) {
-                SyncLineView(status: model.syncStatus, server: model.server, zone: model.zone)
+                VStack(alignment: .leading, spacing: 4) {
+                    SyncLineView(status: model.syncStatus, server: model.server, zone: model.zone)
+                    if model.erasedByServer { Text(L.t("erased_by_server")).padding(.horizontal) }
+                }
             }
             .toolbar {
                 ToolbarItem(placement: .navigationBarTrailing) {

@@ -52,6 +52,7 @@ struct SettingsView: View {
                     WhoLookedSection(store: store, people: model.people, zone: model.zone)
                 }
                 if let store = model.store { YourDataSection(store: store) }
+                LeavingSection(model: model)
                 Group {
                     Heading(L.t("settings_about"))
                     Text(L.t("settings_about_text"))

@@ -23,6 +23,7 @@ enum SyncWords {
             // Not reached (no network, the server down): no need for its technical words.
             if status.lastRefusal == nil { return withLast(L.t("sync_unreachable")) }
             if status.lastRefusal == .deviceRemoved { return L.t("sync_device_removed") }
+            if status.lastRefusal == .accountErased { return L.t("sync_account_erased") }
             // Refused: the server's sentence is written for a person.
             return withLast(L.f("sync_error", error))
         case .connecting:

@@ -153,10 +153,22 @@ fun Shell(state: AppState) {
     Column(Modifier.fillMaxSize()) {
         Header(state)
         SyncLine(state.syncStatus, state.server, state.zone)
+        if (state.erasedByServer) {
+            Text(
+                s[S.erased_by_server],
+                style = MaterialTheme.typography.bodyLarge,
+                modifier = Modifier.padding(horizontal = 16.dp, vertical = 8.dp).testTag("erased-by-server"),
+            )
+        }
         HorizontalDivider(color = MaterialTheme.colorScheme.outlineVariant)
         Box(Modifier.weight(1f).fillMaxWidth()) {
             val problem = state.problem
             when {
+                state.replacing -> Text(
+                    s[S.loading],
+                    style = MaterialTheme.typography.bodyLarge,
+                    modifier = Modifier.padding(24.dp),
+                )
                 problem != null && state.journey == null -> Text(
                     problem,
                     color = MaterialTheme.colorScheme.error,

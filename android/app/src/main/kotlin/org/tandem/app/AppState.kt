@@ -5,6 +5,7 @@ import androidx.compose.runtime.mutableIntStateOf
 import androidx.compose.runtime.mutableStateListOf
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
+import androidx.compose.runtime.snapshotFlow
 import java.time.DayOfWeek
 import java.time.Instant
 import java.time.LocalDate
@@ -13,6 +14,8 @@ import java.time.temporal.TemporalAdjusters
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
+import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.tandem.insights
@@ -36,6 +39,7 @@ import uniffi.tandem_ffi.SyncStatus
 import uniffi.tandem_ffi.TandemException
 import uniffi.tandem_ffi.TandemStore
 import uniffi.tandem_ffi.TodayItem
+import uniffi.tandem_ffi.eraseStore
 
 /** What an edit came to: saved, or refused by the core with its reason. */
 sealed interface Edit<out T> {
@@ -179,6 +183,7 @@ class AppState(
 
     /** Reads everything the screens show from the store, off the UI thread. */
     fun reload() {
+        if (replacing) return
         launch {
             val journey = withContext(io) { store.journey() }
             val today = withContext(io) { store.today(clock()) }
@@ -307,6 +312,75 @@ class AppState(
         return result
     }
 
+    /**
+     * Erases this person's account on their server — their documents, devices, links and
+     * consents — then everything this device holds ([eraseThisDevice]).
+     */
+    suspend fun eraseAccount(s: Strings): Result<Unit> {
+        if (storePath == null) return Result.failure(CodeProblem(s[S.settings_erase_unavailable]))
+        // This device's own sync would hear of the erasure too, and start erasing on its own.
+        stopSync()
+        return network(server?.url.orEmpty(), s) { store.eraseAccount() }.fold(
+            onSuccess = { eraseThisDevice(s) },
+            onFailure = {
+                syncGeneration++ // not erased: sync again
+                Result.failure(it)
+            },
+        )
+    }
+
+    /**
+     * Erases everything this device holds (a device removed from its account, an account
+     * erased, a phone handed on) and opens a new, empty store in its place: the app starts
+     * again as on its first run.
+     */
+    suspend fun eraseThisDevice(s: Strings): Result<Unit> {
+        val path = storePath ?: return Result.failure(CodeProblem(s[S.settings_erase_unavailable]))
+        // In the app's scope: the screen that asked steps aside meanwhile (its scope ends).
+        return scope.async { eraseHere(path) }.await()
+    }
+
+    private suspend fun eraseHere(path: String): Result<Unit> {
+        if (replacing) return Result.success(Unit) // erasing already
+        work.begin()
+        try {
+            // The screens step aside and every call still out on the old store comes back
+            // before it is closed: a call on a closed store would end the app.
+            replacing = true
+            stopSync()
+            snapshotFlow { work.running }.first { it <= 1 }
+            val old = store
+            val (erased, fresh) = withContext(io) {
+                old.close() // the core refuses to erase a store it holds open
+                val erased = try {
+                    eraseStore(path)
+                    Result.success(Unit)
+                } catch (e: TandemException) {
+                    Result.failure(CodeProblem(e.sentence))
+                }
+                erased to TandemStore(path, null, null)
+            }
+            store = fresh
+            onStoreReplaced(fresh)
+            syncStatus = null
+            syncGeneration++
+            replacing = false
+            reload()
+            return erased
+        } finally {
+            replacing = false
+            work.end()
+        }
+    }
+
+    /** The store is being swapped for another ([eraseThisDevice]): the screens wait. */
+    var replacing by mutableStateOf(false)
+        private set
+
+    /** Whether this device's account was erased (it learnt so from its server) and its store with it. */
+    var erasedByServer by mutableStateOf(false)
+        private set
+
     /** Changes the name linked people see; a refusal names the field `name`. */
     suspend fun setMyName(name: String): Edit<Unit> = edit { setMyName(name) }
 
@@ -352,6 +426,14 @@ class AppState(
             val was = syncStatus?.state.let { it is SyncState.Live || it is SyncState.UpToDate }
             syncStatus = status
             if (settled && !was) reload()
+            // The account was erased (from another device, or by the service): so is this
+            // device's copy, at once.
+            val path = storePath
+            if (status.lastRefusal == RefusalReason.ACCOUNT_ERASED && path != null && !replacing) {
+                erasedByServer = true
+                scope.launch { eraseHere(path) }
+                return@collect
+            }
         }
     }
 

@@ -32,16 +32,20 @@ import org.tandem.sentence
  * when [key] changes.
  */
 @Composable
-private fun <T> fromServer(heading: S, intro: S, unavailable: S, key: Any?, load: suspend () -> T): T? {
+private fun <T> fromServer(state: AppState, heading: S, intro: S, unavailable: S, key: Any?, load: suspend () -> T): T? {
     val s = LocalStrings.current
     var value by remember { mutableStateOf<T?>(null) }
     var problem by remember { mutableStateOf<String?>(null) }
     LaunchedEffect(key) {
+        // Counted as work, so that the store is not swapped while it asks (AppState.replacing).
+        state.work.begin()
         try {
             value = load()
             problem = null
         } catch (e: TandemException) {
             problem = s.format(unavailable, e.sentence)
+        } finally {
+            state.work.end()
         }
     }
     Heading(s[heading])
@@ -61,7 +65,7 @@ private fun YourDevices(state: AppState) {
     var asking by remember { mutableStateOf<Device?>(null) }
     var reload by remember { mutableStateOf(0) }
     var problem by remember { mutableStateOf<String?>(null) }
-    val devices = fromServer(S.settings_devices, S.settings_devices_intro, S.settings_devices_unavailable, state.store to reload) {
+    val devices = fromServer(state, S.settings_devices, S.settings_devices_intro, S.settings_devices_unavailable, state.store to reload) {
         state.store.devices()
     }
     problem?.let { Text(it, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.bodyLarge) }
@@ -108,7 +112,7 @@ private fun YourDevices(state: AppState) {
 @Composable
 private fun WhoLooked(state: AppState) {
     val s = LocalStrings.current
-    val looked = fromServer(S.settings_looked, S.settings_looked_intro, S.settings_looked_unavailable, state.store to state.revision) {
+    val looked = fromServer(state, S.settings_looked, S.settings_looked_intro, S.settings_looked_unavailable, state.store to state.revision) {
         state.store.accessLog()
     }
     val entries = looked ?: return
@@ -180,6 +184,49 @@ private fun YourData(state: AppState) {
     }
 }
 
+/** What leaving takes: erasing the account (with a server), erasing this device; each asked once more. */
+@Composable
+private fun Leaving(state: AppState) {
+    val s = LocalStrings.current
+    val scope = rememberCoroutineScope()
+    val errors = remember { FormErrors() }
+    var asking by remember { mutableStateOf<S?>(null) }
+    Heading(s[S.settings_erase])
+    if (state.storePath == null) {
+        Detail(s[S.settings_erase_unavailable])
+        return
+    }
+    val joined = state.server != null
+    fun erase(what: suspend () -> Result<Unit>) {
+        scope.launch {
+            what().onSuccess { asking = null }
+                .onFailure { e -> errors.show(Edit.Failed((e as? CodeProblem)?.words ?: e.toString()), emptySet()) }
+        }
+    }
+    when (asking) {
+        S.settings_erase_account -> {
+            Text(s[S.settings_erase_account_sure], style = MaterialTheme.typography.bodyLarge)
+            FormProblem(errors)
+            MainButton(s[S.settings_erase_account_yes], onClick = { erase { state.eraseAccount(s) } }, modifier = Modifier.testTag("erase-account-yes"))
+            QuietButton(s[S.settings_erase_keep], onClick = { asking = null })
+        }
+        S.settings_erase_device -> {
+            Text(s[S.settings_erase_device_sure], style = MaterialTheme.typography.bodyLarge)
+            FormProblem(errors)
+            MainButton(s[S.settings_erase_device_yes], onClick = { erase { state.eraseThisDevice(s) } }, modifier = Modifier.testTag("erase-device-yes"))
+            QuietButton(s[S.settings_erase_keep], onClick = { asking = null })
+        }
+        else -> {
+            if (joined) {
+                Detail(s[S.settings_erase_account_intro])
+                SecondButton(s[S.settings_erase_account], onClick = { asking = S.settings_erase_account }, modifier = Modifier.testTag("erase-account"))
+            }
+            Detail(s[if (joined) S.settings_erase_device_intro else S.settings_erase_device_intro_alone])
+            QuietButton(s[S.settings_erase_device], onClick = { asking = S.settings_erase_device }, modifier = Modifier.testTag("erase-device"))
+        }
+    }
+}
+
 /**
  * Settings: the account (on my own, or the server and my role), my name, the time zone plans
  * are scheduled in, privacy on this phone (the app lock where the host can lock, what
@@ -244,6 +291,7 @@ fun SettingsScreen(state: AppState) {
         }
 
         YourData(state)
+        Leaving(state)
 
         Heading(s[S.settings_about])
         Text(s[S.settings_about_text], style = MaterialTheme.typography.bodyLarge)

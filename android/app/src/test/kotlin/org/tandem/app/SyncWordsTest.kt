@@ -36,8 +36,12 @@ class SyncWordsTest {
             words(SyncStatus(SyncState.Offline, Instant.parse("2026-11-30T09:30:00Z"), "sync: the peer closed the connection")),
         )
         assertEquals(
-            "This device was removed from your account, from another of your devices. Nothing more syncs here.",
+            "This device was removed from your account, from another of your devices. Nothing more syncs here. You can erase it in Settings.",
             words(SyncStatus(SyncState.Offline, null, "this device was removed from its account", RefusalReason.DEVICE_REMOVED)),
+        )
+        assertEquals(
+            "Your account was erased. This device's copy is being erased too.",
+            words(SyncStatus(SyncState.Offline, null, "this device's account was erased", RefusalReason.ACCOUNT_ERASED)),
         )
         assertEquals(
             "Could not sync (this device belongs to nobody here). Your changes are safe on this device",
