@@ -119,6 +119,9 @@ pub struct Enrolled {
     pub server_id: String,
     pub person_id: String,
     pub role: Role,
+    /// The person's recovery code: show it once, and say to keep it somewhere safe (with it, a
+    /// new phone takes over the account when every device is lost: `recover`).
+    pub recovery_code: Option<String>,
 }
 
 /// A one-time invitation code to give to the person invited.
@@ -159,6 +162,9 @@ pub struct Joined {
     pub linked: Option<Link>,
     /// The name they gave with the code, if any.
     pub linked_name: Option<String>,
+    /// A new person's recovery code (see `Enrolled`); after `recover`, the code that replaces
+    /// the one used. Show it once.
+    pub recovery_code: Option<String>,
 }
 
 /// The server a store is joined to.
@@ -230,6 +236,7 @@ impl From<api::Enrolled> for Enrolled {
             server_id: e.server_id,
             person_id: e.person_id,
             role: e.role,
+            recovery_code: e.recovery_code,
         }
     }
 }
@@ -267,6 +274,7 @@ impl From<api::Joined> for Joined {
             private_id: j.private_id,
             linked: j.linked.map(Link::from),
             linked_name: j.linked_name,
+            recovery_code: j.recovery_code,
         }
     }
 }
@@ -499,20 +507,42 @@ pub async fn join_device(
     trusted_certificates: Option<String>,
 ) -> Result<JoinedDevice, TandemError> {
     run(async move {
-        let (store, joined) = session::join_device(
-            std::path::PathBuf::from(path),
-            &server,
-            &code,
-            tandem_core::OpenOptions {
-                trusted_certificates,
-                ..Default::default()
-            },
-        )
-        .await?;
-        Ok(JoinedDevice {
-            store: TandemStore::new(store),
-            joined: joined.into(),
-        })
+        let options = trusting(trusted_certificates);
+        device(session::join_device(std::path::PathBuf::from(path), &server, &code, options).await?)
     })
     .await
+}
+
+/// Brings back the account of a person whose every device is lost onto a new store at
+/// `path`, with their recovery code: their other devices are removed, this one takes their
+/// identity, and their journey arrives with the first sync. `joined.recovery_code` is the new
+/// code that replaces the one used: show it once. The store at `path` must be unused, as for
+/// `join_device`; a wrong code is `Refused(UNKNOWN_CODE)`, too many tries from one address
+/// `Refused(TOO_MANY_REQUESTS)`. Network: async.
+#[uniffi::export(async_runtime = "tokio", default(trusted_certificates = None))]
+pub async fn recover(
+    path: String,
+    server: String,
+    code: String,
+    trusted_certificates: Option<String>,
+) -> Result<JoinedDevice, TandemError> {
+    run(async move {
+        let options = trusting(trusted_certificates);
+        device(session::recover(std::path::PathBuf::from(path), &server, &code, options).await?)
+    })
+    .await
+}
+
+fn trusting(trusted_certificates: Option<String>) -> tandem_core::OpenOptions {
+    tandem_core::OpenOptions {
+        trusted_certificates,
+        ..Default::default()
+    }
+}
+
+fn device((store, joined): (tandem_core::Store, api::Joined)) -> Result<JoinedDevice, TandemError> {
+    Ok(JoinedDevice {
+        store: TandemStore::new(store),
+        joined: joined.into(),
+    })
 }

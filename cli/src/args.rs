@@ -147,6 +147,17 @@ pub enum Command {
         /// The invitation code, e.g. 7KQ2-M9XD-4WTR.
         code: String,
     },
+    /// Bring back your account onto this new, empty store with your recovery code, when every
+    /// device of yours is lost: your other devices are removed from the account, and your
+    /// journey arrives at once. A new recovery code replaces the one used: keep it.
+    Recover {
+        /// Your server's address.
+        #[arg(long, value_parser = parse::server_url, value_name = "URL")]
+        server: String,
+        /// Your recovery code, as it was shown when you enrolled or joined (or a new one from
+        /// your service).
+        code: String,
+    },
     /// Sync: share one of your documents with a linked person (read-only unless --write).
     #[command(group(ArgGroup::new("access").args(["read", "write"])))]
     Share {

@@ -113,6 +113,17 @@ pub struct Enrolled {
     pub server_id: String,
     pub person_id: String,
     pub role: Role,
+    /// The person's recovery code, shown once: it brings their account back to a new device
+    /// when every device of theirs is lost (`POST /v1/recover`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_code: Option<String>,
+}
+
+/// `POST /v1/recover`: a new device takes over the account of the person whose recovery code
+/// this is; their other devices are removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoverRequest {
+    pub code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -279,6 +290,10 @@ pub struct Joined {
     /// The name they gave with the code, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_name: Option<String>,
+    /// A new person's recovery code (see [`Enrolled::recovery_code`]), shown once; after a
+    /// recovery, the code that replaces the one used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,7 +13,8 @@ use samod::{AcceptorHandle, PeerId};
 use serde::Deserialize;
 use tandem_protocol::api::{
     AccountErased, ApiError, CatchUp, CodeQuery, EnrolRequest, EraseAccount, InvitationRequest,
-    JoinRequest, NameDevice, Reason, RegisterDocument, ServerInfo, ShareRequest, Withdrawn,
+    JoinRequest, NameDevice, Reason, RecoverRequest, RegisterDocument, ServerInfo, ShareRequest,
+    Withdrawn,
 };
 use tandem_protocol::auth::peer_id_for;
 
@@ -128,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/enrol", post(enrol))
         .route("/v1/invitations", post(invite))
         .route("/v1/join", post(join))
+        .route("/v1/recover", post(recover))
         .route("/v1/codes/about", post(about_code))
         .route("/v1/documents", post(register))
         .route("/v1/shares", post(grant).delete(revoke))
@@ -216,11 +218,8 @@ async fn invite(
 /// What a code would do and who made it, without using it; limited per address (see
 /// [`crate::limits`]). The address is the TCP peer's: behind a proxy, every device shares the
 /// proxy's allowance (docs/SYNC.md says so).
-async fn about_code(
-    State(state): State<AppState>,
-    extensions: axum::http::Extensions,
-    body: Result<Json<CodeQuery>, JsonRejection>,
-) -> Answer<Response> {
+/// Refuses a code lookup past this address's allowance (`limits.rs`).
+fn allow_code_lookup(state: &AppState, extensions: &axum::http::Extensions) -> Answer<()> {
     let address = extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|info| info.0.ip())
@@ -232,8 +231,39 @@ async fn about_code(
             "too many code lookups from this address: wait a minute and try again",
         ));
     }
+    Ok(())
+}
+
+async fn about_code(
+    State(state): State<AppState>,
+    extensions: axum::http::Extensions,
+    body: Result<Json<CodeQuery>, JsonRejection>,
+) -> Answer<Response> {
+    allow_code_lookup(&state, &extensions)?;
     let Json(query) = body?;
     Ok(Json(state.directory.about_code(&query.code, now()).await?).into_response())
+}
+
+/// `POST /v1/recover`: a new device takes over the account of the person whose recovery code
+/// it gives; their other devices are removed (their connections close, on every process).
+/// Limited per address like code lookups: a recovery code never expires, so it must not be
+/// guessable by asking.
+async fn recover(
+    State(state): State<AppState>,
+    extensions: axum::http::Extensions,
+    headers: HeaderMap,
+    body: Result<Json<RecoverRequest>, JsonRejection>,
+) -> Answer<Response> {
+    allow_code_lookup(&state, &extensions)?;
+    let caller = any_device(&state, &headers).await?;
+    let Json(request) = body?;
+    let (joined, removed) = state.directory.recover(&caller, &request, now()).await?;
+    tracing::info!(person = %joined.person_id, device = %caller.device_id, removed = removed.len(), "account recovered");
+    for device in &removed {
+        state.policy.connections.close_device(device);
+    }
+    state.policy.announce(&[&joined.person_id]).await;
+    Ok(Json(joined).into_response())
 }
 
 async fn join(

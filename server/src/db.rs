@@ -18,7 +18,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Each entry moves the schema one version up; the index + 1 is the resulting `user_version`.
 /// Never edit a shipped migration: add one.
 const MIGRATIONS: &[Migration] = &[
-    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5, migrate_6,
+    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5, migrate_6, migrate_7,
 ];
 
 /// 1: documents, and the directory.
@@ -189,6 +189,11 @@ pub const MIGRATE_ACCESS_LOG: &str = "CREATE TABLE access_log (
 /// erased people, devices and documents (`directory/erasure.rs`).
 fn migrate_6(tx: &Transaction) -> rusqlite::Result<()> {
     tx.execute_batch(crate::directory::erasure::MIGRATE_WITHDRAWN_AND_ERASED)
+}
+
+/// 7: recovery codes (`directory/recovery.rs`).
+fn migrate_7(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(crate::directory::recovery::MIGRATE_RECOVERY_CODES)
 }
 
 /// Why the database could not be opened.

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use tandem_protocol::api::Role;
-use tandem_server::server::{announce, backup, enrolment_code, erase_person, shutdown_signal};
+use tandem_server::server::{
+    announce, backup, enrolment_code, erase_person, recovery_code, shutdown_signal,
+};
 use tandem_server::{Config, Storage};
 
 /// Tandem's sync server.
@@ -67,6 +69,16 @@ enum Command {
     /// Check who is asking before you run this: it cannot be undone.
     Erase {
         /// The person's id (the app shows it under Settings, "Account").
+        #[arg(long)]
+        person: String,
+    },
+    /// Print a new recovery code for a person whose every device is lost, replacing their old
+    /// one. With it, a new device takes over their account (their other devices are removed)
+    /// and their journey comes back from the server.
+    ///
+    /// Check who is asking before you run this: the code opens their account.
+    RecoveryCode {
+        /// The person's id.
         #[arg(long)]
         person: String,
     },
@@ -148,6 +160,21 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some(Command::RecoveryCode { person }) => {
+            match runtime.block_on(recovery_code(&storage, &person)) {
+                Ok(code) => {
+                    println!("{code}");
+                    eprintln!(
+                        "a recovery code for {person}: hand it over once; the old one no longer works"
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("tandem-server recovery-code: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some(Command::Enrol { role }) => {
             let role = match role {
                 EnrolRole::Practitioner => Role::Practitioner,

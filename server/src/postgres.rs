@@ -142,6 +142,8 @@ const MIGRATIONS: &[&[&str]] = &[
     &[crate::db::MIGRATE_ACCESS_LOG],
     // 4: the SQLite file's migration 6 (withdrawn documents, erased ids).
     &[crate::directory::erasure::MIGRATE_WITHDRAWN_AND_ERASED],
+    // 5: the SQLite file's migration 7 (recovery codes).
+    &[crate::directory::recovery::MIGRATE_RECOVERY_CODES],
 ];
 
 /// 1: the tables of the SQLite file's migrations 1 to 3, in PostgreSQL's types (times are Unix

@@ -353,6 +353,17 @@ pub async fn enrolment_code(storage: &Storage, role: Role) -> Result<(String, i6
     Ok((code, expires_at))
 }
 
+/// The operator makes a new recovery code for a person whose every device is lost, after
+/// checking who they are (`tandem-server recovery-code`); it replaces their old one. Works
+/// whether a server is serving or not.
+pub async fn recovery_code(storage: &Storage, person_id: &str) -> Result<String, ServeError> {
+    let directory = storage.directory().await?;
+    directory
+        .reissue_recovery_code(person_id, chrono::Utc::now().timestamp())
+        .await
+        .map_err(|r| ServeError::Io(std::io::Error::other(r.to_string())))
+}
+
 /// The operator erases a person's account (`tandem-server erase`), whether a server is serving
 /// or not; answers how many other people were linked to them or members of their documents
 /// (their devices delete the erased documents when they next sync).

@@ -61,6 +61,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         Command::Enrol { server, code } => sync::enrol(&open()?, &server, &code),
         Command::Invite { kind } => sync::invite(&open()?, kind),
         Command::Join { server, code } => sync::join(open()?, &server, &code),
+        Command::Recover { server, code } => sync::recover(open()?, &server, &code),
         Command::Share {
             doc,
             person,

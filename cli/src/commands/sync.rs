@@ -49,8 +49,19 @@ pub fn enrol(session: &Session, server: &str, code: &str) -> Result<String, Fail
                 ),
                 Role::Client => page.line("Sync with `tandem sync`."),
             }
+            recovery_lines(page, enrolled.recovery_code.as_deref(), &server);
         },
     )
+}
+
+/// The recovery code, shown once, with what it is for.
+fn recovery_lines(page: &mut Page, code: Option<&str>, server: &str) {
+    let Some(code) = code else { return };
+    page.line(format!("Your recovery code: {code}"));
+    page.line("Keep it somewhere safe, away from this device: it is shown only now. If every device");
+    page.line(format!(
+        "of yours is lost, `tandem recover --server {server} {code}` on a new one brings your account back."
+    ));
 }
 
 /// A failed `enrol` or `join`: the server's word, and what to do when the code will not do.
@@ -182,7 +193,61 @@ pub fn join(session: Session, server: &str, code: &str) -> Result<String, Failur
         consent,
         sync: report.clone(),
     };
-    session.reply(&answer, |page| match &joined.linked {
+    session.reply(&answer, |page| {
+        joined_lines(page, &joined, &server, report.as_ref(), journey_here);
+        recovery_lines(page, joined.recovery_code.as_deref(), &server);
+    })
+}
+
+/// Recovers an account onto this (new, empty) store with its recovery code, then syncs.
+pub fn recover(session: Session, server: &str, code: &str) -> Result<String, Failure> {
+    let runtime = session::runtime()?;
+    let path = session.store.path().to_path_buf();
+    let options = OpenOptions {
+        time_zone: None,
+        clock: session.store.clock().clone(),
+        trusted_certificates: session.store.trusted_certificates().map(String::from),
+        key: session.key.clone(),
+    };
+    let Session { store, .. } = session;
+    drop(store);
+    let (store, joined) = runtime
+        .block_on(sync::recover(path, server, code, options))
+        .map_err(|e| code_failure("cannot recover your account", e))?;
+    let session = Session { store, ..session };
+    let report = runtime
+        .block_on(sync::sync_now(&session.store, &progress(session.json)))
+        .map_err(|e| remote("recovered, but the first sync failed (try `tandem sync`)", e))?;
+    let server = server_url(&session.store)?;
+    let journey_here = journey_here(&session.store)?;
+    #[derive(Serialize)]
+    struct Answer<'a> {
+        #[serde(flatten)]
+        joined: &'a Joined,
+        sync: &'a SyncReport,
+    }
+    session.reply(&Answer { joined: &joined, sync: &report }, |page| {
+        page.line(format!(
+            "Your account is back on this store (person {}, {}), on {server}; your other devices were removed from it.",
+            joined.person_id,
+            joined.role.as_str()
+        ));
+        report_lines(page, &report);
+        journey_lines(page, journey_here);
+        page.line("The code you used no longer works.");
+        recovery_lines(page, joined.recovery_code.as_deref(), &server);
+    })
+}
+
+/// What joining did, in words.
+fn joined_lines(
+    page: &mut Page,
+    joined: &Joined,
+    server: &str,
+    report: Option<&SyncReport>,
+    journey_here: bool,
+) {
+    match &joined.linked {
         Some(linked) if linked.role == Role::Coach => {
             page.line(format!(
                 "Joined {server} as a practitioner, coached by {}.",
@@ -220,7 +285,7 @@ pub fn join(session: Session, server: &str, code: &str) -> Result<String, Failur
                 joined.person_id,
                 joined.role.as_str()
             ));
-            if let Some(report) = &report {
+            if let Some(report) = report {
                 report_lines(page, report);
             }
             if journey_here {
@@ -228,7 +293,7 @@ pub fn join(session: Session, server: &str, code: &str) -> Result<String, Failur
             }
             journey_lines(page, journey_here);
         }
-    })
+    }
 }
 
 /// `share` and `revoke` name a document as `journey` (one's own) or by its id.

@@ -97,6 +97,12 @@ impl Api {
             .await
     }
 
+    /// Takes over an account with its recovery code.
+    pub async fn recover(&self, token: &str, body: &RecoverRequest) -> Result<Joined> {
+        self.call(reqwest::Method::POST, "/v1/recover", token, Some(body))
+            .await
+    }
+
     pub async fn register(&self, token: &str, body: &RegisterDocument) -> Result<()> {
         self.call::<_, serde::de::IgnoredAny>(
             reqwest::Method::POST,

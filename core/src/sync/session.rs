@@ -186,6 +186,35 @@ pub async fn join_device(
     let store = Store::open(path, options)?;
     store.check_may_become_a_device()?;
     let joined = call_join(&store, &api, code, true).await?;
+    become_device(store, &api, joined)
+}
+
+/// Brings back the account of a person whose every device is lost, onto a new store at
+/// `path`, with their recovery code (shown once when they enrolled or joined, or a new one
+/// from their service's operator): their other devices are removed from the account, this one
+/// takes their identity, and their journey arrives with the first sync. Answers as
+/// [`join_device`] does; `Joined::recovery_code` is the new code that replaces the one used —
+/// show it once.
+pub async fn recover(
+    path: impl AsRef<std::path::Path>,
+    server: &str,
+    code: &str,
+    options: crate::store::OpenOptions,
+) -> Result<(Store, Joined)> {
+    let tls = super::tls::client_config(options.trusted_certificates.as_deref())?;
+    let api = Api::new(server, tls)?;
+    let store = Store::open(path, options)?;
+    store.check_may_become_a_device()?;
+    let (token, _) = token(&store, &api).await?;
+    let body = RecoverRequest {
+        code: code.trim().to_string(),
+    };
+    let joined = api.recover(&token, &body).await?;
+    become_device(store, &api, joined)
+}
+
+/// A new store made another device of the person `joined` names.
+fn become_device(store: Store, api: &Api, joined: Joined) -> Result<(Store, Joined)> {
     let store = store.adopt_identity(&joined.person_id, &joined.journey_id, &joined.private_id)?;
     store.set_server(api.base().as_str(), &joined.server_id, joined.role)?;
     // The person's documents are registered already.

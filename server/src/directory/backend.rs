@@ -152,6 +152,13 @@ pub trait Rows: Send {
     async fn withdrawn_for(&mut self, person_id: &str) -> Result<Vec<(String, String, i64)>>;
     /// When the person, device or document `id` was erased, if it was.
     async fn erased_at(&mut self, id: &str) -> Result<Option<i64>>;
+    /// `person_id`'s recovery code is now the one hashed `code_hash` (hex), made `at`.
+    async fn set_recovery_code(&mut self, person_id: &str, code_hash: &str, at: i64)
+        -> Result<()>;
+    /// Whose recovery code is hashed `code_hash` (hex).
+    async fn recovery_person(&mut self, code_hash: &str) -> Result<Option<String>>;
+    /// Removes every device of `person_id` as of `at` (a recovery).
+    async fn remove_devices_of(&mut self, person_id: &str, at: i64) -> Result<()>;
     /// Erases `person_id`'s account as of `at` (`erasure.rs`); returns who must hear of it.
     async fn erase_person(&mut self, person_id: &str, at: i64) -> Result<Vec<String>>;
     async fn insert_document(&mut self, doc: &Document, at: i64) -> Result<()>;

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use tandem_protocol::api::{
     Access, AccessEntry, CodeAbout, DeviceInfo, DocumentKind, EnrolRequest, Enrolled, Invitation,
-    InvitationKind, JoinRequest, Joined, Link, Reason, RegisterDocument, Role, ShareRequest,
-    WithdrawnDocument, WithdrawnReason,
+    InvitationKind, JoinRequest, Joined, Link, Reason, RecoverRequest, RegisterDocument, Role,
+    ShareRequest, WithdrawnDocument, WithdrawnReason,
 };
 
 use super::backend::{Backend, Consent, Membership, Mode, Rows};
@@ -251,11 +251,13 @@ impl Directory {
         };
         create_person(&mut tx, &person, device_id, now).await?;
         use_code(&mut tx, &code, device_id, now).await?;
+        let recovery_code = new_recovery_code(&mut tx, &person.person_id, now).await?;
         tx.commit().await?;
         Ok(Enrolled {
             server_id: self.server_id().to_string(),
             person_id: person.person_id,
             role,
+            recovery_code: Some(recovery_code),
         })
     }
 
@@ -318,6 +320,63 @@ impl Directory {
         let joined = join(&mut tx, self.server_id(), caller, request, now).await?;
         tx.commit().await?;
         Ok(joined)
+    }
+
+    /// A new device takes over the account of the person whose recovery code `request` gives
+    /// (every device of theirs was lost): their other devices are removed, this one added, and
+    /// a new code replaces the one used. Answers as a device join does, with the new code, and
+    /// the devices removed (their connections must close).
+    pub async fn recover(
+        &self,
+        caller: &Caller,
+        request: &RecoverRequest,
+        now: i64,
+    ) -> Result<(Joined, Vec<String>)> {
+        let unknown = || Refusal::not_found(Reason::UnknownCode, "no such recovery code");
+        let normal = codes::normalise(&request.code).ok_or_else(unknown)?;
+        let mut tx = self.backend.begin(Mode::Write).await?;
+        let person_id = tx
+            .recovery_person(&hex(&codes::hash(&normal)))
+            .await?
+            .ok_or_else(unknown)?;
+        let person = tx.person(&person_id).await?.ok_or_else(unknown)?;
+        refuse_known_device(&mut tx, &caller.device_id).await?;
+        let removed: Vec<String> = tx
+            .devices_of(&person_id)
+            .await?
+            .into_iter()
+            .map(|d| d.device_id)
+            .collect();
+        tx.remove_devices_of(&person_id, now).await?;
+        tx.insert_device(&caller.device_id, &person_id, now).await?;
+        let recovery_code = new_recovery_code(&mut tx, &person_id, now).await?;
+        tx.commit().await?;
+        let joined = Joined {
+            server_id: self.server_id().to_string(),
+            person_id: person.person_id,
+            role: person.role,
+            journey_id: person.journey_id,
+            private_id: person.private_id,
+            linked: None,
+            linked_name: None,
+            recovery_code: Some(recovery_code),
+        };
+        Ok((joined, removed))
+    }
+
+    /// The operator makes a new recovery code for `person_id` (after checking who asks),
+    /// replacing any before; the code, to hand over once.
+    pub async fn reissue_recovery_code(&self, person_id: &str, now: i64) -> Result<String> {
+        let mut tx = self.backend.begin(Mode::Write).await?;
+        if tx.person(person_id).await?.is_none() {
+            return Err(Refusal::not_found(
+                Reason::UnknownPerson,
+                format!("no person {person_id} on this server"),
+            ));
+        }
+        let code = new_recovery_code(&mut tx, person_id, now).await?;
+        tx.commit().await?;
+        Ok(code)
     }
 
     /// Registers a document the caller made.
@@ -723,6 +782,7 @@ async fn join(
             private_id: inviter.private_id.clone(),
             linked: None,
             linked_name: None,
+            recovery_code: None,
         });
     };
 
@@ -732,6 +792,7 @@ async fn join(
             "consent_text_version must be 1 to {MAX_CONSENT_VERSION} characters"
         )));
     }
+    let mut recovery_code = None;
     let joiner = match &caller.person {
         Some(known) => {
             if known.person_id != request.person_id {
@@ -758,6 +819,7 @@ async fn join(
                 private_id,
             };
             create_person(tx, &person, &caller.device_id, now).await?;
+            recovery_code = Some(new_recovery_code(tx, &person.person_id, now).await?);
             person
         }
     };
@@ -819,7 +881,21 @@ async fn join(
         private_id: joiner.private_id.clone(),
         linked: Some(linked),
         linked_name: from_name,
+        recovery_code,
     })
+}
+
+/// A new recovery code for `person_id`, replacing any before; the code, to show once.
+async fn new_recovery_code(tx: &mut Tx, person_id: &str, now: i64) -> Result<String> {
+    let code = codes::generate();
+    let normal = codes::normalise(&code).ok_or_else(|| Refusal::internal("a code made unreadable"))?;
+    tx.set_recovery_code(person_id, &hex(&codes::hash(&normal)), now)
+        .await?;
+    Ok(code)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Registers `doc` (checked in form by [`Directory::register`]) for `caller`.

@@ -103,6 +103,7 @@ pub const ERASE: &[&str] = &[
     // have had them: they name only the erased ids and those members).
     "DELETE FROM withdrawn WHERE person_id = ?1",
     "DELETE FROM consents WHERE who = ?1 OR whom = ?1",
+    "DELETE FROM recovery_codes WHERE person_id = ?1",
     "DELETE FROM links WHERE supporter = ?1 OR supported = ?1",
     "UPDATE codes SET used_by = NULL
      WHERE used_by IN (SELECT device_id FROM devices WHERE person_id = ?1)",

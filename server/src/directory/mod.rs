@@ -10,6 +10,7 @@
 mod backend;
 mod calls;
 pub mod erasure;
+pub mod recovery;
 mod postgres;
 pub mod rules;
 mod sqlite;

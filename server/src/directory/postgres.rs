@@ -13,7 +13,7 @@ use tokio_postgres::types::{FromSql, ToSql};
 use tokio_postgres::Row;
 
 use super::backend::{Backend, CodeRow, Consent, DeviceRow, InvitationRow, Membership, Mode, Rows};
-use super::{erasure, Document, LinkKind, Person, Refusal, Result};
+use super::{erasure, recovery, Document, LinkKind, Person, Refusal, Result};
 use crate::postgres::{self, PostgresError, DIRECTORY_WRITE_LOCK};
 
 /// The directory on a pool of connections to one database.
@@ -467,6 +467,31 @@ impl Rows for PgRows {
             .await?
             .map(|r| col(&r, 0))
             .transpose()
+    }
+
+    async fn set_recovery_code(&mut self, person_id: &str, code_hash: &str, at: i64) -> Result<()> {
+        self.exec(
+            &erasure::postgres_sql(recovery::SET),
+            &[&person_id, &code_hash, &at],
+        )
+        .await
+        .map(drop)
+    }
+
+    async fn recovery_person(&mut self, code_hash: &str) -> Result<Option<String>> {
+        self.opt(&erasure::postgres_sql(recovery::PERSON), &[&code_hash])
+            .await?
+            .map(|r| col(&r, 0))
+            .transpose()
+    }
+
+    async fn remove_devices_of(&mut self, person_id: &str, at: i64) -> Result<()> {
+        self.exec(
+            &erasure::postgres_sql(recovery::REMOVE_DEVICES),
+            &[&person_id, &at],
+        )
+        .await
+        .map(drop)
     }
 
     async fn erase_person(&mut self, person_id: &str, at: i64) -> Result<Vec<String>> {

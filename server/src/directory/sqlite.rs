@@ -11,7 +11,7 @@ use tandem_storage::blocking;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::backend::{Backend, CodeRow, Consent, DeviceRow, InvitationRow, Membership, Mode, Rows};
-use super::{erasure, Document, LinkKind, Person, Result};
+use super::{erasure, recovery, Document, LinkKind, Person, Result};
 use crate::db;
 
 /// The directory's SQLite connection.
@@ -430,6 +430,30 @@ impl Rows for SqliteRows {
             c.prepare_cached(erasure::ERASED_AT)?
                 .query_row(params![id], |r| r.get(0))
                 .optional()
+        })
+    }
+
+    async fn set_recovery_code(&mut self, person_id: &str, code_hash: &str, at: i64) -> Result<()> {
+        self.run(|c| {
+            c.prepare_cached(recovery::SET)?
+                .execute(params![person_id, code_hash, at])
+                .map(drop)
+        })
+    }
+
+    async fn recovery_person(&mut self, code_hash: &str) -> Result<Option<String>> {
+        self.run(|c| {
+            c.prepare_cached(recovery::PERSON)?
+                .query_row(params![code_hash], |r| r.get(0))
+                .optional()
+        })
+    }
+
+    async fn remove_devices_of(&mut self, person_id: &str, at: i64) -> Result<()> {
+        self.run(|c| {
+            c.prepare_cached(recovery::REMOVE_DEVICES)?
+                .execute(params![person_id, at])
+                .map(drop)
         })
     }
 
