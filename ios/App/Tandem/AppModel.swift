@@ -392,24 +392,39 @@ final class AppModel: ObservableObject {
         let address = server.trimmed
         let named = !name.trimmed.isEmpty
         let kind = about.kind
-        let result: Result<Void, CodeProblem> = await network(server) { store in
+        let result: Result<String?, CodeProblem> = await network(server) { store in
             switch kind {
             case .device:
                 // Not here: it replaces the store (addThisDevice).
                 throw CodeProblem(field: nil, words: L.t("code_device_here"))
             case .client, .practitioner:
                 if named { try store.setMyName(name: name) }
-                _ = try await store.join(server: address, code: code)
+                return try await store.join(server: address, code: code).recoveryCode
             case .enrolPractitioner, .enrolCoach:
-                _ = try await store.enrol(server: address, code: code)
+                let enrolled = try await store.enrol(server: address, code: code)
                 if named { try store.setMyName(name: name) }
+                return enrolled.recoveryCode
             }
         }
-        if case .success = result {
+        if case .success(let code) = result {
+            recoveryCode = code
             await startSync()
             reload()
         }
-        return result
+        return result.map { _ in () }
+    }
+
+    /// The person's recovery code, just given by their server: shown once (RecoveryCodeView),
+    /// until they say they have kept it.
+    @Published var recoveryCode: String? = nil
+
+    /// Brings back the account of a person whose every device is lost onto this phone with
+    /// their recovery code (as addThisDevice); the new recovery code is shown once.
+    func recoverAccount(server: String, code: String) async -> Result<Void, CodeProblem> {
+        let address = server.trimmed
+        return await becomeDevice(server: server) { path in
+            try await recover(path: path, server: address, code: code, trustedCertificates: nil)
+        }
     }
 
     /// Makes this phone another device of the person who made the device `code` (the person
@@ -419,6 +434,15 @@ final class AppModel: ObservableObject {
     /// was, opened again, and comes back as the words to show.
     func addThisDevice(server: String, code: String) async -> Result<Void, CodeProblem> {
         let address = server.trimmed
+        return await becomeDevice(server: server) { path in
+            try await joinDevice(path: path, server: address, code: code, trustedCertificates: nil)
+        }
+    }
+
+    /// The store let go, made another's device by `call` on its file, and opened again.
+    private func becomeDevice(
+        server: String, _ call: @escaping @Sendable (String) async throws -> JoinedDevice
+    ) async -> Result<Void, CodeProblem> {
         stopSync()
         changesTask?.cancel()
         changesTask = nil
@@ -428,10 +452,9 @@ final class AppModel: ObservableObject {
         var result: Result<Void, CodeProblem> = .success(())
         do {
             let path = try StoreFile.url().path
-            let joined = try await offMainAsync {
-                try await joinDevice(path: path, server: address, code: code, trustedCertificates: nil)
-            }
+            let joined = try await offMainAsync { try await call(path) }
             store = joined.store
+            if let code = joined.joined.recoveryCode { recoveryCode = code }
         } catch {
             result = .failure(codeProblem(error, server: server))
         }

@@ -14,7 +14,9 @@ struct RootView: View {
 
     var body: some View {
         ZStack {
-            if model.welcomeOpen {
+            if let code = model.recoveryCode {
+                RecoveryCodeView(code: code)
+            } else if model.welcomeOpen {
                 WelcomeView()
             } else {
                 MainTabs()

@@ -163,7 +163,9 @@ fun Shell(state: AppState) {
         HorizontalDivider(color = MaterialTheme.colorScheme.outlineVariant)
         Box(Modifier.weight(1f).fillMaxWidth()) {
             val problem = state.problem
+            val recoveryCode = state.recoveryCode
             when {
+                recoveryCode != null -> RecoveryCodeScreen(state, recoveryCode)
                 state.replacing -> Text(
                     s[S.loading],
                     style = MaterialTheme.typography.bodyLarge,
@@ -182,7 +184,7 @@ fun Shell(state: AppState) {
                 else -> ScreenContent(state, screen)
             }
         }
-        if (screen.isTab) Tabs(state)
+        if (screen.isTab && state.recoveryCode == null) Tabs(state)
     }
 }
 

@@ -28,6 +28,7 @@ import uniffi.tandem_ffi.CodeKind
 import uniffi.tandem_ffi.InvitationKind
 import uniffi.tandem_ffi.Insights
 import uniffi.tandem_ffi.Invitation
+import uniffi.tandem_ffi.JoinedDevice
 import uniffi.tandem_ffi.Journey
 import uniffi.tandem_ffi.LinkedJourney
 import uniffi.tandem_ffi.LinkedPerson
@@ -247,21 +248,40 @@ class AppState(
                 CodeKind.DEVICE -> throw CodeProblem(s[S.code_device_here])
                 CodeKind.CLIENT, CodeKind.PRACTITIONER -> {
                     if (name.isNotBlank()) store.setMyName(name)
-                    store.join(server.trim(), code)
+                    store.join(server.trim(), code).recoveryCode
                 }
                 CodeKind.ENROL_PRACTITIONER, CodeKind.ENROL_COACH -> {
-                    store.enrol(server.trim(), code)
-                    if (name.isNotBlank()) store.setMyName(name)
+                    store.enrol(server.trim(), code).recoveryCode.also {
+                        if (name.isNotBlank()) store.setMyName(name)
+                    }
                 }
             }
-            Unit
         }
+        result.getOrNull()?.let { recoveryCode = it }
         if (result.isSuccess) {
             syncGeneration++
             reload()
         }
-        return result
+        return result.map {}
     }
+
+    /**
+     * The person's recovery code, just given by their server (they joined, enrolled or
+     * recovered): shown once, until they say they have kept it ([recoveryCodeKept]).
+     */
+    var recoveryCode by mutableStateOf<String?>(null)
+        private set
+
+    fun recoveryCodeKept() {
+        recoveryCode = null
+    }
+
+    /**
+     * Brings back the account of a person whose every device is lost onto this device, with
+     * their recovery code: as [joinDevice], and the new recovery code is shown once.
+     */
+    suspend fun recover(server: String, code: String, s: Strings): Result<Unit> =
+        becomeDevice(server, s) { path -> uniffi.tandem_ffi.recover(path, server.trim(), code, null) }
 
     /**
      * Makes this device another device of the person who made the device [code] (the person
@@ -270,7 +290,11 @@ class AppState(
      * (this device already has a journey of its own, a used code ...) leaves the store as it
      * was, opened again, and comes back as the words to show.
      */
-    suspend fun joinDevice(server: String, code: String, s: Strings): Result<Unit> {
+    suspend fun joinDevice(server: String, code: String, s: Strings): Result<Unit> =
+        becomeDevice(server, s) { path -> uniffi.tandem_ffi.joinDevice(path, server.trim(), code, null) }
+
+    /** The store closed, made another's device by [call] on its file, and opened again. */
+    private suspend fun becomeDevice(server: String, s: Strings, call: suspend (String) -> JoinedDevice): Result<Unit> {
         val path = storePath ?: return Result.failure(CodeProblem(s[S.code_device_here]))
         work.begin()
         try {
@@ -279,12 +303,13 @@ class AppState(
             val joined = withContext(io) {
                 old.close() // the core must not hold the file open twice
                 try {
-                    Result.success(uniffi.tandem_ffi.joinDevice(path, server.trim(), code, null).store)
+                    Result.success(call(path))
                 } catch (e: TandemException) {
                     Result.failure(CodeProblem(codeProblem(e, server, s), "code"))
                 }
             }
-            store = joined.getOrElse {
+            joined.getOrNull()?.joined?.recoveryCode?.let { recoveryCode = it }
+            store = joined.map { it.store }.getOrElse {
                 try {
                     withContext(io) { TandemStore(path, null, null) }
                 } catch (e: TandemException) {

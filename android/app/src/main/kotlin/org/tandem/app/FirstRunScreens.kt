@@ -6,6 +6,7 @@ import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.text.selection.SelectionContainer
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.Card
 import androidx.compose.material3.CardDefaults
@@ -19,8 +20,10 @@ import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
+import androidx.compose.ui.text.font.FontFamily
 import androidx.compose.ui.unit.dp
 import java.time.LocalDate
 import kotlinx.coroutines.launch
@@ -60,13 +63,36 @@ fun EnterCodeScreen(state: AppState) {
     var server by remember { mutableStateOf(state.server?.url ?: state.defaultServer) }
     var code by remember { mutableStateOf("") }
     var checking by remember { mutableStateOf(false) }
+    // "I lost my phone": the code is the person's recovery code.
+    var recovering by remember { mutableStateOf(false) }
     Column(
         verticalArrangement = Arrangement.spacedBy(14.dp),
         modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
     ) {
-        Detail(s[S.code_intro])
+        Detail(s[if (recovering) S.code_recover_intro else S.code_intro])
         TextInput(s[S.code_server], server, { server = it }, "server", errors, hint = s[S.code_server_hint])
-        TextInput(s[S.code_field], code, { code = it }, "code", errors, hint = s[S.code_field_hint])
+        TextInput(s[if (recovering) S.code_recovery_field else S.code_field], code, { code = it }, "code", errors, hint = s[S.code_field_hint])
+        if (recovering) {
+            MainButton(
+                if (checking) s[S.code_checking] else s[S.code_recover],
+                enabled = !checking,
+                onClick = {
+                    checking = true
+                    scope.launch {
+                        state.recover(server, code, s)
+                            .onSuccess { errors.clear(); state.openTab(Screen.Today) }
+                            .onFailure { e ->
+                                val problem = e as? CodeProblem ?: CodeProblem(e.toString())
+                                errors.local(problem.field, problem.words)
+                            }
+                        checking = false
+                    }
+                },
+                modifier = Modifier.testTag("code-recover"),
+            )
+            QuietButton(s[S.cancel], onClick = { recovering = false; errors.clear() })
+            return@Column
+        }
         MainButton(
             if (checking) s[S.code_checking] else s[S.code_check],
             enabled = !checking,
@@ -88,6 +114,31 @@ fun EnterCodeScreen(state: AppState) {
             modifier = Modifier.testTag("code-check"),
         )
         QuietButton(s[S.cancel], onClick = { state.back() })
+        if (state.storePath != null && state.server == null) {
+            QuietButton(s[S.code_lost_phone], onClick = { recovering = true; errors.clear() }, modifier = Modifier.testTag("code-lost-phone"))
+        }
+    }
+}
+
+/** The recovery code the server just gave, shown once, until the person says they kept it. */
+@Composable
+fun RecoveryCodeScreen(state: AppState, code: String) {
+    val s = LocalStrings.current
+    Column(
+        verticalArrangement = Arrangement.spacedBy(16.dp),
+        modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp).testTag("recovery-code-screen"),
+    ) {
+        Text(s[S.recovery_title], style = MaterialTheme.typography.headlineMedium, modifier = Modifier.semantics { heading() })
+        Text(s[S.recovery_intro], style = MaterialTheme.typography.bodyLarge)
+        SelectionContainer {
+            Text(
+                code,
+                style = MaterialTheme.typography.headlineMedium.copy(fontFamily = FontFamily.Monospace),
+                // Read out letter by letter by a screen reader.
+                modifier = Modifier.testTag("recovery-code").semantics { contentDescription = code.toList().joinToString(" ") },
+            )
+        }
+        MainButton(s[S.recovery_kept], onClick = { state.recoveryCodeKept() }, modifier = Modifier.testTag("recovery-kept"))
     }
 }
 

@@ -90,6 +90,13 @@ class PeopleMeetTest {
 
                         on("sam", "field:name").performTextInput("Sam")
                         tapOn(samApp, "sam", "use-code-agree")
+                        // Sam is shown his recovery code, once, and says he has kept it.
+                        waitUntil("Sam's recovery code is shown", 30_000) {
+                            settleBoth(alexApp, samApp)
+                            samApp.recoveryCode != null
+                        }
+                        on("sam", "recovery-code").assertExists()
+                        tapOn(samApp, "sam", "recovery-kept")
                         // Sam's People: Alex by name, and what Sam shares.
                         waitUntil("Sam sees Alex on People", 30_000) {
                             settleBoth(alexApp, samApp)
