@@ -2,6 +2,15 @@
 //! what, live revocation, tokens refused at the upgrade, bad peers dropped alone, clean and
 //! unclean stops, and the server's memory after many documents.
 //!
+//! It is also the adversarial suite (issue 13), run on both storage backends (scripts/test runs
+//! it again with `TANDEM_TEST_DATABASE=postgres`): another person's device with a valid token
+//! (`a_member_syncs…_a_non_member_learns_nothing`), a revoked member on its open connection
+//! (`a_revoked_member…`), forged, replayed, expired and foreign tokens
+//! (`bad_tokens_are_refused…`), a peer claiming another peer id and oversized or malformed
+//! messages (`a_malformed_or_oversized_message…`), a removed device and an erased person
+//! (`a_removed_device_and_an_erased_person…`): each obtains nothing, and the server goes on
+//! serving everyone else.
+//!
 //! Each test starts its own server on a free port with its own data directory
 //! ([`ServerProcess`] kills and reaps it when dropped). Peers are plain samod repos (in memory)
 //! dialing `ws://127.0.0.1:PORT/v1/sync?token=…` with a fresh device-signed token per connection,
@@ -899,4 +908,98 @@ async fn a_document_registered_after_it_was_announced_reaches_the_server_on_the_
         get(&copy, "day1") == Some(1)
     })
     .await;
+}
+
+/// The adversarial cases of leaving: a device removed from its account and the devices of an
+/// erased person, each with what it held before — neither obtains anything more, on its open
+/// connection or a new one, by sync or by API; an erased document cannot be uploaded again by
+/// anyone; and everyone else goes on being served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_device_and_an_erased_person_obtain_nothing_and_everyone_else_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let process = ServerProcess::start(&dir.path().join("server"));
+    let server = Server::of(&process).await;
+    let alex = Person::enrolled(&process, &server, "practitioner").await;
+    let alex_link = connected(&alex.repo, &alex.device).await;
+    put(&alex.journey, "n", 1);
+    acknowledged(&alex.journey, &alex_link).await;
+    let (tablet_device, tablet) = alex.second_device().await;
+    let tablet_link = connected(&tablet, &tablet_device).await;
+    let on_tablet = find(&tablet, alex.journey.document_id())
+        .await
+        .expect("the tablet has Alex's journey");
+    // Sam, Alex's client, syncing his journey, which Alex receives.
+    let sam = Person::joined(&server, &alex.invite("client").await).await;
+    let sam_link = connected(&sam.repo, &sam.device).await;
+    put(&sam.journey, "mood", 5);
+    acknowledged(&sam.journey, &sam_link).await;
+    let sams_on_alex = find_eventually(&alex.repo, sam.journey.document_id()).await;
+    eventually("Alex receives Sam's journey", || {
+        get(&sams_on_alex, "mood") == Some(5)
+    })
+    .await;
+
+    // The tablet is lost, and removed from Alex's phone: its connection ends at once, it gets
+    // nothing more, and the server refuses it, saying why.
+    let (status, answer) = alex
+        .device
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/v1/devices/{}", tablet_device.id()),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, 204, "{answer}");
+    eventually("the removed tablet's connection ends", || {
+        !tablet_link.is_connected()
+    })
+    .await;
+    put(&alex.journey, "n", 2);
+    acknowledged(&alex.journey, &alex_link).await;
+    sleep(Duration::from_millis(500)).await;
+    assert_eq!(get(&on_tablet, "n"), Some(1), "the removed tablet got an edit");
+    assert_eq!(
+        upgrade_with(&server, &tablet_device.token()).await,
+        Some((401, "device_removed".to_string()))
+    );
+    let (status, answer) = tablet_device
+        .call(reqwest::Method::GET, "/v1/links", Value::Null)
+        .await;
+    assert_eq!((status, answer["error"].as_str()), (401, Some("device_removed")));
+
+    // Sam erases his account: his connection ends, his device is refused as erased.
+    sam.device
+        .post("/v1/account/erase", json!({"person_id": sam.person_id}))
+        .await;
+    eventually("the erased person's connection ends", || {
+        !sam_link.is_connected()
+    })
+    .await;
+    assert_eq!(
+        upgrade_with(&server, &sam.device.token()).await,
+        Some((401, "account_erased".to_string()))
+    );
+    // Nobody can upload Sam's journey again, not even someone who held a copy.
+    let (status, answer) = alex
+        .device
+        .call(
+            reqwest::Method::POST,
+            "/v1/documents",
+            json!({"doc_id": sam.journey.document_id().to_string(), "kind": "journey"}),
+        )
+        .await;
+    assert_eq!((status, answer["error"].as_str()), (410, Some("erased")), "{answer}");
+
+    // Everyone else is served: Alex's edits are acknowledged, and a new device of his gets his
+    // journey — and nothing of Sam's.
+    put(&alex.journey, "n", 3);
+    acknowledged(&alex.journey, &alex_link).await;
+    let (new_device, new_repo) = alex.second_device().await;
+    let _new_link = connected(&new_repo, &new_device).await;
+    let on_new = find_eventually(&new_repo, alex.journey.document_id()).await;
+    eventually("Alex's new device has his latest edit", || {
+        get(&on_new, "n") == Some(3)
+    })
+    .await;
+    assert!(find(&new_repo, sam.journey.document_id()).await.is_none());
 }
