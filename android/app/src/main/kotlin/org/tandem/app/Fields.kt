@@ -45,6 +45,8 @@ import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.semantics.stateDescription
 import androidx.compose.ui.text.input.KeyboardType
+import androidx.compose.ui.text.input.PasswordVisualTransformation
+import androidx.compose.ui.text.input.VisualTransformation
 import androidx.compose.ui.unit.dp
 
 /** The smallest height of anything a person taps: larger than the 48 dp minimum, for shaky days. */
@@ -140,6 +142,8 @@ fun TextInput(
     hint: String? = null,
     singleLine: Boolean = true,
     keyboardType: KeyboardType = KeyboardType.Text,
+    /** A passphrase: shown as dots, and kept out of the keyboard's suggestions. */
+    secret: Boolean = false,
 ) {
     val problem = errors[field]
     Column(Modifier.fillMaxWidth()) {
@@ -152,7 +156,8 @@ fun TextInput(
             // Never one scrolling line: long words wrap, so nothing typed is hidden at large text.
             singleLine = false,
             minLines = if (singleLine) 1 else 3,
-            keyboardOptions = KeyboardOptions(keyboardType = keyboardType),
+            visualTransformation = if (secret) PasswordVisualTransformation() else VisualTransformation.None,
+            keyboardOptions = KeyboardOptions(keyboardType = if (secret) KeyboardType.Password else keyboardType),
             modifier = Modifier.fillMaxWidth().testTag("field:$field").semantics {
                 if (problem != null) error("$label: $problem")
             },

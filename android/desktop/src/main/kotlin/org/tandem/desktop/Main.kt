@@ -1,5 +1,9 @@
 package org.tandem.desktop
 
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
 import androidx.compose.ui.unit.DpSize
 import androidx.compose.ui.unit.dp
 import androidx.compose.ui.window.Window
@@ -14,6 +18,7 @@ import org.tandem.app.CrisisLines
 import org.tandem.app.S
 import org.tandem.app.Strings
 import org.tandem.app.TandemApp
+import org.tandem.app.UnlockScreen
 import org.tandem.open
 import uniffi.tandem_ffi.StoreKey
 import uniffi.tandem_ffi.TandemStore
@@ -61,15 +66,13 @@ fun main(args: Array<String>) {
         CrisisLines(file.toFile().inputStream().use(CrisisLines::parse), region.uppercase())
     } ?: CrisisLines.default(region)
     // Opening reads the journey from disk: before the window, off any UI thread. An encrypted
-    // store opens with the passphrase in TANDEM_PASSPHRASE (as the command line's does).
+    // store opens with the passphrase in TANDEM_PASSPHRASE (as the command line's does), or the
+    // window asks for it first (UnlockScreen).
     val path = options.store.toAbsolutePath()
     val passphrase = System.getenv("TANDEM_PASSPHRASE")?.takeIf { it.isNotEmpty() }
-    val store = when {
+    val opened: TandemStore? = when {
         passphrase != null -> TandemStore(path.toString(), key = StoreKey.Passphrase(passphrase))
-        isStoreEncrypted(path.toString()) -> {
-            System.err.println("$path is encrypted: set TANDEM_PASSPHRASE to its passphrase")
-            exitProcess(2)
-        }
+        isStoreEncrypted(path.toString()) -> null
         else -> runBlocking { TandemStore.open(path) }
     }
     val settings = FileSettings.beside(options.store.toAbsolutePath())
@@ -77,17 +80,21 @@ fun main(args: Array<String>) {
     application {
         val window = rememberWindowState(size = DpSize(440.dp, 900.dp))
         var state: AppState? = null
+        var store by remember { mutableStateOf(opened) }
         Window(
             onCloseRequest = {
                 state?.stopSync()
-                (state?.store ?: store).close()
+                (state?.store ?: store)?.close()
                 exitApplication()
             },
             title = strings[S.app_name],
             state = window,
         ) {
-            TandemApp(
-                store = store,
+            val unlocked = store
+            if (unlocked == null) {
+                UnlockScreen(path.toString(), strings, options.dark) { store = it }
+            } else TandemApp(
+                store = unlocked,
                 strings = strings,
                 crisisLines = crisisLines,
                 settings = settings,
