@@ -198,6 +198,12 @@ private fun ScreenContent(state: AppState, screen: Screen) {
         Screen.AddValue -> ValueForm(state)
         Screen.AddStrength -> StrengthForm(state)
         Screen.AddSupport -> SupportForm(state)
+        is Screen.EditValue -> state.journey?.values?.firstOrNull { it.id == screen.id }
+            ?.let { ValueForm(state, it) } ?: EmptyNote(LocalStrings.current[S.item_gone])
+        is Screen.EditStrength -> state.journey?.strengths?.firstOrNull { it.id == screen.id }
+            ?.let { StrengthForm(state, it) } ?: EmptyNote(LocalStrings.current[S.item_gone])
+        is Screen.EditSupport -> state.journey?.supports?.firstOrNull { it.id == screen.id }
+            ?.let { SupportForm(state, it) } ?: EmptyNote(LocalStrings.current[S.item_gone])
         Screen.WriteVision -> VisionForm(state)
         Screen.AddGoal -> GoalForm(state)
         is Screen.Goal -> GoalScreen(state, screen.id)
@@ -272,6 +278,9 @@ private fun title(screen: Screen, s: Strings): String = when (screen) {
     Screen.AddValue -> s[S.value_add_title]
     Screen.AddStrength -> s[S.strength_add_title]
     Screen.AddSupport -> s[S.support_add_title]
+    is Screen.EditValue -> s[S.value_edit_title]
+    is Screen.EditStrength -> s[S.strength_edit_title]
+    is Screen.EditSupport -> s[S.support_edit_title]
     Screen.WriteVision -> s[S.vision_title]
     Screen.AddGoal -> s[S.goal_add_title]
     is Screen.Goal -> s[S.goal_title]

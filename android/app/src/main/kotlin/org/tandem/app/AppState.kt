@@ -529,6 +529,9 @@ sealed interface Screen {
     data object AddValue : Screen
     data object AddStrength : Screen
     data object AddSupport : Screen
+    data class EditValue(val id: String) : Screen
+    data class EditStrength(val id: String) : Screen
+    data class EditSupport(val id: String) : Screen
     data object WriteVision : Screen
     data object AddGoal : Screen
     data class Goal(val id: String) : Screen

@@ -179,5 +179,6 @@ fun GoalScreen(state: AppState, goalId: String) {
             }
         }
         MainButton(s[S.goal_make_plan], onClick = { state.open(Screen.AddPlan(goal.id)) }, modifier = Modifier.testTag("plan-for-goal"))
+        ItemActions(state, goal.text, onChange = null) { removeGoal(goal.id) }
     }
 }

@@ -109,6 +109,7 @@ private fun WhatMatters(state: AppState, journey: Journey) {
             values.forEach { value ->
                 Text(value.text, style = MaterialTheme.typography.titleMedium)
                 Detail(s.format(S.values_importance, value.importance))
+                ItemActions(state, value.text, onChange = { state.open(Screen.EditValue(value.id)) }) { removeValue(value.id) }
             }
         }
     }
@@ -120,6 +121,7 @@ private fun WhatMatters(state: AppState, journey: Journey) {
         ItemCard {
             Text(strength.text, style = MaterialTheme.typography.titleMedium)
             strength.example?.let { Detail(s.format(S.strengths_example, it)) }
+            ItemActions(state, strength.text, onChange = { state.open(Screen.EditStrength(strength.id)) }) { removeStrength(strength.id) }
         }
     }
     SecondButton(s[S.strengths_add], onClick = { state.open(Screen.AddStrength) }, modifier = Modifier.testTag("add-strength"))
@@ -130,6 +132,7 @@ private fun WhatMatters(state: AppState, journey: Journey) {
         ItemCard {
             Text(support.name, style = MaterialTheme.typography.titleMedium)
             Detail(listOfNotNull(s.supportKind(support.kind), support.note).joinToString(" · "))
+            ItemActions(state, support.name, onChange = { state.open(Screen.EditSupport(support.id)) }) { removeSupport(support.id) }
         }
     }
     SecondButton(s[S.supports_add], onClick = { state.open(Screen.AddSupport) }, modifier = Modifier.testTag("add-support"))
@@ -205,6 +208,7 @@ private fun Plans(state: AppState, journey: Journey) {
                 })
                 QuietButton(s[S.plan_end_no], onClick = { confirmEnd = false })
             }
+            if (!confirmEnd) ItemActions(state, plan.what, onChange = null) { removePlan(plan.id) }
         }
     }
     SecondButton(s[S.plans_add], onClick = { state.open(Screen.AddPlan()) }, modifier = Modifier.testTag("add-plan"))

@@ -3,10 +3,14 @@ package org.tandem.app
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ColumnScope
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
@@ -15,14 +19,19 @@ import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.launch
 import uniffi.tandem_ffi.LifeArea
+import uniffi.tandem_ffi.Strength
 import uniffi.tandem_ffi.StrengthInput
+import uniffi.tandem_ffi.Support
 import uniffi.tandem_ffi.SupportInput
 import uniffi.tandem_ffi.SupportKind
 import uniffi.tandem_ffi.TandemStore
+import uniffi.tandem_ffi.Value
 import uniffi.tandem_ffi.ValueInput
 
 /**
@@ -66,19 +75,20 @@ fun FormErrors.number(field: String, text: String, s: Strings): Int? {
     return n
 }
 
+/** A new value, or a change to [editing] (the core's `update_value`). */
 @Composable
-fun ValueForm(state: AppState) {
+fun ValueForm(state: AppState, editing: Value? = null) {
     val s = LocalStrings.current
     val errors = remember { FormErrors() }
-    var text by remember { mutableStateOf("") }
-    var area by remember { mutableStateOf(LifeArea.FAMILY) }
-    var importance by remember { mutableStateOf("5") }
+    var text by remember { mutableStateOf(editing?.text.orEmpty()) }
+    var area by remember { mutableStateOf(editing?.lifeArea ?: LifeArea.FAMILY) }
+    var importance by remember { mutableStateOf(editing?.importance?.toString() ?: "5") }
     Form(
         state, errors, setOf("text", "life_area", "importance"), intro = s[S.value_intro],
         save = {
             val rating = errors.number("importance", importance, s) ?: return@Form null
             val input = ValueInput(text, area, rating);
-            { addValue(input) }
+            { if (editing == null) addValue(input) else updateValue(editing.id, input) }
         },
     ) {
         TextInput(s[S.value_text], text, { text = it }, "text", errors, hint = s[S.value_text_hint])
@@ -88,17 +98,18 @@ fun ValueForm(state: AppState) {
     }
 }
 
+/** A new strength, or a change to [editing]. */
 @Composable
-fun StrengthForm(state: AppState) {
+fun StrengthForm(state: AppState, editing: Strength? = null) {
     val s = LocalStrings.current
     val errors = remember { FormErrors() }
-    var text by remember { mutableStateOf("") }
-    var example by remember { mutableStateOf("") }
+    var text by remember { mutableStateOf(editing?.text.orEmpty()) }
+    var example by remember { mutableStateOf(editing?.example.orEmpty()) }
     Form(
         state, errors, setOf("text", "example"), intro = s[S.strength_intro],
         save = {
             val input = StrengthInput(text, example.ifEmpty { null });
-            { addStrength(input) }
+            { if (editing == null) addStrength(input) else updateStrength(editing.id, input) }
         },
     ) {
         TextInput(s[S.strength_text], text, { text = it }, "text", errors, hint = s[S.strength_text_hint])
@@ -106,18 +117,19 @@ fun StrengthForm(state: AppState) {
     }
 }
 
+/** A new support, or a change to [editing]. */
 @Composable
-fun SupportForm(state: AppState) {
+fun SupportForm(state: AppState, editing: Support? = null) {
     val s = LocalStrings.current
     val errors = remember { FormErrors() }
-    var name by remember { mutableStateOf("") }
-    var kind by remember { mutableStateOf(SupportKind.PERSON) }
-    var note by remember { mutableStateOf("") }
+    var name by remember { mutableStateOf(editing?.name.orEmpty()) }
+    var kind by remember { mutableStateOf(editing?.kind ?: SupportKind.PERSON) }
+    var note by remember { mutableStateOf(editing?.note.orEmpty()) }
     Form(
         state, errors, setOf("name", "kind", "note"), intro = s[S.support_intro],
         save = {
             val input = SupportInput(name, kind, note.ifEmpty { null });
-            { addSupport(input) }
+            { if (editing == null) addSupport(input) else updateSupport(editing.id, input) }
         },
     ) {
         TextInput(s[S.support_name], name, { name = it }, "name", errors, hint = s[S.support_name_hint])
@@ -140,5 +152,38 @@ fun VisionForm(state: AppState) {
         },
     ) {
         TextInput(s[S.vision_text], text, { text = it }, "text", errors, singleLine = false)
+    }
+}
+
+/**
+ * "Change" (when [onChange] is given) and "Remove" under one item of the journey, each labelled
+ * with the item's [name] for a screen reader; removing is asked once more, saying that it goes
+ * from every device that shares the journey, then runs [remove] through the core.
+ */
+@OptIn(ExperimentalLayoutApi::class)
+@Composable
+fun ItemActions(state: AppState, name: String, onChange: (() -> Unit)?, remove: TandemStore.() -> Unit) {
+    val s = LocalStrings.current
+    val scope = rememberCoroutineScope()
+    val errors = remember { FormErrors() }
+    var asking by remember(name) { mutableStateOf(false) }
+    if (asking) {
+        Text(s.format(S.item_remove_what, name), style = MaterialTheme.typography.bodyLarge)
+        FormProblem(errors)
+        FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+            SecondButton(s[S.item_remove_yes], onClick = {
+                scope.launch { if (errors.show(state.edit(remove), emptySet())) asking = false }
+            }, modifier = Modifier.testTag("remove-yes:$name"))
+            QuietButton(s[S.item_keep], onClick = { asking = false })
+        }
+        return
+    }
+    FlowRow(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        if (onChange != null) {
+            QuietButton(s[S.item_change], onClick = onChange, modifier = Modifier.testTag("change:$name")
+                .semantics { contentDescription = s.format(S.item_change_described, name) })
+        }
+        QuietButton(s[S.item_remove], onClick = { asking = true }, modifier = Modifier.testTag("remove:$name")
+            .semantics { contentDescription = s.format(S.item_remove_described, name) })
     }
 }
