@@ -102,6 +102,8 @@ ffi_enum!(
         WrongPerson,
         /// The person's role does not allow this.
         WrongRole,
+        /// This app is too old for its server: say "update the app" (its edits stay safe here).
+        UpdateApp,
         /// Too many code lookups from this address: wait a minute.
         TooManyRequests,
         /// The server has no such route (an older or newer server).

@@ -5,6 +5,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::word_enum;
 
+/// The version of Tandem's protocol (this file and docs/SYNC.md) a device speaks. Every device
+/// sends it with every call and sync connection, in the header [`PROTOCOL_HEADER`]; a server
+/// refuses a device whose version is below the oldest it accepts with `update_app` (426), so an
+/// app too old is told to update rather than misread. Raise it when a change would damage what
+/// an older app writes or reads.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The header that carries [`PROTOCOL_VERSION`].
+pub const PROTOCOL_HEADER: &str = "tandem-protocol";
+
 word_enum!(
     /// A person's role on a server.
     Role "role" {
@@ -379,6 +389,8 @@ word_enum!(
         WrongPerson = "wrong_person",
         /// The person's role does not allow this (a client inviting a client ...).
         WrongRole = "wrong_role",
+        /// The app speaks an older protocol than this server accepts: update the app.
+        UpdateApp = "update_app",
         /// Too many requests from this address in a short time: wait a minute.
         TooManyRequests = "too_many_requests",
         /// No such route on this server (an older or newer server).

@@ -120,6 +120,38 @@ async fn any_device(state: &AppState, headers: &HeaderMap) -> Answer<Caller> {
     Ok(authenticate(&state.directory, authorization(headers), now(), false).await?)
 }
 
+/// Refuses a device whose protocol version (header `tandem-protocol`) is older than `min`: 426
+/// `update_app`, before anything is read or written. A request without the header (an
+/// automerge-repo peer, a probe of `/health`) is served as before.
+pub async fn check_protocol(
+    min: u32,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let version = request
+        .headers()
+        .get(tandem_protocol::api::PROTOCOL_HEADER)
+        .map(|v| v.to_str().ok().and_then(|v| v.trim().parse::<u32>().ok()));
+    match version {
+        Some(Some(v)) if v < min => Failure::new(
+            StatusCode::UPGRADE_REQUIRED,
+            Reason::UpdateApp,
+            format!(
+                "this app is too old for this server (protocol {v}; the server needs {min} or \
+                 newer): update the app to sync again; nothing on this device was changed"
+            ),
+        )
+        .into_response(),
+        Some(None) => Failure::new(
+            StatusCode::BAD_REQUEST,
+            Reason::Invalid,
+            "the tandem-protocol header must be a whole number",
+        )
+        .into_response(),
+        _ => next.run(request).await,
+    }
+}
+
 /// The router of every route in docs/SYNC.md.
 pub fn router(state: AppState) -> Router {
     Router::new()

@@ -43,4 +43,4 @@ pub mod postgres;
 pub mod server;
 pub mod transport;
 
-pub use server::{serve, Config, Listening, ServeError, Storage};
+pub use server::{serve, Config, Listening, ServeError, Storage, MIN_PROTOCOL};

@@ -49,6 +49,10 @@ struct Cli {
     /// PEM private key for --tls-cert.
     #[arg(long, env = "TANDEM_TLS_KEY", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// The oldest protocol version an app may speak here: raise it to make apps older than
+    /// a release update before they sync again (they are told "update the app").
+    #[arg(long, env = "TANDEM_MIN_PROTOCOL", default_value_t = tandem_server::MIN_PROTOCOL)]
+    min_protocol: u32,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -201,6 +205,7 @@ fn main() -> ExitCode {
                 port: cli.port,
                 storage,
                 tls: cli.tls_cert.zip(cli.tls_key),
+                min_protocol: cli.min_protocol,
             };
             match runtime.block_on(tandem_server::serve(config, announce, shutdown_signal())) {
                 Ok(()) => ExitCode::SUCCESS,

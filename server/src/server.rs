@@ -89,7 +89,14 @@ pub struct Config {
     pub storage: Storage,
     /// PEM certificate chain and private key: serve HTTPS (and WSS) with rustls.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// The oldest protocol version an app may speak here ([`MIN_PROTOCOL`] unless the operator
+    /// raises it): an older one is told to update (`update_app`).
+    pub min_protocol: u32,
 }
+
+/// The oldest version of Tandem's protocol this server accepts
+/// (`tandem_protocol::api::PROTOCOL_VERSION` is the newest).
+pub const MIN_PROTOCOL: u32 = 1;
 
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -234,6 +241,10 @@ pub async fn serve(
         ..
     } = App::open(&config.storage).await?;
     tokio::spawn(log_connections(acceptor.clone()));
+    let min_protocol = config.min_protocol;
+    let router = router.layer(axum::middleware::from_fn(move |request, next| {
+        api::check_protocol(min_protocol, request, next)
+    }));
 
     let listener = std::net::TcpListener::bind((config.bind, config.port))?;
     listener.set_nonblocking(true)?;

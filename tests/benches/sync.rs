@@ -73,6 +73,7 @@ async fn start_server(data_dir: &Path) -> (String, tokio::sync::oneshot::Sender<
         port: 0,
         storage: tandem_server::Storage::Sqlite(data_dir.to_path_buf()),
         tls: None,
+        min_protocol: tandem_server::MIN_PROTOCOL,
     };
     tokio::spawn(async move {
         let on_listening = move |l: tandem_server::Listening| {

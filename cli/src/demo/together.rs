@@ -49,6 +49,7 @@ impl Server {
             port: 0,
             storage: tandem_server::Storage::Sqlite(data_dir.clone()),
             tls: None,
+            min_protocol: tandem_server::MIN_PROTOCOL,
         };
         let serving = runtime.spawn(tandem_server::serve(
             config,

@@ -26,8 +26,11 @@ impl Api {
                 "the address must start with http:// or https://",
             ));
         }
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(PROTOCOL_HEADER, reqwest::header::HeaderValue::from(PROTOCOL_VERSION));
         let http = reqwest::Client::builder()
             .use_preconfigured_tls((*tls).clone())
+            .default_headers(headers)
             .timeout(std::time::Duration::from_secs(20))
             .build()
             .map_err(|e| Error::Sync(e.to_string()))?;

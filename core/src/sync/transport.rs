@@ -94,8 +94,14 @@ pub(crate) fn frame_bytes(payload: usize, from_device: bool) -> usize {
 pub async fn connect(url: &url::Url, tls: std::sync::Arc<rustls::ClientConfig>) -> Result<Socket> {
     super::install_crypto();
     let connector = tokio_tungstenite::Connector::Rustls(tls);
+    let mut request = tungstenite::client::IntoClientRequest::into_client_request(url.as_str())
+        .map_err(|e| Error::Sync(format!("cannot connect: {e}")))?;
+    request.headers_mut().insert(
+        tandem_protocol::api::PROTOCOL_HEADER,
+        tungstenite::http::HeaderValue::from(tandem_protocol::api::PROTOCOL_VERSION),
+    );
     match tokio_tungstenite::connect_async_tls_with_config(
-        url.as_str(),
+        request,
         None,
         false,
         Some(connector),

@@ -24,6 +24,7 @@ enum SyncWords {
             if status.lastRefusal == nil { return withLast(L.t("sync_unreachable")) }
             if status.lastRefusal == .deviceRemoved { return L.t("sync_device_removed") }
             if status.lastRefusal == .accountErased { return L.t("sync_account_erased") }
+            if status.lastRefusal == .updateApp { return L.t("sync_update_app") }
             // Refused: the server's sentence is written for a person.
             return withLast(L.f("sync_error", error))
         case .connecting:

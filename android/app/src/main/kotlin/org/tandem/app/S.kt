@@ -449,6 +449,7 @@ enum class S {
     code_recover_intro,
     code_recovery_field,
     code_recover,
+    sync_update_app,
     sync_account_erased,
     settings_erase,
     settings_erase_unavailable,

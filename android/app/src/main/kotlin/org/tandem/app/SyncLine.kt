@@ -43,6 +43,7 @@ fun syncWords(status: SyncStatus?, server: ServerLink?, s: Strings, zone: ZoneId
                 // Removed from the account from another device: nothing more syncs here.
                 status.lastRefusal == RefusalReason.DEVICE_REMOVED -> s[S.sync_device_removed]
                 status.lastRefusal == RefusalReason.ACCOUNT_ERASED -> s[S.sync_account_erased]
+                status.lastRefusal == RefusalReason.UPDATE_APP -> s[S.sync_update_app]
                 // Refused: the server's sentence is written for a person.
                 else -> withLast(s.format(S.sync_error, error))
             }

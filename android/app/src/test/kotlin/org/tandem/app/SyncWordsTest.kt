@@ -40,6 +40,10 @@ class SyncWordsTest {
             words(SyncStatus(SyncState.Offline, null, "this device was removed from its account", RefusalReason.DEVICE_REMOVED)),
         )
         assertEquals(
+            "This app is too old for your server: update it to sync again. Your changes are safe on this device.",
+            words(SyncStatus(SyncState.Offline, null, "this app is too old for this server", RefusalReason.UPDATE_APP)),
+        )
+        assertEquals(
             "Your account was erased. This device's copy is being erased too.",
             words(SyncStatus(SyncState.Offline, null, "this device's account was erased", RefusalReason.ACCOUNT_ERASED)),
         )
