@@ -38,6 +38,8 @@ pub struct AppState {
     pub acceptor: AcceptorHandle,
     pub durability: Arc<Durability>,
     pub code_lookups: Arc<CodeLookups>,
+    /// How fast each device may send on its sync connections.
+    pub inbound: Arc<crate::limits::InboundLimits>,
     pub metrics: Arc<Metrics>,
 }
 
@@ -570,6 +572,7 @@ async fn sync(
             let serving = transport::Serving {
                 durability: state.durability,
                 metrics: state.metrics,
+                inbound: state.inbound,
                 directory: state.directory.clone(),
             };
             if transport::accept(&state.acceptor, socket, peer_id, notices, registered, serving)

@@ -1,4 +1,5 @@
-//! Rate limits: how often one address may ask about codes.
+//! Rate limits: how often one address may ask about codes, and how fast one device may send
+//! on its sync connections.
 //!
 //! Looking at a code (`POST /v1/codes/about`) does not use it up, so without a limit it would
 //! let anyone guess codes by asking. Each address gets [`CODE_LOOKUPS_BURST`] lookups at once,
@@ -42,6 +43,44 @@ impl CodeLookups {
             self.limiter.retain_recent();
         }
         self.limiter.check_key(&address).is_ok()
+    }
+}
+
+/// Messages a device may send at once on its sync connections (a first sync of a caseload:
+/// one message or so per document).
+pub const MESSAGES_BURST: u32 = 200;
+/// Then this many a second, sustained, across all its connections to this process.
+pub const MESSAGES_PER_SECOND: u32 = 100;
+
+/// How fast each device may send: a device over its allowance is slowed — its next message is
+/// read only when it is allowed, so it waits in the device's own TCP connection, not in the
+/// server's memory — and no other device waits for it.
+pub struct InboundLimits {
+    limiter: DefaultKeyedRateLimiter<String>,
+}
+
+impl Default for InboundLimits {
+    fn default() -> Self {
+        let quota = Quota::per_second(NonZeroU32::new(MESSAGES_PER_SECOND).expect("non-zero"))
+            .allow_burst(NonZeroU32::new(MESSAGES_BURST).expect("a non-zero burst"));
+        InboundLimits {
+            limiter: RateLimiter::keyed(quota),
+        }
+    }
+}
+
+impl InboundLimits {
+    /// Waits until `device` may send one more message; whether it had to wait.
+    pub async fn admit(&self, device: &str) -> bool {
+        if self.limiter.len() > PRUNE_ABOVE {
+            self.limiter.retain_recent();
+        }
+        let key = device.to_string();
+        if self.limiter.check_key(&key).is_ok() {
+            return false;
+        }
+        self.limiter.until_key_ready(&key).await;
+        true
     }
 }
 

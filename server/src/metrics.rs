@@ -34,6 +34,8 @@ pub struct Metrics {
     pub bytes_received: Counter,
     pub messages_sent: Counter,
     pub bytes_sent: Counter,
+    /// Messages a device sent over its allowance, read only once it was allowed.
+    pub messages_throttled: Counter,
     pub fanout_lag: Histogram,
 }
 
@@ -76,6 +78,12 @@ impl Metrics {
             "Bytes of sync messages and notices sent to devices",
             bytes_sent.clone(),
         );
+        let messages_throttled = Counter::default();
+        registry.register(
+            "tandem_messages_throttled",
+            "Sync messages a device sent over its allowance, read only once it was allowed",
+            messages_throttled.clone(),
+        );
         registry.register(
             "tandem_storage_errors",
             "Storage calls that failed",
@@ -96,6 +104,7 @@ impl Metrics {
             bytes_received,
             messages_sent,
             bytes_sent,
+            messages_throttled,
             fanout_lag,
         }
     }

@@ -208,6 +208,7 @@ impl App {
             acceptor: acceptor.clone(),
             durability: durability.clone(),
             code_lookups: Default::default(),
+            inbound: Default::default(),
             metrics: metrics.clone(),
         });
         Ok(App {

@@ -175,6 +175,8 @@ const OUTBOUND_QUEUE: usize = 16;
 pub struct Serving {
     pub durability: Arc<Durability>,
     pub metrics: Arc<Metrics>,
+    /// How fast each device may send (`limits.rs`).
+    pub inbound: Arc<crate::limits::InboundLimits>,
     /// Where who looked is recorded.
     pub directory: Directory,
 }
@@ -192,9 +194,21 @@ pub fn accept(
     let Serving {
         durability,
         metrics,
+        inbound: limits,
         directory,
     } = serving;
     let (sink, stream) = socket.split();
+    // A device over its allowance waits here, before its next message is read.
+    let (device, throttled) = (peer_id.to_string(), metrics.clone());
+    let stream = stream.then(move |message| {
+        let (limits, device, throttled) = (limits.clone(), device.clone(), throttled.clone());
+        async move {
+            if matches!(message, Ok(Message::Binary(_))) && limits.admit(&device).await {
+                throttled.messages_throttled.inc();
+            }
+            message
+        }
+    });
     let counted = metrics.clone();
     let log_peer = peer_id.clone();
     let named = notices.as_ref().map(ConnectionNotices::named);

@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use automerge::transaction::Transactable;
+use automerge::sync::SyncDoc;
 use automerge::{Automerge, AutomergeError, ReadDoc, ROOT};
 use ed25519_dalek::SigningKey;
 use futures::future::BoxFuture;
@@ -1002,4 +1003,77 @@ async fn a_removed_device_and_an_erased_person_obtain_nothing_and_everyone_else_
     })
     .await;
     assert!(find(&new_repo, sam.journey.document_id()).await.is_none());
+}
+
+/// A device that floods the server with messages is slowed — its messages over its allowance
+/// are read only as it is allowed more — while everyone else's edits go on arriving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flooding_device_is_slowed_and_the_others_are_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let process = ServerProcess::start(&dir.path().join("server"));
+    let server = Server::of(&process).await;
+    let owner = Person::enrolled(&process, &server, "practitioner").await;
+    let owner_link = connected(&owner.repo, &owner.device).await;
+    put(&owner.journey, "n", 0);
+    acknowledged(&owner.journey, &owner_link).await;
+    let (tablet_device, tablet) = owner.second_device().await;
+    let _tablet_link = connected(&tablet, &tablet_device).await;
+    let on_tablet = find(&tablet, owner.journey.document_id()).await.unwrap();
+
+    // The flooder: well-formed requests for documents that are not there, far over its
+    // allowance (tandem_server::limits: a burst of 200, then 100 a second).
+    let flooder = Person::enrolled(&process, &server, "coach").await;
+    let me = peer_id_for(&flooder.device.id());
+    let mut ws = raw_socket(&flooder.device).await;
+    assert!(handshake(&mut ws, &me).await);
+    let first_sync = {
+        let mut state = automerge::sync::State::new();
+        Automerge::new()
+            .generate_sync_message(&mut state)
+            .expect("a first sync message")
+            .encode()
+    };
+    let target = format!("server-{}", server.id);
+    let flood = tokio::spawn(async move {
+        for _ in 0..1000 {
+            let request = cbor(&[
+                ("type", Field::Text("request")),
+                ("senderId", Field::Text(&me)),
+                ("targetId", Field::Text(&target)),
+                ("documentId", Field::Text(&random_doc_id().to_string())),
+                ("data", Field::Bytes(&first_sync)),
+            ]);
+            if ws.send(Message::Binary(request.into())).await.is_err() {
+                break;
+            }
+        }
+        ws
+    });
+
+    // Meanwhile the owner's edits reach the tablet, one after another.
+    for n in 1..=5 {
+        put(&owner.journey, "n", n);
+        eventually("the owner's edit reaches the tablet during the flood", || {
+            get(&on_tablet, "n") == Some(n)
+        })
+        .await;
+    }
+    let throttled = || async {
+        let text = reqwest::get(format!("{}/metrics", server.url))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix("tandem_messages_throttled_total "))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let start = tokio::time::Instant::now();
+    while throttled().await == 0.0 {
+        assert!(start.elapsed() < PATIENCE, "the flood was never slowed");
+        sleep(Duration::from_millis(100)).await;
+    }
+    drop(flood);
 }
