@@ -27,7 +27,6 @@ import androidx.compose.foundation.layout.safeDrawingPadding
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Text
 import androidx.compose.runtime.CompositionLocalProvider
-import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
@@ -51,7 +50,6 @@ import org.tandem.app.LightColors
 import org.tandem.app.LocalStrings
 import org.tandem.app.S
 import org.tandem.app.SafetyScreen
-import org.tandem.app.Screen
 import org.tandem.app.Strings
 import org.tandem.app.TandemApp
 import org.tandem.app.TandemTheme
@@ -107,15 +105,15 @@ class MainActivity : FragmentActivity() {
     private var locked by mutableStateOf(true)
     private var lockOn = false
     private var authenticating = false
-    /** Opened from a reminder: show Today, where that check-in is. */
-    private var openToday by mutableStateOf(false)
+    /** Opened from a reminder: its plan and day, whose check-in the app opens. */
+    private var reminded by mutableStateOf<Pair<String, String>?>(null)
     private val askNotifications = registerForActivityResult(ActivityResultContracts.RequestPermission()) {}
     private lateinit var prompt: BiometricPrompt
 
     override fun onCreate(savedInstanceState: Bundle?) {
         enableEdgeToEdge()
         super.onCreate(savedInstanceState)
-        openToday = savedInstanceState == null && intent.hasExtra(Reminders.EXTRA_PLAN)
+        if (savedInstanceState == null) reminded = reminderOf(intent)
         // Made here, as BiometricPrompt asks (it must outlive a rotation); used only with the lock on.
         prompt = BiometricPrompt(
             this,
@@ -136,9 +134,6 @@ class MainActivity : FragmentActivity() {
         setContent {
             val dark = isSystemInDarkTheme()
             BackHandler(enabled = (state?.stack?.size ?: 0) > 1) { state?.back() }
-            LaunchedEffect(state, openToday) {
-                if (openToday) state?.let { it.openTab(Screen.Today); openToday = false }
-            }
             val colors = if (dark) DarkColors else LightColors
             Box(Modifier.fillMaxSize().background(colors.background).safeDrawingPadding()) {
                 val open = store
@@ -169,6 +164,7 @@ class MainActivity : FragmentActivity() {
                         exportFolder = getExternalFilesDir(null)?.resolve("Tandem export")?.path,
                         onCall = ::dial,
                         onState = { state = it },
+                        openCheckIn = reminded,
                     )
                 }
             }
@@ -201,7 +197,14 @@ class MainActivity : FragmentActivity() {
     override fun onNewIntent(intent: Intent) {
         super.onNewIntent(intent)
         setIntent(intent)
-        if (intent.hasExtra(Reminders.EXTRA_PLAN)) openToday = true
+        reminderOf(intent)?.let { reminded = it }
+    }
+
+    /** The plan and day of the reminder that opened the app, if one did. */
+    private fun reminderOf(intent: Intent): Pair<String, String>? {
+        val plan = intent.getStringExtra(Reminders.EXTRA_PLAN) ?: return null
+        val date = intent.getStringExtra(Reminders.EXTRA_DATE) ?: return null
+        return plan to date
     }
 
     override fun onStart() {

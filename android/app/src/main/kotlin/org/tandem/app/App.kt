@@ -105,6 +105,8 @@ fun TandemApp(
     exportFolder: String? = null,
     onCall: (CrisisLine) -> Unit = {},
     onState: (AppState) -> Unit = {},
+    /** A reminder the person tapped: its plan and day (`2026-12-06`); that check-in opens. */
+    openCheckIn: Pair<String, String>? = null,
 ) {
     val scope = rememberCoroutineScope()
     val state = remember(store) { AppState(store, scope, io, defaultServer = defaultServer, settings = settings, canLock = canLock, storePath = storePath, onStoreReplaced = onStoreReplaced, exportFolder = exportFolder) }
@@ -117,6 +119,7 @@ fun TandemApp(
     // The sync service runs while the store has a server; joining starts it.
     LaunchedEffect(state, state.syncGeneration) { state.followSync(online) }
     LaunchedEffect(state, online) { state.setOnline(online) }
+    LaunchedEffect(state, openCheckIn) { openCheckIn?.let { (plan, date) -> state.openCheckIn(plan, date) } }
     DisposableEffect(state) { onDispose { state.stopSync() } }
     // Others' edits arrive with a sync: show them without the person doing anything. (Edits
     // made here reload as they are saved.)
@@ -198,6 +201,7 @@ private fun ScreenContent(state: AppState, screen: Screen) {
         Screen.AddValue -> ValueForm(state)
         Screen.AddStrength -> StrengthForm(state)
         Screen.AddSupport -> SupportForm(state)
+        is Screen.CheckIn -> CheckInScreen(state, screen)
         is Screen.EditValue -> state.journey?.values?.firstOrNull { it.id == screen.id }
             ?.let { ValueForm(state, it) } ?: EmptyNote(LocalStrings.current[S.item_gone])
         is Screen.EditStrength -> state.journey?.strengths?.firstOrNull { it.id == screen.id }
@@ -278,6 +282,7 @@ private fun title(screen: Screen, s: Strings): String = when (screen) {
     Screen.AddValue -> s[S.value_add_title]
     Screen.AddStrength -> s[S.strength_add_title]
     Screen.AddSupport -> s[S.support_add_title]
+    is Screen.CheckIn -> s[S.check_in_title]
     is Screen.EditValue -> s[S.value_edit_title]
     is Screen.EditStrength -> s[S.strength_edit_title]
     is Screen.EditSupport -> s[S.support_edit_title]

@@ -402,6 +402,21 @@ class AppState(
     var replacing by mutableStateOf(false)
         private set
 
+    /**
+     * A reminder was tapped: Today, with that plan's check-in of that day open on top of it
+     * (a reminder tapped the next morning still opens yesterday's).
+     */
+    fun openCheckIn(planId: String, date: String) {
+        openTab(Screen.Today)
+        open(Screen.CheckIn(planId, date))
+    }
+
+    /** What was planned on [date] (`2026-12-06`), with what was answered: as Today shows a day. */
+    suspend fun dayOf(date: String): List<TodayItem> {
+        val noon = LocalDate.parse(date).atTime(12, 0).atZone(zone).toInstant()
+        return withContext(io) { store.today(noon) }
+    }
+
     /** Whether this device's account was erased (it learnt so from its server) and its store with it. */
     var erasedByServer by mutableStateOf(false)
         private set
@@ -529,6 +544,8 @@ sealed interface Screen {
     data object AddValue : Screen
     data object AddStrength : Screen
     data object AddSupport : Screen
+    /** One planned check-in, as a reminder names it (a plan, a day: `2026-12-06`). */
+    data class CheckIn(val planId: String, val date: String) : Screen
     data class EditValue(val id: String) : Screen
     data class EditStrength(val id: String) : Screen
     data class EditSupport(val id: String) : Screen

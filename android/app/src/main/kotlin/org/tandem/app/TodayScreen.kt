@@ -15,6 +15,7 @@ import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.key
 import androidx.compose.runtime.mutableStateOf
@@ -28,6 +29,7 @@ import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.selected
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
+import java.time.LocalDate
 import kotlinx.coroutines.launch
 import uniffi.tandem_ffi.CheckIn
 import uniffi.tandem_ffi.CheckInInput
@@ -63,6 +65,33 @@ fun TodayScreen(state: AppState) {
         if (state.journey?.plans.orEmpty().isNotEmpty()) {
             SecondButton(s[S.today_unplanned], onClick = { state.open(Screen.UnplannedCheckIn) }, modifier = Modifier.testTag("unplanned"))
         }
+    }
+}
+
+/**
+ * The check-in a reminder named: that plan on that day, answered with one tap as on Today
+ * (reasons, a note and undo too); read again after every edit.
+ */
+@Composable
+fun CheckInScreen(state: AppState, screen: Screen.CheckIn) {
+    val s = LocalStrings.current
+    var item by remember(screen) { mutableStateOf<TodayItem?>(null) }
+    var looked by remember(screen) { mutableStateOf(false) }
+    LaunchedEffect(screen, state.revision) {
+        item = runCatching { state.dayOf(screen.date) }.getOrNull()?.firstOrNull { it.occurrence.planId == screen.planId }
+        looked = true
+    }
+    Column(
+        verticalArrangement = Arrangement.spacedBy(12.dp),
+        modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp),
+    ) {
+        Text(s.longDate(LocalDate.parse(screen.date)), style = MaterialTheme.typography.titleMedium)
+        val shown = item
+        when {
+            shown != null -> key(shown.occurrence.planId, shown.occurrence.date, shown.occurrence.time) { TodayCard(state, shown) }
+            looked -> EmptyNote(s[S.check_in_not_planned])
+        }
+        QuietButton(s[S.check_in_to_today], onClick = { state.back() }, modifier = Modifier.testTag("check-in-done"))
     }
 }
 
