@@ -60,6 +60,10 @@ pub struct ConditionChange {
     /// The person who set it.
     pub set_by: String,
     pub note: Option<String>,
+    /// When it was set (none in records from before this was read): of two changes from the
+    /// same day, the one set later is in force.
+    #[serde(skip)]
+    pub set_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A coaching session: the practitioner sets the agenda, the coach may comment.
@@ -325,7 +329,7 @@ pub fn condition_on(changes: &[ConditionChange], date: NaiveDate) -> Option<Coac
     changes
         .iter()
         .filter(|c| c.from <= date)
-        .max_by(|a, b| (a.from, &a.id).cmp(&(b.from, &b.id)))
+        .max_by(|a, b| (a.from, a.set_at, &a.id).cmp(&(b.from, b.set_at, &b.id)))
         .map(|c| c.condition)
 }
 

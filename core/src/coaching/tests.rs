@@ -352,3 +352,23 @@ fn a_parallel_view_over_an_absurd_range_is_refused_not_computed() {
     let to = from + chrono::Days::new(MAX_VIEW_DAYS as u64);
     assert!(store.parallel_view(from, to, now).unwrap().weeks.len() > 260);
 }
+
+/// A person who changes their mind the same day: the condition set last is in force, whatever
+/// the records' ids (a tie once went to the larger random id).
+#[test]
+fn of_two_conditions_set_the_same_day_the_later_is_in_force() {
+    for round in 0..8 {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, doc) = practitioner(&dir);
+        let day = date("2026-11-20");
+        let (first, then) = if round % 2 == 0 {
+            (CoachingCondition::Transformational, CoachingCondition::SkillsAcquisition)
+        } else {
+            (CoachingCondition::SkillsAcquisition, CoachingCondition::Transformational)
+        };
+        store.set_coaching_condition(&doc, first, day, None).unwrap();
+        store.set_coaching_condition(&doc, then, day, None).unwrap();
+        let conditions = store.coaching(&doc).unwrap().conditions;
+        assert_eq!(condition_on(&conditions, day), Some(then), "round {round}");
+    }
+}

@@ -47,6 +47,10 @@ impl Record for ConditionChange {
             from: r.date("from")?,
             set_by: r.str("set_by").unwrap_or_default(),
             note: r.str("note"),
+            set_at: r
+                .str("added_at")
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                .map(|t| t.to_utc()),
         })
     }
 }

@@ -226,6 +226,7 @@ private fun ScreenContent(state: AppState, screen: Screen) {
         Screen.AddReflection -> ReflectionForm(state)
         is Screen.Sessions -> SessionsScreen(state, screen.docId)
         is Screen.AddSession -> SessionForm(state, screen.docId)
+        is Screen.AddCaseReview -> CaseReviewForm(state, screen.docId)
         is Screen.CommentOnSession -> SessionCommentForm(state, screen.docId, screen.sessionId)
     }
 }
@@ -304,6 +305,7 @@ private fun title(screen: Screen, s: Strings): String = when (screen) {
     Screen.AddReflection -> s[S.reflection_title]
     is Screen.Sessions -> s[S.coaching_title]
     is Screen.AddSession -> s[S.session_add_title]
+    is Screen.AddCaseReview -> s[S.case_review_add]
     is Screen.CommentOnSession -> s[S.session_comment_title]
 }
 

@@ -573,6 +573,7 @@ sealed interface Screen {
     data class Sessions(val docId: String) : Screen
     /** Planning a session in the coaching relationship [docId] (the practitioner). */
     data class AddSession(val docId: String) : Screen
+    data class AddCaseReview(val docId: String) : Screen
     /** A comment on session [sessionId] of the coaching relationship [docId] (either person). */
     data class CommentOnSession(val docId: String, val sessionId: String) : Screen
 

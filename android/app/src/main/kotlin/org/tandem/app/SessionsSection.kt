@@ -20,7 +20,9 @@ import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.launch
 import uniffi.tandem_ffi.CoachingCondition
+import uniffi.tandem_ffi.CaseReviewInput
 import uniffi.tandem_ffi.CoachingRelationship
+import uniffi.tandem_ffi.Role
 import uniffi.tandem_ffi.CoachingSession
 
 /**
@@ -50,6 +52,67 @@ fun SessionsSection(state: AppState, docId: String, coaching: CoachingRelationsh
     coaching.sessions.sortedByDescending { it.date }.forEach { SessionCard(state, docId, it, coaching, me) }
     if (practitioner) {
         SecondButton(s[S.session_add], onClick = { state.open(Screen.AddSession(docId)) }, modifier = Modifier.testTag("add-session"))
+    }
+    CaseReviews(state, docId, coaching, practitioner)
+}
+
+/**
+ * The cases the practitioner brought to skills coaching, each by its client's code (the core's
+ * `client_code`: never a name), newest first; the practitioner brings and removes them, the
+ * coach reads them.
+ */
+@Composable
+private fun CaseReviews(state: AppState, docId: String, coaching: CoachingRelationship, practitioner: Boolean) {
+    val s = LocalStrings.current
+    Heading(s[S.case_reviews_title])
+    Detail(s[if (practitioner) S.case_reviews_intro_practitioner else S.case_reviews_intro_coach])
+    if (coaching.caseReviews.isEmpty()) EmptyNote(s[S.case_reviews_empty])
+    coaching.caseReviews.sortedByDescending { it.date }.forEach { review ->
+        ItemCard(Modifier.testTag("case:${review.clientCode}")) {
+            Text(review.question, style = MaterialTheme.typography.titleMedium)
+            Detail(s.format(S.case_review_on, s.longDate(coreDate(review.date)), review.clientCode))
+            review.notes?.let { Text(it, style = MaterialTheme.typography.bodyLarge) }
+            if (practitioner) {
+                ItemActions(state, review.question, onChange = null) { coaching().use { it.removeCaseReview(docId, review.id) } }
+            }
+        }
+    }
+    if (practitioner) {
+        SecondButton(s[S.case_review_add], onClick = { state.open(Screen.AddCaseReview(docId)) }, modifier = Modifier.testTag("add-case-review"))
+    }
+}
+
+/** Brings a case: which client (by name here; the coach sees only its code), the question, notes. */
+@Composable
+fun CaseReviewForm(state: AppState, docId: String) {
+    val s = LocalStrings.current
+    val errors = remember { FormErrors() }
+    val clients = state.people.filter { it.role == Role.CLIENT }
+    var client by remember { mutableStateOf(clients.firstOrNull()) }
+    var question by remember { mutableStateOf("") }
+    var notes by remember { mutableStateOf("") }
+    Form(state, errors, setOf("date", "client_code", "question", "notes"), intro = s[S.case_review_intro], save = {
+        val chosen = client ?: run {
+            errors.local("client_code", s[S.case_review_no_clients])
+            return@Form null
+        }
+        val date = state.todayDate().toString()
+        val (asked, written) = question to notes.ifBlank { null };
+        {
+            coaching().use {
+                it.addCaseReview(docId, CaseReviewInput(date, it.clientCode(chosen.personId), asked, written))
+            }
+        }
+    }) {
+        Text(s[S.case_review_client], style = MaterialTheme.typography.titleMedium)
+        if (clients.isEmpty()) {
+            EmptyNote(s[S.case_review_no_clients])
+        } else {
+            ChoiceChips(clients, client ?: clients.first(), { it.name ?: s[S.people_unnamed] }, { client = it }, tag = "client")
+        }
+        FieldError("client_code", errors)
+        TextInput(s[S.case_review_question], question, { question = it }, "question", errors, singleLine = false)
+        TextInput(s[S.case_review_notes], notes, { notes = it }, "notes", errors, hint = s[S.optional], singleLine = false)
     }
 }
 
