@@ -24,6 +24,7 @@ import kotlin.math.roundToInt
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.tandem.who5
+import uniffi.tandem_ffi.WellbeingEntry
 import uniffi.tandem_ffi.Completion
 import uniffi.tandem_ffi.CoachingRelationship
 import uniffi.tandem_ffi.ParallelView
@@ -50,6 +51,9 @@ fun CoachingScreen(state: AppState, docId: String) {
             coaching().use { Triple(it.relationship(docId), view, it.reflections()) }
         }
     }
+    val entries by produceState<List<WellbeingEntry>>(emptyList(), state.revision) {
+        value = state.read { coaching().use { it.wellbeing() } }
+    }
     var withWellbeing by remember { mutableStateOf(false) }
     var note by remember { mutableStateOf("") }
     Column(
@@ -75,7 +79,7 @@ fun CoachingScreen(state: AppState, docId: String) {
                 }
                 if (week.coachingRuptures > 0u) Detail(s.format(S.coaching_ruptures_coach, week.coachingRuptures.toInt()))
                 week.clientRuptures?.let { Detail(s.format(S.coaching_ruptures_clients, it.ruptures.toInt(), it.clients.toInt())) }
-                week.wellbeing?.who5Percent?.let { Detail(s.format(S.coach_wellbeing, it.roundToInt())) }
+                week.wellbeing?.who5Percent?.let { Detail(s.format(S.coaching_wellbeing_you, it.roundToInt())) }
             }
         }
         if (view.prompts.isNotEmpty()) {
@@ -92,6 +96,9 @@ fun CoachingScreen(state: AppState, docId: String) {
 
         Heading(s[S.wellbeing_title])
         Detail(s[S.wellbeing_intro])
+        entries.sortedByDescending { it.date }.take(6).forEach { entry ->
+            WellbeingCard(state, entry, coaching.wellbeing.firstOrNull { it.sourceId == entry.id }, docId)
+        }
         SecondButton(s[S.wellbeing_add], onClick = { state.open(Screen.AddWellbeing(docId)) }, modifier = Modifier.testTag("add-wellbeing"))
 
         Heading(s[S.coaching_share])

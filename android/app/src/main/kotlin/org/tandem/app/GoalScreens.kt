@@ -18,6 +18,7 @@ import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.produceState
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
@@ -29,6 +30,7 @@ import androidx.compose.ui.semantics.contentDescription
 import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.launch
+import uniffi.tandem_ffi.CoachingRelationship
 import uniffi.tandem_ffi.AttainmentLevel
 import uniffi.tandem_ffi.Framing
 import uniffi.tandem_ffi.GoalInput
@@ -179,6 +181,37 @@ fun GoalScreen(state: AppState, goalId: String) {
             }
         }
         MainButton(s[S.goal_make_plan], onClick = { state.open(Screen.AddPlan(goal.id)) }, modifier = Modifier.testTag("plan-for-goal"))
+        WithCoach(state, goal.id)
         ItemActions(state, goal.text, onChange = null) { removeGoal(goal.id) }
+    }
+}
+
+/**
+ * A practitioner's own goal and their coach: share it alone (its steps and plans, as of now;
+ * transformational coaching only, which the core checks) or withdraw it.
+ */
+@Composable
+private fun WithCoach(state: AppState, goalId: String) {
+    val s = LocalStrings.current
+    val scope = rememberCoroutineScope()
+    val errors = remember { FormErrors() }
+    val docId = state.people.firstOrNull { it.role == uniffi.tandem_ffi.Role.COACH }?.relationshipDocId ?: return
+    if (state.server?.role != uniffi.tandem_ffi.Role.PRACTITIONER) return
+    val coaching by produceState<CoachingRelationship?>(null, state.revision) {
+        value = runCatching { state.read { coaching().use { it.relationship(docId) } } }.getOrNull()
+    }
+    val shared = coaching?.goals?.any { it.sourceId == goalId } ?: return
+    Heading(s[S.goal_with_coach])
+    FormProblem(errors)
+    if (shared) {
+        Detail(s[S.goal_shared_with_coach])
+        QuietButton(s[S.goal_withdraw_from_coach], onClick = {
+            scope.launch { errors.show(state.edit { coaching().use { it.withdrawGoal(goalId, docId) } }, emptySet()) }
+        }, modifier = Modifier.testTag("withdraw-goal"))
+    } else {
+        Detail(s[S.goal_share_what])
+        SecondButton(s[S.goal_share_with_coach], onClick = {
+            scope.launch { errors.show(state.edit { coaching().use { it.shareGoal(goalId, docId, null) } }, emptySet()) }
+        }, modifier = Modifier.testTag("share-goal"))
     }
 }

@@ -11,6 +11,10 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
 import kotlinx.coroutines.launch
+import uniffi.tandem_ffi.TandemStore
+import uniffi.tandem_ffi.WellbeingMeasures
+import uniffi.tandem_ffi.SharedWellbeing
+import uniffi.tandem_ffi.WellbeingEntry
 import uniffi.tandem_ffi.AllianceInput
 import uniffi.tandem_ffi.Reflection
 import uniffi.tandem_ffi.ReflectionInput
@@ -88,3 +92,46 @@ fun ReflectionCard(state: AppState, reflection: Reflection, docId: String) {
         }
     }
 }
+
+/**
+ * One wellbeing entry of the practitioner's, and what of it their coach sees: nothing until
+ * they share it — the WHO-5 alone, or every measure — and nothing again once they withdraw it.
+ */
+@Composable
+fun WellbeingCard(state: AppState, entry: WellbeingEntry, shared: SharedWellbeing?, docId: String) {
+    val s = LocalStrings.current
+    val scope = rememberCoroutineScope()
+    val errors = remember { FormErrors() }
+    fun run(change: TandemStore.() -> Unit) {
+        scope.launch { errors.show(state.edit(change), emptySet()) }
+    }
+    ItemCard(Modifier.testTag("wellbeing:${entry.date}")) {
+        Text(s.longDate(coreDate(entry.date)), style = MaterialTheme.typography.titleMedium)
+        Detail(wellbeingLine(s, entry.who5Percent, entry.stress, entry.burnout))
+        FormProblem(errors)
+        if (shared != null) {
+            Detail(s.format(S.wellbeing_shared_as, wellbeingLine(s, shared.who5Percent, shared.stress, shared.burnout)))
+            QuietButton(s[S.wellbeing_withdraw], onClick = {
+                run { coaching().use { it.withdrawWellbeing(entry.id, docId) } }
+            }, modifier = Modifier.testTag("withdraw-wellbeing:${entry.date}"))
+        } else {
+            Detail(s[S.wellbeing_private])
+            if (entry.who5Percent != null) {
+                QuietButton(s[S.wellbeing_share_who5], onClick = {
+                    run { coaching().use { it.shareWellbeing(entry.id, docId, WellbeingMeasures(who5 = true, stress = false, burnout = false)) } }
+                }, modifier = Modifier.testTag("share-who5:${entry.date}"))
+            }
+            QuietButton(s[S.wellbeing_share_all], onClick = {
+                run { coaching().use { it.shareWellbeing(entry.id, docId, WellbeingMeasures(who5 = true, stress = true, burnout = true)) } }
+            }, modifier = Modifier.testTag("share-all:${entry.date}"))
+        }
+    }
+}
+
+/** A wellbeing entry's measures in words, those it has. */
+private fun wellbeingLine(s: Strings, who5: Int?, stress: Int?, burnout: Int?): String =
+    listOfNotNull(
+        who5?.let { s.format(S.wellbeing_who5_is, it) },
+        stress?.let { s.format(S.wellbeing_stress_is, it) },
+        burnout?.let { s.format(S.wellbeing_burnout_is, it) },
+    ).joinToString(" · ").ifEmpty { s[S.wellbeing_nothing] }
