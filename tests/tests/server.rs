@@ -623,18 +623,47 @@ async fn dropped(ws: &mut RawSocket) -> bool {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_malformed_or_oversized_message_drops_only_its_connection() {
-    let dir = tempfile::tempdir().unwrap();
-    let process = ServerProcess::start(&dir.path().join("server"));
-    let server = Server::of(&process).await;
-    let owner = Person::enrolled(&process, &server, "practitioner").await;
+/// A practitioner's phone and tablet, both connected, the tablet holding the journey (whose
+/// `n` is 0).
+struct OwnerAndTablet {
+    owner: Person,
+    owner_link: DialerHandle<Refused>,
+    /// The tablet's repo, kept running.
+    _tablet: Repo,
+    tablet_link: DialerHandle<Refused>,
+    on_tablet: DocHandle,
+}
+
+async fn owner_and_tablet(process: &ServerProcess, server: &Server) -> OwnerAndTablet {
+    let owner = Person::enrolled(process, server, "practitioner").await;
     let owner_link = connected(&owner.repo, &owner.device).await;
     put(&owner.journey, "n", 0);
     acknowledged(&owner.journey, &owner_link).await;
     let (tablet_device, tablet) = owner.second_device().await;
     let tablet_link = connected(&tablet, &tablet_device).await;
     let on_tablet = find(&tablet, owner.journey.document_id()).await.unwrap();
+    OwnerAndTablet {
+        owner,
+        owner_link,
+        _tablet: tablet,
+        tablet_link,
+        on_tablet,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_or_oversized_message_drops_only_its_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let process = ServerProcess::start(&dir.path().join("server"));
+    let server = Server::of(&process).await;
+    // Every part bound: a part left out would be dropped at once (the tablet's repo with it).
+    let OwnerAndTablet {
+        owner,
+        owner_link,
+        _tablet,
+        tablet_link,
+        on_tablet,
+    } = owner_and_tablet(&process, &server).await;
     let connections = (owner_link.connection_id(), tablet_link.connection_id());
 
     let attacker = Person::enrolled(&process, &server, "coach").await;
@@ -1012,13 +1041,13 @@ async fn a_flooding_device_is_slowed_and_the_others_are_served() {
     let dir = tempfile::tempdir().unwrap();
     let process = ServerProcess::start(&dir.path().join("server"));
     let server = Server::of(&process).await;
-    let owner = Person::enrolled(&process, &server, "practitioner").await;
-    let owner_link = connected(&owner.repo, &owner.device).await;
-    put(&owner.journey, "n", 0);
-    acknowledged(&owner.journey, &owner_link).await;
-    let (tablet_device, tablet) = owner.second_device().await;
-    let _tablet_link = connected(&tablet, &tablet_device).await;
-    let on_tablet = find(&tablet, owner.journey.document_id()).await.unwrap();
+    let OwnerAndTablet {
+        owner,
+        owner_link: _owner_link,
+        _tablet,
+        tablet_link: _tablet_link,
+        on_tablet,
+    } = owner_and_tablet(&process, &server).await;
 
     // The flooder: well-formed requests for documents that are not there, far over its
     // allowance (tandem_server::limits: a burst of 200, then 100 a second).

@@ -150,19 +150,9 @@ pub fn join(session: Session, server: &str, code: &str) -> Result<String, Failur
     let (session, joined) = match runtime.block_on(sync::join(&session.store, server, code)) {
         Ok(joined) => (session, joined),
         Err(e) if e.refusal() == Some(Reason::CodeForDevice) => {
-            let path = session.store.path().to_path_buf();
-            let options = OpenOptions {
-                time_zone: None,
-                clock: session.store.clock().clone(),
-                trusted_certificates: session.store.trusted_certificates().map(String::from),
-                key: session.key.clone(),
-            };
-            let Session { store, .. } = session;
-            drop(store);
-            let (store, joined) = runtime
-                .block_on(sync::join_device(path, server, code, options))
-                .map_err(|e| code_failure("cannot join", e))?;
-            (Session { store, ..session }, joined)
+            as_new_device(session, "cannot join", |path, options| {
+                runtime.block_on(sync::join_device(path, server, code, options))
+            })?
         }
         Err(e) => return Err(code_failure("cannot join", e)),
     };
@@ -202,19 +192,9 @@ pub fn join(session: Session, server: &str, code: &str) -> Result<String, Failur
 /// Recovers an account onto this (new, empty) store with its recovery code, then syncs.
 pub fn recover(session: Session, server: &str, code: &str) -> Result<String, Failure> {
     let runtime = session::runtime()?;
-    let path = session.store.path().to_path_buf();
-    let options = OpenOptions {
-        time_zone: None,
-        clock: session.store.clock().clone(),
-        trusted_certificates: session.store.trusted_certificates().map(String::from),
-        key: session.key.clone(),
-    };
-    let Session { store, .. } = session;
-    drop(store);
-    let (store, joined) = runtime
-        .block_on(sync::recover(path, server, code, options))
-        .map_err(|e| code_failure("cannot recover your account", e))?;
-    let session = Session { store, ..session };
+    let (session, joined) = as_new_device(session, "cannot recover your account", |path, options| {
+        runtime.block_on(sync::recover(path, server, code, options))
+    })?;
     let report = runtime
         .block_on(sync::sync_now(&session.store, &progress(session.json)))
         .map_err(|e| remote("recovered, but the first sync failed (try `tandem sync`)", e))?;
@@ -237,6 +217,29 @@ pub fn recover(session: Session, server: &str, code: &str) -> Result<String, Fai
         page.line("The code you used no longer works.");
         recovery_lines(page, joined.recovery_code.as_deref(), &server);
     })
+}
+
+/// Lets go of the session's store and has `call` make it another person's device (the core
+/// opens the file itself), with the options it was opened with; the session on the result.
+fn as_new_device(
+    session: Session,
+    doing: &str,
+    call: impl FnOnce(
+        std::path::PathBuf,
+        OpenOptions,
+    ) -> Result<(tandem_core::Store, Joined), tandem_core::Error>,
+) -> Result<(Session, Joined), Failure> {
+    let path = session.store.path().to_path_buf();
+    let options = OpenOptions {
+        time_zone: None,
+        clock: session.store.clock().clone(),
+        trusted_certificates: session.store.trusted_certificates().map(String::from),
+        key: session.key.clone(),
+    };
+    let Session { store, .. } = session;
+    drop(store);
+    let (store, joined) = call(path, options).map_err(|e| code_failure(doing, e))?;
+    Ok((Session { store, ..session }, joined))
 }
 
 /// What joining did, in words.

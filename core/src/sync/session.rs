@@ -181,10 +181,7 @@ pub async fn join_device(
     code: &str,
     options: crate::store::OpenOptions,
 ) -> Result<(Store, Joined)> {
-    let tls = super::tls::client_config(options.trusted_certificates.as_deref())?;
-    let api = Api::new(server, tls)?;
-    let store = Store::open(path, options)?;
-    store.check_may_become_a_device()?;
+    let (store, api) = open_new_device(path, server, options)?;
     let joined = call_join(&store, &api, code, true).await?;
     become_device(store, &api, joined)
 }
@@ -201,16 +198,27 @@ pub async fn recover(
     code: &str,
     options: crate::store::OpenOptions,
 ) -> Result<(Store, Joined)> {
-    let tls = super::tls::client_config(options.trusted_certificates.as_deref())?;
-    let api = Api::new(server, tls)?;
-    let store = Store::open(path, options)?;
-    store.check_may_become_a_device()?;
+    let (store, api) = open_new_device(path, server, options)?;
     let (token, _) = token(&store, &api).await?;
     let body = RecoverRequest {
         code: code.trim().to_string(),
     };
     let joined = api.recover(&token, &body).await?;
     become_device(store, &api, joined)
+}
+
+/// The store at `path` (made when there is none), which must be free to become another
+/// person's device, and the API of `server`.
+fn open_new_device(
+    path: impl AsRef<std::path::Path>,
+    server: &str,
+    options: crate::store::OpenOptions,
+) -> Result<(Store, Api)> {
+    let tls = super::tls::client_config(options.trusted_certificates.as_deref())?;
+    let api = Api::new(server, tls)?;
+    let store = Store::open(path, options)?;
+    store.check_may_become_a_device()?;
+    Ok((store, api))
 }
 
 /// A new store made another device of the person `joined` names.

@@ -17,7 +17,6 @@ import org.junit.jupiter.params.provider.EnumSource
 import org.tandem.TandemServer
 import uniffi.tandem_ffi.CoachingCondition
 import uniffi.tandem_ffi.InvitationKind
-import uniffi.tandem_ffi.RelationshipKind
 import uniffi.tandem_ffi.TandemStore
 
 /**
@@ -37,19 +36,13 @@ class CaseReviewTest {
             val alex = openStore(dir, "alex")
             val sam = openStore(dir, "sam")
             try {
+                val doc = coaching(server, priya, alex)
                 runBlocking {
-                    priya.enrol(server.url, server.enrolmentCode("coach"))
-                    priya.setMyName("Priya")
-                    alex.enrol(server.url, server.enrolmentCode("practitioner"))
-                    alex.setMyName("Alex")
-                    alex.join(server.url, priya.invite(InvitationKind.PRACTITIONER).code)
                     sam.setMyName("Sam Okafor")
                     sam.join(server.url, alex.invite(InvitationKind.CLIENT).code)
                     sam.syncNow()
                     alex.syncNow()
-                    priya.syncNow()
                 }
-                val doc = alex.coaching().use { c -> c.relationships().single { it.kind == RelationshipKind.COACHING }.docId }
                 val question = "He cancels whenever the plan gets harder"
 
                 runApp(alex, look) { state ->

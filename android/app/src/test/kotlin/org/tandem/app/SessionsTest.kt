@@ -16,8 +16,6 @@ import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
 import org.tandem.TandemServer
 import uniffi.tandem_ffi.CoachingCondition
-import uniffi.tandem_ffi.InvitationKind
-import uniffi.tandem_ffi.RelationshipKind
 import uniffi.tandem_ffi.TandemStore
 
 /**
@@ -37,16 +35,7 @@ class SessionsTest {
             val priya = openStore(dir, "priya")
             val alex = openStore(dir, "alex")
             try {
-                runBlocking {
-                    priya.enrol(server.url, server.enrolmentCode("coach"))
-                    priya.setMyName("Priya")
-                    alex.enrol(server.url, server.enrolmentCode("practitioner"))
-                    alex.setMyName("Alex")
-                    alex.join(server.url, priya.invite(InvitationKind.PRACTITIONER).code)
-                    alex.syncNow()
-                    priya.syncNow()
-                }
-                val doc = alex.coaching().use { c -> c.relationships().single { it.kind == RelationshipKind.COACHING }.docId }
+                val doc = coaching(server, priya, alex)
                 val tomorrow = java.time.LocalDate.now(London).plusDays(1).toString()
                 val agenda = "Saying no to extra clients without guilt"
 

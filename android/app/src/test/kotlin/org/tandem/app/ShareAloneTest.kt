@@ -14,9 +14,7 @@ import org.tandem.TandemServer
 import uniffi.tandem_ffi.CoachingCondition
 import uniffi.tandem_ffi.Framing
 import uniffi.tandem_ffi.GoalInput
-import uniffi.tandem_ffi.InvitationKind
 import uniffi.tandem_ffi.ProposedBy
-import uniffi.tandem_ffi.RelationshipKind
 import uniffi.tandem_ffi.TandemStore
 import uniffi.tandem_ffi.WellbeingInput
 
@@ -36,15 +34,7 @@ class ShareAloneTest {
             val priya = openStore(dir, "priya")
             val alex = openStore(dir, "alex")
             try {
-                runBlocking {
-                    priya.enrol(server.url, server.enrolmentCode("coach"))
-                    priya.setMyName("Priya")
-                    alex.enrol(server.url, server.enrolmentCode("practitioner"))
-                    alex.join(server.url, priya.invite(InvitationKind.PRACTITIONER).code)
-                    alex.syncNow()
-                    priya.syncNow()
-                }
-                val doc = alex.coaching().use { c -> c.relationships().single { it.kind == RelationshipKind.COACHING }.docId }
+                val doc = coaching(server, priya, alex)
                 val today = java.time.LocalDate.now(London).toString()
                 val goal = alex.addGoal(
                     GoalInput("Leave work by six", framing = Framing.APPROACH, proposedBy = ProposedBy.MYSELF, importance = 8, confidence = 5),
