@@ -8,7 +8,8 @@
 //! - a client who erases their account: the server keeps nothing of them but the erasure's
 //!   record, their devices are refused as erased, the practitioner's device drops what it
 //!   held, and nobody can upload the erased journey again;
-//! - the operator erasing a person with `tandem-server erase`.
+//! - the operator erasing a person with `tandem-server erase`;
+//! - an erasure cut short by a crash of the server: all or nothing.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -261,6 +262,59 @@ async fn the_operator_erases_a_person_with_tandem_server_erase() {
     sync(&c.alex).await;
     assert!(!c.alex_holds(&c.journey) && !c.alex_holds(&c.month));
     assert_eq!(tables_holding(&server, &sam_id), ["erased"]);
+}
+
+/// An erasure cut short by a crash (the server killed with SIGKILL a random moment after the
+/// request left) is all or nothing: after a restart, either nothing of the person is left but
+/// the erasure's record and their device is refused as erased, or all of them is there and
+/// syncs as before — never half an account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_cut_short_by_a_crash_is_all_or_nothing() {
+    let (mut erased, mut kept) = (0, 0);
+    for round in 0..8 {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("server");
+        let server = ServerProcess::start(&data);
+        let port = server.port();
+        let c = care(&server, dir.path()).await;
+        let sam_id = c.sam.identity().person_id.clone();
+        let token = c.sam.token(&c.sam.server().unwrap().unwrap().server_id);
+        let url = format!("{}/v1/account/erase", server.url);
+        let body = serde_json::json!({ "person_id": sam_id });
+        let request = tokio::spawn(async move {
+            // The request and the crash race: either may come first.
+            tokio::time::sleep(std::time::Duration::from_micros(rand_micros())).await;
+            let _ = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await;
+        });
+        tokio::time::sleep(std::time::Duration::from_micros(rand_micros())).await;
+        server.kill();
+        let _ = request.await;
+        let server = ServerProcess::start_on(&data, port);
+        let holding = tables_holding(&server, &sam_id);
+        if holding.contains(&"erased".to_string()) {
+            assert_eq!(holding, ["erased"], "round {round}: half an erasure");
+            let refused = sync_now(&c.sam, &|_| {}).await.unwrap_err();
+            assert_eq!(refused.refusal(), Some(Reason::AccountErased), "{refused}");
+            erased += 1;
+        } else {
+            assert!(holding.contains(&"people".to_string()), "round {round}: {holding:?}");
+            sync(&c.sam).await;
+            sync(&c.alex).await;
+            assert!(c.alex_holds(&c.journey), "round {round}: Sam's journey left Alex");
+            kept += 1;
+        }
+    }
+    println!("erasures cut short by SIGKILL: {erased} whole, {kept} left the account whole");
+}
+
+fn rand_micros() -> u64 {
+    use rand::Rng;
+    rand::thread_rng().gen_range(0..1_500)
 }
 
 /// The tables of the server's database with a row holding `needle` (as text, or as the bytes
