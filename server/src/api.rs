@@ -249,10 +249,8 @@ async fn invite(
     Ok(Json(invitation).into_response())
 }
 
-/// What a code would do and who made it, without using it; limited per address (see
-/// [`crate::limits`]). The address is the TCP peer's: behind a proxy, every device shares the
-/// proxy's allowance (docs/SYNC.md says so).
-/// Refuses a code lookup past this address's allowance (`limits.rs`).
+/// Refuses a code lookup past this address's allowance (`limits.rs`). The address is the TCP
+/// peer's: behind a proxy, every device shares the proxy's allowance (docs/SYNC.md says so).
 fn allow_code_lookup(state: &AppState, extensions: &axum::http::Extensions) -> Answer<()> {
     let address = extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -268,6 +266,8 @@ fn allow_code_lookup(state: &AppState, extensions: &axum::http::Extensions) -> A
     Ok(())
 }
 
+/// What a code would do and who made it, without using it; limited per address (see
+/// [`crate::limits`]).
 async fn about_code(
     State(state): State<AppState>,
     extensions: axum::http::Extensions,
