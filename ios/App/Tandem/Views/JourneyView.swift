@@ -77,6 +77,8 @@ struct WhatMattersSection: View {
                     ForEach(group.values, id: \.id) { value in
                         Text(value.text).font(.headline)
                         Detail(L.f("values_importance", Int(value.importance)))
+                        let id = value.id
+                        RemoveItem(name: value.text) { try $0.removeValue(id: id) }
                     }
                 }
             }
@@ -89,6 +91,8 @@ struct WhatMattersSection: View {
                 ItemCard {
                     Text(strength.text).font(.headline)
                     if let example = strength.example { Detail(L.f("strengths_example", example)) }
+                    let id = strength.id
+                    RemoveItem(name: strength.text) { try $0.removeStrength(id: id) }
                 }
             }
             OpenButton(L.t("strengths_add"), .addStrength)
@@ -100,6 +104,8 @@ struct WhatMattersSection: View {
                 ItemCard {
                     Text(support.name).font(.headline)
                     Detail(([support.kind.words] + [support.note].compactMap { $0 }).joined(separator: " · "))
+                    let id = support.id
+                    RemoveItem(name: support.name) { try $0.removeSupport(id: id) }
                 }
             }
             OpenButton(L.t("supports_add"), .addSupport)
@@ -185,6 +191,10 @@ struct PlanCard: View {
                 SecondButton(L.t("plan_end_yes")) { endPlan() }
                 QuietButton(L.t("plan_end_no")) { confirmEnd = false }
             }
+            if !confirmEnd {
+                let id = plan.id
+                RemoveItem(name: plan.what) { try $0.removePlan(id: id) }
+            }
         }
     }
 
@@ -234,6 +244,34 @@ struct ReviewCard: View {
                 Detail(L.f("review_attainment_detail", attainmentWords(attainment)))
             }
             if let note = review.note { Text(note) }
+        }
+    }
+}
+
+/// "Remove" under one item of the journey (ItemActions in WhatMattersForms.kt), asked once more
+/// with what it means; the core removes it. NOT COMPILED here.
+struct RemoveItem: View {
+    let name: String
+    let remove: @Sendable (TandemStore) throws -> Void
+    @EnvironmentObject var model: AppModel
+    @State var asking = false
+    @State var problems = Problems()
+
+    var body: some View {
+        if asking {
+            Text(L.f("item_remove_what", name))
+            FormProblem(problem: problems.other)
+            SecondButton(L.t("item_remove_yes")) {
+                let remove = self.remove
+                Task { @MainActor in
+                    let result = await model.edit { try remove($0) }
+                    if problems.show(result, fields: []) { asking = false }
+                }
+            }
+            QuietButton(L.t("item_keep")) { asking = false }
+        } else {
+            QuietButton(L.t("item_remove")) { asking = true }
+                .accessibilityLabel(L.f("item_remove_described", name))
         }
     }
 }
