@@ -152,18 +152,20 @@ fn main() -> ExitCode {
                 }
             },
         },
-        Some(Command::Erase { person }) => match runtime.block_on(erase_person(&storage, &person)) {
-            Ok(told) => {
-                eprintln!(
+        Some(Command::Erase { person }) => {
+            match runtime.block_on(erase_person(&storage, &person)) {
+                Ok(told) => {
+                    eprintln!(
                     "erased {person}; {told} other people's devices delete their copies when they next sync"
                 );
-                ExitCode::SUCCESS
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("tandem-server erase: {e}");
+                    ExitCode::FAILURE
+                }
             }
-            Err(e) => {
-                eprintln!("tandem-server erase: {e}");
-                ExitCode::FAILURE
-            }
-        },
+        }
         Some(Command::RecoveryCode { person }) => {
             match runtime.block_on(recovery_code(&storage, &person)) {
                 Ok(code) => {

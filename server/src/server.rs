@@ -386,20 +386,29 @@ pub async fn recovery_code(storage: &Storage, person_id: &str) -> Result<String,
 /// the erasure's people end when they next reconnect.
 pub async fn erase_person(storage: &Storage, person_id: &str) -> Result<usize, ServeError> {
     let now = chrono::Utc::now().timestamp();
-    let refusal = |r: crate::directory::Refusal| ServeError::Io(std::io::Error::other(r.to_string()));
+    let refusal =
+        |r: crate::directory::Refusal| ServeError::Io(std::io::Error::other(r.to_string()));
     let (directory, pool) = match storage {
         Storage::Sqlite(dir) => (Directory::new(SqliteBackend::open(dir)?), None),
         Storage::Postgres(url) => {
             let pool = postgres::open(url).await?;
-            (Directory::new(PostgresBackend::new(pool.clone()).await?), Some(pool))
+            (
+                Directory::new(PostgresBackend::new(pool.clone()).await?),
+                Some(pool),
+            )
         }
     };
-    let mut people = directory.erase_person(person_id, now).await.map_err(refusal)?;
+    let mut people = directory
+        .erase_person(person_id, now)
+        .await
+        .map_err(refusal)?;
     let told = people.len();
     if let Some(pool) = pool {
         people.push(person_id.to_string());
         let people: Vec<&str> = people.iter().map(String::as_str).collect();
-        crate::fanout::Peers::new(pool).memberships_changed(&people).await;
+        crate::fanout::Peers::new(pool)
+            .memberships_changed(&people)
+            .await;
     }
     Ok(told)
 }

@@ -114,9 +114,20 @@ async fn a_client_who_stops_sharing_is_deleted_from_the_practitioners_device_on_
     // Before Alex's device syncs, it still holds what it had: deletion happens on sync.
     assert!(c.alex_holds(&c.journey));
     sync(&c.alex).await;
-    assert!(!c.alex_holds(&c.journey), "the journey is still on Alex's device");
-    assert!(!c.alex_holds(&c.month), "the month is still on Alex's device");
-    assert!(c.alex.linked_journey(&c.journey).unwrap().journey().is_err());
+    assert!(
+        !c.alex_holds(&c.journey),
+        "the journey is still on Alex's device"
+    );
+    assert!(
+        !c.alex_holds(&c.month),
+        "the month is still on Alex's device"
+    );
+    assert!(c
+        .alex
+        .linked_journey(&c.journey)
+        .unwrap()
+        .journey()
+        .is_err());
     for words in [SAMS_WORDS, SAMS_NOTE] {
         assert!(
             !has_words(&c.alex, words),
@@ -150,10 +161,13 @@ async fn a_practitioners_device_that_is_online_deletes_a_journey_the_moment_it_i
     revoke(&c.sam, &c.journey, &alex.identity().person_id)
         .await
         .unwrap();
-    eventually("Alex's online device deletes Sam's journey and month", || {
-        alex.saved_document(&c.journey).unwrap().is_none()
-            && alex.saved_document(&c.month).unwrap().is_none()
-    })
+    eventually(
+        "Alex's online device deletes Sam's journey and month",
+        || {
+            alex.saved_document(&c.journey).unwrap().is_none()
+                && alex.saved_document(&c.month).unwrap().is_none()
+        },
+    )
     .await;
     live.stop();
 }
@@ -302,10 +316,16 @@ async fn an_erasure_cut_short_by_a_crash_is_all_or_nothing() {
             assert_eq!(refused.refusal(), Some(Reason::AccountErased), "{refused}");
             erased += 1;
         } else {
-            assert!(holding.contains(&"people".to_string()), "round {round}: {holding:?}");
+            assert!(
+                holding.contains(&"people".to_string()),
+                "round {round}: {holding:?}"
+            );
             sync(&c.sam).await;
             sync(&c.alex).await;
-            assert!(c.alex_holds(&c.journey), "round {round}: Sam's journey left Alex");
+            assert!(
+                c.alex_holds(&c.journey),
+                "round {round}: Sam's journey left Alex"
+            );
             kept += 1;
         }
     }

@@ -177,9 +177,10 @@ async fn a_revoked_practitioner_stops_receiving_on_their_open_connection() {
     );
     // And what was shared before is deleted from the practitioner's device, which is online:
     // no restart, nothing asked (leaving, issue 13).
-    eventually("Sam's withdrawn journey leaves the practitioner's device", || {
-        practitioner.saved_document(&sams).unwrap().is_none()
-    })
+    eventually(
+        "Sam's withdrawn journey leaves the practitioner's device",
+        || practitioner.saved_document(&sams).unwrap().is_none(),
+    )
     .await;
     live.stop();
 }

@@ -186,9 +186,10 @@ async fn a_revocation_through_one_process_stops_the_stream_on_the_other() {
     );
     // And what was shared before is deleted from the practitioner's device, which is online:
     // no restart, nothing asked (leaving, issue 13).
-    eventually("Sam's withdrawn journey leaves the practitioner's device", || {
-        practitioner.saved_document(&sams).unwrap().is_none()
-    })
+    eventually(
+        "Sam's withdrawn journey leaves the practitioner's device",
+        || practitioner.saved_document(&sams).unwrap().is_none(),
+    )
     .await;
     live.stop();
 }

@@ -18,11 +18,16 @@ async fn sam(server: &ServerProcess, dir: &std::path::Path) -> (Store, Store, St
     let enrolled = enrol(&alex, &server.url, &server.enrol_code("practitioner"))
         .await
         .unwrap();
-    assert!(enrolled.recovery_code.is_some(), "an enrolment gives a recovery code");
+    assert!(
+        enrolled.recovery_code.is_some(),
+        "an enrolment gives a recovery code"
+    );
     let code = invite(&alex, InvitationKind::Client).await.unwrap().code;
     let sam = Store::open(dir.join("sam.db"), options()).unwrap();
     let joined = join(&sam, &server.url, &code).await.unwrap();
-    let recovery = joined.recovery_code.expect("joining as a new person gives a recovery code");
+    let recovery = joined
+        .recovery_code
+        .expect("joining as a new person gives a recovery code");
     sam.add_value(&value(SAMS_WORDS)).unwrap();
     sync(&sam).await;
     (alex, sam, recovery)
@@ -45,7 +50,10 @@ async fn a_person_who_lost_every_device_gets_their_journey_back_with_their_recov
         .await
         .unwrap();
     assert_eq!(joined.person_id, lost_phone.identity().person_id);
-    let fresh_code = joined.recovery_code.clone().expect("a new code replaces the used one");
+    let fresh_code = joined
+        .recovery_code
+        .clone()
+        .expect("a new code replaces the used one");
     assert_ne!(fresh_code, code);
     sync(&new_phone).await;
     assert_eq!(values(&new_phone), [SAMS_WORDS], "the journey came back");
@@ -75,10 +83,15 @@ async fn a_person_who_lost_every_device_gets_their_journey_back_with_their_recov
     }
     // A store that already holds a journey of its own cannot take over an account.
     drop(alex);
-    let refused = recover(dir.path().join("alex.db"), &server.url, &fresh_code, options())
-        .await
-        .map(|_| ())
-        .unwrap_err();
+    let refused = recover(
+        dir.path().join("alex.db"),
+        &server.url,
+        &fresh_code,
+        options(),
+    )
+    .await
+    .map(|_| ())
+    .unwrap_err();
     assert_eq!(refused.refusal(), None, "refused on the device: {refused}");
 }
 
@@ -99,7 +112,11 @@ async fn the_operator_makes_a_new_recovery_code_and_the_old_one_stops_working() 
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no person"));
     let made = operator(&sam.identity().person_id);
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
     let new_code = String::from_utf8(made.stdout).unwrap().trim().to_string();
 
     let refused = recover(dir.path().join("a.db"), &server.url, &old_code, options())

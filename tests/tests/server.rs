@@ -21,8 +21,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use automerge::transaction::Transactable;
 use automerge::sync::SyncDoc;
+use automerge::transaction::Transactable;
 use automerge::{Automerge, AutomergeError, ReadDoc, ROOT};
 use ed25519_dalek::SigningKey;
 use futures::future::BoxFuture;
@@ -987,7 +987,11 @@ async fn a_removed_device_and_an_erased_person_obtain_nothing_and_everyone_else_
     put(&alex.journey, "n", 2);
     acknowledged(&alex.journey, &alex_link).await;
     sleep(Duration::from_millis(500)).await;
-    assert_eq!(get(&on_tablet, "n"), Some(1), "the removed tablet got an edit");
+    assert_eq!(
+        get(&on_tablet, "n"),
+        Some(1),
+        "the removed tablet got an edit"
+    );
     assert_eq!(
         upgrade_with(&server, &tablet_device.token()).await,
         Some((401, "device_removed".to_string()))
@@ -995,7 +999,10 @@ async fn a_removed_device_and_an_erased_person_obtain_nothing_and_everyone_else_
     let (status, answer) = tablet_device
         .call(reqwest::Method::GET, "/v1/links", Value::Null)
         .await;
-    assert_eq!((status, answer["error"].as_str()), (401, Some("device_removed")));
+    assert_eq!(
+        (status, answer["error"].as_str()),
+        (401, Some("device_removed"))
+    );
 
     // Sam erases his account: his connection ends, his device is refused as erased.
     sam.device
@@ -1018,7 +1025,11 @@ async fn a_removed_device_and_an_erased_person_obtain_nothing_and_everyone_else_
             json!({"doc_id": sam.journey.document_id().to_string(), "kind": "journey"}),
         )
         .await;
-    assert_eq!((status, answer["error"].as_str()), (410, Some("erased")), "{answer}");
+    assert_eq!(
+        (status, answer["error"].as_str()),
+        (410, Some("erased")),
+        "{answer}"
+    );
 
     // Everyone else is served: Alex's edits are acknowledged, and a new device of his gets his
     // journey — and nothing of Sam's.
@@ -1082,9 +1093,10 @@ async fn a_flooding_device_is_slowed_and_the_others_are_served() {
     // Meanwhile the owner's edits reach the tablet, one after another.
     for n in 1..=5 {
         put(&owner.journey, "n", n);
-        eventually("the owner's edit reaches the tablet during the flood", || {
-            get(&on_tablet, "n") == Some(n)
-        })
+        eventually(
+            "the owner's edit reaches the tablet during the flood",
+            || get(&on_tablet, "n") == Some(n),
+        )
         .await;
     }
     let throttled = || async {

@@ -51,7 +51,13 @@ async fn an_app_older_than_the_server_accepts_is_told_to_update_and_changes_noth
         }
         request.send()
     };
-    assert_eq!(ask(Some(&PROTOCOL_VERSION.to_string())).await.unwrap().status(), 426);
+    assert_eq!(
+        ask(Some(&PROTOCOL_VERSION.to_string()))
+            .await
+            .unwrap()
+            .status(),
+        426
+    );
     assert_eq!(ask(Some(&newer)).await.unwrap().status(), 200);
     assert_eq!(ask(None).await.unwrap().status(), 200);
     assert_eq!(ask(Some("one")).await.unwrap().status(), 400);

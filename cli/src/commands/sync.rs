@@ -58,7 +58,9 @@ pub fn enrol(session: &Session, server: &str, code: &str) -> Result<String, Fail
 fn recovery_lines(page: &mut Page, code: Option<&str>, server: &str) {
     let Some(code) = code else { return };
     page.line(format!("Your recovery code: {code}"));
-    page.line("Keep it somewhere safe, away from this device: it is shown only now. If every device");
+    page.line(
+        "Keep it somewhere safe, away from this device: it is shown only now. If every device",
+    );
     page.line(format!(
         "of yours is lost, `tandem recover --server {server} {code}` on a new one brings your account back."
     ));
@@ -192,12 +194,18 @@ pub fn join(session: Session, server: &str, code: &str) -> Result<String, Failur
 /// Recovers an account onto this (new, empty) store with its recovery code, then syncs.
 pub fn recover(session: Session, server: &str, code: &str) -> Result<String, Failure> {
     let runtime = session::runtime()?;
-    let (session, joined) = as_new_device(session, "cannot recover your account", |path, options| {
-        runtime.block_on(sync::recover(path, server, code, options))
-    })?;
+    let (session, joined) =
+        as_new_device(session, "cannot recover your account", |path, options| {
+            runtime.block_on(sync::recover(path, server, code, options))
+        })?;
     let report = runtime
         .block_on(sync::sync_now(&session.store, &progress(session.json)))
-        .map_err(|e| remote("recovered, but the first sync failed (try `tandem sync`)", e))?;
+        .map_err(|e| {
+            remote(
+                "recovered, but the first sync failed (try `tandem sync`)",
+                e,
+            )
+        })?;
     let server = server_url(&session.store)?;
     let journey_here = journey_here(&session.store)?;
     #[derive(Serialize)]
@@ -275,7 +283,9 @@ fn joined_lines(
             page.line(format!(
                 "Consent recorded (consent text {CONSENT_TEXT_VERSION}): your journey — values, goals, plans,"
             ));
-            page.line("check-ins and reviews — is shared with them, and they may add to it. Your private");
+            page.line(
+                "check-ins and reviews — is shared with them, and they may add to it. Your private",
+            );
             page.line("notes stay on your own devices, and nothing of yours ever reaches a coach.");
             page.line(format!(
                 "Stop sharing at any time with `tandem revoke journey {}`. Sync with `tandem sync`.",
@@ -592,7 +602,8 @@ pub fn erase_account(session: Session, yes: bool) -> Result<String, Failure> {
     let path = session.store.path().to_path_buf();
     drop(session);
     tandem_core::store::erase_store(&path)?;
-    let at = chrono::DateTime::from_timestamp(erased_at, 0).map_or(String::new(), |t| t.to_rfc3339());
+    let at =
+        chrono::DateTime::from_timestamp(erased_at, 0).map_or(String::new(), |t| t.to_rfc3339());
     Ok(format!(
         "Your account was erased on the server at {at}, and this device's store at {}.\n\
          The people you shared with delete their copies when they next sync; your other devices \

@@ -362,11 +362,19 @@ fn of_two_conditions_set_the_same_day_the_later_is_in_force() {
         let (store, doc) = practitioner(&dir);
         let day = date("2026-11-20");
         let (first, then) = if round % 2 == 0 {
-            (CoachingCondition::Transformational, CoachingCondition::SkillsAcquisition)
+            (
+                CoachingCondition::Transformational,
+                CoachingCondition::SkillsAcquisition,
+            )
         } else {
-            (CoachingCondition::SkillsAcquisition, CoachingCondition::Transformational)
+            (
+                CoachingCondition::SkillsAcquisition,
+                CoachingCondition::Transformational,
+            )
         };
-        store.set_coaching_condition(&doc, first, day, None).unwrap();
+        store
+            .set_coaching_condition(&doc, first, day, None)
+            .unwrap();
         store.set_coaching_condition(&doc, then, day, None).unwrap();
         let conditions = store.coaching(&doc).unwrap().conditions;
         assert_eq!(condition_on(&conditions, day), Some(then), "round {round}");

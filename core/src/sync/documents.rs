@@ -144,10 +144,15 @@ impl Store {
             // (someone stopped sharing), so the store is rewritten whole.
             let conn = self.lock_db();
             let rewritten = conn.execute_batch("VACUUM").and_then(|()| {
-                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0))
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                    r.get::<_, i64>(0)
+                })
             });
             if rewritten != Ok(0) {
-                tracing::warn!(?rewritten, "the store's files may keep pages of deleted documents until it is vacuumed");
+                tracing::warn!(
+                    ?rewritten,
+                    "the store's files may keep pages of deleted documents until it is vacuumed"
+                );
             }
             drop(conn);
             self.changes.send_modify(|c| c.remote += 1);

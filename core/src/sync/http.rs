@@ -27,7 +27,10 @@ impl Api {
             ));
         }
         let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(PROTOCOL_HEADER, reqwest::header::HeaderValue::from(PROTOCOL_VERSION));
+        headers.insert(
+            PROTOCOL_HEADER,
+            reqwest::header::HeaderValue::from(PROTOCOL_VERSION),
+        );
         let http = reqwest::Client::builder()
             .use_preconfigured_tls((*tls).clone())
             .default_headers(headers)
@@ -184,8 +187,13 @@ impl Api {
 
     /// Erases the calling person's account on the server.
     pub async fn erase_account(&self, token: &str, body: &EraseAccount) -> Result<AccountErased> {
-        self.call(reqwest::Method::POST, "/v1/account/erase", token, Some(body))
-            .await
+        self.call(
+            reqwest::Method::POST,
+            "/v1/account/erase",
+            token,
+            Some(body),
+        )
+        .await
     }
 
     /// Links and the documents changed since `since` ([`CatchUp`]).

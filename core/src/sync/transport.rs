@@ -100,13 +100,8 @@ pub async fn connect(url: &url::Url, tls: std::sync::Arc<rustls::ClientConfig>) 
         tandem_protocol::api::PROTOCOL_HEADER,
         tungstenite::http::HeaderValue::from(tandem_protocol::api::PROTOCOL_VERSION),
     );
-    match tokio_tungstenite::connect_async_tls_with_config(
-        request,
-        None,
-        false,
-        Some(connector),
-    )
-    .await
+    match tokio_tungstenite::connect_async_tls_with_config(request, None, false, Some(connector))
+        .await
     {
         Ok((socket, _)) => Ok(socket),
         Err(tungstenite::Error::Http(response)) => {

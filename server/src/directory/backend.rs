@@ -144,8 +144,13 @@ pub trait Rows: Send {
     /// (person, device, last at), latest first.
     async fn access_log_of(&mut self, owner: &str) -> Result<Vec<(String, String, i64)>>;
     /// `person_id` must delete `doc_id` and its months, for `reason` ("revoked", "erased").
-    async fn withdraw(&mut self, doc_id: &str, person_id: &str, reason: &str, at: i64)
-        -> Result<()>;
+    async fn withdraw(
+        &mut self,
+        doc_id: &str,
+        person_id: &str,
+        reason: &str,
+        at: i64,
+    ) -> Result<()>;
     /// `doc_id` is shared with `person_id` again: nothing of it to delete.
     async fn unwithdraw(&mut self, doc_id: &str, person_id: &str) -> Result<()>;
     /// What `person_id`'s devices must delete: (document, reason, when).
@@ -153,8 +158,7 @@ pub trait Rows: Send {
     /// When the person, device or document `id` was erased, if it was.
     async fn erased_at(&mut self, id: &str) -> Result<Option<i64>>;
     /// `person_id`'s recovery code is now the one hashed `code_hash` (hex), made `at`.
-    async fn set_recovery_code(&mut self, person_id: &str, code_hash: &str, at: i64)
-        -> Result<()>;
+    async fn set_recovery_code(&mut self, person_id: &str, code_hash: &str, at: i64) -> Result<()>;
     /// Whose recovery code is hashed `code_hash` (hex).
     async fn recovery_person(&mut self, code_hash: &str) -> Result<Option<String>>;
     /// Removes every device of `person_id` as of `at` (a recovery).

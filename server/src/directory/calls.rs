@@ -473,8 +473,13 @@ impl Directory {
         }
         tx.delete_membership(&doc_id, &target.person_id).await?;
         // Their devices delete their copies (a journey with its months).
-        tx.withdraw(&doc_id, &target.person_id, WithdrawnReason::Revoked.as_str(), now)
-            .await?;
+        tx.withdraw(
+            &doc_id,
+            &target.person_id,
+            WithdrawnReason::Revoked.as_str(),
+            now,
+        )
+        .await?;
         let version = tx.last_consent_version(&owner.person_id).await?;
         tx.record_consent(Consent {
             who: &owner.person_id,
@@ -888,7 +893,8 @@ async fn join(
 /// A new recovery code for `person_id`, replacing any before; the code, to show once.
 async fn new_recovery_code(tx: &mut Tx, person_id: &str, now: i64) -> Result<String> {
     let code = codes::generate();
-    let normal = codes::normalise(&code).ok_or_else(|| Refusal::internal("a code made unreadable"))?;
+    let normal =
+        codes::normalise(&code).ok_or_else(|| Refusal::internal("a code made unreadable"))?;
     tx.set_recovery_code(person_id, &hex(&codes::hash(&normal)), now)
         .await?;
     Ok(code)

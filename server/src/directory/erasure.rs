@@ -53,7 +53,10 @@ pub const WITHDRAWN_FOR: &str =
 pub const ERASED_AT: &str = "SELECT erased_at FROM erased WHERE id = ?1";
 
 /// `?1` person: the documents that go with them.
-pub const DOCUMENTS_OF: &str = concat!("SELECT doc_id FROM documents WHERE doc_id IN ", erased_docs!());
+pub const DOCUMENTS_OF: &str = concat!(
+    "SELECT doc_id FROM documents WHERE doc_id IN ",
+    erased_docs!()
+);
 
 /// `?1` person: who must hear of the erasure (the people linked to them, and the members of
 /// their documents).

@@ -10,8 +10,8 @@
 mod backend;
 mod calls;
 pub mod erasure;
-pub mod recovery;
 mod postgres;
+pub mod recovery;
 pub mod rules;
 mod sqlite;
 

@@ -455,11 +455,14 @@ impl Rows for PgRows {
     }
 
     async fn withdrawn_for(&mut self, person_id: &str) -> Result<Vec<(String, String, i64)>> {
-        self.all(&erasure::postgres_sql(erasure::WITHDRAWN_FOR), &[&person_id])
-            .await?
-            .iter()
-            .map(|r| Ok((col(r, 0)?, col(r, 1)?, col(r, 2)?)))
-            .collect()
+        self.all(
+            &erasure::postgres_sql(erasure::WITHDRAWN_FOR),
+            &[&person_id],
+        )
+        .await?
+        .iter()
+        .map(|r| Ok((col(r, 0)?, col(r, 1)?, col(r, 2)?)))
+        .collect()
     }
 
     async fn erased_at(&mut self, id: &str) -> Result<Option<i64>> {
@@ -496,7 +499,10 @@ impl Rows for PgRows {
 
     async fn erase_person(&mut self, person_id: &str, at: i64) -> Result<Vec<String>> {
         let people = self
-            .all(&erasure::postgres_sql(erasure::PEOPLE_TO_TELL), &[&person_id])
+            .all(
+                &erasure::postgres_sql(erasure::PEOPLE_TO_TELL),
+                &[&person_id],
+            )
             .await?
             .iter()
             .map(|r| col(r, 0))

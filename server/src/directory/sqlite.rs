@@ -420,7 +420,9 @@ impl Rows for SqliteRows {
     async fn withdrawn_for(&mut self, person_id: &str) -> Result<Vec<(String, String, i64)>> {
         self.run(|c| {
             c.prepare_cached(erasure::WITHDRAWN_FOR)?
-                .query_map(params![person_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .query_map(params![person_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
                 .collect()
         })
     }
