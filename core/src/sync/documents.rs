@@ -143,12 +143,10 @@ impl Store {
             // long ago left older copies there too), nor in the write-ahead log. A rare event
             // (someone stopped sharing), so the store is rewritten whole.
             let conn = self.lock_db();
-            let rewritten = conn.execute_batch("VACUUM").and_then(|()| {
-                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
-                    r.get::<_, i64>(0)
-                })
-            });
-            if rewritten != Ok(0) {
+            let rewritten = conn
+                .execute_batch("VACUUM")
+                .and_then(|()| empty_the_log(&conn));
+            if rewritten != Ok(true) {
                 tracing::warn!(
                     ?rewritten,
                     "the store's files may keep pages of deleted documents until it is vacuumed"
@@ -440,4 +438,18 @@ fn delete_document(conn: &mut rusqlite::Connection, doc_id: &str) -> Result<bool
     }
     tx.commit()?;
     Ok(held)
+}
+
+/// Moves the whole write-ahead log into the database and empties it, waiting (a second at most)
+/// while the background checkpointer or a reader holds an older snapshot: SQLite answers such a
+/// checkpoint "busy" at once, leaving the log's older pages in place. Whether it was emptied.
+fn empty_the_log(conn: &rusqlite::Connection) -> rusqlite::Result<bool> {
+    for _ in 0..100 {
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy == 0 {
+            return Ok(true);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    Ok(false)
 }
