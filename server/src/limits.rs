@@ -8,6 +8,8 @@
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -56,7 +58,9 @@ pub const MESSAGES_PER_SECOND: u32 = 100;
 /// read only when it is allowed, so it waits in the device's own TCP connection, not in the
 /// server's memory — and no other device waits for it.
 pub struct InboundLimits {
-    limiter: DefaultKeyedRateLimiter<String>,
+    limiter: DefaultKeyedRateLimiter<Arc<str>>,
+    /// Messages admitted, for pruning now and then rather than looking on every message.
+    admitted: AtomicUsize,
 }
 
 impl Default for InboundLimits {
@@ -65,21 +69,25 @@ impl Default for InboundLimits {
             .allow_burst(NonZeroU32::new(MESSAGES_BURST).expect("a non-zero burst"));
         InboundLimits {
             limiter: RateLimiter::keyed(quota),
+            admitted: AtomicUsize::new(0),
         }
     }
 }
 
 impl InboundLimits {
-    /// Waits until `device` may send one more message; whether it had to wait.
-    pub async fn admit(&self, device: &str) -> bool {
-        if self.limiter.len() > PRUNE_ABOVE {
+    /// Waits until `device` may send one more message; whether it had to wait. On the path of
+    /// every message: no allocation, and the devices whose allowance is full again are
+    /// forgotten only every 4,096 messages.
+    pub async fn admit(&self, device: &Arc<str>) -> bool {
+        if self.admitted.fetch_add(1, Ordering::Relaxed) % 4096 == 4095
+            && self.limiter.len() > PRUNE_ABOVE
+        {
             self.limiter.retain_recent();
         }
-        let key = device.to_string();
-        if self.limiter.check_key(&key).is_ok() {
+        if self.limiter.check_key(device).is_ok() {
             return false;
         }
-        self.limiter.until_key_ready(&key).await;
+        self.limiter.until_key_ready(device).await;
         true
     }
 }

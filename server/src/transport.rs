@@ -199,7 +199,7 @@ pub fn accept(
     } = serving;
     let (sink, stream) = socket.split();
     // A device over its allowance waits here, before its next message is read.
-    let (device, throttled) = (peer_id.to_string(), metrics.clone());
+    let (device, throttled): (Arc<str>, _) = (peer_id.to_string().into(), metrics.clone());
     let stream = stream.then(move |message| {
         let (limits, device, throttled) = (limits.clone(), device.clone(), throttled.clone());
         async move {
