@@ -11,8 +11,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tandem_core::store::seal;
-use tandem_core::{Error, OpenOptions, Store};
+use tandem_core::store::{seal, vault};
+use tandem_core::OpenOptions;
 
 use crate::error::TandemError;
 use crate::store::TandemStore;
@@ -49,26 +49,32 @@ pub trait KeyVault: Send + Sync {
     fn remove(&self, name: String) -> Result<(), TandemError>;
 }
 
-/// Where a key waits while a store changes to it, so a crash midway never loses it.
-fn next_name(name: &str) -> String {
-    format!("{name}.next")
-}
+/// The app's vault, as the core's rule for vaults uses it (tandem-core's `store/vault.rs`).
+struct AppVault<'a>(&'a dyn KeyVault);
 
-fn core_key(bytes: &[u8]) -> Result<tandem_core::StoreKey, TandemError> {
-    Ok(tandem_core::StoreKey::from_bytes(bytes)?)
-}
+impl vault::Vault for AppVault<'_> {
+    type Error = TandemError;
 
-/// A new random key, as bytes for the vault.
-fn random_key() -> (tandem_core::StoreKey, Vec<u8>) {
-    let key = tandem_core::StoreKey::random();
-    let bytes = key.bytes().map(|b| b.to_vec()).unwrap_or_default();
-    (key, bytes)
+    fn load(&self, name: &str) -> Result<Option<Vec<u8>>, TandemError> {
+        self.0.load(name.to_string())
+    }
+
+    fn save(&self, name: &str, key: &[u8]) -> Result<(), TandemError> {
+        self.0.save(name.to_string(), key.to_vec())
+    }
+
+    fn remove(&self, name: &str) -> Result<(), TandemError> {
+        self.0.remove(name.to_string())
+    }
 }
 
 /// A new random key for a store, for the platform to keep.
 #[uniffi::export]
 pub fn new_store_key() -> Vec<u8> {
-    random_key().1
+    tandem_core::StoreKey::random()
+        .bytes()
+        .map(|b| b.to_vec())
+        .unwrap_or_default()
 }
 
 /// Whether the store at `path` is encrypted (needs its key to open). Quick.
@@ -105,46 +111,12 @@ pub fn open_store_with_vault(
     time_zone: Option<String>,
     trusted_certificates: Option<String>,
 ) -> Result<Arc<TandemStore>, TandemError> {
-    let path = PathBuf::from(path);
-    let open = |key: tandem_core::StoreKey| {
-        Store::open(
-            &path,
-            OpenOptions {
-                time_zone: time_zone.clone(),
-                trusted_certificates: trusted_certificates.clone(),
-                key: Some(key),
-                ..OpenOptions::default()
-            },
-        )
+    let options = OpenOptions {
+        time_zone,
+        trusted_certificates,
+        ..OpenOptions::default()
     };
-    let key = match vault.load(name.clone())? {
-        Some(bytes) => core_key(&bytes)?,
-        None if seal::is_encrypted(&path)? => {
-            return Err(TandemError::KeyNeeded {
-                detail: "this store is encrypted and its key is gone from this device's key \
-                         store"
-                    .into(),
-            })
-        }
-        None => {
-            let (key, bytes) = random_key();
-            vault.save(name.clone(), bytes)?;
-            key
-        }
-    };
-    let store = match open(key) {
-        Err(Error::WrongKey(why)) => {
-            // A change of key cut short after it committed: the new key is waiting.
-            let Some(next) = vault.load(next_name(&name))? else {
-                return Err(Error::WrongKey(why).into());
-            };
-            let store = open(core_key(&next)?)?;
-            vault.save(name.clone(), next)?;
-            vault.remove(next_name(&name))?;
-            store
-        }
-        other => other?,
-    };
+    let store = vault::open_with_vault(&PathBuf::from(path), &AppVault(&*vault), &name, options)?;
     Ok(TandemStore::new(store))
 }
 
@@ -157,15 +129,5 @@ pub fn rotate_store_key(
     vault: Arc<dyn KeyVault>,
     name: String,
 ) -> Result<(), TandemError> {
-    let path = PathBuf::from(path);
-    let old = vault
-        .load(name.clone())?
-        .map(|b| core_key(&b))
-        .transpose()?;
-    let (new, new_bytes) = random_key();
-    vault.save(next_name(&name), new_bytes.clone())?;
-    seal::rekey(&path, old.as_ref(), &new)?;
-    vault.save(name.clone(), new_bytes)?;
-    vault.remove(next_name(&name))?;
-    Ok(())
+    vault::rotate_with_vault(&PathBuf::from(path), &AppVault(&*vault), &name)
 }

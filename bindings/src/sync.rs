@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use crate::convert::system_time;
 use crate::error::TandemError;
 use crate::journey::ffi_enum;
+use crate::keys::StoreKey;
 use crate::linked::LinkedJourney;
 use crate::observe::{self, Subscription, SyncStatusObserver};
 use crate::runtime::{run, runtime};
@@ -499,17 +500,19 @@ pub struct JoinedDevice {
 /// and returns it: their journey arrives with the first sync. When there is no store at
 /// `path` one is made; a store there must be unused (no journey of its own, no server), and
 /// must not be open meanwhile (drop any `TandemStore` on it first). A person's code is refused
-/// with `Refused(CODE_FOR_PERSON)` and stays usable. `trusted_certificates`: as for
+/// with `Refused(CODE_FOR_PERSON)` and stays usable. `key`: the store's key, for a store
+/// encrypted at rest (a new store is encrypted with it). `trusted_certificates`: as for
 /// `TandemStore`'s constructor. Network: async.
-#[uniffi::export(async_runtime = "tokio", default(trusted_certificates = None))]
+#[uniffi::export(async_runtime = "tokio", default(key = None, trusted_certificates = None))]
 pub async fn join_device(
     path: String,
     server: String,
     code: String,
+    key: Option<StoreKey>,
     trusted_certificates: Option<String>,
 ) -> Result<JoinedDevice, TandemError> {
     run(async move {
-        let options = trusting(trusted_certificates);
+        let options = opening(key, trusted_certificates)?;
         device(session::join_device(std::path::PathBuf::from(path), &server, &code, options).await?)
     })
     .await
@@ -519,27 +522,33 @@ pub async fn join_device(
 /// `path`, with their recovery code: their other devices are removed, this one takes their
 /// identity, and their journey arrives with the first sync. `joined.recovery_code` is the new
 /// code that replaces the one used: show it once. The store at `path` must be unused, as for
-/// `join_device`; a wrong code is `Refused(UNKNOWN_CODE)`, too many tries from one address
+/// `join_device` (and opens with `key`, as there); a wrong code is `Refused(UNKNOWN_CODE)`, too many tries from one address
 /// `Refused(TOO_MANY_REQUESTS)`. Network: async.
-#[uniffi::export(async_runtime = "tokio", default(trusted_certificates = None))]
+#[uniffi::export(async_runtime = "tokio", default(key = None, trusted_certificates = None))]
 pub async fn recover(
     path: String,
     server: String,
     code: String,
+    key: Option<StoreKey>,
     trusted_certificates: Option<String>,
 ) -> Result<JoinedDevice, TandemError> {
     run(async move {
-        let options = trusting(trusted_certificates);
+        let options = opening(key, trusted_certificates)?;
         device(session::recover(std::path::PathBuf::from(path), &server, &code, options).await?)
     })
     .await
 }
 
-fn trusting(trusted_certificates: Option<String>) -> tandem_core::OpenOptions {
-    tandem_core::OpenOptions {
+/// How a store becoming a device opens: with `key` when it is encrypted (or is to be).
+fn opening(
+    key: Option<StoreKey>,
+    trusted_certificates: Option<String>,
+) -> Result<tandem_core::OpenOptions, TandemError> {
+    Ok(tandem_core::OpenOptions {
         trusted_certificates,
+        key: key.map(tandem_core::StoreKey::try_from).transpose()?,
         ..Default::default()
-    }
+    })
 }
 
 fn device((store, joined): (tandem_core::Store, api::Joined)) -> Result<JoinedDevice, TandemError> {

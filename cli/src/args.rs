@@ -803,9 +803,16 @@ pub enum DevicesCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum KeyCommand {
-    /// Encrypt this plain store with a new passphrase (asked twice, or TANDEM_NEW_PASSPHRASE).
-    Set,
-    /// Change the passphrase: the current one (TANDEM_PASSPHRASE, or asked), then the new one
+    /// Encrypt this plain store: with a random key kept in the desktop's keyring (the Secret
+    /// Service) where one answers, else (or with --passphrase) with a new passphrase (asked
+    /// twice, or TANDEM_NEW_PASSPHRASE).
+    Set {
+        /// A passphrase, even where a keyring answers.
+        #[arg(long)]
+        passphrase: bool,
+    },
+    /// Change the key: a store whose key the keyring keeps gets a new random one there; a
+    /// passphrase store, the current passphrase (TANDEM_PASSPHRASE, or asked) then the new one
     /// (asked twice, or TANDEM_NEW_PASSPHRASE).
     Change,
     /// Whether this store is encrypted.

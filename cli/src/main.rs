@@ -4,6 +4,7 @@ mod args;
 mod commands;
 #[cfg(feature = "demo")]
 mod demo;
+mod keyring;
 mod output;
 mod parse;
 mod session;

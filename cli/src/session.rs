@@ -6,9 +6,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use tandem_core::journey::schedule::parse_time_zone;
+use tandem_core::store::seal::{self, KeySource};
+use tandem_core::store::vault;
 use tandem_core::{OpenOptions, Store, StoreKey};
 
 use crate::args::Globals;
+use crate::keyring::{self, Keyring};
 use crate::output::Page;
 use crate::parse::DateArg;
 
@@ -131,8 +134,8 @@ impl Session {
             })?),
             None => None,
         };
-        let encrypted = tandem_core::store::seal::is_encrypted(&path)?;
-        let key = store_key(encrypted)?;
+        let encrypted = seal::is_encrypted(&path)?;
+        let key = store_key(&path, created)?;
         let options = OpenOptions {
             time_zone,
             trusted_certificates,
@@ -140,15 +143,21 @@ impl Session {
             ..OpenOptions::default()
         };
         if key.is_some() && !created && !encrypted {
-            note("encrypting this store with your passphrase (once; it may take a moment)");
+            note("encrypting this store (once; it may take a moment)");
         }
         let store = Store::open(&path, options)?;
         let tz = match journey_zone(&store)? {
             Some(journey_zone) => {
                 if created && announce {
                     note(&format!(
-                        "created a new store at {} (time zone {journey_zone})",
-                        path.display()
+                        "created a new store at {} (time zone {journey_zone}){}",
+                        path.display(),
+                        match &key {
+                            Some(StoreKey::Key(_)) =>
+                                ", encrypted: its key is kept in your desktop's keyring",
+                            Some(StoreKey::Passphrase(_)) => ", encrypted with your passphrase",
+                            None => "",
+                        }
                     ));
                 } else if cli.tz.as_deref().is_some_and(|asked| asked != journey_zone) {
                     note(&format!(
@@ -217,24 +226,44 @@ pub const PASSPHRASE_VAR: &str = "TANDEM_PASSPHRASE";
 /// A new passphrase, for `tandem key set` and `tandem key change` run without a terminal.
 pub const NEW_PASSPHRASE_VAR: &str = "TANDEM_NEW_PASSPHRASE";
 
-/// The key for a store (`encrypted` or not): the passphrase in `TANDEM_PASSPHRASE` (which also
-/// encrypts a plain store in place), else, for an encrypted store, the passphrase asked for
-/// on the terminal; `None` for a plain store without one.
-pub fn store_key(encrypted: bool) -> Result<Option<StoreKey>, Failure> {
+/// The key for the store at `path`: the passphrase in `TANDEM_PASSPHRASE` (which also
+/// encrypts a plain store in place); else the key the desktop's keyring keeps for it — made
+/// now for a store being `created`, so that a new store is encrypted wherever a keyring is;
+/// else, for a store encrypted with a passphrase, the passphrase asked for on the terminal.
+/// `None` for a plain store without either.
+pub fn store_key(path: &Path, created: bool) -> Result<Option<StoreKey>, Failure> {
     if let Some(words) = std::env::var_os(PASSPHRASE_VAR).filter(|v| !v.is_empty()) {
         let words = words
             .into_string()
             .map_err(|_| Failure::Refused(format!("{PASSPHRASE_VAR} is not valid text")))?;
         return Ok(Some(StoreKey::passphrase(words)?));
     }
-    if !encrypted {
-        return Ok(None);
+    let source = seal::key_source(path)?;
+    if source != Some(KeySource::Passphrase) {
+        if let Some(keyring) = Keyring::reach() {
+            let name = keyring::name_of(path);
+            return vault::key_from_vault(path, &keyring, &name, created);
+        }
     }
-    let words = read_passphrase(
-        "Passphrase for this store: ",
-        &format!("this store is encrypted: set {PASSPHRASE_VAR} to its passphrase, or run in a terminal to be asked"),
-    )?;
-    Ok(Some(StoreKey::passphrase(words.as_str())?))
+    match source {
+        None => Ok(None),
+        Some(KeySource::Key) => Err(Failure::Failed(format!(
+            "this store's key is kept in the desktop's keyring (the Secret Service), which \
+             cannot be reached now: unlock your keyring{}, and run this again",
+            if std::env::var(keyring::KEYRING_VAR).is_ok_and(|v| v.eq_ignore_ascii_case("off")) {
+                format!(" (and unset {})", keyring::KEYRING_VAR)
+            } else {
+                String::new()
+            }
+        ))),
+        Some(KeySource::Passphrase) => {
+            let words = read_passphrase(
+                "Passphrase for this store: ",
+                &format!("this store is encrypted: set {PASSPHRASE_VAR} to its passphrase, or run in a terminal to be asked"),
+            )?;
+            Ok(Some(StoreKey::passphrase(words.as_str())?))
+        }
+    }
 }
 
 /// A passphrase typed on the terminal after `prompt` (not echoed); without a terminal, the

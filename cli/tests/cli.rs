@@ -73,6 +73,7 @@ fn run_with_store(store: &Path, args: &[&str]) -> Output {
         .arg(store)
         .args(args)
         .env("TANDEM_NOW", NOW)
+        .env("TANDEM_KEYRING", "off")
         .env_remove("TANDEM_HOME")
         .env_remove("XDG_DATA_HOME")
         .output()
@@ -747,6 +748,7 @@ fn run_keyed(store: &Path, passphrase: Option<&str>, new: Option<&str>, args: &[
         .arg(store)
         .args(args)
         .env("TANDEM_NOW", NOW)
+        .env("TANDEM_KEYRING", "off")
         .env_remove("TANDEM_PASSPHRASE")
         .env_remove("TANDEM_NEW_PASSPHRASE")
         // No terminal: the passphrase comes from the variables or the command says so.

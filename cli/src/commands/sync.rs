@@ -602,6 +602,7 @@ pub fn erase_account(session: Session, yes: bool) -> Result<String, Failure> {
     let path = session.store.path().to_path_buf();
     drop(session);
     tandem_core::store::erase_store(&path)?;
+    super::key::forget_key(&path);
     let at =
         chrono::DateTime::from_timestamp(erased_at, 0).map_or(String::new(), |t| t.to_rfc3339());
     Ok(format!(

@@ -37,6 +37,8 @@ impl Person {
             .args(["--tz", "Europe/London"])
             .args(args)
             .env("TANDEM_NOW", NOW)
+            // A developer's desktop keyring is left alone (tests/keyring.rs has its own).
+            .env("TANDEM_KEYRING", "off")
             .env_remove("TANDEM_HOME")
             .env_remove("XDG_DATA_HOME");
         command

@@ -12,6 +12,7 @@ mod identity;
 pub use tandem_storage::kv;
 pub(crate) mod month_cache;
 pub mod seal;
+pub mod vault;
 #[cfg(test)]
 pub(crate) mod test_support;
 #[cfg(test)]

@@ -442,6 +442,44 @@ pub fn rekey(path: &std::path::Path, old: Option<&StoreKey>, new: &StoreKey) -> 
     }
 }
 
+/// Whether `key` opens the store at `path` (any key opens a plain store, which it would then
+/// encrypt). Reads the key check only: slow only for a passphrase (Argon2id).
+pub fn opens(path: &std::path::Path, key: &StoreKey) -> Result<bool> {
+    if !path.exists() {
+        return Ok(true);
+    }
+    let conn = super::db::open(path)?;
+    match read_row(&conn)? {
+        None => Ok(true),
+        Some(row) => match check_key(&row, key) {
+            Ok(_) => Ok(true),
+            Err(Error::WrongKey(_)) => Ok(false),
+            Err(other) => Err(other),
+        },
+    }
+}
+
+/// How an encrypted store's key is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySource {
+    /// A random key a platform keeps (a vault, a keyring).
+    Key,
+    /// A passphrase the person types.
+    Passphrase,
+}
+
+/// How the store at `path` opens: `None` for a plain store (or none there yet).
+pub fn key_source(path: &std::path::Path) -> Result<Option<KeySource>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let conn = super::db::open(path)?;
+    Ok(read_row(&conn)?.map(|row| match row.source.as_str() {
+        PASSPHRASE => KeySource::Passphrase,
+        _ => KeySource::Key,
+    }))
+}
+
 /// Whether the store at `path` is encrypted (it needs a key to open).
 pub fn is_encrypted(path: &std::path::Path) -> Result<bool> {
     if !path.exists() {

@@ -423,7 +423,7 @@ final class AppModel: ObservableObject {
     func recoverAccount(server: String, code: String) async -> Result<Void, CodeProblem> {
         let address = server.trimmed
         return await becomeDevice(server: server) { path in
-            try await recover(path: path, server: address, code: code, trustedCertificates: nil)
+            try await recover(path: path, server: address, code: code, key: StoreFile.key(), trustedCertificates: nil)
         }
     }
 
@@ -435,7 +435,7 @@ final class AppModel: ObservableObject {
     func addThisDevice(server: String, code: String) async -> Result<Void, CodeProblem> {
         let address = server.trimmed
         return await becomeDevice(server: server) { path in
-            try await joinDevice(path: path, server: address, code: code, trustedCertificates: nil)
+            try await joinDevice(path: path, server: address, code: code, key: StoreFile.key(), trustedCertificates: nil)
         }
     }
 
@@ -500,7 +500,10 @@ final class AppModel: ObservableObject {
         var result: Result<Void, CodeProblem> = .success(())
         do {
             let path = try StoreFile.url().path
-            try await offMain { try eraseStore(path: path) }
+            try await offMain {
+                try eraseStore(path: path)
+                try StoreFile.forgetKey() // the new store gets a new key
+            }
         } catch {
             result = .failure(CodeProblem(field: nil, words: error.sentence))
         }

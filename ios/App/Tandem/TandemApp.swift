@@ -54,7 +54,22 @@ enum StoreFile {
     /// the main actor.
     static func open() throws -> TandemStore {
         try openStoreWithVault(
-            path: url().path, vault: KeychainVault(), name: "tandem.db",
+            path: url().path, vault: KeychainVault(), name: name,
             timeZone: TimeZone.current.identifier)
+    }
+
+    /// The name the Keychain keeps the store's key under.
+    static let name = "tandem.db"
+
+    /// The store's key, for the core to open the file with while it makes this phone another
+    /// device of its person (joinDevice, recover).
+    static func key() throws -> StoreKey? {
+        try KeychainVault().load(name: name).map { StoreKey.key(bytes: $0) }
+    }
+
+    /// Forgets the key of an erased store: the next open makes a new one.
+    static func forgetKey() throws {
+        try KeychainVault().remove(name: name)
+        try KeychainVault().remove(name: name + ".next")
     }
 }

@@ -57,6 +57,8 @@ import org.tandem.changes
 import org.tandem.openEncrypted
 import org.tandem.sentence
 import uniffi.tandem_ffi.TandemException
+import org.tandem.app.StoreKeys
+import org.tandem.app.VaultKeys
 import uniffi.tandem_ffi.TandemStore
 
 /** The app's one store (the core wants one per file, kept for the life of the process). */
@@ -70,8 +72,13 @@ object AppStore {
      * then hands the same one.
      */
     suspend fun get(context: Context): TandemStore = store ?: lock.withLock {
-        store ?: TandemStore.openEncrypted(file(context).toPath(), KeystoreVault(context), "tandem.db").also { store = it }
+        store ?: TandemStore.openEncrypted(file(context).toPath(), KeystoreVault(context), NAME).also { store = it }
     }
+
+    /** How the store's file opens again (after joining as a device, or erasing): with the Keystore's key. */
+    fun keys(context: Context): StoreKeys = VaultKeys(KeystoreVault(context), NAME)
+
+    private const val NAME = "tandem.db"
 
     /** The store's file. */
     fun file(context: Context): File = File(context.applicationContext.filesDir, "tandem.db")
@@ -159,6 +166,8 @@ class MainActivity : FragmentActivity() {
                         canLock = true,
                         storePath = AppStore.file(this@MainActivity).path,
                         onStoreReplaced = AppStore::replaced,
+                        // Joined as a device or erased, the store opens again with the Keystore's key.
+                        keys = AppStore.keys(this@MainActivity),
                         // The app's own folder on shared storage (Android/data/…/files), which a
                         // file manager or a computer over USB can reach; not the store's folder.
                         exportFolder = getExternalFilesDir(null)?.resolve("Tandem export")?.path,

@@ -103,13 +103,15 @@ fun TandemApp(
     onStoreReplaced: (TandemStore) -> Unit = {},
     /** Where an export of the person's data is saved (see [AppState.exportFolder]). */
     exportFolder: String? = null,
+    /** How the store's file opens again, with its key (see [StoreKeys]). */
+    keys: StoreKeys = PlainKeys(),
     onCall: (CrisisLine) -> Unit = {},
     onState: (AppState) -> Unit = {},
     /** A reminder the person tapped: its plan and day (`2026-12-06`); that check-in opens. */
     openCheckIn: Pair<String, String>? = null,
 ) {
     val scope = rememberCoroutineScope()
-    val state = remember(store) { AppState(store, scope, io, defaultServer = defaultServer, settings = settings, canLock = canLock, storePath = storePath, onStoreReplaced = onStoreReplaced, exportFolder = exportFolder) }
+    val state = remember(store) { AppState(store, scope, io, defaultServer = defaultServer, settings = settings, canLock = canLock, storePath = storePath, onStoreReplaced = onStoreReplaced, exportFolder = exportFolder, keys = keys) }
     LaunchedEffect(state) {
         onState(state)
         state.reload()

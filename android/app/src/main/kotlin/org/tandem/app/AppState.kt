@@ -37,6 +37,7 @@ import uniffi.tandem_ffi.ServerLink
 import uniffi.tandem_ffi.SyncService
 import uniffi.tandem_ffi.SyncState
 import uniffi.tandem_ffi.SyncStatus
+import uniffi.tandem_ffi.StoreKey
 import uniffi.tandem_ffi.TandemException
 import uniffi.tandem_ffi.TandemStore
 import uniffi.tandem_ffi.TodayItem
@@ -91,6 +92,8 @@ class AppState(
      * when the host has nowhere to put one (Settings then says so).
      */
     val exportFolder: String? = null,
+    /** How the store's file opens again after [joinDevice], [recover] or an erasure: with its key. */
+    private val keys: StoreKeys = PlainKeys(),
 ) {
     val work = Work()
 
@@ -281,7 +284,7 @@ class AppState(
      * their recovery code: as [joinDevice], and the new recovery code is shown once.
      */
     suspend fun recover(server: String, code: String, s: Strings): Result<Unit> =
-        becomeDevice(server, s) { path -> uniffi.tandem_ffi.recover(path, server.trim(), code, null) }
+        becomeDevice(server, s) { path, key -> uniffi.tandem_ffi.recover(path, server.trim(), code, key, null) }
 
     /**
      * Makes this device another device of the person who made the device [code] (the person
@@ -291,10 +294,10 @@ class AppState(
      * was, opened again, and comes back as the words to show.
      */
     suspend fun joinDevice(server: String, code: String, s: Strings): Result<Unit> =
-        becomeDevice(server, s) { path -> uniffi.tandem_ffi.joinDevice(path, server.trim(), code, null) }
+        becomeDevice(server, s) { path, key -> uniffi.tandem_ffi.joinDevice(path, server.trim(), code, key, null) }
 
     /** The store closed, made another's device by [call] on its file, and opened again. */
-    private suspend fun becomeDevice(server: String, s: Strings, call: suspend (String) -> JoinedDevice): Result<Unit> {
+    private suspend fun becomeDevice(server: String, s: Strings, call: suspend (String, StoreKey?) -> JoinedDevice): Result<Unit> {
         val path = storePath ?: return Result.failure(CodeProblem(s[S.code_device_here]))
         work.begin()
         try {
@@ -303,7 +306,7 @@ class AppState(
             val joined = withContext(io) {
                 old.close() // the core must not hold the file open twice
                 try {
-                    Result.success(call(path))
+                    Result.success(call(path, keys.key()))
                 } catch (e: TandemException) {
                     Result.failure(CodeProblem(codeProblem(e, server, s), "code"))
                 }
@@ -311,7 +314,7 @@ class AppState(
             joined.getOrNull()?.joined?.recoveryCode?.let { recoveryCode = it }
             store = joined.map { it.store }.getOrElse {
                 try {
-                    withContext(io) { TandemStore(path, null, null) }
+                    withContext(io) { keys.open(path) }
                 } catch (e: TandemException) {
                     problem = e.sentence // the store cannot be opened again: say so
                     return Result.failure(CodeProblem(e.sentence, "code"))
@@ -379,11 +382,12 @@ class AppState(
                 old.close() // the core refuses to erase a store it holds open
                 val erased = try {
                     eraseStore(path)
+                    keys.forget() // a new store gets a new key
                     Result.success(Unit)
                 } catch (e: TandemException) {
                     Result.failure(CodeProblem(e.sentence))
                 }
-                erased to TandemStore(path, null, null)
+                erased to keys.open(path)
             }
             store = fresh
             onStoreReplaced(fresh)

@@ -26,7 +26,6 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.tandem.sentence
-import uniffi.tandem_ffi.StoreKey
 import uniffi.tandem_ffi.TandemException
 import uniffi.tandem_ffi.TandemStore
 
@@ -34,7 +33,7 @@ import uniffi.tandem_ffi.TandemStore
  * The passphrase of a store encrypted with one, asked before anything of it opens (a host
  * whose platform keeps the key, Android's Keystore or iOS's Keychain, never shows this). A
  * wrong passphrase is the core's sentence beside the field, and opens nothing; the right one
- * hands the open store to [onOpened]. Deriving the key takes a moment (Argon2id): the button
+ * hands the open store, and how it opens again, to [onOpened]. Deriving the key takes a moment (Argon2id): the button
  * says so meanwhile.
  */
 @Composable
@@ -43,7 +42,7 @@ fun UnlockScreen(
     strings: Strings,
     dark: Boolean,
     io: CoroutineDispatcher = Dispatchers.IO,
-    onOpened: (TandemStore) -> Unit,
+    onOpened: (TandemStore, StoreKeys) -> Unit,
 ) {
     CompositionLocalProvider(LocalStrings provides strings) {
         TandemTheme(dark) {
@@ -55,7 +54,7 @@ fun UnlockScreen(
 }
 
 @Composable
-private fun Unlock(path: String, io: CoroutineDispatcher, onOpened: (TandemStore) -> Unit) {
+private fun Unlock(path: String, io: CoroutineDispatcher, onOpened: (TandemStore, StoreKeys) -> Unit) {
     val s = LocalStrings.current
     val scope = rememberCoroutineScope()
     val errors = remember { FormErrors() }
@@ -78,15 +77,16 @@ private fun Unlock(path: String, io: CoroutineDispatcher, onOpened: (TandemStore
                 }
                 opening = true
                 scope.launch {
+                    val keys = PassphraseKeys(words)
                     val opened = withContext(io) {
                         try {
-                            Result.success(TandemStore(path, key = StoreKey.Passphrase(words)))
+                            Result.success(keys.open(path))
                         } catch (e: TandemException) {
                             Result.failure(CodeProblem(e.sentence.replaceFirstChar { it.uppercase() }, "passphrase"))
                         }
                     }
                     opening = false
-                    opened.onSuccess { errors.clear(); onOpened(it) }
+                    opened.onSuccess { errors.clear(); onOpened(it, keys) }
                         .onFailure { e -> errors.local("passphrase", (e as CodeProblem).words) }
                 }
             },

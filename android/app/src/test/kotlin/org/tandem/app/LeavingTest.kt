@@ -1,5 +1,8 @@
 package org.tandem.app
 
+import kotlin.test.assertFalse
+import uniffi.tandem_ffi.TandemStore
+import org.tandem.openEncrypted
 import androidx.compose.ui.test.onAllNodesWithTag
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onNodeWithText
@@ -32,7 +35,10 @@ class LeavingTest {
     fun `Sam erases his account, Alex's copy goes on his next sync, and Sam's tablet erases itself`(look: Look) {
         TandemServer.start(dir.resolve("server").also { it.toFile().mkdirs() }).use { server ->
             openStore(dir, "alex").use { alex ->
-                val sam = openStore(dir, "sam")
+                // Sam's phone encrypts its store, as the Android app does (the Keystore's key).
+                val vault = MemoryVault()
+                val sam = runBlocking { TandemStore.openEncrypted(dir.resolve("sam.db"), vault, "sam", London) }
+                val firstKey = vault.load("sam")!!
                 val tablet = runBlocking {
                     alex.enrol(server.url, server.enrolmentCode("practitioner"))
                     alex.setMyName("Alex")
@@ -46,7 +52,7 @@ class LeavingTest {
                 val journey = sam.identity().journeyId
                 assertEquals(journey, alex.links().single().journeyId)
 
-                runApp(sam, look, storePath = dir.resolve("sam.db").toString()) { state ->
+                runApp(sam, look, storePath = dir.resolve("sam.db").toString(), keys = VaultKeys(vault, "sam")) { state ->
                     show(state, Screen.People)
                     tap(state, "open-settings")
                     onNodeWithTag("erase-account").performScrollTo()
@@ -62,6 +68,10 @@ class LeavingTest {
                     }
                     settle(state)
                     onNodeWithText(strings[S.sync_this_device_only]).assertExists()
+                    // The new store is encrypted too, with a new key: the old one was forgotten.
+                    assertTrue(state.store.isEncrypted())
+                    assertFalse(firstKey.contentEquals(vault.load("sam")!!), "a new key")
+                    state.store.close()
                 }
                 // Alex's device deletes Sam's journey and forgets him on its next sync.
                 runBlocking { alex.syncNow() }

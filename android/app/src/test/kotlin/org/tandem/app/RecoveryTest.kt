@@ -1,5 +1,8 @@
 package org.tandem.app
 
+import kotlin.test.assertTrue
+import uniffi.tandem_ffi.TandemStore
+import org.tandem.openEncrypted
 import androidx.compose.ui.semantics.SemanticsProperties
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onNodeWithText
@@ -43,8 +46,10 @@ class RecoveryTest {
                         joined.recoveryCode!!
                     }
                     var recovered: uniffi.tandem_ffi.TandemStore? = null
-                    openStore(dir, "new").use { phone ->
-                        runApp(phone, look, firstRun = true, storePath = dir.resolve("new.db").toString()) { state ->
+                    // The new phone's store is encrypted, as the Android app's is (the Keystore's key).
+                    val vault = MemoryVault()
+                    runBlocking { TandemStore.openEncrypted(dir.resolve("new.db"), vault, "new", London) }.use { phone ->
+                        runApp(phone, look, firstRun = true, storePath = dir.resolve("new.db").toString(), keys = VaultKeys(vault, "new")) { state ->
                             tap(state, "safety-close")
                             tap(state, "welcome-code")
                             tap(state, "code-lost-phone")
@@ -71,6 +76,7 @@ class RecoveryTest {
                                 state.journey?.values?.any { it.text == "Mornings in the garden" } == true
                             }
                             assertEquals(lost.identity().personId, state.store.identity().personId)
+                            assertTrue(state.store.isEncrypted(), "still encrypted with the phone's key")
                             recovered = state.store
                         }
                     }

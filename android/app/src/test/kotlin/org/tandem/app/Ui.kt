@@ -47,6 +47,14 @@ val screenshots: Path = Paths.get(System.getProperty("tandem.screenshots.dir") ?
 
 val London: ZoneId = ZoneId.of("Europe/London")
 
+/** A vault in memory, where a phone's Keystore would keep the store's key. */
+class MemoryVault : uniffi.tandem_ffi.KeyVault {
+    private val keys = mutableMapOf<String, ByteArray>()
+    override fun load(name: String): ByteArray? = keys[name]?.copyOf()
+    override fun save(name: String, key: ByteArray) { keys[name] = key.copyOf() }
+    override fun remove(name: String) { keys.remove(name) }
+}
+
 /** Opens (creating) a real store in [dir], through the real Rust library. */
 fun openStore(dir: Path, name: String = "sam"): TandemStore {
     val lib = Paths.get(System.getProperty("tandem.test.lib.dir") ?: "../../target/debug")
@@ -69,6 +77,8 @@ fun runApp(
     storePath: String? = null,
     /** Where Settings saves an export of the person's data. */
     exportFolder: String? = null,
+    /** How the store's file opens again (its key, for an encrypted one). */
+    keys: StoreKeys = PlainKeys("Europe/London"),
     block: SkikoComposeUiTest.(AppState) -> Unit,
 ) = runSkikoComposeUiTest(
     Size(WIDTH_DP * DENSITY, HEIGHT_DP * DENSITY),
@@ -84,6 +94,7 @@ fun runApp(
             dark = look.dark,
             storePath = storePath,
             exportFolder = exportFolder,
+            keys = keys,
             onState = { state = it },
         )
     }

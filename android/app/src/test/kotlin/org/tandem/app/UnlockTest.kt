@@ -44,7 +44,7 @@ class UnlockTest {
         assertEquals(true, isStoreEncrypted(path))
         var opened: TandemStore? = null
         runSkikoComposeUiTest(Size(WIDTH_DP * DENSITY, HEIGHT_DP * DENSITY), Density(DENSITY, look.fontScale)) {
-            setContent { UnlockScreen(path, strings, look.dark) { opened = it } }
+            setContent { UnlockScreen(path, strings, look.dark) { store, _ -> opened = store } }
             onNodeWithText(strings[S.unlock_intro]).assertExists()
             onNodeWithTag("unlock-open").performScrollTo().performClick()
             onNodeWithText(strings[S.unlock_empty]).assertExists()

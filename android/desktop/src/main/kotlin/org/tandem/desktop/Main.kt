@@ -9,18 +9,21 @@ import androidx.compose.ui.unit.dp
 import androidx.compose.ui.window.Window
 import androidx.compose.ui.window.application
 import androidx.compose.ui.window.rememberWindowState
+import java.nio.file.Files
 import java.nio.file.Path
 import java.nio.file.Paths
 import kotlin.system.exitProcess
-import kotlinx.coroutines.runBlocking
 import org.tandem.app.AppState
 import org.tandem.app.CrisisLines
 import org.tandem.app.S
 import org.tandem.app.Strings
 import org.tandem.app.TandemApp
 import org.tandem.app.UnlockScreen
-import org.tandem.open
-import uniffi.tandem_ffi.StoreKey
+import org.tandem.app.PassphraseKeys
+import org.tandem.app.PlainKeys
+import org.tandem.app.StoreKeys
+import org.tandem.app.VaultKeys
+import uniffi.tandem_ffi.KeyVault
 import uniffi.tandem_ffi.TandemStore
 import uniffi.tandem_ffi.isStoreEncrypted
 
@@ -54,6 +57,26 @@ fun parseOptions(args: List<String>): Options? {
     return Options(store ?: return null, dark, crisisLines, region, offline)
 }
 
+/** An open store, and how the app opens its file again (after joining as a device, or erasing). */
+data class Opened(val store: TandemStore, val keys: StoreKeys)
+
+/**
+ * The store at [path], opened as the command line opens it: with [passphrase] when one is
+ * given (`TANDEM_PASSPHRASE`); with the key the desktop's keyring ([vault]) keeps for it, made
+ * now for a new store; plain when it is plain. Null when it is encrypted with a passphrase not
+ * given here: the window asks for it (UnlockScreen).
+ */
+fun openStore(path: Path, passphrase: String?, vault: KeyVault?): Opened? {
+    val name = path.toAbsolutePath().toString()
+    val keys = when {
+        !passphrase.isNullOrEmpty() -> PassphraseKeys(passphrase)
+        vault != null && (!Files.exists(path) || vault.load(name) != null) -> VaultKeys(vault, name)
+        isStoreEncrypted(name) -> return null
+        else -> PlainKeys()
+    }
+    return Opened(keys.open(name), keys)
+}
+
 /** Opens the app in a window on the store given as the first argument. */
 fun main(args: Array<String>) {
     val options = parseOptions(args.toList()) ?: run {
@@ -65,16 +88,9 @@ fun main(args: Array<String>) {
     val crisisLines = options.crisisLines?.let { file ->
         CrisisLines(file.toFile().inputStream().use(CrisisLines::parse), region.uppercase())
     } ?: CrisisLines.default(region)
-    // Opening reads the journey from disk: before the window, off any UI thread. An encrypted
-    // store opens with the passphrase in TANDEM_PASSPHRASE (as the command line's does), or the
-    // window asks for it first (UnlockScreen).
+    // Opening reads the journey from disk: before the window, off any UI thread.
     val path = options.store.toAbsolutePath()
-    val passphrase = System.getenv("TANDEM_PASSPHRASE")?.takeIf { it.isNotEmpty() }
-    val opened: TandemStore? = when {
-        passphrase != null -> TandemStore(path.toString(), key = StoreKey.Passphrase(passphrase))
-        isStoreEncrypted(path.toString()) -> null
-        else -> runBlocking { TandemStore.open(path) }
-    }
+    val opened: Opened? = openStore(path, System.getenv("TANDEM_PASSPHRASE"), SecretServiceVault.reach())
     val settings = FileSettings.beside(options.store.toAbsolutePath())
 
     application {
@@ -84,7 +100,7 @@ fun main(args: Array<String>) {
         Window(
             onCloseRequest = {
                 state?.stopSync()
-                (state?.store ?: store)?.close()
+                (state?.store ?: store?.store)?.close()
                 exitApplication()
             },
             title = strings[S.app_name],
@@ -92,9 +108,10 @@ fun main(args: Array<String>) {
         ) {
             val unlocked = store
             if (unlocked == null) {
-                UnlockScreen(path.toString(), strings, options.dark) { store = it }
+                UnlockScreen(path.toString(), strings, options.dark) { it, keys -> store = Opened(it, keys) }
             } else TandemApp(
-                store = unlocked,
+                store = unlocked.store,
+                keys = unlocked.keys,
                 strings = strings,
                 crisisLines = crisisLines,
                 settings = settings,
