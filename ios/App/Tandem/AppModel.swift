@@ -34,6 +34,8 @@ enum Route: Hashable {
     case addValue, addStrength, addSupport, writeVision, addGoal
     /// A new plan, in this person's journey or (a practitioner) in a client's, `journeyId`.
     case addPlan(goalId: String?, journeyId: String?)
+    /// A plan changed, in this person's journey or in a client's (`journeyId`).
+    case editPlan(planId: String, journeyId: String?)
     case addReview(journeyId: String?)
     /// A client's journey, opened by their practitioner from People.
     case clientJourney(journeyId: String)
@@ -221,6 +223,12 @@ final class AppModel: ObservableObject {
     func goals(of journeyId: String?) -> [Goal] {
         guard let journeyId else { return journey?.goals ?? [] }
         return linkedJourneys[journeyId]?.goals ?? []
+    }
+
+    /// The plan `planId` of this person's journey (`journeyId` nil) or of a linked one.
+    func plan(_ planId: String, of journeyId: String?) -> ActionPlan? {
+        let plans = journeyId.map { linkedJourneys[$0]?.plans ?? [] } ?? journey?.plans ?? []
+        return plans.first { $0.id == planId }
     }
 
     // ----- navigation -----

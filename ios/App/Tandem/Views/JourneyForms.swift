@@ -161,12 +161,13 @@ struct TimeEntry: Identifiable {
     var text = ""
 }
 
-/// A new action plan: what, for which goal, the schedule (days of the week or every N days,
-/// times), who agreed, reminders.
+/// A new action plan, or a change to `editing`: what, for which goal, the schedule (days of the
+/// week or every N days, times), who agreed, reminders. A changed schedule counts from today.
 @MainActor
 struct PlanForm: View {
     let goalId: String?
     let journeyId: String?
+    let editing: ActionPlan?
     @EnvironmentObject var model: AppModel
     @State var problems = Problems()
     @State var what = ""
@@ -184,17 +185,33 @@ struct PlanForm: View {
         "start",
     ]
 
-    init(goalId: String?, journeyId: String?) {
+    init(goalId: String?, journeyId: String?, editing: ActionPlan? = nil) {
         self.goalId = goalId
         self.journeyId = journeyId
+        self.editing = editing
         _goal = State(initialValue: goalId)
         // A practitioner writing into a client's journey agrees the plan with them.
-        _agreedBySupporter = State(initialValue: journeyId != nil)
+        _agreedBySupporter = State(initialValue: editing.map { $0.agreedBy.contains(.supporter) } ?? (journeyId != nil))
+        if let editing {
+            _what = State(initialValue: editing.what)
+            switch editing.schedule.repeat {
+            case .weekly(let days):
+                _weekly = State(initialValue: true)
+                _days = State(initialValue: Set(days))
+            case .everyNDays(let n):
+                _weekly = State(initialValue: false)
+                _everyN = State(initialValue: String(n))
+            }
+            _times = State(initialValue: editing.schedule.times.map { TimeEntry(text: $0) })
+            _agreedByMe = State(initialValue: editing.agreedBy.contains(.myself))
+            _reminder = State(initialValue: editing.reminder)
+        }
     }
 
     var body: some View {
         let goals = model.goals(of: journeyId)
-        FormScreen(intro: L.t("plan_intro"), problems: $problems, fields: Self.fields, save: save) {
+        FormScreen(intro: L.t(editing == nil ? "plan_intro" : "plan_edit_intro"), problems: $problems,
+                   fields: Self.fields, save: save) {
             TextInput(label: L.t("plan_what"), text: $what, field: "what", problems: problems,
                       hint: L.t("plan_what_hint"))
             if !goals.isEmpty {
@@ -259,18 +276,31 @@ struct PlanForm: View {
         var parties: [Party] = []
         if agreedByMe { parties.append(.myself) }
         if agreedBySupporter { parties.append(.supporter) }
+        // What this form does not show stays as the plan had it.
         let input = PlanInput(
             what: what,
             schedule: Schedule(repeat: rule, times: times.map(\.text).filter { !$0.isEmpty }),
-            start: model.todayDate,
+            start: editing?.start ?? model.todayDate,
+            place: editing?.place,
+            durationMinutes: editing?.durationMinutes,
             goalId: goal,
+            stepId: goal == editing?.goalId ? editing?.stepId : nil,
+            barriers: editing?.barriers,
+            supports: editing?.supports,
             agreedBy: parties,
-            reminder: reminder)
+            reminder: reminder,
+            end: editing?.end)
         let journeyId = self.journeyId
+        let planId = editing?.id
         return { store in
-            if let journeyId {
+            switch (journeyId, planId) {
+            case (let journeyId?, let planId?):
+                try store.linkedJourney(journeyId: journeyId).updatePlan(planId: planId, input: input)
+            case (let journeyId?, nil):
                 _ = try store.linkedJourney(journeyId: journeyId).addPlan(input: input)
-            } else {
+            case (nil, let planId?):
+                try store.updatePlan(id: planId, input: input)
+            case (nil, nil):
                 _ = try store.addPlan(input: input)
             }
         }

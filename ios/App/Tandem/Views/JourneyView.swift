@@ -192,6 +192,10 @@ struct PlanCard: View {
                 QuietButton(L.t("plan_end_no")) { confirmEnd = false }
             }
             if !confirmEnd {
+                if plan.end == nil {
+                    OpenButton(L.t("item_change"), .editPlan(planId: plan.id, journeyId: nil))
+                        .accessibilityLabel(L.f("item_change_described", plan.what))
+                }
                 let id = plan.id
                 RemoveItem(name: plan.what) { try $0.removePlan(id: id) }
             }

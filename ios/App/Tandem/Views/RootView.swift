@@ -145,6 +145,8 @@ struct RouteView: View {
             GoalForm().chrome(L.t("goal_add_title"))
         case .addPlan(let goalId, let journeyId):
             PlanForm(goalId: goalId, journeyId: journeyId).chrome(L.t("plan_add_title"))
+        case .editPlan(let planId, let journeyId):
+            EditPlanRoute(planId: planId, journeyId: journeyId)
         case .addReview(let journeyId):
             ReviewForm(journeyId: journeyId).chrome(L.t("review_add_title"))
         case .clientJourney(let journeyId):
@@ -181,5 +183,21 @@ struct LockView: View {
         .frame(maxWidth: .infinity, maxHeight: .infinity)
         .background(Color(.systemBackground).ignoresSafeArea())
         .task { await lock.unlock() }
+    }
+}
+
+/// The plan form on a plan that exists (gone: said so).
+@MainActor
+struct EditPlanRoute: View {
+    let planId: String
+    let journeyId: String?
+    @EnvironmentObject var model: AppModel
+
+    var body: some View {
+        if let plan = model.plan(planId, of: journeyId) {
+            PlanForm(goalId: plan.goalId, journeyId: journeyId, editing: plan).chrome(L.t("plan_edit_title"))
+        } else {
+            EmptyNote(L.t("item_gone")).chrome(L.t("plan_edit_title"))
+        }
     }
 }

@@ -214,6 +214,10 @@ private fun ScreenContent(state: AppState, screen: Screen) {
         Screen.AddGoal -> GoalForm(state)
         is Screen.Goal -> GoalScreen(state, screen.id)
         is Screen.AddPlan -> PlanForm(state, screen.goalId, screen.journeyId)
+        is Screen.EditPlan -> state.planOf(screen.journeyId, screen.planId)
+            ?.let { PlanForm(state, it.goalId, screen.journeyId, editing = it) } ?: EmptyNote(LocalStrings.current[S.item_gone])
+        is Screen.EditGoal -> state.journey?.goals?.firstOrNull { it.id == screen.id }
+            ?.let { GoalForm(state, it) } ?: EmptyNote(LocalStrings.current[S.item_gone])
         is Screen.AddReview -> ReviewForm(state, screen.journeyId)
         is Screen.ClientJourney -> ClientJourneyScreen(state, screen.journeyId)
         Screen.People -> PeopleScreen(state)
@@ -293,6 +297,8 @@ private fun title(screen: Screen, s: Strings): String = when (screen) {
     Screen.AddGoal -> s[S.goal_add_title]
     is Screen.Goal -> s[S.goal_title]
     is Screen.AddPlan -> s[S.plan_add_title]
+    is Screen.EditPlan -> s[S.plan_edit_title]
+    is Screen.EditGoal -> s[S.goal_edit_title]
     is Screen.AddReview -> s[S.review_add_title]
     is Screen.ClientJourney -> s[S.client_journey_title]
     Screen.People -> s[S.tab_people]

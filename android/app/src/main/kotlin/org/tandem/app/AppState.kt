@@ -173,6 +173,10 @@ class AppState(
     fun goalsOf(journeyId: String?): List<uniffi.tandem_ffi.Goal> =
         (if (journeyId == null) journey else linkedJourneys[journeyId])?.goals.orEmpty()
 
+    /** The plan [planId] of the person's own journey ([journeyId] null) or of a linked one. */
+    fun planOf(journeyId: String?, planId: String): uniffi.tandem_ffi.ActionPlan? =
+        (if (journeyId == null) journey else linkedJourneys[journeyId])?.plans?.firstOrNull { it.id == planId }
+
     fun openTab(tab: Screen) {
         stack.clear()
         stack.add(tab)
@@ -558,6 +562,9 @@ sealed interface Screen {
     data class Goal(val id: String) : Screen
     /** A new plan, in this person's journey or (a practitioner) in a client's, [journeyId]. */
     data class AddPlan(val goalId: String? = null, val journeyId: String? = null) : Screen
+    /** A plan changed: in the person's own journey, or in a linked one they may write to. */
+    data class EditPlan(val planId: String, val journeyId: String? = null) : Screen
+    data class EditGoal(val id: String) : Screen
     data class AddReview(val journeyId: String? = null) : Screen
     /** A client's journey, opened by their practitioner from People. */
     data class ClientJourney(val journeyId: String) : Screen

@@ -36,19 +36,26 @@ import uniffi.tandem_ffi.Framing
 import uniffi.tandem_ffi.GoalInput
 import uniffi.tandem_ffi.ProposedBy
 
+/** A new goal, or a change to [editing] (its steps stay as they are). */
 @Composable
-fun GoalForm(state: AppState) {
+fun GoalForm(state: AppState, editing: uniffi.tandem_ffi.Goal? = null) {
     val s = LocalStrings.current
     val errors = remember { FormErrors() }
     val values = state.journey?.values.orEmpty()
-    var text by remember { mutableStateOf("") }
-    var valueIds by remember { mutableStateOf(emptySet<String>()) }
-    var framing by remember { mutableStateOf(Framing.APPROACH) }
-    var proposedBy by remember { mutableStateOf(ProposedBy.MYSELF) }
-    var importance by remember { mutableStateOf("5") }
-    var confidence by remember { mutableStateOf("5") }
-    var months by remember { mutableStateOf<Int?>(null) }
-    val levels = remember { androidx.compose.runtime.mutableStateListOf("", "", "", "", "") }
+    val dated = editing?.targetDate
+    var text by remember { mutableStateOf(editing?.text.orEmpty()) }
+    var valueIds by remember { mutableStateOf(editing?.valueIds?.toSet().orEmpty()) }
+    var framing by remember { mutableStateOf(editing?.framing ?: Framing.APPROACH) }
+    var proposedBy by remember { mutableStateOf(editing?.proposedBy ?: ProposedBy.MYSELF) }
+    var importance by remember { mutableStateOf((editing?.importance ?: 5).toString()) }
+    var confidence by remember { mutableStateOf((editing?.confidence ?: 5).toString()) }
+    // The target: the date it has (KEEP_DATE), none, or so many months from today.
+    var months by remember { mutableStateOf(if (dated != null) KEEP_DATE else null) }
+    val levels = remember {
+        androidx.compose.runtime.mutableStateListOf(*LEVELS.map { level ->
+            editing?.attainmentLevels?.firstOrNull { it.level == level }?.description.orEmpty()
+        }.toTypedArray())
+    }
     Form(
         state, errors, setOf("text", "value_ids", "importance", "confidence", "target_date") +
             (0 until 5).map { "attainment_levels[$it].description" },
@@ -63,12 +70,20 @@ fun GoalForm(state: AppState) {
                 proposedBy = proposedBy,
                 importance = i,
                 confidence = c,
-                targetDate = months?.let { state.todayDate().plusMonths(it.toLong()).toString() },
+                targetDate = when (months) {
+                    KEEP_DATE -> dated
+                    null -> null
+                    else -> state.todayDate().plusMonths(months!!.toLong()).toString()
+                },
                 attainmentLevels = LEVELS.mapIndexedNotNull { k, level ->
                     levels[k].takeIf { it.isNotBlank() }?.let { AttainmentLevel(level, it) }
                 },
             );
-            { addGoal(input) }
+            if (editing == null) {
+                { addGoal(input) }
+            } else {
+                { updateGoal(editing.id, input) }
+            }
         },
     ) {
         TextInput(s[S.goal_text], text, { text = it }, "text", errors, hint = s[S.goal_text_hint])
@@ -94,8 +109,12 @@ fun GoalForm(state: AppState) {
         RatingField(s[S.goal_importance], importance, { importance = it }, "importance", errors, hint = s[S.goal_importance_hint])
         RatingField(s[S.goal_confidence], confidence, { confidence = it }, "confidence", errors, hint = s[S.goal_confidence_hint])
         GroupLabel(s[S.goal_by_when])
-        ChoiceChips(listOf<Int?>(null, 1, 3, 6, 12), months, label = { m ->
-            if (m == null) s[S.goal_no_date] else s.count(S.goal_in_months_one, S.goal_in_months_other, m)
+        ChoiceChips((if (dated != null) listOf<Int?>(KEEP_DATE) else emptyList()) + listOf(null, 1, 3, 6, 12), months, label = { m ->
+            when (m) {
+                KEEP_DATE -> s.format(S.goal_keep_date, s.shortDate(coreDate(dated!!)))
+                null -> s[S.goal_no_date]
+                else -> s.count(S.goal_in_months_one, S.goal_in_months_other, m)
+            }
         }, onSelect = { months = it })
         FieldError("target_date", errors)
         GroupLabel(s[S.goal_levels])
@@ -108,6 +127,9 @@ fun GoalForm(state: AppState) {
 
 /** The goal-attainment levels a goal may describe, −2 to +2. */
 private val LEVELS = listOf(-2, -1, 0, 1, 2)
+
+/** The target-date choice that keeps the date a goal has. */
+private const val KEEP_DATE = -1
 
 /** One goal: its ratings, its steps (add, reorder, mark done) and a way to plan for it. */
 @OptIn(ExperimentalLayoutApi::class)
@@ -182,7 +204,7 @@ fun GoalScreen(state: AppState, goalId: String) {
         }
         MainButton(s[S.goal_make_plan], onClick = { state.open(Screen.AddPlan(goal.id)) }, modifier = Modifier.testTag("plan-for-goal"))
         WithCoach(state, goal.id)
-        ItemActions(state, goal.text, onChange = null) { removeGoal(goal.id) }
+        ItemActions(state, goal.text, onChange = { state.open(Screen.EditGoal(goal.id)) }) { removeGoal(goal.id) }
     }
 }
 

@@ -208,7 +208,11 @@ private fun Plans(state: AppState, journey: Journey) {
                 })
                 QuietButton(s[S.plan_end_no], onClick = { confirmEnd = false })
             }
-            if (!confirmEnd) ItemActions(state, plan.what, onChange = null) { removePlan(plan.id) }
+            if (!confirmEnd) {
+                ItemActions(state, plan.what, onChange = { state.open(Screen.EditPlan(plan.id)) }.takeIf { end == null }) {
+                    removePlan(plan.id)
+                }
+            }
         }
     }
     SecondButton(s[S.plans_add], onClick = { state.open(Screen.AddPlan()) }, modifier = Modifier.testTag("add-plan"))

@@ -189,9 +189,16 @@ fun ClientJourneyScreen(state: AppState, journeyId: String) {
         val plans = journey.plans.filter { it.end == null }
         if (plans.isEmpty()) EmptyNote(s[S.client_no_plans])
         plans.forEach { plan ->
-            ItemCard {
+            ItemCard(Modifier.testTag("client-plan:${plan.what}")) {
                 Text(plan.what, style = MaterialTheme.typography.titleMedium)
                 Detail(s.schedule(plan))
+                if (writable) {
+                    QuietButton(
+                        s[S.item_change], onClick = { state.open(Screen.EditPlan(plan.id, journeyId)) },
+                        modifier = Modifier.testTag("change:${plan.what}")
+                            .semantics { contentDescription = s.format(S.item_change_described, plan.what) },
+                    )
+                }
             }
         }
         if (writable) MainButton(s[S.client_agree_plan], onClick = { state.open(Screen.AddPlan(journeyId = journeyId)) }, modifier = Modifier.testTag("client-add-plan"))

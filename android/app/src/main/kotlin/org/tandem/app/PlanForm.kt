@@ -25,7 +25,9 @@ import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.unit.dp
 import java.time.DayOfWeek
+import org.tandem.dayOfWeek
 import org.tandem.weekday
+import uniffi.tandem_ffi.ActionPlan
 import uniffi.tandem_ffi.Party
 import uniffi.tandem_ffi.PlanInput
 import uniffi.tandem_ffi.Repeat
@@ -34,34 +36,36 @@ import uniffi.tandem_ffi.Schedule
 private enum class RepeatKind { Weekly, EveryNDays }
 
 /**
- * A new action plan: what, for which goal, the schedule (days of the week or every N days,
- * times), how long, where, what may get in the way and what helps, who agreed, reminders.
- * Everything is handed to the core as typed; its refusals show beside their fields.
+ * A new action plan, or a change to [editing]: what, for which goal, the schedule (days of the
+ * week or every N days, times), how long, where, what may get in the way and what helps, who
+ * agreed, reminders. Everything is handed to the core as typed; its refusals show beside their
+ * fields. A changed schedule counts from today (the core keeps the days before as they were).
  */
 @Composable
-fun PlanForm(state: AppState, goalId: String?, journeyId: String? = null) {
+fun PlanForm(state: AppState, goalId: String?, journeyId: String? = null, editing: ActionPlan? = null) {
     val s = LocalStrings.current
     val errors = remember { FormErrors() }
     val goals = state.goalsOf(journeyId)
-    var what by remember { mutableStateOf("") }
+    val repeatNow = editing?.schedule?.repeat
+    var what by remember { mutableStateOf(editing?.what.orEmpty()) }
     var goal by remember { mutableStateOf(goalId) }
-    var repeat by remember { mutableStateOf(RepeatKind.Weekly) }
-    var days by remember { mutableStateOf(emptySet<DayOfWeek>()) }
-    var everyN by remember { mutableStateOf("1") }
-    val times = remember { mutableStateListOf<String>() }
-    var minutes by remember { mutableStateOf("") }
-    var place by remember { mutableStateOf("") }
-    var barriers by remember { mutableStateOf("") }
-    var supports by remember { mutableStateOf("") }
-    var agreedByMe by remember { mutableStateOf(true) }
-    var agreedBySupporter by remember { mutableStateOf(journeyId != null) }
-    var reminder by remember { mutableStateOf(true) }
+    var repeat by remember { mutableStateOf(if (repeatNow is Repeat.EveryNDays) RepeatKind.EveryNDays else RepeatKind.Weekly) }
+    var days by remember { mutableStateOf((repeatNow as? Repeat.Weekly)?.days?.map { it.dayOfWeek }?.toSet().orEmpty()) }
+    var everyN by remember { mutableStateOf((repeatNow as? Repeat.EveryNDays)?.n?.toString() ?: "1") }
+    val times = remember { mutableStateListOf<String>().apply { addAll(editing?.schedule?.times.orEmpty()) } }
+    var minutes by remember { mutableStateOf(editing?.durationMinutes?.toString().orEmpty()) }
+    var place by remember { mutableStateOf(editing?.place.orEmpty()) }
+    var barriers by remember { mutableStateOf(editing?.barriers.orEmpty()) }
+    var supports by remember { mutableStateOf(editing?.supports.orEmpty()) }
+    var agreedByMe by remember { mutableStateOf(editing?.agreedBy?.contains(Party.MYSELF) ?: true) }
+    var agreedBySupporter by remember { mutableStateOf(editing?.agreedBy?.contains(Party.SUPPORTER) ?: (journeyId != null)) }
+    var reminder by remember { mutableStateOf(editing?.reminder ?: true) }
     val fields = setOf(
         "what", "schedule.days", "schedule.every_n_days", "schedule.times", "duration_minutes", "place",
         "barriers", "supports", "agreed_by", "goal_id", "start",
     )
     Form(
-        state, errors, fields, intro = s[S.plan_intro],
+        state, errors, fields, intro = s[if (editing == null) S.plan_intro else S.plan_edit_intro],
         save = {
             val scheduleRepeat = when (repeat) {
                 RepeatKind.Weekly -> Repeat.Weekly(days.sorted().map { it.weekday })
@@ -71,7 +75,7 @@ fun PlanForm(state: AppState, goalId: String?, journeyId: String? = null) {
             val input = PlanInput(
                 what = what,
                 schedule = Schedule(scheduleRepeat, times.filter { it.isNotEmpty() }),
-                start = state.todayDate().toString(),
+                start = editing?.start ?: state.todayDate().toString(),
                 place = place.ifEmpty { null },
                 durationMinutes = duration,
                 goalId = goal,
@@ -79,8 +83,15 @@ fun PlanForm(state: AppState, goalId: String?, journeyId: String? = null) {
                 supports = supports.ifEmpty { null },
                 agreedBy = listOfNotNull(Party.MYSELF.takeIf { agreedByMe }, Party.SUPPORTER.takeIf { agreedBySupporter }),
                 reminder = reminder,
+                // What this form does not show stays as it was: the step it serves, its end.
+                stepId = editing?.stepId?.takeIf { goal == editing.goalId },
+                end = editing?.end,
             );
-            { inJourney(journeyId, { addPlan(input) }, { addPlan(input) }) }
+            if (editing == null) {
+                { inJourney(journeyId, { addPlan(input) }, { addPlan(input) }) }
+            } else {
+                { inJourney(journeyId, { updatePlan(editing.id, input) }, { updatePlan(editing.id, input) }) }
+            }
         },
     ) {
         TextInput(s[S.plan_what], what, { what = it }, "what", errors, hint = s[S.plan_what_hint])

@@ -1,16 +1,22 @@
 package org.tandem.app
 
+import androidx.compose.ui.test.assertTextContains
+import androidx.compose.ui.test.hasContentDescription
 import androidx.compose.ui.test.onAllNodesWithTag
+import androidx.compose.ui.test.performClick
 import androidx.compose.ui.test.onNodeWithTag
 import androidx.compose.ui.test.onNodeWithText
 import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performTextReplacement
 import java.nio.file.Path
+import java.time.DayOfWeek
 import kotlin.test.assertEquals
 import kotlin.test.assertTrue
 import org.junit.jupiter.api.io.TempDir
 import org.junit.jupiter.params.ParameterizedTest
 import org.junit.jupiter.params.provider.EnumSource
+import uniffi.tandem_ffi.Repeat
+import uniffi.tandem_ffi.Weekday
 
 /**
  * Sam changes and removes what he wrote: a value reworded and rated again (a rating of 12 is
@@ -69,6 +75,57 @@ class EditingTest {
                 tap(state, "remove:${goal.text}")
                 tap(state, "remove-yes:${goal.text}")
                 assertTrue(sam.journey().goals.isEmpty())
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Look::class)
+    fun `Sam moves his walk to Tuesdays and Thursdays at nine, and rates his goal again`(look: Look) {
+        openStore(dir).use { sam ->
+            sam.fillWithSamsJourney()
+            runApp(sam, look) { state ->
+                show(state, Screen.Journey, stage = Stage.Plans)
+                tap(state, "change:Walk round the park")
+                onNodeWithTag("field:what").assertTextContains("Walk round the park")
+                onNodeWithTag("field:place").performScrollTo().assertTextContains("Victoria Park")
+                look("plan-change", look, state)
+
+                // Weekly, with no day chosen: the core's sentence beside the days, nothing changed.
+                tap(state, "repeat:${strings[S.plan_repeat_weekly]}")
+                tap(state, "save")
+                onAllNodesWithTag("error:schedule.days").fetchSemanticsNodes().let { assertEquals(1, it.size) }
+                val before = sam.journey().plans.single { it.what == "Walk round the park" }
+                assertTrue(before.schedule.repeat is Repeat.EveryNDays, "nothing changed")
+
+                for (day in listOf(DayOfWeek.TUESDAY, DayOfWeek.THURSDAY)) {
+                    onNode(hasContentDescription(strings.dayLong(day))).performScrollTo().performClick()
+                }
+                onNodeWithTag("field:schedule.times.0").performScrollTo().performTextReplacement("09:00")
+                tap(state, "save")
+                val walk = sam.journey().plans.single { it.what == "Walk round the park" }
+                assertEquals(Repeat.Weekly(listOf(Weekday.TUE, Weekday.THU)), walk.schedule.repeat)
+                assertEquals(listOf("09:00"), walk.schedule.times)
+                // What the form did not touch stays, and the days before keep their schedule.
+                assertEquals(before.place, walk.place)
+                assertEquals(before.goalId, walk.goalId)
+                assertEquals(before.start, walk.start)
+                assertEquals(before.schedule, walk.earlierSchedules.last().schedule)
+
+                // The goal rated again and reworded; its steps stay.
+                val goal = sam.journey().goals.single()
+                show(state, Screen.Journey, Screen.Goal(goal.id))
+                tap(state, "change:${goal.text}")
+                onNodeWithTag("field:text").performTextReplacement("Walk twice a week, whatever the weather")
+                onNodeWithTag("field:confidence").performScrollTo().performTextReplacement("8")
+                look("goal-change", look, state)
+                tap(state, "save")
+                val changed = sam.journey().goals.single()
+                assertEquals("Walk twice a week, whatever the weather", changed.text)
+                assertEquals(8, changed.confidence)
+                assertEquals(goal.importance, changed.importance)
+                assertEquals(goal.steps, changed.steps)
+                assertEquals(goal.valueIds, changed.valueIds)
             }
         }
     }

@@ -69,6 +69,16 @@ class PeopleScreensTest {
                         val plans = alex.linkedJourney(journeyId).use { it.journey() }.plans.map { it.what }
                         assertEquals(listOf("Walk by the river", "Text Jo before the walk"), plans)
                         onNodeWithText("Text Jo before the walk").assertExists()
+
+                        // Together they move Sam's walk to the evening.
+                        tap(state, "change:Walk by the river")
+                        look("client-plan-change", look, state)
+                        onNodeWithTag("field:schedule.times.0").performScrollTo().performTextReplacement("18:30")
+                        tap(state, "save")
+                        val walk = alex.linkedJourney(journeyId).use { it.journey() }.plans.single { it.what == "Walk by the river" }
+                        assertEquals(listOf("18:30"), walk.schedule.times)
+                        runBlocking { alex.syncNow(); sam.syncNow() }
+                        assertEquals(listOf("18:30"), sam.journey().plans.single { it.what == "Walk by the river" }.schedule.times)
                     }
                     runApp(sam, look) { state ->
                         show(state, Screen.People)
