@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use samod::{AcceptorHandle, PeerId};
+use samod::PeerId;
 use serde::Deserialize;
 use tandem_protocol::api::{
     AccountErased, ApiError, CatchUp, CodeQuery, EnrolRequest, EraseAccount, InvitationRequest,
@@ -35,7 +35,8 @@ pub const INVITATION_SECS: i64 = 72 * 3600;
 pub struct AppState {
     pub directory: Directory,
     pub policy: MembershipPolicy,
-    pub acceptor: AcceptorHandle,
+    /// A repo per sync connection (`repos.rs`).
+    pub repos: crate::repos::Repos,
     pub durability: Arc<Durability>,
     pub code_lookups: Arc<CodeLookups>,
     /// How fast each device may send on its sync connections.
@@ -569,16 +570,29 @@ async fn sync(
         .max_frame_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
             tracing::info!(peer = %peer_id, person = %person_id, notices = notices.is_some(), "sync connection");
+            let Ok((repo, acceptor)) = state.repos.open().await else {
+                tracing::info!("sync connection refused: the server is stopping");
+                return;
+            };
+            let hub = state.repos.hub.clone();
             let serving = transport::Serving {
                 durability: state.durability,
                 metrics: state.metrics,
                 inbound: state.inbound,
                 directory: state.directory.clone(),
+                asked: Arc::new(move |doc: &str| hub.hold(repo, doc)),
             };
-            if transport::accept(&state.acceptor, socket, peer_id, notices, registered, serving)
-            .is_err()
-            {
-                tracing::info!("sync connection refused: the server is stopping");
+            match transport::accept(&acceptor, socket, peer_id, notices, registered, serving) {
+                Ok(writer) => {
+                    // When the connection ends, its repo stops and what only it held leaves
+                    // memory.
+                    let _ = writer.await;
+                    state.repos.hub.release(repo).await;
+                }
+                Err(_) => {
+                    tracing::info!("sync connection refused: the server is stopping");
+                    state.repos.hub.release(repo).await;
+                }
             }
         }))
 }

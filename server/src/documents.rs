@@ -476,6 +476,18 @@ impl Durability {
         self.docs().contains_key(doc_id)
     }
 
+    /// `doc_id` left memory (no repo holds it): what was known of it goes, unless a write of
+    /// it is still under way or failed.
+    pub fn forget(&self, doc_id: &str) {
+        let mut docs = self.docs();
+        if docs
+            .get(doc_id)
+            .is_some_and(|d| d.writing == 0 && !d.failed)
+        {
+            docs.remove(doc_id);
+        }
+    }
+
     /// Another process stored changes (`fanout.rs`): a cue to read the change feed again.
     pub fn stored_elsewhere(&self) {
         self.stored.send_modify(|n| *n = n.wrapping_add(1));
@@ -574,6 +586,11 @@ impl<S: DocumentStore> SamodStorage<S> {
             store: Arc::new(store),
             durability,
         }
+    }
+
+    /// The store under it.
+    pub fn store(&self) -> Arc<S> {
+        self.store.clone()
     }
 }
 

@@ -3,9 +3,9 @@
 //!
 //! - A stored change of a document notifies `tandem_changes` in the same transaction as its row
 //!   (`documents::PostgresDocuments::put`), so the notification is delivered exactly when the
-//!   row is committed. A process that holds that document (samod loaded it here) reads the
-//!   document's rows from the database and merges them into its copy, from which samod sends
-//!   them on to the devices connected here. Every process also reads the change feed again for
+//!   row is committed. A process that holds that document (a repo of one of its connections
+//!   loaded it: `repos.rs`) reads the document's rows from the database and merges them into
+//!   those copies, from which samod sends them on to the devices connected here. Every process also reads the change feed again for
 //!   its connections' notices.
 //! - A grant, a revocation, a registration or a join notifies `tandem_memberships` with the
 //!   people it touched ([`Peers::memberships_changed`]); every process then decides again on its
@@ -16,16 +16,12 @@
 //! every decision and at the change feed, since it may have missed some.
 
 use std::collections::BTreeSet;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::Pool;
-use samod::storage::StorageKey;
-use samod::{DocumentId, Repo};
-use tandem_storage::blocking;
 
-use crate::documents::{DocumentStore, Durability, PostgresDocuments};
+use crate::documents::Durability;
 use crate::metrics::Metrics;
 use crate::policy::MembershipPolicy;
 use crate::postgres;
@@ -91,10 +87,10 @@ impl Peers {
 pub struct Listener {
     pub url: String,
     pub peers: Peers,
-    pub repo: Repo,
+    /// The repos of this process's connections, which merge what the others stored.
+    pub hub: Arc<crate::repos::Hub>,
     pub policy: MembershipPolicy,
     pub durability: Arc<Durability>,
-    pub documents: Arc<PostgresDocuments>,
     pub metrics: Arc<Metrics>,
 }
 
@@ -168,38 +164,9 @@ impl Listener {
         }
     }
 
-    /// Merges what the database holds of `doc` into the copy samod has here.
+    /// Merges what the database holds of `doc` into the copies held here.
     async fn refresh(&self, doc: &str) {
-        let (Ok(id), Ok(prefix)) = (DocumentId::from_str(doc), StorageKey::from_parts([doc]))
-        else {
-            return;
-        };
-        let rows = match self.documents.load_range(&prefix).await {
-            Ok(rows) => rows,
-            Err(err) => {
-                tracing::error!(%err, doc, "could not read a document another process changed");
-                return;
-            }
-        };
-        // They are on disk: the devices may be told of them at once.
-        self.durability.loaded(doc, &rows);
-        let handle = match self.repo.find(id).await {
-            Ok(Some(handle)) => handle,
-            _ => return,
-        };
-        tracing::debug!(
-            doc,
-            rows = rows.len(),
-            "merging what another process stored"
-        );
-        blocking(|| {
-            handle.with_document(|copy| {
-                for (key, bytes) in &rows {
-                    if let Err(err) = copy.load_incremental(bytes) {
-                        tracing::warn!(%err, %key, "a stored row of a document does not load");
-                    }
-                }
-            })
-        });
+        tracing::debug!(doc, "merging what another process stored");
+        self.hub.refresh(doc).await;
     }
 }

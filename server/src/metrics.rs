@@ -3,7 +3,7 @@
 //! | metric | what |
 //! |---|---|
 //! | `tandem_connections` | sync connections open on this process |
-//! | `tandem_documents_in_memory` | documents samod holds in this process |
+//! | `tandem_documents_in_memory` | documents held in this process (by the repos of its open connections: `repos.rs`) |
 //! | `tandem_messages_received_total`, `tandem_bytes_received_total` | sync messages from devices (rates: `rate()`) |
 //! | `tandem_messages_sent_total`, `tandem_bytes_sent_total` | sync messages and notices to devices |
 //! | `tandem_storage_errors_total` | failed storage calls (`/health` answers 503 after one) |
@@ -25,7 +25,7 @@ pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; cha
 /// This process's metrics (shared by the handlers, the connections and the fan-out).
 pub struct Metrics {
     registry: Registry,
-    durability: Arc<Durability>,
+    hub: Arc<crate::repos::Hub>,
     /// The open sync connections (`connections.rs`), counted when the metrics are read.
     open: Arc<Connections>,
     connections: Gauge,
@@ -40,7 +40,11 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new(durability: Arc<Durability>, open: Arc<Connections>) -> Metrics {
+    pub fn new(
+        durability: Arc<Durability>,
+        hub: Arc<crate::repos::Hub>,
+        open: Arc<Connections>,
+    ) -> Metrics {
         let mut registry = Registry::default();
         let connections = Gauge::default();
         let documents = Gauge::default();
@@ -55,7 +59,7 @@ impl Metrics {
         );
         registry.register(
             "tandem_documents_in_memory",
-            "Documents samod holds in this process",
+            "Documents held in memory in this process, by the repos of its open connections",
             documents.clone(),
         );
         registry.register(
@@ -96,7 +100,7 @@ impl Metrics {
         );
         Metrics {
             registry,
-            durability,
+            hub,
             open,
             connections,
             documents,
@@ -112,7 +116,7 @@ impl Metrics {
     /// The metrics as of now, in the text format.
     pub fn encode(&self) -> String {
         self.documents
-            .set(i64::try_from(self.durability.documents()).unwrap_or(i64::MAX));
+            .set(i64::try_from(self.hub.documents()).unwrap_or(i64::MAX));
         self.connections
             .set(i64::try_from(self.open.len()).unwrap_or(i64::MAX));
         let mut text = String::new();

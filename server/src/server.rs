@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
 use samod::{PeerId, Repo};
 use tandem_protocol::api::Role;
 
@@ -21,6 +20,7 @@ use crate::fanout::{Listener, Peers};
 use crate::metrics::Metrics;
 use crate::policy::MembershipPolicy;
 use crate::postgres::{self, PostgresError};
+use crate::repos::{Hub, MakeRepo, Repos, Tracked};
 
 /// How long an operator's enrolment code lives.
 pub const ENROLMENT_SECS: i64 = 7 * 24 * 3600;
@@ -133,8 +133,10 @@ impl std::fmt::Display for Listening {
 pub struct App {
     /// Every route of docs/SYNC.md.
     pub router: axum::Router,
+    /// The process's own repo (no device connects to it): documents the server itself makes.
     pub repo: Repo,
-    pub acceptor: samod::AcceptorHandle,
+    /// A repo per sync connection (`repos.rs`).
+    pub repos: Repos,
     pub directory: Directory,
     pub policy: MembershipPolicy,
     pub durability: Arc<Durability>,
@@ -168,10 +170,9 @@ impl App {
                 let listener = Listener {
                     url: url.clone(),
                     peers,
-                    repo: app.repo.clone(),
+                    hub: app.repos.hub.clone(),
                     policy: app.policy.clone(),
                     durability,
-                    documents,
                     metrics: app.metrics.clone(),
                 };
                 app.listening = Some(tokio::spawn(listener.run()).abort_handle());
@@ -187,25 +188,39 @@ impl App {
         peers: Option<Peers>,
     ) -> Result<App, ServeError> {
         let storage = SamodStorage::new(documents, durability.clone());
+        let hub = Hub::new(storage.store(), durability.clone());
         let mut policy = MembershipPolicy::new(directory.clone());
         if let Some(peers) = peers {
             policy = policy.with_peers(peers);
         }
-        let metrics = Arc::new(Metrics::new(durability.clone(), policy.connections.clone()));
+        let metrics = Arc::new(Metrics::new(
+            durability.clone(),
+            hub.clone(),
+            policy.connections.clone(),
+        ));
         let server_peer = PeerId::from(format!("server-{}", directory.server_id()));
-        let repo = Repo::build_tokio()
-            .with_storage(storage)
-            .with_peer_id(server_peer)
-            .with_share_policy(policy.clone())
-            .load()
-            .await;
-        let acceptor = repo
-            .make_acceptor(samod::Url::parse("ws://tandem-server/v1/sync").expect("a valid url"))
-            .map_err(|_| ServeError::Stopped)?;
+        let make: MakeRepo = {
+            let (hub, policy) = (hub.clone(), policy.clone());
+            Arc::new(move |id| {
+                let storage = Tracked::new(storage.clone(), id, hub.clone());
+                let (policy, peer) = (policy.clone(), server_peer.clone());
+                Box::pin(async move {
+                    Repo::build_tokio()
+                        .with_storage(storage)
+                        .with_peer_id(peer)
+                        .with_share_policy(policy)
+                        .load()
+                        .await
+                })
+            })
+        };
+        let repo = make(0).await;
+        hub.add(0, repo.clone());
+        let repos = Repos::new(hub, make);
         let router = api::router(AppState {
             directory: directory.clone(),
             policy: policy.clone(),
-            acceptor: acceptor.clone(),
+            repos: repos.clone(),
             durability: durability.clone(),
             code_lookups: Default::default(),
             inbound: Default::default(),
@@ -214,7 +229,7 @@ impl App {
         Ok(App {
             router,
             repo,
-            acceptor,
+            repos,
             directory,
             policy,
             durability,
@@ -224,8 +239,8 @@ impl App {
     }
 }
 
-/// Serves until `shutdown` resolves, then stops accepting, closes the sync connections, lets
-/// samod finish its writes (`Repo::stop`) and returns.
+/// Serves until `shutdown` resolves, then stops accepting, stops every connection's repo
+/// (each finishing its writes: `Repo::stop`) and returns.
 ///
 /// `on_listening` hears the bound address once the socket is open.
 pub async fn serve(
@@ -235,13 +250,11 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let App {
         router,
-        repo,
-        acceptor,
+        repos,
         directory,
         listening: fanout,
         ..
     } = App::open(&config.storage).await?;
-    tokio::spawn(log_connections(acceptor.clone()));
     let min_protocol = config.min_protocol;
     let router = router.layer(axum::middleware::from_fn(move |request, next| {
         api::check_protocol(min_protocol, request, next)
@@ -284,8 +297,8 @@ pub async fn serve(
     };
     tracing::info!("stopping");
     handle.graceful_shutdown(Some(GRACE));
-    acceptor.close();
-    repo.stop().await;
+    // Every connection's repo stops once its writes are stored.
+    repos.hub.stop().await;
     if let Some(fanout) = fanout {
         fanout.abort();
     }
@@ -303,24 +316,6 @@ pub async fn serve(
     match result {
         Ok(r) => r.map_err(ServeError::from),
         Err(join) => Err(ServeError::Io(std::io::Error::other(join))),
-    }
-}
-
-async fn log_connections(acceptor: samod::AcceptorHandle) {
-    let mut events = acceptor.events();
-    while let Some(event) = events.next().await {
-        match event {
-            samod::AcceptorEvent::ClientConnected {
-                peer_info,
-                connection_id,
-            } => {
-                tracing::info!(peer = %peer_info.peer_id, ?connection_id, "peer connected")
-            }
-            samod::AcceptorEvent::ClientDisconnected {
-                connection_id,
-                reason,
-            } => tracing::info!(?connection_id, %reason, "peer disconnected"),
-        }
     }
 }
 

@@ -179,10 +179,14 @@ pub struct Serving {
     pub inbound: Arc<crate::limits::InboundLimits>,
     /// Where who looked is recorded.
     pub directory: Directory,
+    /// Told of each document the device's messages are about (its repo holds, or asks for,
+    /// that document: `repos.rs`).
+    pub asked: Arc<dyn Fn(&str) + Send + Sync>,
 }
 
 /// Hands an upgraded WebSocket to samod as the connection `registered` (of `peer_id`), with
-/// `notices` (for a device that asked for them) sent beside samod's messages.
+/// `notices` (for a device that asked for them) sent beside samod's messages. The task it
+/// answers ends with the connection.
 pub fn accept(
     acceptor: &AcceptorHandle,
     socket: WebSocket,
@@ -190,12 +194,13 @@ pub fn accept(
     notices: Option<ConnectionNotices>,
     registered: Registered,
     serving: Serving,
-) -> Result<(), samod::Stopped> {
+) -> Result<tokio::task::JoinHandle<()>, samod::Stopped> {
     let Serving {
         durability,
         metrics,
         inbound: limits,
         directory,
+        asked,
     } = serving;
     let (sink, stream) = socket.split();
     // A device over its allowance waits here, before its next message is read.
@@ -222,6 +227,9 @@ pub fn accept(
                     Ok(e.document_id)
                 }) {
                     Ok(document_id) => {
+                        if let Some(id) = &document_id {
+                            asked(id);
+                        }
                         if let (Some(named), Some(id)) = (&named, &document_id) {
                             named.add(id);
                         }
@@ -249,10 +257,9 @@ pub fn accept(
         directory,
         recorded: HashMap::new(),
     };
-    tokio::spawn(write(
+    Ok(tokio::spawn(write(
         sink, from_samod, notices, metrics, registered, looked,
-    ));
-    Ok(())
+    )))
 }
 
 /// The writer task: samod's messages and the notices, in order, until samod's side ends.

@@ -844,10 +844,13 @@ async fn sigterm_stops_the_server_cleanly_and_keeps_its_documents() {
     assert_eq!(get(&copy, "kept"), Some(42));
 }
 
-/// Not a budget check: prints the server's resident memory after it has synced many documents
-/// (debug build; `cargo test -p tandem-tests --test server -- --nocapture memory` to see it).
+/// The documents a device synced leave the server's memory when its connection ends (each
+/// connection has a repo of its own, stopped with it: `server/src/repos.rs`), as `/metrics`
+/// shows, and come back whole to the next device that asks. Prints the server's resident memory
+/// on the way, not as a budget check (debug build; `cargo test -p tandem-tests --test server --
+/// --nocapture memory` to see it).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn memory_of_the_server_after_syncing_many_documents() {
+async fn memory_documents_leave_the_server_when_no_connection_uses_them() {
     // TANDEM_SERVER_MEMORY_DOCS=N measures with N documents instead.
     let documents: usize = std::env::var("TANDEM_SERVER_MEMORY_DOCS")
         .ok()
@@ -901,13 +904,57 @@ async fn memory_of_the_server_after_syncing_many_documents() {
         assert!(get(&copy, "month").is_some());
     }
     let after_serving = rss();
+    let in_memory = || metric(&server, "tandem_documents_in_memory");
+    let held = in_memory().await;
+    assert!(
+        held >= documents as f64,
+        "{held} documents in memory while two devices use {documents}"
+    );
+
+    // Both devices go: every document leaves memory.
+    owner.repo.stop().await;
+    tablet.stop().await;
+    let start = tokio::time::Instant::now();
+    while in_memory().await > 0.0 {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "{} documents still in memory with no connection",
+            in_memory().await
+        );
+        sleep(Duration::from_millis(100)).await;
+    }
+    let after_leaving = rss();
+
+    // Nothing was lost: a new device of the owner gets every month back.
+    let (phone_device, phone) = owner.second_device().await;
+    let _phone_link = connected(&phone, &phone_device).await;
+    for (i, month) in months.iter().enumerate() {
+        let copy = find(&phone, month.document_id()).await.unwrap();
+        assert_eq!(get(&copy, "month"), Some(i as i64));
+    }
+    assert!(in_memory().await >= documents as f64);
     println!(
         "tandem-server resident memory (debug build): idle {} MB; after receiving {documents} \
-         documents {} MB; after serving them to a second device {} MB",
+         documents {} MB; after serving them to a second device {} MB; once both had gone {} MB",
         idle / 1024,
         after_upload / 1024,
-        after_serving / 1024
+        after_serving / 1024,
+        after_leaving / 1024
     );
+}
+
+/// A figure of the server's `/metrics` (0 when it is not there).
+async fn metric(server: &Server, name: &str) -> f64 {
+    let text = reqwest::get(format!("{}/metrics", server.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .unwrap_or(0.0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

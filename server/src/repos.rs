@@ -1,0 +1,371 @@
+//! One samod repo per sync connection, so that the server's memory follows what is in use.
+//!
+//! samod 0.16 keeps every document a repo has touched until the repo stops, and cannot unload
+//! one. So each device's connection gets a repo of its own, on the process's one storage: it
+//! loads the documents that device syncs, and when the connection ends the repo is stopped
+//! (after its last writes are stored) and its documents leave memory. Memory then grows with
+//! open connections and the documents they use, not with documents stored.
+//!
+//! Devices that share a document (a client's phone and their practitioner's) sit in different
+//! repos, so a change one repo stores must reach the others: the storage each repo writes
+//! through ([`Tracked`]) tells the [`Hub`] which repo holds which document and which rows it
+//! stored, and the hub merges each stored row into every other repo holding the document,
+//! which samod then sends to its device — as a change stored by another server process
+//! arrives (`fanout.rs`, which reads the document's rows back). A row another repo already
+//! stored is not announced again, so the copies settle after one round.
+//!
+//! One case samod cannot mend in place: a device that asked for a document before any device
+//! had stored it was answered "unavailable", and its repo keeps that answer. When the document
+//! is then stored, that repo is stopped, which closes the connection; the device reconnects
+//! (as it does after any dropped connection) to a new repo, which finds the document stored.
+
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+
+use futures::future::BoxFuture;
+use samod::storage::StorageKey;
+use samod::{DocumentId, Repo, SearchState};
+use tandem_storage::blocking;
+
+use crate::documents::{DocumentStore, Durability, SamodStorage};
+
+/// Reads every stored row of a document (its id), to merge into a copy.
+type LoadRows = Arc<
+    dyn Fn(String) -> BoxFuture<'static, Result<Vec<(StorageKey, Vec<u8>)>, String>> + Send + Sync,
+>;
+
+/// Makes repo number `id`: on the process's storage through [`Tracked`], with its share policy.
+pub type MakeRepo = Arc<dyn Fn(u64) -> BoxFuture<'static, Repo> + Send + Sync>;
+
+/// The repos of this process, to open one per connection (cheap to clone).
+#[derive(Clone)]
+pub struct Repos {
+    pub hub: Arc<Hub>,
+    make: MakeRepo,
+}
+
+impl Repos {
+    pub fn new(hub: Arc<Hub>, make: MakeRepo) -> Repos {
+        Repos { hub, make }
+    }
+
+    /// A new repo and the acceptor a connection joins it through, kept until
+    /// [`Hub::release`] of its number; refused once the server is stopping.
+    pub async fn open(&self) -> Result<(u64, samod::AcceptorHandle), samod::Stopped> {
+        let id = self.hub.next_id();
+        let repo = (self.make)(id).await;
+        let acceptor = match repo
+            .make_acceptor(samod::Url::parse("ws://tandem-server/v1/sync").expect("a valid url"))
+        {
+            Ok(acceptor) => acceptor,
+            Err(stopped) => {
+                repo.stop().await;
+                return Err(stopped);
+            }
+        };
+        if !self.hub.add(id, repo.clone()) {
+            repo.stop().await;
+            return Err(samod::Stopped);
+        }
+        Ok((id, acceptor))
+    }
+}
+
+/// The repos of this process's connections, and which documents each holds.
+pub struct Hub {
+    state: Mutex<State>,
+    durability: Arc<Durability>,
+    load_rows: LoadRows,
+}
+
+#[derive(Default)]
+struct State {
+    next: u64,
+    /// The server is stopping: no new repo.
+    stopping: bool,
+    /// Each connection's repo (and the process's own, 0).
+    repos: HashMap<u64, Repo>,
+    /// Which repos hold each document.
+    holders: HashMap<String, HashSet<u64>>,
+    /// The rows of each held document that some repo stored: each is announced once (a repo
+    /// that merged a row stores it again, and that need not go round again).
+    stored: HashMap<String, HashSet<String>>,
+}
+
+impl Hub {
+    /// A hub over `store`, whose reads [`Hub::refresh`] merges from.
+    pub fn new<S: DocumentStore>(store: Arc<S>, durability: Arc<Durability>) -> Arc<Hub> {
+        let load_rows: LoadRows = Arc::new(move |doc: String| {
+            let store = store.clone();
+            Box::pin(async move {
+                let prefix = StorageKey::from_parts([doc.as_str()]).map_err(|e| e.to_string())?;
+                store.load_range(&prefix).await.map_err(|e| e.to_string())
+            })
+        });
+        Arc::new(Hub {
+            state: Mutex::default(),
+            durability,
+            load_rows,
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A number for a new repo.
+    pub fn next_id(&self) -> u64 {
+        let mut state = self.lock();
+        state.next += 1;
+        state.next
+    }
+
+    /// Keeps `repo` as number `id` until [`Hub::release`]; false once the server is stopping.
+    pub fn add(&self, id: u64, repo: Repo) -> bool {
+        let mut state = self.lock();
+        if state.stopping {
+            return false;
+        }
+        state.repos.insert(id, repo);
+        true
+    }
+
+    /// How many repos are running (one per open sync connection, and the process's own).
+    pub fn repos(&self) -> usize {
+        self.lock().repos.len()
+    }
+
+    /// How many documents are in memory: each document once, however many repos hold it.
+    pub fn documents(&self) -> usize {
+        self.lock().holders.len()
+    }
+
+    /// Repo `id` loads `doc`, or its device asked for it: from now on it hears of every
+    /// change another repo stores.
+    pub fn hold(&self, id: u64, doc: &str) {
+        let mut state = self.lock();
+        match state.holders.get_mut(doc) {
+            Some(holders) => {
+                holders.insert(id);
+            }
+            None => {
+                state.holders.insert(doc.to_string(), HashSet::from([id]));
+            }
+        }
+    }
+
+    /// Repo `id` stored `data` as the row `key` of `doc`: every other repo holding `doc`
+    /// merges it.
+    fn stored(self: &Arc<Self>, id: u64, doc: &str, key: &StorageKey, data: Vec<u8>) {
+        let others: Vec<(u64, Repo)> = {
+            let mut state = self.lock();
+            let new = state
+                .stored
+                .entry(doc.to_string())
+                .or_default()
+                .insert(key.to_string());
+            if !new {
+                return;
+            }
+            let Some(holders) = state.holders.get(doc) else {
+                return;
+            };
+            holders
+                .iter()
+                .filter(|h| **h != id)
+                .filter_map(|h| state.repos.get(h).map(|r| (*h, r.clone())))
+                .collect()
+        };
+        tracing::trace!(repo = id, doc, %key, others = others.len(), "stored");
+        if others.is_empty() {
+            return;
+        }
+        let (hub, doc, row) = (self.clone(), doc.to_string(), (key.clone(), data));
+        tokio::spawn(async move { hub.merge(&doc, &[row], others).await });
+    }
+
+    /// Merges what storage holds of `doc` into every repo here that holds it (a change another
+    /// process stored).
+    pub async fn refresh(&self, doc: &str) {
+        let holders: Vec<(u64, Repo)> = {
+            let state = self.lock();
+            let Some(holders) = state.holders.get(doc) else {
+                return;
+            };
+            holders
+                .iter()
+                .filter_map(|h| state.repos.get(h).map(|r| (*h, r.clone())))
+                .collect()
+        };
+        self.merge_into(doc, holders).await;
+    }
+
+    /// Merges every stored row of `doc` into `repos`.
+    async fn merge_into(&self, doc: &str, repos: Vec<(u64, Repo)>) {
+        let rows = match (self.load_rows)(doc.to_string()).await {
+            Ok(rows) => rows,
+            Err(err) => {
+                tracing::error!(%err, doc, "could not read a document another process changed");
+                return;
+            }
+        };
+        self.durability.loaded(doc, &rows);
+        self.merge(doc, &rows, repos).await;
+    }
+
+    /// Merges `rows` of `doc` into the copies `repos` hold, which samod then sends on.
+    async fn merge(&self, doc: &str, rows: &[(StorageKey, Vec<u8>)], repos: Vec<(u64, Repo)>) {
+        let Ok(id) = DocumentId::from_str(doc) else {
+            return;
+        };
+        for (number, repo) in repos {
+            let handle = match held(&repo, &id).await {
+                Some(Some(handle)) => handle,
+                Some(None) if number != 0 => {
+                    // Its device asked for the document before anyone had stored it, and samod
+                    // never looks in storage again for a document it is requesting from its
+                    // peers. Stopping the repo closes the connection; the device reconnects to
+                    // a new one, which loads the document from storage.
+                    tracing::debug!(
+                        repo = number,
+                        doc,
+                        "asked for before it was stored: reconnecting its device"
+                    );
+                    repo.stop().await;
+                    continue;
+                }
+                _ => continue, // stopped meanwhile
+            };
+            blocking(|| {
+                handle.with_document(|copy| {
+                    for (key, bytes) in rows {
+                        if let Err(err) = copy.load_incremental(bytes) {
+                            tracing::warn!(%err, %key, "a stored row of a document does not load");
+                        }
+                    }
+                })
+            });
+        }
+    }
+
+    /// Stops repo `id` (once its writes are stored) and forgets what only it held.
+    pub async fn release(&self, id: u64) {
+        let repo = self.lock().repos.remove(&id);
+        if let Some(repo) = repo {
+            repo.stop().await;
+        }
+        let unheld: Vec<String> = {
+            let mut state = self.lock();
+            let mut unheld = Vec::new();
+            state.holders.retain(|doc, holders| {
+                holders.remove(&id);
+                if holders.is_empty() {
+                    unheld.push(doc.clone());
+                }
+                !holders.is_empty()
+            });
+            for doc in &unheld {
+                state.stored.remove(doc);
+            }
+            unheld
+        };
+        for doc in &unheld {
+            self.durability.forget(doc);
+        }
+        if !unheld.is_empty() {
+            tracing::debug!(repo = id, unloaded = unheld.len(), "documents left memory");
+        }
+    }
+
+    /// Stops every repo (the server is stopping), and refuses new ones.
+    pub async fn stop(&self) {
+        let ids: Vec<u64> = {
+            let mut state = self.lock();
+            state.stopping = true;
+            state.repos.keys().copied().collect()
+        };
+        for id in ids {
+            self.release(id).await;
+        }
+    }
+}
+
+/// The copy of `id` that `repo` holds (`Some(None)`: it is asking its peers for it, not
+/// having found it in storage); `None` when the repo has stopped.
+async fn held(repo: &Repo, id: &DocumentId) -> Option<Option<samod::DocHandle>> {
+    use futures::StreamExt;
+    let (mut state, mut updates) = repo.search(id.clone()).ok()?;
+    loop {
+        match state {
+            SearchState::Found(handle) => return Some(Some(handle)),
+            SearchState::Requesting(_) => return Some(None),
+            SearchState::Loading => state = updates.next().await?,
+        }
+    }
+}
+
+/// The storage one repo writes through: the process's storage, telling the [`Hub`] what the
+/// repo loads and stores.
+pub struct Tracked<S> {
+    inner: SamodStorage<S>,
+    id: u64,
+    hub: Arc<Hub>,
+}
+
+impl<S> Clone for Tracked<S> {
+    fn clone(&self) -> Self {
+        Tracked {
+            inner: self.inner.clone(),
+            id: self.id,
+            hub: self.hub.clone(),
+        }
+    }
+}
+
+impl<S> Tracked<S> {
+    pub fn new(inner: SamodStorage<S>, id: u64, hub: Arc<Hub>) -> Self {
+        Tracked { inner, id, hub }
+    }
+}
+
+/// The document a key belongs to (`None` for samod's own keys, such as its storage id).
+fn doc_of(key: &StorageKey) -> Option<String> {
+    let mut parts = key.into_iter();
+    let doc = parts.next()?;
+    parts.next().map(|_| doc.to_string())
+}
+
+impl<S: DocumentStore> samod::storage::Storage for Tracked<S> {
+    async fn load(&self, key: StorageKey) -> Option<Vec<u8>> {
+        if let Some(doc) = doc_of(&key) {
+            self.hub.hold(self.id, &doc);
+        }
+        self.inner.load(key).await
+    }
+
+    async fn load_range(&self, prefix: StorageKey) -> HashMap<StorageKey, Vec<u8>> {
+        // Held before it is read, so that no change stored meanwhile is missed.
+        let doc = (&prefix).into_iter().next().cloned();
+        if let Some(doc) = &doc {
+            self.hub.hold(self.id, doc);
+        }
+        self.inner.load_range(prefix).await
+    }
+
+    async fn put(&self, key: StorageKey, data: Vec<u8>) {
+        let doc = doc_of(&key);
+        if let Some(doc) = &doc {
+            self.hub.hold(self.id, doc);
+        }
+        let Some(doc) = doc else {
+            return self.inner.put(key, data).await;
+        };
+        self.inner.put(key.clone(), data.clone()).await;
+        self.hub.stored(self.id, &doc, &key, data);
+    }
+
+    async fn delete(&self, key: StorageKey) {
+        self.inner.delete(key).await
+    }
+}
