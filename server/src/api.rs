@@ -326,7 +326,12 @@ async fn register(
     state.directory.register(&person, &request, now()).await?;
     let mut people = vec![person.person_id.as_str()];
     people.extend(request.with_person.as_deref());
-    state.policy.announce(&people).await;
+    // Whoever may see the journey a month belongs to may see the month now: the decisions
+    // about the document look again, whoever's they are.
+    state
+        .policy
+        .announce_about(&people, &[request.doc_id.as_str()])
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -28,8 +28,11 @@ use crate::postgres;
 
 /// The channel of stored changes: `<origin> <Unix microseconds when stored> <document id>`.
 pub const CHANGES: &str = "tandem_changes";
-/// The channel of membership changes: `<origin> <person id> …`.
+/// The channel of membership changes: `<origin> <person id> … doc:<document id> …` (the
+/// people whose access may have changed, and documents anyone's access to may have).
 pub const MEMBERSHIPS: &str = "tandem_memberships";
+/// How a document is named among the people of a membership change.
+const DOC: &str = "doc:";
 const LISTEN: &str = "LISTEN tandem_changes; LISTEN tandem_memberships;";
 
 /// What a stored change of `doc_id` by process `origin` notifies.
@@ -68,8 +71,11 @@ impl Peers {
     /// Tells the other processes that the memberships or links of `people` changed; returns
     /// once the database has the notification (an error is logged: the others then learn of
     /// the change only when they next look).
-    pub async fn memberships_changed(&self, people: &[&str]) {
-        let payload = format!("{} {}", self.origin, people.join(" "));
+    pub async fn memberships_changed(&self, people: &[&str], docs: &[&str]) {
+        let mut words = vec![self.origin.to_string()];
+        words.extend(people.iter().map(|p| p.to_string()));
+        words.extend(docs.iter().map(|d| format!("{DOC}{d}")));
+        let payload = words.join(" ");
         let sent = async {
             let client = self.pool.get().await.map_err(|e| e.to_string())?;
             client
@@ -126,6 +132,7 @@ impl Listener {
     async fn hear(&self, batch: Vec<tokio_postgres::Notification>) {
         let mut docs = BTreeSet::new();
         let mut people = BTreeSet::new();
+        let mut about_docs = BTreeSet::new();
         // When each change was stored, for the lag.
         let mut stored_at = Vec::new();
         for n in &batch {
@@ -138,13 +145,21 @@ impl Listener {
                     stored_at.extend(words.next().and_then(|w| w.parse::<i64>().ok()));
                     docs.extend(words.map(str::to_string));
                 }
-                MEMBERSHIPS => people.extend(words.filter(|w| !w.is_empty()).map(str::to_string)),
+                MEMBERSHIPS => {
+                    for word in words.filter(|w| !w.is_empty()) {
+                        match word.strip_prefix(DOC) {
+                            Some(doc) => about_docs.insert(doc.to_string()),
+                            None => people.insert(word.to_string()),
+                        };
+                    }
+                }
                 _ => {}
             }
         }
-        if !people.is_empty() {
+        if !people.is_empty() || !about_docs.is_empty() {
             let people: Vec<&str> = people.iter().map(String::as_str).collect();
-            self.policy.memberships_changed(&people);
+            let about_docs: Vec<&str> = about_docs.iter().map(String::as_str).collect();
+            self.policy.memberships_changed_about(&people, &about_docs);
         }
         if docs.is_empty() {
             return;

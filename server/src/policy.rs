@@ -1,12 +1,16 @@
 //! samod's share policy, answered from the directory's membership table, live.
 //!
 //! For each (document, peer) pair samod keeps open, [`MembershipPolicy::share`] returns a stream:
-//! the current decision first, then a fresh decision after every membership change. Every grant,
-//! revoke, registration or join calls [`MembershipPolicy::memberships_changed`], which bumps a
-//! watch channel; each open stream looks the pair up again, and samod installs a changed
-//! decision on the connections already open (identical decisions are ignored). So a revoke stops
-//! sync to that member at once, and a grant answers, without reconnecting, a request the member
-//! made before (samod remembers it).
+//! the current decision first, then a fresh decision after every membership change that may
+//! touch it. Every grant, revoke, registration or join calls
+//! [`MembershipPolicy::memberships_changed`] with the people whose access it may change (and a
+//! registration with the document too); the open streams of those people's devices, and of
+//! that document, look the pair up again, and samod installs a changed decision on the
+//! connections already open (identical decisions are ignored). So a revoke stops sync to that
+//! member at once, and a grant answers, without reconnecting, a request the member made before
+//! (samod remembers it). Only those streams look again: with every stream re-reading the
+//! directory on every change, a thousand devices connecting cost the server a million reads
+//! (the load benchmark saw connecting 500 devices take minutes).
 //!
 //! Devices are never *announced* to: a device's decisions carry `with_announce(false)`, so the
 //! server syncs a document with a device only once that device has sent a message about it on
@@ -39,7 +43,7 @@ use crate::notices::LinkWatchers;
 #[derive(Clone)]
 pub struct MembershipPolicy {
     directory: Directory,
-    changes: Arc<watch::Sender<u64>>,
+    changes: Arc<Changes>,
     links: Arc<LinkWatchers>,
     /// The other server processes on the same database, if any (`fanout.rs`).
     peers: Option<Peers>,
@@ -51,7 +55,7 @@ impl MembershipPolicy {
     pub fn new(directory: Directory) -> Self {
         MembershipPolicy {
             directory,
-            changes: Arc::new(watch::Sender::new(0)),
+            changes: Arc::default(),
             links: Arc::default(),
             peers: None,
             connections: Arc::default(),
@@ -68,17 +72,27 @@ impl MembershipPolicy {
     /// A change this process made to the memberships or links of `people`: looked at again
     /// here ([`Self::memberships_changed`]) and by every other process on the database.
     pub async fn announce(&self, people: &[&str]) {
-        self.memberships_changed(people);
+        self.announce_about(people, &[]).await;
+    }
+
+    /// [`Self::announce`] for a change that may also touch anyone's access to `docs` (a
+    /// registration: the members of the journey a month belongs to gain it).
+    pub async fn announce_about(&self, people: &[&str], docs: &[&str]) {
+        self.memberships_changed_about(people, docs);
         if let Some(peers) = &self.peers {
-            peers.memberships_changed(people).await;
+            peers.memberships_changed(people, docs).await;
         }
     }
 
-    /// Tells every open decision here to look again, and the sync connections of `people`
-    /// (those whose links the change may have touched) to look at their links again; `&[]`
-    /// tells every connection.
+    /// Tells the open decisions of `people`'s devices to look again, and their sync
+    /// connections to look at their links again; `&[]` tells every decision and connection.
     pub fn memberships_changed(&self, people: &[&str]) {
-        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+        self.memberships_changed_about(people, &[]);
+    }
+
+    /// [`Self::memberships_changed`], and the open decisions about `docs` too.
+    pub fn memberships_changed_about(&self, people: &[&str], docs: &[&str]) {
+        self.changes.nudge(people, docs);
         self.links.nudge(people);
         // A device of theirs may have been removed: its open connections end.
         if !people.is_empty() && !self.connections.is_empty() {
@@ -128,19 +142,132 @@ impl samod::SharePolicy for MembershipPolicy {
         doc_id: DocumentId,
         peer_id: PeerId,
     ) -> impl Stream<Item = ShareConfig> + Send + 'static {
-        // Subscribe before the first decision, so a change made meanwhile is not missed.
-        let changes = self.changes.subscribe();
-        let policy = self.clone();
         futures::stream::unfold(
-            (policy, changes, doc_id, peer_id, true),
-            |(policy, mut changes, doc_id, peer_id, first)| async move {
-                if !first && changes.changed().await.is_err() {
-                    return None;
-                }
-                let decision = policy.decide(&doc_id, &peer_id).await;
-                tracing::debug!(%doc_id, %peer_id, ?decision, "share decision");
-                Some((decision, (policy, changes, doc_id, peer_id, false)))
+            Watch::Start(self.clone(), doc_id, peer_id),
+            |watch| async move {
+                let w = match watch {
+                    Watch::Start(policy, doc_id, peer_id) => {
+                        // Subscribed before the first decision, so that a change made
+                        // meanwhile is not missed.
+                        let everyone = policy.changes.everyone.subscribe();
+                        let about_doc = policy.changes.watch(Topic::Doc, &doc_id.to_string());
+                        let person = match peer_id.as_str().strip_prefix("device-") {
+                            Some(device) => {
+                                policy.directory.device_person(device).await.ok().flatten()
+                            }
+                            None => None,
+                        };
+                        let about_person =
+                            person.map(|p| policy.changes.watch(Topic::Person, &p.person_id));
+                        Watching {
+                            policy,
+                            doc_id,
+                            peer_id,
+                            everyone,
+                            about_doc,
+                            about_person,
+                        }
+                    }
+                    Watch::Watching(mut w) => {
+                        let person_changed = async {
+                            match w.about_person.as_mut() {
+                                Some(rx) => rx.changed().await,
+                                None => std::future::pending().await,
+                            }
+                        };
+                        let heard = tokio::select! {
+                            r = w.everyone.changed() => r,
+                            r = w.about_doc.changed() => r,
+                            r = person_changed => r,
+                        };
+                        heard.ok()?;
+                        w
+                    }
+                };
+                let decision = w.policy.decide(&w.doc_id, &w.peer_id).await;
+                tracing::debug!(doc_id = %w.doc_id, peer_id = %w.peer_id, ?decision, "share decision");
+                Some((decision, Watch::Watching(w)))
             },
         )
+    }
+}
+
+/// A share decision's stream: about to make its first decision, or waiting for a change.
+enum Watch {
+    Start(MembershipPolicy, DocumentId, PeerId),
+    Watching(Watching),
+}
+
+struct Watching {
+    policy: MembershipPolicy,
+    doc_id: DocumentId,
+    peer_id: PeerId,
+    everyone: watch::Receiver<u64>,
+    about_doc: watch::Receiver<u64>,
+    about_person: Option<watch::Receiver<u64>>,
+}
+
+/// Whom a change signal is about.
+#[derive(Clone, Copy)]
+enum Topic {
+    Person,
+    Doc,
+}
+
+/// The change signals the open decisions wait on: one for everything, one per person, one per
+/// document (made while someone waits on it, dropped once nobody does).
+#[derive(Default)]
+struct Changes {
+    everyone: watch::Sender<u64>,
+    people: std::sync::Mutex<std::collections::HashMap<String, watch::Sender<u64>>>,
+    docs: std::sync::Mutex<std::collections::HashMap<String, watch::Sender<u64>>>,
+}
+
+impl Changes {
+    fn map(
+        &self,
+        topic: Topic,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, watch::Sender<u64>>> {
+        let map = match topic {
+            Topic::Person => &self.people,
+            Topic::Doc => &self.docs,
+        };
+        map.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hears each change about `key` from now on.
+    fn watch(&self, topic: Topic, key: &str) -> watch::Receiver<u64> {
+        let mut map = self.map(topic);
+        if map.len() >= 1024 && map.len().is_power_of_two() {
+            map.retain(|_, sender| sender.receiver_count() > 0);
+        }
+        match map.get(key) {
+            Some(sender) => sender.subscribe(),
+            None => {
+                let (sender, receiver) = watch::channel(0);
+                map.insert(key.to_string(), sender);
+                receiver
+            }
+        }
+    }
+
+    /// Wakes the decisions about `people` and `docs`; with neither, every decision.
+    fn nudge(&self, people: &[&str], docs: &[&str]) {
+        if people.is_empty() && docs.is_empty() {
+            self.everyone.send_modify(|n| *n = n.wrapping_add(1));
+            return;
+        }
+        for (topic, keys) in [(Topic::Person, people), (Topic::Doc, docs)] {
+            let mut map = self.map(topic);
+            for key in keys {
+                if let Some(sender) = map.get(*key) {
+                    if sender.receiver_count() == 0 {
+                        map.remove(*key);
+                    } else {
+                        sender.send_modify(|n| *n = n.wrapping_add(1));
+                    }
+                }
+            }
+        }
     }
 }

@@ -402,7 +402,7 @@ pub async fn erase_person(storage: &Storage, person_id: &str) -> Result<usize, S
         people.push(person_id.to_string());
         let people: Vec<&str> = people.iter().map(String::as_str).collect();
         crate::fanout::Peers::new(pool)
-            .memberships_changed(&people)
+            .memberships_changed(&people, &[])
             .await;
     }
     Ok(told)
