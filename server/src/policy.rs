@@ -8,9 +8,9 @@
 //! that document, look the pair up again, and samod installs a changed decision on the
 //! connections already open (identical decisions are ignored). So a revoke stops sync to that
 //! member at once, and a grant answers, without reconnecting, a request the member made before
-//! (samod remembers it). Only those streams look again: with every stream re-reading the
-//! directory on every change, a thousand devices connecting cost the server a million reads
-//! (the load benchmark saw connecting 500 devices take minutes).
+//! (samod remembers it). Only those streams look again: were every open stream to re-read the
+//! directory on every change, each enrolment or registration would cost a server with N open
+//! decisions N directory reads.
 //!
 //! Devices are never *announced* to: a device's decisions carry `with_announce(false)`, so the
 //! server syncs a document with a device only once that device has sent a message about it on
