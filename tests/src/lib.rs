@@ -9,10 +9,13 @@
 //! - [`bench`]: how the benchmarks run, at full size or quickly (`--quick`).
 //! - [`certificates`]: a certificate authority and a server certificate, for TLS tests.
 //! - [`devices`]: the sync tests' store options, a phone and a tablet on a server, a bounded wait.
+//! - [`load`]: the server load benchmark's processes: memory and CPU from `/proc`, pinning, the
+//!   JS automerge-repo sync server, a PostgreSQL of its own.
 
 pub mod bench;
 pub mod certificates;
 pub mod devices;
 pub mod five_years;
+pub mod load;
 pub mod server_process;
 pub mod writer;
