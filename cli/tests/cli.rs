@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
+use support::store_files_hold;
+
+mod support;
 
 const NOW: &str = "2026-03-04T19:00:00Z";
 
@@ -775,14 +778,6 @@ fn with_value(word: &str) -> Tandem {
         "7",
     ]);
     tandem
-}
-
-/// Whether any file of the store's folder holds `word`.
-fn store_files_hold(store: &Path, word: &str) -> bool {
-    std::fs::read_dir(store).unwrap().any(|entry| {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-        bytes.windows(word.len()).any(|w| w == word.as_bytes())
-    })
 }
 
 #[test]

@@ -3,9 +3,13 @@
 //! `tandem` binary, and `secret-tool` (libsecret's own client) to look at what was kept.
 //! `scripts/test` installs the three (Debian: dbus, gnome-keyring, libsecret-tools).
 
+mod support;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+
+use support::store_files_hold;
 
 const NOW: &str = "2026-03-04T19:00:00Z";
 
@@ -181,14 +185,6 @@ fn add_value(command: impl Fn(&[&str]) -> Command, word: &str) -> Output {
         "--importance",
         "7",
     ]))
-}
-
-/// Whether any file of the store's folder holds `word`.
-fn store_files_hold(dir: &Path, word: &str) -> bool {
-    std::fs::read_dir(dir).unwrap().any(|entry| {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-        bytes.windows(word.len()).any(|w| w == word.as_bytes())
-    })
 }
 
 /// The keyring's name for a store: its absolute path.

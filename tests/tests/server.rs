@@ -1146,18 +1146,7 @@ async fn a_flooding_device_is_slowed_and_the_others_are_served() {
         )
         .await;
     }
-    let throttled = || async {
-        let text = reqwest::get(format!("{}/metrics", server.url))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        text.lines()
-            .find_map(|l| l.strip_prefix("tandem_messages_throttled_total "))
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
+    let throttled = || metric(&server, "tandem_messages_throttled_total");
     let start = tokio::time::Instant::now();
     while throttled().await == 0.0 {
         assert!(start.elapsed() < PATIENCE, "the flood was never slowed");

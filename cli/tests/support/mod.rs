@@ -75,3 +75,11 @@ impl Person {
         )
     }
 }
+
+/// Whether any file of the folder `dir` (a store's, with its log and journal) holds `word`.
+pub fn store_files_hold(dir: &std::path::Path, word: &str) -> bool {
+    std::fs::read_dir(dir).unwrap().any(|entry| {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        bytes.windows(word.len()).any(|w| w == word.as_bytes())
+    })
+}
