@@ -35,6 +35,9 @@ type LoadRows = Arc<
     dyn Fn(String) -> BoxFuture<'static, Result<Vec<(StorageKey, Vec<u8>)>, String>> + Send + Sync,
 >;
 
+/// How many stored rows of one document the hub remembers having announced.
+const MAX_ANNOUNCED: usize = 4096;
+
 /// Makes repo number `id`: on the process's storage through [`Tracked`], with its share policy.
 pub type MakeRepo = Arc<dyn Fn(u64) -> BoxFuture<'static, Repo> + Send + Sync>;
 
@@ -88,6 +91,8 @@ struct State {
     repos: HashMap<u64, Repo>,
     /// Which repos hold each document.
     holders: HashMap<String, HashSet<u64>>,
+    /// Which documents each repo holds (the same pairs, for its release).
+    held: HashMap<u64, HashSet<String>>,
     /// The rows of each held document that some repo stored: each is announced once (a repo
     /// that merged a row stores it again, and that need not go round again).
     stored: HashMap<String, HashSet<String>>,
@@ -145,13 +150,15 @@ impl Hub {
     /// change another repo stores.
     pub fn hold(&self, id: u64, doc: &str) {
         let mut state = self.lock();
-        match state.holders.get_mut(doc) {
-            Some(holders) => {
-                holders.insert(id);
-            }
+        let new = match state.holders.get_mut(doc) {
+            Some(holders) => holders.insert(id),
             None => {
                 state.holders.insert(doc.to_string(), HashSet::from([id]));
+                true
             }
+        };
+        if new {
+            state.held.entry(id).or_default().insert(doc.to_string());
         }
     }
 
@@ -160,11 +167,13 @@ impl Hub {
     fn stored(self: &Arc<Self>, id: u64, doc: &str, key: &StorageKey, data: Vec<u8>) {
         let others: Vec<(u64, Repo)> = {
             let mut state = self.lock();
-            let new = state
-                .stored
-                .entry(doc.to_string())
-                .or_default()
-                .insert(key.to_string());
+            let stored = state.stored.entry(doc.to_string()).or_default();
+            // Bounded: forgetting costs at most one more round of merges for a row stored
+            // again, and samod stores a row again only after merging it.
+            if stored.len() >= MAX_ANNOUNCED {
+                stored.clear();
+            }
+            let new = stored.insert(key.to_string());
             if !new {
                 return;
             }
@@ -258,15 +267,16 @@ impl Hub {
         let unheld: Vec<String> = {
             let mut state = self.lock();
             let mut unheld = Vec::new();
-            state.holders.retain(|doc, holders| {
+            for doc in state.held.remove(&id).unwrap_or_default() {
+                let Some(holders) = state.holders.get_mut(&doc) else {
+                    continue;
+                };
                 holders.remove(&id);
                 if holders.is_empty() {
-                    unheld.push(doc.clone());
+                    state.holders.remove(&doc);
+                    state.stored.remove(&doc);
+                    unheld.push(doc);
                 }
-                !holders.is_empty()
-            });
-            for doc in &unheld {
-                state.stored.remove(doc);
             }
             unheld
         };
