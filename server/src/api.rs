@@ -575,7 +575,7 @@ async fn sync(
         .max_frame_size(MAX_MESSAGE_BYTES)
         .on_upgrade(move |socket| async move {
             tracing::info!(peer = %peer_id, person = %person_id, notices = notices.is_some(), "sync connection");
-            let Ok((repo, acceptor)) = state.repos.open().await else {
+            let Ok((repo, acceptor)) = state.repos.open(peer_id.clone()).await else {
                 tracing::info!("sync connection refused: the server is stopping");
                 return;
             };

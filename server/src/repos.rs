@@ -18,6 +18,8 @@
 //! had stored it was answered "unavailable", and its repo keeps that answer. When the document
 //! is then stored, that repo is stopped, which closes the connection; the device reconnects
 //! (as it does after any dropped connection) to a new repo, which finds the document stored.
+//! Only a device that may see the document is restarted: for any other, the restart would
+//! tell it that the document was just stored.
 
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
@@ -55,7 +57,10 @@ impl Repos {
 
     /// A new repo and the acceptor a connection joins it through, kept until
     /// [`Hub::release`] of its number; refused once the server is stopping.
-    pub async fn open(&self) -> Result<(u64, samod::AcceptorHandle), samod::Stopped> {
+    pub async fn open(
+        &self,
+        device: samod::PeerId,
+    ) -> Result<(u64, samod::AcceptorHandle), samod::Stopped> {
         let id = self.hub.next_id();
         let repo = (self.make)(id).await;
         let acceptor = match repo
@@ -71,6 +76,7 @@ impl Repos {
             repo.stop().await;
             return Err(samod::Stopped);
         }
+        self.hub.lock().devices.insert(id, device);
         Ok((id, acceptor))
     }
 }
@@ -80,6 +86,8 @@ pub struct Hub {
     state: Mutex<State>,
     durability: Arc<Durability>,
     load_rows: LoadRows,
+    /// Who may see what: a repo is restarted for a document only if its device may see it.
+    policy: std::sync::OnceLock<crate::policy::MembershipPolicy>,
 }
 
 #[derive(Default)]
@@ -89,6 +97,8 @@ struct State {
     stopping: bool,
     /// Each connection's repo (and the process's own, 0).
     repos: HashMap<u64, Repo>,
+    /// The device each connection's repo serves.
+    devices: HashMap<u64, samod::PeerId>,
     /// Which repos hold each document.
     holders: HashMap<String, HashSet<u64>>,
     /// Which documents each repo holds (the same pairs, for its release).
@@ -112,11 +122,17 @@ impl Hub {
             state: Mutex::default(),
             durability,
             load_rows,
+            policy: std::sync::OnceLock::new(),
         })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The share policy, which decides whether a repo is restarted for a document (once).
+    pub fn set_policy(&self, policy: crate::policy::MembershipPolicy) {
+        let _ = self.policy.set(policy);
     }
 
     /// A number for a new repo.
@@ -231,7 +247,7 @@ impl Hub {
         for (number, repo) in repos {
             let handle = match held(&repo, &id).await {
                 Some(Some(handle)) => handle,
-                Some(None) if number != 0 => {
+                Some(None) if number != 0 && self.may_see(number, &id).await => {
                     // Its device asked for the document before anyone had stored it, and samod
                     // never looks in storage again for a document it is requesting from its
                     // peers. Stopping the repo closes the connection; the device reconnects to
@@ -258,9 +274,25 @@ impl Hub {
         }
     }
 
+    /// Whether the device repo `number` serves may see `doc` now. A device that may not is
+    /// never restarted for it: the restart would tell it the document was just stored.
+    async fn may_see(&self, number: u64, doc: &DocumentId) -> bool {
+        let device = self.lock().devices.get(&number).cloned();
+        match (self.policy.get(), device) {
+            (Some(policy), Some(device)) => {
+                policy.decide(doc, &device).await != samod::ShareConfig::none()
+            }
+            _ => false,
+        }
+    }
+
     /// Stops repo `id` (once its writes are stored) and forgets what only it held.
     pub async fn release(&self, id: u64) {
-        let repo = self.lock().repos.remove(&id);
+        let repo = {
+            let mut state = self.lock();
+            state.devices.remove(&id);
+            state.repos.remove(&id)
+        };
         if let Some(repo) = repo {
             repo.stop().await;
         }

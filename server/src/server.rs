@@ -216,6 +216,7 @@ impl App {
         };
         let repo = make(0).await;
         hub.add(0, repo.clone());
+        hub.set_policy(policy.clone());
         let repos = Repos::new(hub, make);
         let router = api::router(AppState {
             directory: directory.clone(),

@@ -987,6 +987,45 @@ async fn a_document_registered_after_it_was_announced_reaches_the_server_on_the_
     .await;
 }
 
+/// A device that asks for a document it may not see, before anyone has stored it, is told
+/// nothing when it is stored: its connection goes on as it was. (A member's connection is
+/// restarted then, to receive it: the test above.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_asking_for_a_document_before_it_is_stored_learns_nothing_when_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let process = ServerProcess::start(&dir.path().join("server"));
+    let server = Server::of(&process).await;
+    let owner = Person::enrolled(&process, &server, "practitioner").await;
+    let stranger = Person::enrolled(&process, &server, "practitioner").await;
+    let owner_link = connected(&owner.repo, &owner.device).await;
+    let stranger_link = connected(&stranger.repo, &stranger.device).await;
+    let before = stranger_link.connection_id().expect("connected");
+
+    // Made before it is registered, so the server does not store it yet; the stranger (who
+    // somehow knows its id) asks for it meanwhile.
+    let month = owner.repo.create(Automerge::new()).await.unwrap();
+    put(&month, "day1", 1);
+    assert!(find(&stranger.repo, month.document_id()).await.is_none());
+    owner
+        .device
+        .post(
+            "/v1/documents",
+            json!({"doc_id": month.document_id().to_string(), "kind": "check_ins",
+                   "journey_id": owner.journey.document_id().to_string()}),
+        )
+        .await;
+    acknowledged(&month, &owner_link).await;
+    put(&month, "day2", 2);
+    acknowledged(&month, &owner_link).await;
+    sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        stranger_link.connection_id(),
+        Some(before),
+        "the stranger's connection was restarted when the document was stored"
+    );
+    assert!(find(&stranger.repo, month.document_id()).await.is_none());
+}
+
 /// The adversarial cases of leaving: a device removed from its account and the devices of an
 /// erased person, each with what it held before — neither obtains anything more, on its open
 /// connection or a new one, by sync or by API; an erased document cannot be uploaded again by

@@ -305,7 +305,11 @@ async fn two_online_devices_see_each_others_edits_with_no_sync_call_and_report_w
         has_value(&tablet, "Quiet mornings")
     })
     .await;
-    assert!(tablet_changes.borrow().remote > remote_before);
+    // (The store has the edit a moment before its observers are told.)
+    eventually("the tablet's observers hear of it", || {
+        tablet_changes.borrow().remote > remote_before
+    })
+    .await;
     // ...and one on the tablet reaches the phone.
     tablet
         .add_value(&ValueInput {
