@@ -106,9 +106,15 @@ async fn the_bindings_take_the_certificates_to_trust() {
         .code;
 
     // A tablet joins with that code, trusting the authority, and syncs.
-    let tablet = join_device(path("tablet.db"), server.url.clone(), code, None, Some(ca_pem))
-        .await
-        .expect("joins over HTTPS");
+    let tablet = join_device(
+        path("tablet.db"),
+        server.url.clone(),
+        code,
+        None,
+        Some(ca_pem),
+    )
+    .await
+    .expect("joins over HTTPS");
     tablet
         .store
         .sync_now()

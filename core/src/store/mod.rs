@@ -12,11 +12,11 @@ mod identity;
 pub use tandem_storage::kv;
 pub(crate) mod month_cache;
 pub mod seal;
-pub mod vault;
 #[cfg(test)]
 pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;
+pub mod vault;
 
 pub use identity::Identity;
 pub use seal::StoreKey;
