@@ -32,6 +32,14 @@ enum Stage: Hashable, CaseIterable {
 /// The screens pushed over a tab.
 enum Route: Hashable {
     case addValue, addStrength, addSupport, writeVision, addGoal
+    /// A value, strength or support of this person's journey, changed.
+    case editValue(id: String), editStrength(id: String), editSupport(id: String)
+    /// One goal: its steps, its plans, sharing it with a coach; and its form, changing it.
+    case goal(id: String), editGoal(id: String)
+    /// The check-in a tapped reminder names: that plan on that day (`YYYY-MM-DD`).
+    case checkIn(planId: String, date: String)
+    /// A check-in that is not on today's list.
+    case unplannedCheckIn
     /// A new plan, in this person's journey or (a practitioner) in a client's, `journeyId`.
     case addPlan(goalId: String?, journeyId: String?)
     /// A plan changed, in this person's journey or in a client's (`journeyId`).
@@ -44,6 +52,18 @@ enum Route: Hashable {
     case invited(Invitation)
     case changeName
     case settings
+    /// A practitioner's coaching with their coach (the coaching document `docId`).
+    case coaching(docId: String)
+    /// The sessions of a coaching relationship, on a screen of their own: the coach's way in.
+    case sessions(docId: String)
+    case addSession(docId: String)
+    case commentOnSession(docId: String, sessionId: String)
+    case addCaseReview(docId: String)
+    case addWellbeing(docId: String)
+    /// An alliance check-in about the other person of the relationship `docId`: a client about
+    /// their practitioner (`aboutCoach` false), a practitioner about their coach.
+    case addAlliance(docId: String, aboutCoach: Bool)
+    case addReflection
 }
 
 /// The screens open over each tab (each tab's NavigationStack path).
@@ -126,6 +146,8 @@ struct Snapshot: Sendable {
     let coachOverview: CoachOverview?
     let insights: Insights
     let linked: [String: Journey]
+    /// This person's id (who wrote a comment: "You").
+    let me: String
 
     static func read(_ store: TandemStore, now: Date, linked ids: [String]) throws -> Snapshot {
         let journey = try store.journey()
@@ -144,9 +166,10 @@ struct Snapshot: Sendable {
         for id in ids {
             linked[id] = try? store.linkedJourney(journeyId: id).journey()
         }
+        let me = try store.identity().personId
         return Snapshot(
             journey: journey, today: today, server: server, people: people, myName: myName,
-            coachOverview: overview, insights: insights, linked: linked)
+            coachOverview: overview, insights: insights, linked: linked, me: me)
     }
 }
 
@@ -167,6 +190,11 @@ final class AppModel: ObservableObject {
     @Published private(set) var syncStatus: SyncStatus? = nil
     /// The sentence of the last load that failed, while it stands.
     @Published private(set) var problem: String? = nil
+    /// This person's id, as the core gives it (nil until the store is read).
+    @Published private(set) var me: String? = nil
+    /// Counts the reloads: a screen reading more than the model holds (coaching, a day's
+    /// check-ins) reads again when it changes (`.task(id: model.revision)`).
+    @Published private(set) var revision = 0
 
     @Published var tab: AppTab = .today
     @Published var paths = Paths()
@@ -236,6 +264,13 @@ final class AppModel: ObservableObject {
     func open(_ route: Route) {
         paths[tab].append(route)
         if case .clientJourney(let id) = route { loadLinkedJourney(id) }
+    }
+
+    /// A reminder was tapped: Today, with that plan's check-in of that day open on top of it (a
+    /// reminder tapped the next morning still opens yesterday's).
+    func openCheckIn(planId: String, date: String) {
+        openTab(.today)
+        open(.checkIn(planId: planId, date: date))
     }
 
     func back() {
@@ -344,7 +379,9 @@ final class AppModel: ObservableObject {
         coachOverview = snapshot.coachOverview
         insights = snapshot.insights
         linkedJourneys = snapshot.linked
+        me = snapshot.me
         problem = nil
+        revision += 1
     }
 
     /// The linked journeys on screen: the client journeys open over any tab.
@@ -366,6 +403,20 @@ final class AppModel: ObservableObject {
                 self?.problem = error.sentence
             }
         }
+    }
+
+    /// Reads something a screen shows beyond what the model holds (coaching, a day), off the
+    /// main thread; waits for the store when the app has just been opened (by a reminder).
+    func read<T: Sendable>(_ block: @escaping @Sendable (TandemStore) throws -> T) async throws -> T {
+        let store = try await openStore()
+        return try await offMain { try block(store) }
+    }
+
+    /// What was planned on `date` (`YYYY-MM-DD`), with what was answered: as Today shows a day
+    /// (the core's `today` at noon of that day, in the person's time zone).
+    func day(_ date: String) async throws -> [TodayItem] {
+        let noon = Day.noon(date, in: zone) ?? Date()
+        return try await read { try $0.today(now: noon) }
     }
 
     // ----- edits -----
@@ -523,6 +574,16 @@ final class AppModel: ObservableObject {
         } catch {
             problem = error.sentence
         }
+        return result
+    }
+
+    /// Stops sharing this person's journey with `personId` (a client's practitioner): their
+    /// devices delete their copy when they next sync; recorded with the consent records.
+    func stopSharing(_ personId: String) async -> Result<Void, CodeProblem> {
+        let result = await network(server?.url ?? "") { store in
+            try await store.revoke(docId: try store.identity().journeyId, personId: personId)
+        }
+        if case .success = result { reload() }
         return result
     }
 

@@ -6,6 +6,7 @@
 
 import SwiftUI
 import Tandem
+import UserNotifications
 
 @main
 @MainActor
@@ -19,6 +20,9 @@ struct TandemApp: App {
         _model = StateObject(wrappedValue: model)
         // Background tasks must be registered before launch ends.
         BackgroundSync.register(model: model)
+        // So must the notification centre's delegate, to hear the tap that launched the app.
+        ReminderTaps.shared.model = model
+        UNUserNotificationCenter.current().delegate = ReminderTaps.shared
     }
 
     var body: some Scene {

@@ -200,6 +200,21 @@ func attainmentWords(_ level: Int32) -> String {
     }
 }
 
+/// A WHO-5 answer (0 "at no time" to 5 "all of the time") in words.
+func who5Answer(_ score: Int32) -> String {
+    L.t("who5_\(min(max(score, 0), 5))")
+}
+
+/// A wellbeing entry's measures in words, those it has ("WHO-5 64% · stress 3 of 10").
+func wellbeingLine(who5: Int32?, stress: Int32?, burnout: Int32?) -> String {
+    let parts = [
+        who5.map { L.f("wellbeing_who5_is", Int($0)) },
+        stress.map { L.f("wellbeing_stress_is", Int($0)) },
+        burnout.map { L.f("wellbeing_burnout_is", Int($0)) },
+    ].compactMap { $0 }
+    return parts.isEmpty ? L.t("wellbeing_nothing") : parts.joined(separator: " · ")
+}
+
 /// "Mon, Wed, Fri at 08:00" / "Every 2 days, any time", from a plan's schedule.
 func scheduleWords(_ schedule: Schedule) -> String {
     let days: String
@@ -287,6 +302,28 @@ enum Day {
     /// "Tuesday 1 December", the day `instant` falls on in `zone`.
     static func long(_ instant: Date, in zone: TimeZone) -> String {
         patterned("date_pattern_long", zone).string(from: instant)
+    }
+
+    /// Noon of a core date in `zone`: the instant the core's `today` answers that day for.
+    static func noon(_ date: String, in zone: TimeZone) -> Date? {
+        let parts = date.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        return calendar(zone).date(
+            from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 12))
+    }
+
+    /// The core date `days` days after `date` (a session's day, picked as "in a week").
+    static func adding(days: Int, to date: String) -> String {
+        guard let day = isoFormatter(utc).date(from: date),
+              let later = calendar(utc).date(byAdding: .day, value: days, to: day) else { return date }
+        return iso(later, in: utc)
+    }
+
+    /// The core date `months` months after `date` (a goal's target, picked as "in 3 months").
+    static func adding(months: Int, to date: String) -> String {
+        guard let day = isoFormatter(utc).date(from: date),
+              let later = calendar(utc).date(byAdding: .month, value: months, to: day) else { return date }
+        return iso(later, in: utc)
     }
 
     /// A core date at noon where the phone is, for a chart's axis (which draws in that zone).

@@ -1,20 +1,28 @@
 // The forms that add to the journey (WhatMattersForms.kt, GoalScreens.kt, PlanForm.kt and
-// ReviewForm.kt's twins), kept minimal: what is typed is handed to the core as it is, and the
-// core's sentence shows beside the field it names. A plan and a review can be written into a
+// ReviewForm.kt's twins): what is typed is handed to the core as it is, and the core's sentence
+// shows beside the field it names. Values, strengths, supports, goals and plans are changed
+// through the same forms filled in (`editing`). A plan and a review can be written into a
 // client's journey too (`journeyId`: a practitioner with write access), through the same form.
-//
-// Left out here, and in the Kotlin forms: a plan's place, minutes, barriers and supports; a
-// goal's steps, target date and attainment scale.
+// A goal's steps are on its own screen (GoalView.swift).
 
 import SwiftUI
 import Tandem
 
+/// A new value, or a change to `editing` (the core's `updateValue`).
 @MainActor
 struct ValueForm: View {
+    let editing: Value?
     @State var problems = Problems()
-    @State var text = ""
-    @State var area: LifeArea = .family
-    @State var importance = "5"
+    @State var text: String
+    @State var area: LifeArea
+    @State var importance: String
+
+    init(editing: Value? = nil) {
+        self.editing = editing
+        _text = State(initialValue: editing?.text ?? "")
+        _area = State(initialValue: editing?.lifeArea ?? .family)
+        _importance = State(initialValue: String(editing?.importance ?? 5))
+    }
 
     var body: some View {
         FormScreen(intro: L.t("value_intro"), problems: $problems,
@@ -31,15 +39,26 @@ struct ValueForm: View {
     private func save() -> Change? {
         guard let rating = problems.number("importance", importance) else { return nil }
         let input = ValueInput(text: text, lifeArea: area, importance: rating)
-        return { _ = try $0.addValue(input: input) }
+        let id = editing?.id
+        return { store in
+            if let id { try store.updateValue(id: id, input: input) } else { _ = try store.addValue(input: input) }
+        }
     }
 }
 
+/// A new strength, or a change to `editing`.
 @MainActor
 struct StrengthForm: View {
+    let editing: Strength?
     @State var problems = Problems()
-    @State var text = ""
-    @State var example = ""
+    @State var text: String
+    @State var example: String
+
+    init(editing: Strength? = nil) {
+        self.editing = editing
+        _text = State(initialValue: editing?.text ?? "")
+        _example = State(initialValue: editing?.example ?? "")
+    }
 
     var body: some View {
         FormScreen(intro: L.t("strength_intro"), problems: $problems, fields: ["text", "example"],
@@ -53,16 +72,28 @@ struct StrengthForm: View {
 
     private func save() -> Change? {
         let input = StrengthInput(text: text, example: example.isEmpty ? nil : example)
-        return { _ = try $0.addStrength(input: input) }
+        let id = editing?.id
+        return { store in
+            if let id { try store.updateStrength(id: id, input: input) } else { _ = try store.addStrength(input: input) }
+        }
     }
 }
 
+/// A new support, or a change to `editing`.
 @MainActor
 struct SupportForm: View {
+    let editing: Support?
     @State var problems = Problems()
-    @State var name = ""
-    @State var kind: SupportKind = .person
-    @State var note = ""
+    @State var name: String
+    @State var kind: SupportKind
+    @State var note: String
+
+    init(editing: Support? = nil) {
+        self.editing = editing
+        _name = State(initialValue: editing?.name ?? "")
+        _kind = State(initialValue: editing?.kind ?? .person)
+        _note = State(initialValue: editing?.note ?? "")
+    }
 
     var body: some View {
         FormScreen(intro: L.t("support_intro"), problems: $problems, fields: ["name", "kind", "note"],
@@ -78,7 +109,10 @@ struct SupportForm: View {
 
     private func save() -> Change? {
         let input = SupportInput(name: name, kind: kind, note: note.isEmpty ? nil : note)
-        return { _ = try $0.addSupport(input: input) }
+        let id = editing?.id
+        return { store in
+            if let id { try store.updateSupport(id: id, input: input) } else { _ = try store.addSupport(input: input) }
+        }
     }
 }
 
@@ -106,21 +140,51 @@ struct VisionForm: View {
     }
 }
 
+/// The target-date choices of the goal form: the date a goal has, none, or so many months from
+/// today.
+enum TargetChoice: Hashable {
+    case keep, none, months(Int)
+}
+
+/// The goal-attainment levels a goal may describe, −2 to +2.
+let attainmentScale: [Int32] = [-2, -1, 0, 1, 2]
+
+/// A new goal, or a change to `editing` (its steps stay as they are): its words, the values it
+/// serves, framing, who proposed it, ratings, a target date and what would count as reaching it.
 @MainActor
 struct GoalForm: View {
+    let editing: Goal?
     @EnvironmentObject var model: AppModel
     @State var problems = Problems()
-    @State var text = ""
-    @State var valueIds: Set<String> = []
-    @State var framing: Framing = .approach
-    @State var proposedBy: ProposedBy = .myself
-    @State var importance = "5"
-    @State var confidence = "5"
+    @State var text: String
+    @State var valueIds: Set<String>
+    @State var framing: Framing
+    @State var proposedBy: ProposedBy
+    @State var importance: String
+    @State var confidence: String
+    @State var target: TargetChoice
+    @State var levels: [String]
+
+    init(editing: Goal? = nil) {
+        self.editing = editing
+        _text = State(initialValue: editing?.text ?? "")
+        _valueIds = State(initialValue: Set(editing?.valueIds ?? []))
+        _framing = State(initialValue: editing?.framing ?? .approach)
+        _proposedBy = State(initialValue: editing?.proposedBy ?? .myself)
+        _importance = State(initialValue: String(editing?.importance ?? 5))
+        _confidence = State(initialValue: String(editing?.confidence ?? 5))
+        _target = State(initialValue: editing?.targetDate != nil ? .keep : .none)
+        _levels = State(initialValue: attainmentScale.map { level in
+            editing?.attainmentLevels.first { $0.level == level }?.description ?? ""
+        })
+    }
+
+    static let fields: Set<String> = Set(["text", "value_ids", "importance", "confidence", "target_date"]
+        + (0..<5).map { "attainment_levels[\($0)].description" })
 
     var body: some View {
         let values = model.journey?.values ?? []
-        FormScreen(intro: L.t("goal_intro"), problems: $problems,
-                   fields: ["text", "value_ids", "importance", "confidence"], save: save) {
+        FormScreen(intro: L.t("goal_intro"), problems: $problems, fields: Self.fields, save: save) {
             TextInput(label: L.t("goal_text"), text: $text, field: "text", problems: problems,
                       hint: L.t("goal_text_hint"))
             Text(L.t("goal_framing")).font(.headline)
@@ -142,6 +206,32 @@ struct GoalForm: View {
                         problems: problems, hint: L.t("goal_importance_hint"))
             RatingField(label: L.t("goal_confidence"), text: $confidence, field: "confidence",
                         problems: problems, hint: L.t("goal_confidence_hint"))
+            Group {
+                Text(L.t("goal_by_when")).font(.headline)
+                Choices(options: targetChoices, selected: [target], label: targetWords) { target = $0 }
+                FieldError(problem: problems["target_date"])
+            }
+            Group {
+                Text(L.t("goal_levels")).font(.headline)
+                Detail(L.t("goal_levels_intro"))
+                ForEach(Array(attainmentScale.enumerated()), id: \.offset) { item in
+                    TextInput(label: attainmentWords(item.element), text: $levels[item.offset],
+                              field: "attainment_levels[\(item.offset)].description", problems: problems,
+                              hint: L.t("optional"))
+                }
+            }
+        }
+    }
+
+    private var targetChoices: [TargetChoice] {
+        (editing?.targetDate != nil ? [.keep] : []) + [.none, .months(1), .months(3), .months(6), .months(12)]
+    }
+
+    private func targetWords(_ choice: TargetChoice) -> String {
+        switch choice {
+        case .keep: return L.f("goal_keep_date", Day.short(editing?.targetDate ?? ""))
+        case .none: return L.t("goal_no_date")
+        case .months(let n): return L.count("goal_in_months_one", "goal_in_months_other", n)
         }
     }
 
@@ -149,9 +239,22 @@ struct GoalForm: View {
         guard let i = problems.number("importance", importance) else { return nil }
         guard let c = problems.number("confidence", confidence) else { return nil }
         let chosen = (model.journey?.values ?? []).map(\.id).filter { valueIds.contains($0) }
+        let targetDate: String?
+        switch target {
+        case .keep: targetDate = editing?.targetDate
+        case .none: targetDate = nil
+        case .months(let n): targetDate = Day.adding(months: n, to: model.todayDate)
+        }
+        let described = zip(attainmentScale, levels).compactMap { level, words in
+            words.trimmed.isEmpty ? nil : AttainmentLevel(level: level, description: words)
+        }
         let input = GoalInput(text: text, valueIds: chosen, framing: framing, proposedBy: proposedBy,
-                              importance: i, confidence: c)
-        return { _ = try $0.addGoal(input: input) }
+                              targetDate: targetDate, importance: i, confidence: c,
+                              attainmentLevels: described)
+        let id = editing?.id
+        return { store in
+            if let id { try store.updateGoal(id: id, input: input) } else { _ = try store.addGoal(input: input) }
+        }
     }
 }
 
@@ -176,13 +279,17 @@ struct PlanForm: View {
     @State var days: Set<Weekday> = []
     @State var everyN = "1"
     @State var times: [TimeEntry] = []
+    @State var minutes = ""
+    @State var place = ""
+    @State var barriers = ""
+    @State var supports = ""
     @State var agreedByMe = true
     @State var agreedBySupporter: Bool
     @State var reminder = true
 
     static let fields: Set<String> = [
-        "what", "schedule.days", "schedule.every_n_days", "schedule.times", "agreed_by", "goal_id",
-        "start",
+        "what", "schedule.days", "schedule.every_n_days", "schedule.times", "duration_minutes", "place",
+        "barriers", "supports", "agreed_by", "goal_id", "start",
     ]
 
     init(goalId: String?, journeyId: String?, editing: ActionPlan? = nil) {
@@ -203,6 +310,10 @@ struct PlanForm: View {
                 _everyN = State(initialValue: String(n))
             }
             _times = State(initialValue: editing.schedule.times.map { TimeEntry(text: $0) })
+            _minutes = State(initialValue: editing.durationMinutes.map { String($0) } ?? "")
+            _place = State(initialValue: editing.place ?? "")
+            _barriers = State(initialValue: editing.barriers ?? "")
+            _supports = State(initialValue: editing.supports ?? "")
             _agreedByMe = State(initialValue: editing.agreedBy.contains(.myself))
             _reminder = State(initialValue: editing.reminder)
         }
@@ -251,6 +362,16 @@ struct PlanForm: View {
                 SecondButton(L.t("plan_time_add")) { times.append(TimeEntry()) }
             }
             Group {
+                TextInput(label: L.t("plan_minutes"), text: $minutes, field: "duration_minutes",
+                          problems: problems, hint: L.t("optional"), keyboard: .numberPad)
+                TextInput(label: L.t("plan_where"), text: $place, field: "place", problems: problems,
+                          hint: L.t("optional"))
+                TextInput(label: L.t("plan_barriers"), text: $barriers, field: "barriers", problems: problems,
+                          hint: L.t("plan_barriers_hint"), multiline: true)
+                TextInput(label: L.t("plan_supports"), text: $supports, field: "supports", problems: problems,
+                          hint: L.t("plan_supports_hint"), multiline: true)
+            }
+            Group {
                 Text(L.t("plan_agreed_by")).font(.headline)
                 Toggle(L.t("plan_agreed_me"), isOn: $agreedByMe)
                 Toggle(L.t("plan_agreed_supporter"), isOn: $agreedBySupporter)
@@ -273,20 +394,25 @@ struct PlanForm: View {
             guard let n = problems.count("schedule.every_n_days", everyN) else { return nil }
             rule = .everyNDays(n: n)
         }
+        var duration: UInt32? = nil
+        if !minutes.trimmed.isEmpty {
+            guard let n = problems.count("duration_minutes", minutes) else { return nil }
+            duration = n
+        }
         var parties: [Party] = []
         if agreedByMe { parties.append(.myself) }
         if agreedBySupporter { parties.append(.supporter) }
-        // What this form does not show stays as the plan had it.
+        // What this form does not show stays as the plan had it: the step it serves, its end.
         let input = PlanInput(
             what: what,
             schedule: Schedule(repeat: rule, times: times.map(\.text).filter { !$0.isEmpty }),
             start: editing?.start ?? model.todayDate,
-            place: editing?.place,
-            durationMinutes: editing?.durationMinutes,
+            place: place.isEmpty ? nil : place,
+            durationMinutes: duration,
             goalId: goal,
             stepId: goal == editing?.goalId ? editing?.stepId : nil,
-            barriers: editing?.barriers,
-            supports: editing?.supports,
+            barriers: barriers.isEmpty ? nil : barriers,
+            supports: supports.isEmpty ? nil : supports,
             agreedBy: parties,
             reminder: reminder,
             end: editing?.end)

@@ -1,6 +1,7 @@
 // Journey (JourneyScreen.kt's twin): the four stages of the journey as the core gives them: what
 // matters (values, strengths, supports, the vision), goals, plans and reviews; each with a way
-// to add one (JourneyForms.swift). Ending a plan is the one edit made here.
+// to add one (JourneyForms.swift), and each item changed or removed (ItemActions). A goal opens
+// its own screen (GoalView.swift). Ending a plan is made here too.
 
 import SwiftUI
 import Tandem
@@ -78,7 +79,7 @@ struct WhatMattersSection: View {
                         Text(value.text).font(.headline)
                         Detail(L.f("values_importance", Int(value.importance)))
                         let id = value.id
-                        RemoveItem(name: value.text) { try $0.removeValue(id: id) }
+                        ItemActions(name: value.text, change: .editValue(id: id)) { try $0.removeValue(id: id) }
                     }
                 }
             }
@@ -92,7 +93,7 @@ struct WhatMattersSection: View {
                     Text(strength.text).font(.headline)
                     if let example = strength.example { Detail(L.f("strengths_example", example)) }
                     let id = strength.id
-                    RemoveItem(name: strength.text) { try $0.removeStrength(id: id) }
+                    ItemActions(name: strength.text, change: .editStrength(id: id)) { try $0.removeStrength(id: id) }
                 }
             }
             OpenButton(L.t("strengths_add"), .addStrength)
@@ -105,7 +106,7 @@ struct WhatMattersSection: View {
                     Text(support.name).font(.headline)
                     Detail(([support.kind.words] + [support.note].compactMap { $0 }).joined(separator: " · "))
                     let id = support.id
-                    RemoveItem(name: support.name) { try $0.removeSupport(id: id) }
+                    ItemActions(name: support.name, change: .editSupport(id: id)) { try $0.removeSupport(id: id) }
                 }
             }
             OpenButton(L.t("supports_add"), .addSupport)
@@ -133,16 +134,19 @@ struct GoalsSection: View {
         Detail(L.t("goals_intro"))
         if journey.goals.isEmpty { EmptyNote(L.t("goals_empty")) }
         ForEach(journey.goals, id: \.id) { goal in
-            ItemCard {
-                Text(goal.text).font(.headline)
-                Detail(L.f("goal_ratings", Int(goal.importance), Int(goal.confidence)))
-                Detail([goal.status.words, stepsWords(goal)].joined(separator: " · "))
-                ForEach(goal.steps, id: \.id) { step in
-                    Text(verbatim: step.done ? "✓ \(step.text)" : "○ \(step.text)")
-                        .accessibilityLabel(step.text)
-                        .accessibilityAddTraits(step.done ? .isSelected : [])
+            // The whole card opens the goal's screen: its steps, plans and changes.
+            NavigationLink(value: Route.goal(id: goal.id)) {
+                ItemCard {
+                    Text(goal.text).font(.headline)
+                    Detail(L.f("goal_ratings", Int(goal.importance), Int(goal.confidence)))
+                    Detail([goal.status.words, stepsWords(goal)].joined(separator: " · "))
+                    Text(L.t("goal_open")).font(.subheadline.weight(.semibold)).foregroundColor(.accentColor)
                 }
+                .multilineTextAlignment(.leading)
             }
+            .buttonStyle(.plain)
+            .accessibilityElement(children: .combine)
+            .accessibilityAddTraits(.isButton)
         }
         OpenButton(L.t("goals_add"), .addGoal)
     }
@@ -192,12 +196,10 @@ struct PlanCard: View {
                 QuietButton(L.t("plan_end_no")) { confirmEnd = false }
             }
             if !confirmEnd {
-                if plan.end == nil {
-                    OpenButton(L.t("item_change"), .editPlan(planId: plan.id, journeyId: nil))
-                        .accessibilityLabel(L.f("item_change_described", plan.what))
-                }
                 let id = plan.id
-                RemoveItem(name: plan.what) { try $0.removePlan(id: id) }
+                ItemActions(name: plan.what, change: plan.end == nil ? .editPlan(planId: id, journeyId: nil) : nil) {
+                    try $0.removePlan(id: id)
+                }
             }
         }
     }
@@ -252,10 +254,14 @@ struct ReviewCard: View {
     }
 }
 
-/// "Remove" under one item of the journey (ItemActions in WhatMattersForms.kt), asked once more
-/// with what it means; the core removes it. NOT COMPILED here.
-struct RemoveItem: View {
+/// "Change" (when `change` is given) and "Remove" under one item (ItemActions in
+/// WhatMattersForms.kt), each labelled with the item's name for VoiceOver; removing is asked once
+/// more, saying it goes from every device that shares the journey, then the core removes it.
+/// NOT COMPILED here.
+@MainActor
+struct ItemActions: View {
     let name: String
+    var change: Route? = nil
     let remove: @Sendable (TandemStore) throws -> Void
     @EnvironmentObject var model: AppModel
     @State var asking = false
@@ -274,8 +280,15 @@ struct RemoveItem: View {
             }
             QuietButton(L.t("item_keep")) { asking = false }
         } else {
-            QuietButton(L.t("item_remove")) { asking = true }
-                .accessibilityLabel(L.f("item_remove_described", name))
+            HStack(spacing: 16) {
+                if let change {
+                    NavigationLink(value: change) { Text(L.t("item_change")).frame(minHeight: 44) }
+                        .buttonStyle(.borderless)
+                        .accessibilityLabel(L.f("item_change_described", name))
+                }
+                QuietButton(L.t("item_remove")) { asking = true }
+                    .accessibilityLabel(L.f("item_remove_described", name))
+            }
         }
     }
 }

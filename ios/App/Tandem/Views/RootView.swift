@@ -161,6 +161,69 @@ struct RouteView: View {
             NameForm().chrome(L.t("name_title"))
         case .settings:
             SettingsView().chrome(L.t("settings_title"))
+        default:
+            MoreRouteView(route: route)
+        }
+    }
+}
+
+/// The rest of the screens pushed over a tab: changing what was written, a goal, check-ins off
+/// Today's list, and coaching. (A second switch: a view builder's switch grows slow to check.)
+@MainActor
+struct MoreRouteView: View {
+    let route: Route
+    @EnvironmentObject var model: AppModel
+
+    var body: some View {
+        switch route {
+        case .editValue(let id):
+            if let value = model.journey?.values.first(where: { $0.id == id }) {
+                ValueForm(editing: value).chrome(L.t("value_edit_title"))
+            } else {
+                EmptyNote(L.t("item_gone")).chrome(L.t("value_edit_title"))
+            }
+        case .editStrength(let id):
+            if let strength = model.journey?.strengths.first(where: { $0.id == id }) {
+                StrengthForm(editing: strength).chrome(L.t("strength_edit_title"))
+            } else {
+                EmptyNote(L.t("item_gone")).chrome(L.t("strength_edit_title"))
+            }
+        case .editSupport(let id):
+            if let support = model.journey?.supports.first(where: { $0.id == id }) {
+                SupportForm(editing: support).chrome(L.t("support_edit_title"))
+            } else {
+                EmptyNote(L.t("item_gone")).chrome(L.t("support_edit_title"))
+            }
+        case .goal(let id):
+            GoalView(goalId: id).chrome(L.t("goal_title"))
+        case .editGoal(let id):
+            if let goal = model.journey?.goals.first(where: { $0.id == id }) {
+                GoalForm(editing: goal).chrome(L.t("goal_edit_title"))
+            } else {
+                EmptyNote(L.t("item_gone")).chrome(L.t("goal_edit_title"))
+            }
+        case .checkIn(let planId, let date):
+            CheckInView(planId: planId, date: date).chrome(L.t("check_in_title"))
+        case .unplannedCheckIn:
+            UnplannedCheckInView().chrome(L.t("unplanned_title"))
+        case .coaching(let docId):
+            CoachingView(docId: docId).chrome(L.t("coaching_title"))
+        case .sessions(let docId):
+            SessionsView(docId: docId).chrome(L.t("coaching_title"))
+        case .addSession(let docId):
+            SessionForm(docId: docId).chrome(L.t("session_add_title"))
+        case .commentOnSession(let docId, let sessionId):
+            SessionCommentForm(docId: docId, sessionId: sessionId).chrome(L.t("session_comment_title"))
+        case .addCaseReview(let docId):
+            CaseReviewForm(docId: docId).chrome(L.t("case_review_add"))
+        case .addWellbeing(let docId):
+            WellbeingForm(docId: docId).chrome(L.t("wellbeing_title"))
+        case .addAlliance(let docId, let aboutCoach):
+            AllianceForm(docId: docId, aboutCoach: aboutCoach).chrome(L.t("alliance_title"))
+        case .addReflection:
+            ReflectionForm().chrome(L.t("reflection_title"))
+        default:
+            EmptyNote(L.t("item_gone"))
         }
     }
 }

@@ -1,7 +1,9 @@
 // Today (TodayScreen.kt's twin): today's planned occurrences from the core's `today`, each checked
 // in with one tap. Partly and not done then offer reasons and a note (all optional); Undo puts
 // back the answer before (or none). The status words ("Still to do", "Its time has passed") are
-// the core's statuses in words: nothing here works out what is due or missed.
+// the core's statuses in words: nothing here works out what is due or missed. A tapped reminder
+// opens its check-in (CheckInView); something not on the list is noted on its own
+// (UnplannedCheckInView).
 
 import SwiftUI
 import Tandem
@@ -28,6 +30,9 @@ struct TodayView: View {
                     ForEach(model.today, id: \.key) { item in
                         TodayCard(item: item)
                     }
+                }
+                if !(model.journey?.plans.isEmpty ?? true) {
+                    OpenButton(L.t("today_unplanned"), .unplannedCheckIn)
                 }
             }
             .padding(16)
@@ -156,6 +161,107 @@ struct TodayCard: View {
                 self.undo = nil
                 askWhy = false
             }
+        }
+    }
+}
+
+/// The check-in a reminder named: that plan on that day, answered with one tap as on Today
+/// (reasons, a note and undo too); read again after every edit (CheckInScreen in TodayScreen.kt).
+@MainActor
+struct CheckInView: View {
+    let planId: String
+    let date: String
+    @EnvironmentObject var model: AppModel
+    @State var item: TodayItem? = nil
+    @State var looked = false
+
+    var body: some View {
+        ScrollView {
+            VStack(alignment: .leading, spacing: 12) {
+                Text(Day.long(date)).font(.title3)
+                if let item {
+                    TodayCard(item: item).id(item.key)
+                } else if looked {
+                    EmptyNote(L.t("check_in_not_planned"))
+                }
+                QuietButton(L.t("check_in_to_today")) { model.back() }
+            }
+            .padding(16)
+        }
+        .task(id: model.revision) {
+            let day = try? await model.day(date)
+            item = day?.first { $0.occurrence.planId == planId }
+            looked = true
+        }
+    }
+}
+
+/// A check-in that is not on today's list: something done on a day its plan does not plan, or
+/// extra. The core decides whether it answers one of today's occurrences or is kept as unplanned
+/// (UnplannedCheckInScreen.kt's twin).
+@MainActor
+struct UnplannedCheckInView: View {
+    @EnvironmentObject var model: AppModel
+    @State var problems = Problems()
+    @State var planId: String? = nil
+    @State var outcome: Outcome = .done
+    @State var reasons: Set<Reason> = []
+    @State var note = ""
+    @State var saving = false
+
+    var body: some View {
+        let plans = model.journey?.plans ?? []
+        ScrollView {
+            VStack(alignment: .leading, spacing: 12) {
+                Detail(L.t("unplanned_intro"))
+                FormProblem(problem: problems.other)
+                if plans.isEmpty {
+                    EmptyNote(L.t("unplanned_no_plans"))
+                    SecondButton(L.t("today_make_plan")) {
+                        model.stage = .plans
+                        model.openTab(.journey)
+                        model.open(.addPlan(goalId: nil, journeyId: nil))
+                    }
+                } else {
+                    Text(L.t("unplanned_which_plan")).font(.headline)
+                    Choices(options: plans.map(\.id), selected: planId.map { [$0] } ?? [],
+                            label: { id in plans.first { $0.id == id }?.what ?? id }) { planId = $0 }
+                    Text(L.t("unplanned_how")).font(.headline)
+                    Choices(options: allOutcomes, selected: [outcome], label: { $0.words }) { outcome = $0 }
+                    if outcome != .done {
+                        Text(L.t("today_why")).font(.headline)
+                        Choices(options: allReasons.filter { $0 != .other }, selected: reasons,
+                                label: { $0.words }) { reason in
+                            if reasons.contains(reason) { reasons.remove(reason) } else { reasons.insert(reason) }
+                        }
+                        FieldError(problem: problems["reasons"])
+                    }
+                    TextInput(label: L.t("today_note"), text: $note, field: "note", problems: problems,
+                              hint: L.t("optional"), multiline: true)
+                    MainButton(L.t("save"), enabled: planId != nil && !saving) { save() }
+                    QuietButton(L.t("cancel")) { model.back() }
+                }
+            }
+            .padding(16)
+        }
+        .onAppear {
+            if planId == nil, plans.count == 1 { planId = plans.first?.id }
+        }
+    }
+
+    private func save() {
+        guard let planId else { return }
+        let input = CheckInInput(
+            planId: planId,
+            date: model.todayDate,
+            outcome: outcome,
+            reasons: outcome == .done ? [] : allReasons.filter { reasons.contains($0) },
+            note: note.isEmpty ? nil : note)
+        saving = true
+        Task { @MainActor in
+            let result = await model.edit { try $0.checkIn(input: input) }
+            saving = false
+            if problems.show(result, fields: ["note", "reasons"]) { model.back() }
         }
     }
 }
