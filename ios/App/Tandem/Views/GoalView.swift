@@ -14,6 +14,8 @@ struct GoalView: View {
     @EnvironmentObject var model: AppModel
     @State var problems = Problems()
     @State var newStep = ""
+    /// The practitioner's coaching relationship, for sharing this goal (none for anyone else).
+    @State var coaching: CoachingRelationship? = nil
 
     var body: some View {
         ScrollView {
@@ -22,7 +24,9 @@ struct GoalView: View {
                     about(goal, journey)
                     steps(goal)
                     plans(goal, journey)
-                    GoalWithCoach(goalId: goal.id)
+                    if let docId = coachingDoc, let coaching {
+                        GoalWithCoach(goalId: goal.id, docId: docId, coaching: coaching)
+                    }
                     let id = goal.id
                     ItemActions(name: goal.text, change: .editGoal(id: id)) { try $0.removeGoal(id: id) }
                 } else {
@@ -31,6 +35,18 @@ struct GoalView: View {
             }
             .padding(16)
         }
+        .task(id: model.revision) { await loadCoaching() }
+    }
+
+    /// A practitioner's coaching with their coach, where a goal of theirs may be shared.
+    private var coachingDoc: String? {
+        guard model.server?.role == .practitioner else { return nil }
+        return model.people.first { $0.role == .coach }?.relationshipDocId
+    }
+
+    private func loadCoaching() async {
+        guard let docId = coachingDoc else { return }
+        coaching = try? await model.read { try $0.coaching().relationship(docId: docId) }
     }
 
     @ViewBuilder
@@ -41,7 +57,7 @@ struct GoalView: View {
         if !served.isEmpty { Detail(L.f("goal_serves", served.joined(separator: ", "))) }
         if let target = goal.targetDate { Detail(L.f("goal_target", Day.long(target))) }
         ForEach(goal.attainmentLevels.sorted { $0.level < $1.level }, id: \.level) { level in
-            Detail(attainmentWords(level.level) + ": " + level.description)
+            Detail(L.f("ios_described", attainmentWords(level.level), level.description))
         }
         FormProblem(problem: problems.other)
     }
@@ -101,7 +117,8 @@ struct GoalView: View {
     /// One edit of the goal's steps; a refusal shows at the top.
     private func run(_ change: @escaping @Sendable (TandemStore) throws -> Void) {
         Task { @MainActor in
-            _ = problems.show(await model.edit(change), fields: [])
+            let result = await model.edit(change)
+            _ = problems.show(result, fields: [])
         }
     }
 
@@ -120,47 +137,35 @@ struct GoalView: View {
 @MainActor
 struct GoalWithCoach: View {
     let goalId: String
+    let docId: String
+    let coaching: CoachingRelationship
     @EnvironmentObject var model: AppModel
     @State var problems = Problems()
-    @State var coaching: CoachingRelationship? = nil
-
-    private var docId: String? {
-        guard model.server?.role == .practitioner else { return nil }
-        return model.people.first { $0.role == .coach }?.relationshipDocId
-    }
 
     var body: some View {
-        Group {
-            if let docId, let coaching {
-                let shared = coaching.goals.contains { $0.sourceId == goalId }
-                Heading(L.t("goal_with_coach"))
-                FormProblem(problem: problems.other)
-                if shared {
-                    Detail(L.t("goal_shared_with_coach"))
-                    QuietButton(L.t("goal_withdraw_from_coach")) {
-                        let goalId = self.goalId
-                        run { try $0.coaching().withdrawGoal(goalId: goalId, coachingDoc: docId) }
-                    }
-                } else {
-                    Detail(L.t("goal_share_what"))
-                    SecondButton(L.t("goal_share_with_coach")) {
-                        let goalId = self.goalId
-                        run { _ = try $0.coaching().shareGoal(goalId: goalId, coachingDoc: docId, now: nil) }
-                    }
-                }
+        let shared = coaching.goals.contains { $0.sourceId == goalId }
+        let docId = self.docId
+        Heading(L.t("goal_with_coach"))
+        FormProblem(problem: problems.other)
+        if shared {
+            Detail(L.t("goal_shared_with_coach"))
+            QuietButton(L.t("goal_withdraw_from_coach")) {
+                let goalId = self.goalId
+                run { try $0.coaching().withdrawGoal(goalId: goalId, coachingDoc: docId) }
+            }
+        } else {
+            Detail(L.t("goal_share_what"))
+            SecondButton(L.t("goal_share_with_coach")) {
+                let goalId = self.goalId
+                run { _ = try $0.coaching().shareGoal(goalId: goalId, coachingDoc: docId, now: nil) }
             }
         }
-        .task(id: model.revision) { await load() }
-    }
-
-    private func load() async {
-        guard let docId else { return }
-        coaching = try? await model.read { try $0.coaching().relationship(docId: docId) }
     }
 
     private func run(_ change: @escaping @Sendable (TandemStore) throws -> Void) {
         Task { @MainActor in
-            _ = problems.show(await model.edit(change), fields: [])
+            let result = await model.edit(change)
+            _ = problems.show(result, fields: [])
         }
     }
 }

@@ -1,8 +1,10 @@
 // People (PeopleScreen.kt and CoachScreen.kt's twins): the people linked to this person, as the
 // core gives them: a practitioner's clients (each with their latest check-in and this week), a
-// client's practitioner, what is shared each way and the consent records; a coach's overview
-// (practitioners by coaching condition, the summaries they chose to share: never a client). On
-// their own: how to join. Settings opens from here.
+// client's practitioner, what is shared each way and the consent records (and stopping sharing);
+// a practitioner's coach opens their coaching (CoachingView.swift); a client answers an alliance
+// check-in about their practitioner; a coach's overview (practitioners by coaching condition, the
+// summaries they chose to share: never a client; each one's sessions). On their own: how to join.
+// Settings opens from here.
 
 import SwiftUI
 import Tandem
@@ -89,6 +91,12 @@ struct PersonCard: View {
         ItemCard {
             Text(person.name ?? L.t("people_unnamed")).font(.headline)
             Detail(person.role.words)
+            if let docId = coachingDoc {
+                NavigationLink(value: Route.coaching(docId: docId)) {
+                    Text(L.t("coaching_title") + " ›").frame(minHeight: 44)
+                }
+                .accessibilityLabel(L.t("coaching_title"))
+            }
             if let journeyId = person.journeyId {
                 if person.journeyHere {
                     Text(lastCheckIn)
@@ -104,16 +112,19 @@ struct PersonCard: View {
                 if let access = person.access {
                     Detail(access == .write ? L.t("people_they_share_write") : L.t("people_they_share_read"))
                 }
+                if let docId = person.relationshipDocId, mySupporter {
+                    OpenButton(L.t("alliance_open_practitioner"), .addAlliance(docId: docId, aboutCoach: false))
+                }
                 switch person.sharesMyJourney {
                 case .some(.write): Detail(L.t("people_you_share_write"))
                 case .some(.read): Detail(L.t("people_you_share_read"))
                 case .none:
                     if model.server?.role == .client { Detail(L.t("people_you_share_nothing")) }
                 }
+                if mySupporter && person.sharesMyJourney != nil { StopSharing(person: person) }
             }
             if let consent = person.consents.last {
-                Detail(L.f(consent.who == person.personId ? "people_consent_they" : "people_consent_you",
-                           Day.long(consent.when, in: model.zone), consent.textVersion))
+                Detail(L.f(consentWords(consent), Day.long(consent.when, in: model.zone), consent.textVersion))
                 if !consent.text.isEmpty {
                     QuietButton(showConsent ? L.t("people_hide_consent") : L.t("people_read_consent")) {
                         showConsent.toggle()
@@ -126,6 +137,25 @@ struct PersonCard: View {
                 }
             }
         }
+    }
+
+    /// A practitioner's coach: their coaching opens from here.
+    private var coachingDoc: String? {
+        guard person.role == .coach, model.server?.role == .practitioner else { return nil }
+        return person.relationshipDocId
+    }
+
+    /// A client's practitioner: the client answers alliance check-ins about them and may stop
+    /// sharing their journey with them.
+    private var mySupporter: Bool {
+        person.role == .practitioner && model.server?.role == .client
+    }
+
+    /// The key of a consent record's words: given, or withdrawn; by them, or by this person.
+    private func consentWords(_ consent: ConsentRecord) -> String {
+        let theirs = consent.who == person.personId
+        if consent.what.hasSuffix("withdrawn") { return theirs ? "people_withdrawn_they" : "people_withdrawn_you" }
+        return theirs ? "people_consent_they" : "people_consent_you"
     }
 
     private var lastCheckIn: String {
@@ -183,37 +213,43 @@ struct PractitionerCard: View {
             } else {
                 Detail(L.t("coach_no_summary"))
             }
-            SessionLines(coaching: coaching)
+            // The sessions, the condition and the cases: on a screen of their own (SessionsView).
+            let sessions = coaching.sessions.count
+            OpenButton(sessions == 0 ? L.t("coach_sessions_none")
+                           : L.count("coach_sessions_one", "coach_sessions_other", sessions),
+                       .sessions(docId: coaching.docId))
         }
     }
 }
 
-/// A coaching relationship's sessions as the core gives them, newest first: date, agenda and
-/// comments (who wrote each: "You", or the person's name). Read-only here; commenting and
-/// planning are in the Compose app (SessionsSection.kt) and not yet on iOS.
-struct SessionLines: View {
-    let coaching: CoachingRelationship
+/// "Stop sharing my journey", with what it means, asked once more before it is done.
+@MainActor
+struct StopSharing: View {
+    let person: LinkedPerson
     @EnvironmentObject var model: AppModel
+    @State var asking = false
+    @State var problems = Problems()
 
     var body: some View {
-        if coaching.sessions.isEmpty {
-            Detail(L.t("sessions_empty"))
-        } else {
-            Text(L.t("sessions_title")).font(.subheadline.weight(.semibold))
-            ForEach(coaching.sessions.sorted { $0.date > $1.date }, id: \.id) { session in
-                Text(L.f("session_on", Day.long(session.date))).font(.subheadline)
-                Text(session.agenda)
-                ForEach(session.comments, id: \.id) { comment in
-                    Detail(L.f("session_comment_by", who(comment.by), comment.text))
+        if asking {
+            Text(L.f("people_stop_sharing_what", person.name ?? L.t("people_role_practitioner")))
+            FormProblem(problem: problems.other)
+            SecondButton(L.t("people_stop_sharing_yes")) {
+                let personId = person.personId
+                Task { @MainActor in
+                    switch await model.stopSharing(personId) {
+                    case .success:
+                        problems.clear()
+                        asking = false
+                    case .failure(let problem):
+                        problems.showOther(problem.words)
+                    }
                 }
             }
+            QuietButton(L.t("not_now")) { asking = false }
+        } else {
+            QuietButton(L.t("people_stop_sharing")) { asking = true }
         }
-    }
-
-    private func who(_ person: String) -> String {
-        if person == (try? model.store?.identity().personId) { return L.t("session_you") }
-        return model.people.first { $0.personId == person }?.name
-            ?? L.t(person == coaching.coach ? "people_role_coach" : "people_role_practitioner")
     }
 }
 
@@ -263,6 +299,13 @@ struct ClientJourneyView: View {
                         ItemCard {
                             Text(plan.what).font(.headline)
                             Detail(scheduleWords(plan.schedule))
+                            if writable {
+                                NavigationLink(value: Route.editPlan(planId: plan.id, journeyId: journeyId)) {
+                                    Text(L.t("item_change")).frame(minHeight: 44)
+                                }
+                                .buttonStyle(.borderless)
+                                .accessibilityLabel(L.f("item_change_described", plan.what))
+                            }
                         }
                     }
                     if writable {

@@ -224,7 +224,7 @@ struct UnplannedCheckInView: View {
                     }
                 } else {
                     Text(L.t("unplanned_which_plan")).font(.headline)
-                    Choices(options: plans.map(\.id), selected: planId.map { [$0] } ?? [],
+                    Choices(options: plans.map(\.id), selected: Set([planId].compactMap { $0 }),
                             label: { id in plans.first { $0.id == id }?.what ?? id }) { planId = $0 }
                     Text(L.t("unplanned_how")).font(.headline)
                     Choices(options: allOutcomes, selected: [outcome], label: { $0.words }) { outcome = $0 }
