@@ -143,7 +143,7 @@ struct VisionForm: View {
 /// The target-date choices of the goal form: the date a goal has, none, or so many months from
 /// today.
 enum TargetChoice: Hashable {
-    case keep, none, months(Int)
+    case keep, noDate, months(Int)
 }
 
 /// The goal-attainment levels a goal may describe, −2 to +2.
@@ -173,7 +173,7 @@ struct GoalForm: View {
         _proposedBy = State(initialValue: editing?.proposedBy ?? .myself)
         _importance = State(initialValue: String(editing?.importance ?? 5))
         _confidence = State(initialValue: String(editing?.confidence ?? 5))
-        _target = State(initialValue: editing?.targetDate != nil ? .keep : .none)
+        _target = State(initialValue: editing?.targetDate != nil ? .keep : .noDate)
         _levels = State(initialValue: attainmentScale.map { level in
             editing?.attainmentLevels.first { $0.level == level }?.description ?? ""
         })
@@ -224,13 +224,13 @@ struct GoalForm: View {
     }
 
     private var targetChoices: [TargetChoice] {
-        (editing?.targetDate != nil ? [.keep] : []) + [.none, .months(1), .months(3), .months(6), .months(12)]
+        (editing?.targetDate != nil ? [.keep] : []) + [.noDate, .months(1), .months(3), .months(6), .months(12)]
     }
 
     private func targetWords(_ choice: TargetChoice) -> String {
         switch choice {
         case .keep: return L.f("goal_keep_date", Day.short(editing?.targetDate ?? ""))
-        case .none: return L.t("goal_no_date")
+        case .noDate: return L.t("goal_no_date")
         case .months(let n): return L.count("goal_in_months_one", "goal_in_months_other", n)
         }
     }
@@ -242,7 +242,7 @@ struct GoalForm: View {
         let targetDate: String?
         switch target {
         case .keep: targetDate = editing?.targetDate
-        case .none: targetDate = nil
+        case .noDate: targetDate = nil
         case .months(let n): targetDate = Day.adding(months: n, to: model.todayDate)
         }
         let described = zip(attainmentScale, levels).compactMap { level, words in
