@@ -81,6 +81,34 @@ pub struct CodeAbout {
     pub consent: Option<ConsentText>,
 }
 
+/// A practitioner this client's service offers in place of one who left the service.
+/// Nothing is shared with them before the client agrees (`answer_handover`).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct HandoverOffer {
+    /// The practitioner who left.
+    pub from_person_id: String,
+    /// The practitioner offered.
+    pub to_person_id: String,
+    /// The name the service gave for them, if any.
+    pub to_name: Option<String>,
+    pub offered_at: SystemTime,
+    /// The text to show in full, and agree to, before agreeing: the same as joining with the
+    /// practitioner's own code.
+    pub consent: ConsentText,
+}
+
+impl From<api::Handover> for HandoverOffer {
+    fn from(h: api::Handover) -> Self {
+        HandoverOffer {
+            from_person_id: h.from_person_id,
+            to_person_id: h.to_person_id,
+            to_name: h.to_name,
+            offered_at: system_time(h.offered_at),
+            consent: core::consent_text(core::ConsentTopic::Care).into(),
+        }
+    }
+}
+
 /// A person linked to this one, as a screen shows them.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct LinkedPerson {
@@ -206,5 +234,30 @@ impl TandemStore {
     pub async fn about_code(&self, server: String, code: String) -> Result<CodeAbout, TandemError> {
         let store = self.store();
         run(async move { Ok(session::about_code(&store, &server, &code).await?.into()) }).await
+    }
+
+    /// The practitioners this client's service offers them because their practitioner left
+    /// it, oldest offer first (usually none). Network: async.
+    pub async fn handovers(&self) -> Result<Vec<HandoverOffer>, TandemError> {
+        let store = self.store();
+        run(async move { Ok(crate::journey::into_all(session::handovers(&store).await?)) }).await
+    }
+
+    /// Answers the offer of the practitioner `to_person_id`. Agreeing (after the offer's
+    /// consent text was shown in full) links this client to them as `join` would, sharing their
+    /// journey; declining forgets the offer and shares nothing (none). An offer answered
+    /// already, or withdrawn: `Refused(NO_HANDOVER)`. Network: async.
+    pub async fn answer_handover(
+        &self,
+        to_person_id: String,
+        agree: bool,
+    ) -> Result<Option<crate::sync::Joined>, TandemError> {
+        let store = self.store();
+        run(async move {
+            Ok(session::answer_handover(&store, &to_person_id, agree)
+                .await?
+                .map(Into::into))
+        })
+        .await
     }
 }

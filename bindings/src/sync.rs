@@ -103,6 +103,11 @@ ffi_enum!(
         WrongPerson,
         /// The person's role does not allow this.
         WrongRole,
+        /// This account was closed by its service (a practitioner who left): they can no
+        /// longer invite or be linked to anyone; their own journey still syncs.
+        Deactivated,
+        /// No such offer of a new practitioner waits (answered already, or withdrawn).
+        NoHandover,
         /// This app is too old for its server: say "update the app" (its edits stay safe here).
         UpdateApp,
         /// Too many code lookups from this address: wait a minute.

@@ -158,6 +158,22 @@ pub enum Command {
         /// your service).
         code: String,
     },
+    /// Sync: the practitioners your service offers you because yours left it. Nothing is
+    /// shared with one before you agree (`tandem handover`).
+    Handovers,
+    /// Sync: agree to the practitioner your service offers (your journey is shared with them,
+    /// as joining with their code would), or decline.
+    #[command(group(ArgGroup::new("answer").args(["agree", "decline"]).required(true)))]
+    Handover {
+        /// The offered practitioner's id, as `tandem handovers` lists it.
+        person: String,
+        /// Share your journey with them (you may change it later with `tandem revoke`).
+        #[arg(long)]
+        agree: bool,
+        /// Forget the offer.
+        #[arg(long)]
+        decline: bool,
+    },
     /// Sync: share one of your documents with a linked person (read-only unless --write).
     #[command(group(ArgGroup::new("access").args(["read", "write"])))]
     Share {

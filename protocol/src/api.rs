@@ -306,6 +306,41 @@ pub struct Joined {
     pub recovery_code: Option<String>,
 }
 
+/// A new practitioner the service offers a client whose practitioner left (`GET
+/// /v1/handovers`). Nothing is shared with them until the client agrees (`POST
+/// /v1/handovers`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handover {
+    /// The practitioner who left the service.
+    pub from_person_id: String,
+    /// The practitioner offered in their place.
+    pub to_person_id: String,
+    /// The name the operator gave for the new practitioner, if any (theirs to change once
+    /// linked: names live in documents).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_name: Option<String>,
+    /// When the service made the offer (RFC 3339 on the wire).
+    pub offered_at: DateTime<Utc>,
+}
+
+/// `GET /v1/handovers`: the offers waiting for the calling client, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handovers {
+    pub offers: Vec<Handover>,
+}
+
+/// `POST /v1/handovers`: a client's answer to an offer. Agreeing links them to the new
+/// practitioner exactly as joining with their code would (the answer is a [`Joined`]);
+/// declining forgets the offer (the answer is 204).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoverAnswer {
+    pub to_person_id: String,
+    pub agree: bool,
+    /// The version of the consent text the client agreed to (when `agree`).
+    #[serde(default)]
+    pub consent_text_version: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterDocument {
     pub doc_id: String,
@@ -389,6 +424,11 @@ word_enum!(
         WrongPerson = "wrong_person",
         /// The person's role does not allow this (a client inviting a client ...).
         WrongRole = "wrong_role",
+        /// The person's account was closed by their service (a practitioner who left): they
+        /// can no longer invite, join or be offered to anyone.
+        Deactivated = "deactivated",
+        /// No such offer of a new practitioner waits for this person.
+        NoHandover = "no_handover",
         /// The app speaks an older protocol than this server accepts: update the app.
         UpdateApp = "update_app",
         /// Too many requests from this address in a short time: wait a minute.

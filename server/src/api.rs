@@ -12,9 +12,9 @@ use axum::{Json, Router};
 use samod::PeerId;
 use serde::Deserialize;
 use tandem_protocol::api::{
-    AccountErased, ApiError, CatchUp, CodeQuery, EnrolRequest, EraseAccount, InvitationRequest,
-    JoinRequest, NameDevice, Reason, RecoverRequest, RegisterDocument, ServerInfo, ShareRequest,
-    Withdrawn,
+    AccountErased, ApiError, CatchUp, CodeQuery, EnrolRequest, EraseAccount, HandoverAnswer,
+    Handovers, InvitationRequest, JoinRequest, NameDevice, Reason, RecoverRequest,
+    RegisterDocument, ServerInfo, ShareRequest, Withdrawn,
 };
 use tandem_protocol::auth::peer_id_for;
 
@@ -166,6 +166,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/join", post(join))
         .route("/v1/recover", post(recover))
         .route("/v1/codes/about", post(about_code))
+        .route("/v1/handovers", get(handovers).post(answer_handover))
         .route("/v1/documents", post(register))
         .route("/v1/shares", post(grant).delete(revoke))
         .route("/v1/links", get(links))
@@ -313,6 +314,37 @@ async fn join(
     let mut people = vec![joined.person_id.as_str()];
     people.extend(joined.linked.as_ref().map(|l| l.person_id.as_str()));
     state.policy.announce(&people).await;
+    Ok(Json(joined).into_response())
+}
+
+/// `GET /v1/handovers`: the new practitioners the service offers the calling client.
+async fn handovers(State(state): State<AppState>, headers: HeaderMap) -> Answer<Response> {
+    let (_, person) = member(&state, &headers).await?;
+    let offers = state.directory.handovers(&person).await?;
+    Ok(Json(Handovers { offers }).into_response())
+}
+
+/// `POST /v1/handovers`: the calling client agrees to an offer (answered as a join) or
+/// declines it (204).
+async fn answer_handover(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<HandoverAnswer>, JsonRejection>,
+) -> Answer<Response> {
+    let (_, person) = member(&state, &headers).await?;
+    let Json(answer) = body?;
+    let joined = state
+        .directory
+        .answer_handover(&person, &answer, state.directory.server_id(), now())
+        .await?;
+    tracing::info!(client = %person.person_id, to = %answer.to_person_id, agree = answer.agree, "handover answered");
+    let Some(joined) = joined else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    state
+        .policy
+        .announce(&[&person.person_id, &answer.to_person_id])
+        .await;
     Ok(Json(joined).into_response())
 }
 

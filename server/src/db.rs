@@ -18,7 +18,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Each entry moves the schema one version up; the index + 1 is the resulting `user_version`.
 /// Never edit a shipped migration: add one.
 const MIGRATIONS: &[Migration] = &[
-    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5, migrate_6, migrate_7,
+    migrate_1, migrate_2, migrate_3, migrate_4, migrate_5, migrate_6, migrate_7, migrate_8,
 ];
 
 /// 1: documents, and the directory.
@@ -194,6 +194,12 @@ fn migrate_6(tx: &Transaction) -> rusqlite::Result<()> {
 /// 7: recovery codes (`directory/recovery.rs`).
 fn migrate_7(tx: &Transaction) -> rusqlite::Result<()> {
     tx.execute_batch(crate::directory::recovery::MIGRATE_RECOVERY_CODES)
+}
+
+/// 8: deactivated people and the offers of a new practitioner to their clients
+/// (`directory/handover.rs`).
+fn migrate_8(tx: &Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch(crate::directory::handover::MIGRATE_DEACTIVATION)
 }
 
 /// Why the database could not be opened.

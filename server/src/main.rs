@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use tandem_protocol::api::Role;
 use tandem_server::server::{
-    announce, backup, enrolment_code, erase_person, recovery_code, shutdown_signal,
+    announce, backup, deactivate, enrolment_code, erase_person, recovery_code, shutdown_signal,
 };
 use tandem_server::{Config, Storage};
 
@@ -75,6 +75,24 @@ enum Command {
         /// The person's id (the app shows it under Settings, "Account").
         #[arg(long)]
         person: String,
+    },
+    /// Close the account of a practitioner or coach who left the service: their links end,
+    /// their devices delete their clients' journeys (and a coach's copies of what they shared)
+    /// when they next sync, and they can no longer invite or be linked to anyone. Their own
+    /// journey stays theirs; erase it with `erase` when they ask.
+    ///
+    /// With --hand-over-to, each of their clients is offered that practitioner instead: the
+    /// client's app shows who, and what agreeing shares; nothing is shared before they agree.
+    Deactivate {
+        /// The person's id.
+        #[arg(long)]
+        person: String,
+        /// The id of the practitioner offered to their clients.
+        #[arg(long)]
+        hand_over_to: Option<String>,
+        /// The name the clients see for that practitioner, until they choose their own.
+        #[arg(long, requires = "hand_over_to")]
+        name: Option<String>,
     },
     /// Print a new recovery code for a person whose every device is lost, replacing their old
     /// one. With it, a new device takes over their account (their other devices are removed)
@@ -162,6 +180,37 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("tandem-server erase: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some(Command::Deactivate {
+            person,
+            hand_over_to,
+            name,
+        }) => {
+            let done = runtime.block_on(deactivate(
+                &storage,
+                &person,
+                hand_over_to.as_deref(),
+                name.as_deref(),
+            ));
+            match done {
+                Ok(done) => {
+                    eprintln!(
+                        "deactivated {person}; {} people's devices hear of it when they next sync",
+                        done.told.len()
+                    );
+                    if let Some(to) = &hand_over_to {
+                        eprintln!(
+                            "{} clients are offered {to}: each chooses in their app",
+                            done.offered
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("tandem-server deactivate: {e}");
                     ExitCode::FAILURE
                 }
             }

@@ -144,6 +144,8 @@ const MIGRATIONS: &[&[&str]] = &[
     &[crate::directory::erasure::MIGRATE_WITHDRAWN_AND_ERASED],
     // 5: the SQLite file's migration 7 (recovery codes).
     &[crate::directory::recovery::MIGRATE_RECOVERY_CODES],
+    // 6: the SQLite file's migration 8 (deactivated people, handovers).
+    &[crate::directory::handover::MIGRATE_DEACTIVATION],
 ];
 
 /// 1: the tables of the SQLite file's migrations 1 to 3, in PostgreSQL's types (times are Unix

@@ -382,9 +382,47 @@ pub async fn recovery_code(storage: &Storage, person_id: &str) -> Result<String,
 /// the erasure's people end when they next reconnect.
 pub async fn erase_person(storage: &Storage, person_id: &str) -> Result<usize, ServeError> {
     let now = chrono::Utc::now().timestamp();
-    let refusal =
-        |r: crate::directory::Refusal| ServeError::Io(std::io::Error::other(r.to_string()));
-    let (directory, pool) = match storage {
+    let (directory, pool) = operator_directory(storage).await?;
+    let people = directory
+        .erase_person(person_id, now)
+        .await
+        .map_err(refusal)?;
+    let told = people.len();
+    tell_other_processes(pool, people, person_id).await;
+    Ok(told)
+}
+
+/// The operator closes the account of a practitioner (or coach) who left the service
+/// (`tandem-server deactivate`), and offers each of their clients `hand_over_to`, another
+/// practitioner, under the name `to_name`; answers what it did. The clients choose: nothing of
+/// theirs reaches the new practitioner before they agree in the app. Other processes hear of
+/// it as of an erasure (see [`erase_person`]).
+pub async fn deactivate(
+    storage: &Storage,
+    person_id: &str,
+    hand_over_to: Option<&str>,
+    to_name: Option<&str>,
+) -> Result<crate::directory::Deactivated, ServeError> {
+    let now = chrono::Utc::now().timestamp();
+    let (directory, pool) = operator_directory(storage).await?;
+    let done = directory
+        .deactivate(person_id, hand_over_to, to_name, now)
+        .await
+        .map_err(refusal)?;
+    tell_other_processes(pool, done.told.clone(), person_id).await;
+    Ok(done)
+}
+
+fn refusal(r: crate::directory::Refusal) -> ServeError {
+    ServeError::Io(std::io::Error::other(r.to_string()))
+}
+
+/// The directory for an operator's command, and the PostgreSQL pool through which the
+/// serving processes hear of its changes.
+async fn operator_directory(
+    storage: &Storage,
+) -> Result<(Directory, Option<deadpool_postgres::Pool>), ServeError> {
+    Ok(match storage {
         Storage::Sqlite(dir) => (Directory::new(SqliteBackend::open(dir)?), None),
         Storage::Postgres(url) => {
             let pool = postgres::open(url).await?;
@@ -393,12 +431,16 @@ pub async fn erase_person(storage: &Storage, person_id: &str) -> Result<usize, S
                 Some(pool),
             )
         }
-    };
-    let mut people = directory
-        .erase_person(person_id, now)
-        .await
-        .map_err(refusal)?;
-    let told = people.len();
+    })
+}
+
+/// Tells the serving processes on PostgreSQL that the memberships of `people` and `person_id`
+/// changed; they close or renew those connections.
+async fn tell_other_processes(
+    pool: Option<deadpool_postgres::Pool>,
+    mut people: Vec<String>,
+    person_id: &str,
+) {
     if let Some(pool) = pool {
         people.push(person_id.to_string());
         let people: Vec<&str> = people.iter().map(String::as_str).collect();
@@ -406,7 +448,6 @@ pub async fn erase_person(storage: &Storage, person_id: &str) -> Result<usize, S
             .memberships_changed(&people, &[])
             .await;
     }
-    Ok(told)
 }
 
 /// Copies the SQLite database in `data_dir` into a new file `to`, consistent as of one moment,

@@ -62,6 +62,12 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         Command::Invite { kind } => sync::invite(&open()?, kind),
         Command::Join { server, code } => sync::join(open()?, &server, &code),
         Command::Recover { server, code } => sync::recover(open()?, &server, &code),
+        Command::Handovers => sync::handovers(&open()?),
+        Command::Handover {
+            person,
+            agree,
+            decline: _,
+        } => sync::handover(&open()?, &person, agree),
         Command::Share {
             doc,
             person,

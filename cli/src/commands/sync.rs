@@ -191,6 +191,61 @@ pub fn join(session: Session, server: &str, code: &str) -> Result<String, Failur
     })
 }
 
+/// `tandem handovers`: the practitioners offered in place of one who left.
+pub fn handovers(session: &Session) -> Result<String, Failure> {
+    let offers = session::runtime()?
+        .block_on(sync::handovers(&session.store))
+        .map_err(|e| remote("cannot ask for offers", e))?;
+    session.reply(&offers, |page| {
+        if offers.is_empty() {
+            page.line("No practitioner is offered to you.");
+            return;
+        }
+        page.line("Your practitioner left the service. It offers you:");
+        for offer in &offers {
+            let name = offer.to_name.as_deref().unwrap_or("a practitioner");
+            page.line(format!("  {name} (person {})", offer.to_person_id));
+        }
+        page.blank();
+        page.line("Nothing of yours reaches them unless you agree. Agreeing shares your journey with them,");
+        page.line("and they may add to it, as with your practitioner before; your private notes stay yours.");
+        page.line("  tandem handover --agree <person>    or    tandem handover --decline <person>");
+    })
+}
+
+/// `tandem handover --agree|--decline PERSON`: answers an offer.
+pub fn handover(session: &Session, person: &str, agree: bool) -> Result<String, Failure> {
+    let joined = session::runtime()?
+        .block_on(sync::answer_handover(&session.store, person, agree))
+        .map_err(|e| remote("cannot answer the offer", e))?;
+    #[derive(Serialize)]
+    struct Answer<'a> {
+        agreed: bool,
+        joined: Option<&'a Joined>,
+        consent: Option<Consent>,
+    }
+    let consent = joined.as_ref().map(|_| Consent {
+        text_version: CONSENT_TEXT_VERSION,
+        journey_shared_with: Some(person.to_string()),
+    });
+    let answer = Answer {
+        agreed: joined.is_some(),
+        joined: joined.as_ref(),
+        consent,
+    };
+    session.reply(&answer, |page| match &joined {
+        Some(_) => {
+            page.line(format!(
+                "You agreed: your journey is shared with {person} from now on."
+            ));
+            page.line(
+                "They see it when they next sync; `tandem revoke journey <person>` stops it.",
+            );
+        }
+        None => page.line("You declined: the offer is forgotten, and nothing was shared."),
+    })
+}
+
 /// Recovers an account onto this (new, empty) store with its recovery code, then syncs.
 pub fn recover(session: Session, server: &str, code: &str) -> Result<String, Failure> {
     let runtime = session::runtime()?;

@@ -103,6 +103,30 @@ impl Api {
             .await
     }
 
+    /// The new practitioners the service offers this client ([`Handovers`]).
+    pub async fn handovers(&self, token: &str) -> Result<Handovers> {
+        self.call::<(), _>(reqwest::Method::GET, "/v1/handovers", token, None)
+            .await
+    }
+
+    /// Agrees to an offer: linked as by a join.
+    pub async fn agree_to_handover(&self, token: &str, body: &HandoverAnswer) -> Result<Joined> {
+        self.call(reqwest::Method::POST, "/v1/handovers", token, Some(body))
+            .await
+    }
+
+    /// Declines an offer.
+    pub async fn decline_handover(&self, token: &str, body: &HandoverAnswer) -> Result<()> {
+        self.call::<_, serde::de::IgnoredAny>(
+            reqwest::Method::POST,
+            "/v1/handovers",
+            token,
+            Some(body),
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Takes over an account with its recovery code.
     pub async fn recover(&self, token: &str, body: &RecoverRequest) -> Result<Joined> {
         self.call(reqwest::Method::POST, "/v1/recover", token, Some(body))

@@ -120,6 +120,48 @@ pub async fn join(store: &Store, server: &str, code: &str) -> Result<Joined> {
     let api = Api::new(server, store.tls()?)?;
     let joined = call_join(store, &api, code, false).await?;
     store.set_server(api.base().as_str(), &joined.server_id, joined.role)?;
+    make_relationship(store, &api, &joined).await?;
+    Ok(joined)
+}
+
+/// The new practitioners this client's service offers them, because their practitioner left
+/// (see [`Handover`]). Nothing is shared with one before the client agrees
+/// ([`answer_handover`]).
+pub async fn handovers(store: &Store) -> Result<Vec<Handover>> {
+    let server = joined_server(store)?;
+    let api = Api::new(&server.url, store.tls()?)?;
+    Ok(api.handovers(&store.token(&server.server_id)).await?.offers)
+}
+
+/// Answers the offer of the practitioner `to_person_id`. Agreeing links this client to them
+/// as joining with their code would: their journey is shared with them, consenting to the
+/// current consent text, and their care document is made (the answer is as [`join`]'s).
+/// Declining forgets the offer (`None`).
+pub async fn answer_handover(
+    store: &Store,
+    to_person_id: &str,
+    agree: bool,
+) -> Result<Option<Joined>> {
+    let server = joined_server(store)?;
+    let api = Api::new(&server.url, store.tls()?)?;
+    let body = HandoverAnswer {
+        to_person_id: to_person_id.to_string(),
+        agree,
+        consent_text_version: CONSENT_TEXT_VERSION.to_string(),
+    };
+    let token = store.token(&server.server_id);
+    if !agree {
+        api.decline_handover(&token, &body).await?;
+        return Ok(None);
+    }
+    let joined = api.agree_to_handover(&token, &body).await?;
+    make_relationship(store, &api, &joined).await?;
+    Ok(Some(joined))
+}
+
+/// After a join (or an agreed handover): the care or coaching document with the person
+/// linked, made here and registered with the server.
+async fn make_relationship(store: &Store, api: &Api, joined: &Joined) -> Result<()> {
     let me = store.identity().clone();
     if let Some(linked) = &joined.linked {
         let (kind, doc_kind, topic, people) = match linked.role {
@@ -166,7 +208,7 @@ pub async fn join(store: &Store, server: &str, code: &str) -> Result<Joined> {
             .await?;
         store.mark_registered(&register.doc_id)?;
     }
-    Ok(joined)
+    Ok(())
 }
 
 /// Makes the store at `path` another device of the person who made the device code `code`:

@@ -6,7 +6,7 @@
 //! backend with bound parameters; none decides anything: the decisions are the calls'.
 
 use async_trait::async_trait;
-use tandem_protocol::api::{Access, InvitationKind, Role};
+use tandem_protocol::api::{Access, Handover, InvitationKind, Role};
 
 use super::{Document, LinkKind, Person, Result};
 
@@ -197,6 +197,28 @@ pub trait Rows: Send {
     ) -> Result<()>;
     /// Names the relationship document of the link between `a` and `b`, if it has none yet.
     async fn set_relationship_doc(&mut self, a: &str, b: &str, doc_id: &str) -> Result<()>;
+
+    /// When `person_id`'s account was closed by their service, if it was.
+    async fn deactivated_at(&mut self, person_id: &str) -> Result<Option<i64>>;
+    /// Offers `to` (named `to_name`) to each client of `from` not linked to `to` already;
+    /// returns how many were offered.
+    async fn offer_handovers(
+        &mut self,
+        from: &str,
+        to: &str,
+        to_name: Option<&str>,
+        at: i64,
+    ) -> Result<usize>;
+    /// The offers waiting for `client`, oldest first.
+    async fn handovers_for(&mut self, client: &str) -> Result<Vec<Handover>>;
+    /// Takes (deletes) the offer of `to` to `client`: who left, and the name given for `to`.
+    async fn take_handover(
+        &mut self,
+        client: &str,
+        to: &str,
+    ) -> Result<Option<(String, Option<String>)>>;
+    /// Closes `person_id`'s account as of `at` (`handover.rs`); returns who must hear of it.
+    async fn deactivate(&mut self, person_id: &str, at: i64) -> Result<Vec<String>>;
 
     /// Makes the transaction's writes durable.
     async fn commit(self: Box<Self>) -> Result<()>;

@@ -10,13 +10,14 @@ use tandem_protocol::api::{
 };
 
 use super::backend::{Backend, Consent, Membership, Mode, Rows};
+use super::handover::refuse_deactivated;
 use super::{
     rules, Caller, ChangedSince, Document, LinkKind, Person, Refusal, RefusalKind, Result,
 };
 use crate::codes;
 
 /// The longest consent text version accepted.
-const MAX_CONSENT_VERSION: usize = 64;
+pub(super) const MAX_CONSENT_VERSION: usize = 64;
 
 /// The server's directory (cheap to clone: clones share the backend).
 #[derive(Clone)]
@@ -35,6 +36,11 @@ impl Directory {
             backend: Arc::new(backend),
             seen: Arc::default(),
         }
+    }
+
+    /// Where the directory is kept.
+    pub(super) fn backend(&self) -> &Arc<dyn Backend> {
+        &self.backend
     }
 
     /// This server's id (made on first start).
@@ -275,6 +281,9 @@ impl Directory {
         let from_name = rules::given_name(from_name)?;
         let code = codes::generate();
         let mut tx = self.backend.begin(Mode::Write).await?;
+        if kind != InvitationKind::Device {
+            refuse_deactivated(&mut tx, &inviter.person_id, "no invitation").await?;
+        }
         let hash = insert_code(&mut tx, &code, "invitation", None, now, expires_at).await?;
         tx.insert_invitation(&hash, kind, &inviter.person_id, from_name.as_deref())
             .await?;
@@ -726,7 +735,7 @@ async fn insert_code(
 }
 
 /// What `viewer` sees of a link to `other`.
-async fn link_view(
+pub(super) async fn link_view(
     tx: &mut Tx,
     viewer: &Person,
     other: &Person,
@@ -828,6 +837,8 @@ async fn join(
             person
         }
     };
+    refuse_deactivated(tx, &inviter.person_id, "this code no longer links anyone").await?;
+    refuse_deactivated(tx, &joiner.person_id, "no new link").await?;
     if joiner.person_id == inviter.person_id {
         return Err(Refusal::invalid(
             "a person cannot accept their own invitation",

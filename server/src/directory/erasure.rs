@@ -107,6 +107,9 @@ pub const ERASE: &[&str] = &[
     "DELETE FROM withdrawn WHERE person_id = ?1",
     "DELETE FROM consents WHERE who = ?1 OR whom = ?1",
     "DELETE FROM recovery_codes WHERE person_id = ?1",
+    // Offers from them (a practitioner deactivated before) stay with their clients.
+    "DELETE FROM handovers WHERE client = ?1 OR to_person = ?1",
+    "DELETE FROM deactivated WHERE person_id = ?1",
     "DELETE FROM links WHERE supporter = ?1 OR supported = ?1",
     "UPDATE codes SET used_by = NULL
      WHERE used_by IN (SELECT device_id FROM devices WHERE person_id = ?1)",

@@ -10,6 +10,7 @@
 mod backend;
 mod calls;
 pub mod erasure;
+pub mod handover;
 mod postgres;
 pub mod recovery;
 pub mod rules;
@@ -17,6 +18,7 @@ mod sqlite;
 
 pub use backend::{Backend, CodeRow, Consent, InvitationRow, Membership, Mode, Rows};
 pub use calls::Directory;
+pub use handover::Deactivated;
 pub use postgres::PostgresBackend;
 pub use sqlite::SqliteBackend;
 

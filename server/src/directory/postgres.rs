@@ -8,12 +8,12 @@
 
 use async_trait::async_trait;
 use deadpool_postgres::{Object, Pool};
-use tandem_protocol::api::{Access, DocumentKind, InvitationKind, Role};
+use tandem_protocol::api::{Access, DocumentKind, Handover, InvitationKind, Role};
 use tokio_postgres::types::{FromSql, ToSql};
 use tokio_postgres::Row;
 
 use super::backend::{Backend, CodeRow, Consent, DeviceRow, InvitationRow, Membership, Mode, Rows};
-use super::{erasure, recovery, Document, LinkKind, Person, Refusal, Result};
+use super::{erasure, handover, recovery, Document, LinkKind, Person, Refusal, Result};
 use crate::postgres::{self, PostgresError, DIRECTORY_WRITE_LOCK};
 
 /// The directory on a pool of connections to one database.
@@ -519,6 +519,77 @@ impl Rows for PgRows {
                 .await?;
         }
         for statement in erasure::ERASE {
+            let sql = erasure::postgres_sql(statement);
+            let all: [&(dyn ToSql + Sync); 2] = [&person_id, &at];
+            let used = ["$1", "$2"].iter().filter(|p| sql.contains(*p)).count();
+            self.exec(&sql, &all[..used]).await?;
+        }
+        Ok(people)
+    }
+
+    async fn deactivated_at(&mut self, person_id: &str) -> Result<Option<i64>> {
+        self.opt(
+            &erasure::postgres_sql(handover::DEACTIVATED_AT),
+            &[&person_id],
+        )
+        .await?
+        .map(|r| col(&r, 0))
+        .transpose()
+    }
+
+    async fn offer_handovers(
+        &mut self,
+        from: &str,
+        to: &str,
+        to_name: Option<&str>,
+        at: i64,
+    ) -> Result<usize> {
+        let offered = self
+            .exec(
+                &erasure::postgres_sql(handover::OFFER),
+                &[&from, &to, &to_name, &at],
+            )
+            .await?;
+        Ok(offered as usize)
+    }
+
+    async fn handovers_for(&mut self, client: &str) -> Result<Vec<Handover>> {
+        self.all(&erasure::postgres_sql(handover::OFFERS_FOR), &[&client])
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(handover::offer((
+                    col(r, 0)?,
+                    col(r, 1)?,
+                    col(r, 2)?,
+                    col(r, 3)?,
+                )))
+            })
+            .collect()
+    }
+
+    async fn take_handover(
+        &mut self,
+        client: &str,
+        to: &str,
+    ) -> Result<Option<(String, Option<String>)>> {
+        self.opt(&erasure::postgres_sql(handover::TAKE), &[&client, &to])
+            .await?
+            .map(|r| Ok((col(&r, 0)?, col(&r, 1)?)))
+            .transpose()
+    }
+
+    async fn deactivate(&mut self, person_id: &str, at: i64) -> Result<Vec<String>> {
+        let people = self
+            .all(
+                &erasure::postgres_sql(handover::PEOPLE_TO_TELL),
+                &[&person_id],
+            )
+            .await?
+            .iter()
+            .map(|r| col(r, 0))
+            .collect::<Result<Vec<String>>>()?;
+        for statement in handover::DEACTIVATE {
             let sql = erasure::postgres_sql(statement);
             let all: [&(dyn ToSql + Sync); 2] = [&person_id, &at];
             let used = ["$1", "$2"].iter().filter(|p| sql.contains(*p)).count();

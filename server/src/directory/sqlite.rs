@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension};
-use tandem_protocol::api::{Access, DocumentKind, InvitationKind, Role};
+use tandem_protocol::api::{Access, DocumentKind, Handover, InvitationKind, Role};
 use tandem_storage::blocking;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::backend::{Backend, CodeRow, Consent, DeviceRow, InvitationRow, Membership, Mode, Rows};
-use super::{erasure, recovery, Document, LinkKind, Person, Result};
+use super::{erasure, handover, recovery, Document, LinkKind, Person, Result};
 use crate::db;
 
 /// The directory's SQLite connection.
@@ -475,6 +475,65 @@ impl Rows for SqliteRows {
                     .execute(params![from, to])?;
             }
             for statement in erasure::ERASE {
+                let mut statement = c.prepare(statement)?;
+                let all: [&dyn rusqlite::ToSql; 2] = [&person_id, &at];
+                statement.execute(&all[..statement.parameter_count()])?;
+            }
+            Ok(people)
+        })
+    }
+
+    async fn deactivated_at(&mut self, person_id: &str) -> Result<Option<i64>> {
+        self.run(|c| {
+            c.prepare_cached(handover::DEACTIVATED_AT)?
+                .query_row(params![person_id], |r| r.get(0))
+                .optional()
+        })
+    }
+
+    async fn offer_handovers(
+        &mut self,
+        from: &str,
+        to: &str,
+        to_name: Option<&str>,
+        at: i64,
+    ) -> Result<usize> {
+        self.run(|c| {
+            c.prepare_cached(handover::OFFER)?
+                .execute(params![from, to, to_name, at])
+        })
+    }
+
+    async fn handovers_for(&mut self, client: &str) -> Result<Vec<Handover>> {
+        let rows = self.run(|c| {
+            c.prepare_cached(handover::OFFERS_FOR)?
+                .query_map(params![client], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect::<rusqlite::Result<Vec<(String, String, Option<String>, i64)>>>()
+        })?;
+        Ok(rows.into_iter().map(handover::offer).collect())
+    }
+
+    async fn take_handover(
+        &mut self,
+        client: &str,
+        to: &str,
+    ) -> Result<Option<(String, Option<String>)>> {
+        self.run(|c| {
+            c.prepare_cached(handover::TAKE)?
+                .query_row(params![client, to], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
+    }
+
+    async fn deactivate(&mut self, person_id: &str, at: i64) -> Result<Vec<String>> {
+        self.run(|c| {
+            let people = c
+                .prepare(handover::PEOPLE_TO_TELL)?
+                .query_map(params![person_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            for statement in handover::DEACTIVATE {
                 let mut statement = c.prepare(statement)?;
                 let all: [&dyn rusqlite::ToSql; 2] = [&person_id, &at];
                 statement.execute(&all[..statement.parameter_count()])?;
