@@ -62,6 +62,22 @@ class TandemServer private constructor(
         return code
     }
 
+    /**
+     * Runs an operator's command on the server's data while it serves (`tandem-server <args>
+     * --data-dir <its data>`, e.g. `deactivate --person ...`); what it printed to stderr.
+     */
+    fun operator(vararg args: String): String {
+        val err = dataDir.resolve("operator.log").toFile()
+        val run = ProcessBuilder(binary.toString(), *args, "--data-dir", dataDir.toString())
+            .redirectError(err)
+            .start()
+        run.inputStream.readBytes()
+        check(run.waitFor(30, TimeUnit.SECONDS) && run.exitValue() == 0) {
+            "tandem-server ${args.joinToString(" ")} failed:\n${err.readText()}"
+        }
+        return err.readText()
+    }
+
     /** What the server logged (for a failing test's message). */
     fun log(): String = log.readText()
 

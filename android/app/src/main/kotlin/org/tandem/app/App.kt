@@ -223,6 +223,7 @@ private fun ScreenContent(state: AppState, screen: Screen) {
         Screen.People -> PeopleScreen(state)
         Screen.EnterCode -> EnterCodeScreen(state)
         is Screen.UseCode -> UseCodeScreen(state, screen)
+        is Screen.Handover -> HandoverScreen(state, screen.offer)
         is Screen.Invited -> InvitedScreen(state, screen.invitation)
         Screen.ChangeName -> NameForm(state)
         Screen.Settings -> SettingsScreen(state)
@@ -304,6 +305,7 @@ private fun title(screen: Screen, s: Strings): String = when (screen) {
     Screen.People -> s[S.tab_people]
     Screen.EnterCode -> s[S.code_title]
     is Screen.UseCode -> s[S.use_code_title]
+    is Screen.Handover -> s[S.handover_title]
     is Screen.Invited -> s[S.invited_title]
     Screen.ChangeName -> s[S.name_title]
     Screen.Settings -> s[S.settings_title]

@@ -26,6 +26,7 @@ import uniffi.tandem_ffi.CoachOverview
 import uniffi.tandem_ffi.Role
 import uniffi.tandem_ffi.CodeKind
 import uniffi.tandem_ffi.InvitationKind
+import uniffi.tandem_ffi.HandoverOffer
 import uniffi.tandem_ffi.Insights
 import uniffi.tandem_ffi.Invitation
 import uniffi.tandem_ffi.JoinedDevice
@@ -123,6 +124,14 @@ class AppState(
     val linkedJourneys = androidx.compose.runtime.mutableStateMapOf<String, Journey>()
     /** The name this person chose for the people linked to them. */
     var myName by mutableStateOf<String?>(null)
+        private set
+
+    /**
+     * For a client whose practitioner left the service: the practitioners the service offers
+     * instead, as the server last said (asked when sync comes up to date). Nothing is shared
+     * with one before the client agrees ([answerHandover]).
+     */
+    var offers by mutableStateOf<List<HandoverOffer>>(emptyList())
         private set
 
     /** The latest status of the host's sync service; none when the store syncs with no server. */
@@ -334,6 +343,29 @@ class AppState(
     }
 
     /** A one-time code for a client (a practitioner) or a practitioner (a coach). */
+    /** Asks the server for the practitioners offered to this client; offline, keeps what it had. */
+    fun refreshOffers() {
+        launch {
+            val server = withContext(io) { store.server() }
+            if (server?.role != Role.CLIENT) return@launch
+            runCatching { withContext(io) { store.handovers() } }.onSuccess { offers = it }
+        }
+    }
+
+    /**
+     * The client answers [offer] after reading its consent text in full: agreeing links them
+     * to the new practitioner as joining with their code would; declining forgets the offer.
+     */
+    suspend fun answerHandover(offer: HandoverOffer, agree: Boolean, s: Strings): Result<Unit> {
+        val server = this.server?.url.orEmpty()
+        val result = network(server, s) { store.answerHandover(offer.toPersonId, agree) }
+        if (result.isSuccess) {
+            offers = offers.filter { it.toPersonId != offer.toPersonId }
+            reload()
+        }
+        return result.map {}
+    }
+
     suspend fun invite(kind: InvitationKind, s: Strings): Result<Invitation> =
         network(server?.url.orEmpty(), s) { store.invite(kind) }
 
@@ -473,7 +505,10 @@ class AppState(
             val settled = status.state is SyncState.Live || status.state is SyncState.UpToDate
             val was = syncStatus?.state.let { it is SyncState.Live || it is SyncState.UpToDate }
             syncStatus = status
-            if (settled && !was) reload()
+            if (settled && !was) {
+                reload()
+                refreshOffers()
+            }
             // The account was erased (from another device, or by the service): so is this
             // device's copy, at once.
             val path = storePath
@@ -572,6 +607,7 @@ sealed interface Screen {
     data object EnterCode : Screen
     data class UseCode(val server: String, val code: String, val about: CodeAbout) : Screen
     data class Invited(val invitation: Invitation) : Screen
+    data class Handover(val offer: HandoverOffer) : Screen
     data object ChangeName : Screen
     data object Settings : Screen
     /** A practitioner's coaching with their coach: the parallel view, wellbeing, a summary. */

@@ -301,8 +301,8 @@ fun MainButton(text: String, onClick: () -> Unit, modifier: Modifier = Modifier,
 
 /** A quieter action. */
 @Composable
-fun SecondButton(text: String, onClick: () -> Unit, modifier: Modifier = Modifier) {
-    OutlinedButton(onClick = onClick, modifier = modifier.heightIn(min = TouchTarget)) {
+fun SecondButton(text: String, onClick: () -> Unit, modifier: Modifier = Modifier, enabled: Boolean = true) {
+    OutlinedButton(onClick = onClick, enabled = enabled, modifier = modifier.heightIn(min = TouchTarget)) {
         Text(text, style = MaterialTheme.typography.labelLarge)
     }
 }

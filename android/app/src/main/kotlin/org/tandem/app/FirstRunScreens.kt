@@ -28,6 +28,8 @@ import androidx.compose.ui.unit.dp
 import java.time.LocalDate
 import kotlinx.coroutines.launch
 import uniffi.tandem_ffi.CodeKind
+import uniffi.tandem_ffi.ConsentText
+import uniffi.tandem_ffi.HandoverOffer
 
 /**
  * The welcome, on first run after the safety notice, while the store has no server: use
@@ -170,20 +172,7 @@ fun UseCodeScreen(state: AppState, screen: Screen.UseCode) {
         Detail(s.format(S.use_code_expires, s.longDate(LocalDate.ofInstant(about.expiresAt, state.zone))))
         FormProblem(errors)
         val consent = about.consent
-        if (consent != null) {
-            Card(
-                colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.surfaceContainerLow),
-                modifier = Modifier.fillMaxWidth().testTag("consent-text"),
-            ) {
-                Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(10.dp)) {
-                    Heading(consent.title)
-                    consent.text.split("\n\n").forEach { paragraph ->
-                        Text(paragraph, style = MaterialTheme.typography.bodyLarge)
-                    }
-                    Detail(s.format(S.use_code_version, consent.version))
-                }
-            }
-        }
+        if (consent != null) ConsentCard(consent)
         if (about.kind == CodeKind.DEVICE && state.storePath == null) {
             Text(s[S.code_device_here], style = MaterialTheme.typography.bodyLarge)
             QuietButton(s[S.not_now], onClick = { state.back() })
@@ -228,3 +217,59 @@ fun UseCodeScreen(state: AppState, screen: Screen.UseCode) {
         QuietButton(s[S.not_now], onClick = { state.back() })
     }
 }
+
+/** A consent text in full, with its version: what a person reads before they agree. */
+@Composable
+fun ConsentCard(consent: ConsentText) {
+    val s = LocalStrings.current
+    Card(
+        colors = CardDefaults.cardColors(containerColor = MaterialTheme.colorScheme.surfaceContainerLow),
+        modifier = Modifier.fillMaxWidth().testTag("consent-text"),
+    ) {
+        Column(Modifier.padding(16.dp), verticalArrangement = Arrangement.spacedBy(10.dp)) {
+            Heading(consent.title)
+            consent.text.split("\n\n").forEach { paragraph ->
+                Text(paragraph, style = MaterialTheme.typography.bodyLarge)
+            }
+            Detail(s.format(S.use_code_version, consent.version))
+        }
+    }
+}
+
+/**
+ * A practitioner the service offers a client whose practitioner left: who, the consent text in
+ * full, and the client's answer. Nothing is shared before they agree.
+ */
+@Composable
+fun HandoverScreen(state: AppState, offer: HandoverOffer) {
+    val s = LocalStrings.current
+    val scope = rememberCoroutineScope()
+    val errors = remember { FormErrors() }
+    var answering by remember { mutableStateOf(false) }
+    fun answer(agree: Boolean) {
+        answering = true
+        scope.launch {
+            state.answerHandover(offer, agree, s)
+                .onSuccess { state.openTab(Screen.People) }
+                .onFailure { e -> errors.show(Edit.Failed((e as? CodeProblem)?.words ?: e.toString()), emptySet()) }
+            answering = false
+        }
+    }
+    Column(
+        verticalArrangement = Arrangement.spacedBy(14.dp),
+        modifier = Modifier.fillMaxSize().verticalScroll(rememberScrollState()).padding(16.dp).testTag("handover"),
+    ) {
+        Text(s[S.handover_left], style = MaterialTheme.typography.titleMedium)
+        Text(handoverOffered(offer, s), style = MaterialTheme.typography.bodyLarge, modifier = Modifier.testTag("handover-who"))
+        FormProblem(errors)
+        ConsentCard(offer.consent)
+        Detail(s[S.handover_nothing_yet])
+        MainButton(s[S.handover_agree], enabled = !answering, onClick = { answer(true) }, modifier = Modifier.testTag("handover-agree"))
+        SecondButton(s[S.handover_decline], enabled = !answering, onClick = { answer(false) }, modifier = Modifier.testTag("handover-decline"))
+        QuietButton(s[S.not_now], onClick = { state.back() })
+    }
+}
+
+/** "The service offers you <name> instead." */
+fun handoverOffered(offer: HandoverOffer, s: Strings): String =
+    offer.toName?.let { s.format(S.handover_offered, it) } ?: s[S.handover_offered_unnamed]

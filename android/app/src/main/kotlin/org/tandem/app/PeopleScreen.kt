@@ -79,9 +79,28 @@ fun PeopleScreen(state: AppState) {
                 CoachOverviewSection(state)
                 MainButton(s[S.people_invite_practitioner], onClick = { invite(InvitationKind.PRACTITIONER) }, modifier = Modifier.testTag("invite-practitioner"))
             }
-            Role.CLIENT -> Group(state, s[S.people_supporters], state.people, s[S.people_alone])
+            Role.CLIENT -> {
+                state.offers.forEach { HandoverCard(state, it) }
+                Group(state, s[S.people_supporters], state.people, s[S.people_no_supporter])
+                if (state.people.isEmpty() && state.offers.isEmpty()) {
+                    SecondButton(s[S.people_have_code], onClick = { state.open(Screen.EnterCode) }, modifier = Modifier.testTag("people-code"))
+                }
+            }
         }
         SecondButton(s[S.settings_open], onClick = { state.open(Screen.Settings) }, modifier = Modifier.testTag("open-settings"))
+    }
+}
+
+/** An offer of a new practitioner, waiting for the client's answer. */
+@Composable
+private fun HandoverCard(state: AppState, offer: uniffi.tandem_ffi.HandoverOffer) {
+    val s = LocalStrings.current
+    ItemCard(Modifier.testTag("handover:${offer.toPersonId}")) {
+        Heading(s[S.handover_title])
+        Text(s[S.handover_left], style = MaterialTheme.typography.bodyLarge)
+        Text(handoverOffered(offer, s), style = MaterialTheme.typography.bodyLarge)
+        Detail(s[S.handover_nothing_yet])
+        MainButton(s[S.handover_read], onClick = { state.open(Screen.Handover(offer)) }, modifier = Modifier.testTag("handover-open"))
     }
 }
 
