@@ -49,6 +49,9 @@ enum Route: Hashable {
     case clientJourney(journeyId: String)
     case enterCode
     case useCode(server: String, code: String, about: CodeAbout)
+    /// A practitioner the service offers a client whose practitioner left: who, the consent
+    /// text in full, and the client's answer.
+    case handover(HandoverOffer)
     case invited(Invitation)
     case changeName
     case settings
@@ -184,6 +187,10 @@ final class AppModel: ObservableObject {
     /// A coach's overview: each practitioner's coaching by condition, with what they shared.
     @Published private(set) var coachOverview: CoachOverview? = nil
     @Published private(set) var myName: String? = nil
+    /// For a client whose practitioner left the service: the practitioners the service offers
+    /// instead, as the server last said (asked when sync comes up to date). Nothing is shared
+    /// with one before the client agrees (`answerHandover`).
+    @Published private(set) var offers: [HandoverOffer] = []
     /// The journeys of linked people open on screen (a practitioner's client), by id.
     @Published private(set) var linkedJourneys: [String: Journey] = [:]
     /// The latest status of the sync service; none when the store has no server.
@@ -570,6 +577,7 @@ final class AppModel: ObservableObject {
             let reopened = try await openStore()
             await followChanges(reopened)
             syncStatus = nil
+            offers = []
             reload()
         } catch {
             problem = error.sentence
@@ -584,6 +592,32 @@ final class AppModel: ObservableObject {
             try await store.revoke(docId: try store.identity().journeyId, personId: personId)
         }
         if case .success = result { reload() }
+        return result
+    }
+
+    /// Asks the server for the practitioners offered to this client, off the main thread;
+    /// offline (or refused), keeps what it had.
+    func refreshOffers() {
+        guard let store else { return }
+        Task { [weak self] in
+            guard let client = try? await offMain({ try store.server()?.role == .client }), client else { return }
+            if let offers = try? await offMainAsync({ try await store.handovers() }) {
+                self?.offers = offers
+            }
+        }
+    }
+
+    /// The client answers `offer` after reading its consent text in full: agreeing links them
+    /// to the new practitioner as joining with their code would; declining forgets the offer.
+    func answerHandover(_ offer: HandoverOffer, agree: Bool) async -> Result<Void, CodeProblem> {
+        let to = offer.toPersonId
+        let result: Result<Void, CodeProblem> = await network(server?.url ?? "") { store in
+            _ = try await store.answerHandover(toPersonId: to, agree: agree)
+        }
+        if case .success = result {
+            offers.removeAll { $0.toPersonId == to }
+            reload()
+        }
         return result
     }
 
@@ -631,11 +665,14 @@ final class AppModel: ObservableObject {
     }
 
     /// A sync that has just come up to date may have brought new links (a person who joined, a
-    /// share withdrawn): read them again.
+    /// share withdrawn): read them again, and ask for offers of a new practitioner (a client).
     private func show(_ status: SyncStatus) {
         let was = syncStatus.map { Self.settled($0.state) } ?? false
         syncStatus = status
-        if Self.settled(status.state) && !was { reload() }
+        if Self.settled(status.state) && !was {
+            reload()
+            refreshOffers()
+        }
         // The account was erased (from another device, or by the service): so is this copy.
         if status.lastRefusal == .accountErased && !erasing {
             erasedByServer = true

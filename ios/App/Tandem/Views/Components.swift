@@ -220,16 +220,19 @@ struct MainButton: View {
 /// A quieter action.
 struct SecondButton: View {
     let title: String
+    var enabled = true
     let action: () -> Void
 
-    init(_ title: String, action: @escaping () -> Void) {
+    init(_ title: String, enabled: Bool = true, action: @escaping () -> Void) {
         self.title = title
+        self.enabled = enabled
         self.action = action
     }
 
     var body: some View {
         Button(action: action) { Text(title).frame(minHeight: 44) }
             .buttonStyle(.bordered)
+            .disabled(!enabled)
     }
 }
 
@@ -274,6 +277,26 @@ struct ItemCard<Content: View>: View {
             .frame(maxWidth: .infinity, alignment: .leading)
             .padding(16)
             .background(RoundedRectangle(cornerRadius: 12).fill(Color(.secondarySystemBackground)))
+    }
+}
+
+/// A consent text in full, with its version: what a person reads before they agree (joining
+/// with a code, or a new practitioner offered when theirs left).
+struct ConsentCard: View {
+    let consent: ConsentText
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 10) {
+            Heading(consent.title)
+            ForEach(Array(consent.text.paragraphs.enumerated()), id: \.offset) { item in
+                Text(item.element)
+            }
+            Detail(L.f("use_code_version", consent.version))
+        }
+        .padding(16)
+        .frame(maxWidth: .infinity, alignment: .leading)
+        .background(RoundedRectangle(cornerRadius: 12).fill(Color(.secondarySystemBackground)))
+        .accessibilityElement(children: .contain)
     }
 }
 

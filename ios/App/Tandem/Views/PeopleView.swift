@@ -2,9 +2,10 @@
 // core gives them: a practitioner's clients (each with their latest check-in and this week), a
 // client's practitioner, what is shared each way and the consent records (and stopping sharing);
 // a practitioner's coach opens their coaching (CoachingView.swift); a client answers an alliance
-// check-in about their practitioner; a coach's overview (practitioners by coaching condition, the
-// summaries they chose to share: never a client; each one's sessions). On their own: how to join.
-// Settings opens from here.
+// check-in about their practitioner; a client offered a new practitioner when theirs left the
+// service (HandoverCard, HandoverView.swift); a coach's overview (practitioners by coaching
+// condition, the summaries they chose to share: never a client; each one's sessions). On their
+// own: how to join. Settings opens from here.
 
 import SwiftUI
 import Tandem
@@ -50,7 +51,14 @@ struct PeopleView: View {
             CoachOverviewSection()
             MainButton(L.t("people_invite_practitioner")) { invite(.practitioner) }
         case .client:
-            PeopleGroup(title: L.t("people_supporters"), people: model.people, empty: L.t("people_alone"))
+            ForEach(model.offers, id: \.toPersonId) { offer in
+                HandoverCard(offer: offer)
+            }
+            PeopleGroup(title: L.t("people_supporters"), people: model.people, empty: L.t("people_no_supporter"))
+            if model.people.isEmpty && model.offers.isEmpty {
+                SecondButton(L.t("people_have_code")) { model.open(.enterCode) }
+                    .accessibilityLabel(L.t("people_have_code"))
+            }
         }
     }
 

@@ -155,6 +155,8 @@ struct RouteView: View {
             EnterCodeView().chrome(L.t("code_title"))
         case .useCode(let server, let code, let about):
             UseCodeView(server: server, code: code, about: about).chrome(L.t("use_code_title"))
+        case .handover(let offer):
+            HandoverView(offer: offer).chrome(L.t("handover_title"))
         case .invited(let invitation):
             InvitedView(invitation: invitation).chrome(L.t("invited_title"))
         case .changeName:

@@ -21,18 +21,7 @@ struct UseCodeView: View {
                 Text(headline).font(.headline)
                 Detail(L.f("use_code_expires", Day.long(about.expiresAt, in: model.zone)))
                 FormProblem(problem: problems.other)
-                if let consent = about.consent {
-                    VStack(alignment: .leading, spacing: 10) {
-                        Heading(consent.title)
-                        ForEach(Array(consent.text.paragraphs.enumerated()), id: \.offset) { item in
-                            Text(item.element)
-                        }
-                        Detail(L.f("use_code_version", consent.version))
-                    }
-                    .padding(16)
-                    .frame(maxWidth: .infinity, alignment: .leading)
-                    .background(RoundedRectangle(cornerRadius: 12).fill(Color(.secondarySystemBackground)))
-                }
+                if let consent = about.consent { ConsentCard(consent: consent) }
                 if about.kind == .device {
                     Text(L.t("use_code_device_what"))
                     MainButton(L.t("use_code_device_join"), enabled: !joining) { addThisDevice() }
