@@ -362,6 +362,9 @@ class AppState(
         if (result.isSuccess) {
             offers = offers.filter { it.toPersonId != offer.toPersonId }
             reload()
+        } else {
+            // Answered from another device, or withdrawn: show what the server has now.
+            refreshOffers()
         }
         return result.map {}
     }

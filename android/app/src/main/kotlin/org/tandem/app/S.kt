@@ -347,7 +347,6 @@ enum class S {
     handover_read,
     handover_agree,
     handover_decline,
-    handover_declined,
     people_role_client,
     people_role_practitioner,
     people_role_coach,
