@@ -3,11 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 use serde::Serialize;
 use tandem_core::journey::schedule::parse_time_zone;
 use tandem_core::store::seal::{self, KeySource};
 use tandem_core::store::vault;
+use tandem_core::Zone;
 use tandem_core::{OpenOptions, Store, StoreKey};
 
 use crate::args::Globals;
@@ -101,7 +101,7 @@ pub struct Session {
     /// The instant the command runs at.
     pub now: DateTime<Utc>,
     /// The journey's time zone.
-    pub tz: Tz,
+    pub tz: Zone,
     /// Whether this run created the store.
     pub created: bool,
     /// The key the store was opened with, to open it again.

@@ -417,3 +417,50 @@ fn a_lost_tablet_removed_from_the_phone_is_refused_and_erased() {
     let (code, _) = tablet.fails(&["erase-local", "--yes"]);
     assert_eq!(code, 1, "nothing left to erase");
 }
+
+#[test]
+fn a_client_whose_practitioner_left_sees_the_offer_and_answers_it_in_words() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let server = ServerProcess::start(&dir.path().join("server"));
+    let alex = practitioner(&dir, &server, "alex");
+    let jo = practitioner(&dir, &server, "jo");
+    let sam = Person::new(&dir, "sam");
+    let code = text(&alex.json(&["invite", "client"])["code"]).to_string();
+    sam.ok(&["join", "--server", &server.url, &code]);
+    let none = sam.ok(&["handovers"]);
+    assert!(none.contains("No practitioner is offered"), "{none}");
+
+    let alex_id = text(&alex.json(&["whoami"])["person_id"]).to_string();
+    let jo_id = text(&jo.json(&["whoami"])["person_id"]).to_string();
+    let deactivated = std::process::Command::new(tandem_tests::server_process::server_binary())
+        .args(tandem_tests::server_process::database_args(
+            &server.data_dir,
+        ))
+        .args(["deactivate", "--person", &alex_id, "--hand-over-to", &jo_id])
+        .arg("--name")
+        .arg("Jo Rivers")
+        .arg("--data-dir")
+        .arg(&server.data_dir)
+        .output()
+        .expect("tandem-server runs");
+    assert!(deactivated.status.success(), "{deactivated:?}");
+
+    let offered = sam.ok(&["handovers"]);
+    assert!(
+        offered.contains("Your practitioner left the service")
+            && offered.contains(&format!("Jo Rivers (person {jo_id})"))
+            && offered.contains("Nothing of yours reaches them unless you agree"),
+        "{offered}"
+    );
+    let listed = sam.json(&["handovers"]);
+    assert_eq!(listed[0]["from_person_id"], alex_id.as_str());
+
+    // One of the two answers is needed.
+    let (status, said) = sam.fails(&["handover", &jo_id]);
+    assert_eq!(status, 2, "{said}");
+    let agreed = sam.json(&["handover", "--agree", &jo_id]);
+    assert_eq!(agreed["agreed"], true);
+    assert_eq!(agreed["consent"]["journey_shared_with"], jo_id.as_str());
+    let (_, again) = sam.fails(&["handover", "--decline", &jo_id]);
+    assert!(again.contains("no such offer"), "{again}");
+}

@@ -26,9 +26,11 @@ pub mod parallel;
 pub mod relationships;
 pub mod store;
 pub mod sync;
+pub mod zone;
 
 pub use error::{Error, InvalidInput, Result};
 
 pub use samod::DocumentId;
 pub use store::{Changes, Clock, Identity, OpenOptions, Store, StoreKey};
 pub use tandem_protocol::Word;
+pub use zone::Zone;

@@ -74,7 +74,7 @@ async fn a_client_sees_who_invited_them_and_what_joining_shares_before_agreeing(
     let joined = join(&client, &server.url, &code).await.unwrap();
     assert_eq!(joined.linked_name.as_deref(), Some("Alex Rivera"));
     let today = Utc::now()
-        .with_timezone(&chrono_tz::Europe::London)
+        .with_timezone(&tandem_core::Zone::named("Europe/London").unwrap())
         .date_naive();
     let walk = client.add_plan(&daily_walk(today)).unwrap();
     client

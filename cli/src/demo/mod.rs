@@ -18,9 +18,9 @@ mod together;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use chrono_tz::Tz;
 use tandem_core::journey::insights::{Insights, PlanInsight};
 use tandem_core::journey::schedule::{local_instant, parse_time_zone};
+use tandem_core::Zone;
 use tandem_core::{OpenOptions, Store};
 
 use crate::output::{self, Page};
@@ -36,7 +36,7 @@ const REMINDER_DAYS: u32 = 3;
 /// The demo's calendar: two weeks up to this evening.
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
-    pub tz: Tz,
+    pub tz: Zone,
     /// The day the story starts.
     pub start: NaiveDate,
     pub today: NaiveDate,

@@ -5,7 +5,6 @@
 //! oneself), a name in the demo.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 use tandem_core::coaching::alliance::Rupture;
 use tandem_core::coaching::{
     AllianceCheckIn, CoachOverview, Coaching, CoachingCondition, ConditionGroup, Reflection,
@@ -17,6 +16,7 @@ use tandem_core::parallel::{
     ClientCompletion, ClientRuptures, ParallelView, SharedSummary, SummaryWeek, WellbeingPoint,
     MIN_CLIENTS,
 };
+use tandem_core::Zone;
 
 use super::{bar, day, percent, spoken, tag, Page};
 
@@ -390,7 +390,7 @@ fn summary_week(week: &SummaryWeek) -> String {
 }
 
 /// A summary shared into a coaching document.
-pub fn summary(page: &mut Page, summary: &SharedSummary, tz: Tz, indent: &str) {
+pub fn summary(page: &mut Page, summary: &SharedSummary, tz: Zone, indent: &str) {
     page.line(format!(
         "{indent}[{}] {} – {}, shared {} ({})",
         summary.id,
@@ -435,14 +435,14 @@ pub fn summary(page: &mut Page, summary: &SharedSummary, tz: Tz, indent: &str) {
 }
 
 /// "Thu 26 Nov 2026 19:30", local.
-pub fn instant(at: DateTime<Utc>, tz: Tz) -> String {
+pub fn instant(at: DateTime<Utc>, tz: Zone) -> String {
     let local = at.with_timezone(&tz);
     format!("{} {}", day(local.date_naive()), local.format("%H:%M"))
 }
 
 /// Everything in a coaching document, as either of its people sees it; `today` decides the
 /// condition in force.
-pub fn coaching(page: &mut Page, c: &Coaching, today: NaiveDate, tz: Tz, names: Names<'_>) {
+pub fn coaching(page: &mut Page, c: &Coaching, today: NaiveDate, tz: Zone, names: Names<'_>) {
     let condition = tandem_core::coaching::condition_on(&c.conditions, today);
     page.line(format!(
         "  practitioner {}, coach {}: {}",
@@ -454,7 +454,7 @@ pub fn coaching(page: &mut Page, c: &Coaching, today: NaiveDate, tz: Tz, names: 
 }
 
 /// A coaching document's contents below its first line.
-fn details(page: &mut Page, c: &Coaching, tz: Tz, names: Names<'_>) {
+fn details(page: &mut Page, c: &Coaching, tz: Zone, names: Names<'_>) {
     for change in &c.conditions {
         let note = change
             .note
@@ -605,7 +605,7 @@ pub fn by_condition(overview: CoachOverview, today: NaiveDate) -> CoachOverview 
 }
 
 /// A coach's overview: each practitioner's coaching, grouped by the condition in force.
-pub fn overview(page: &mut Page, overview: &CoachOverview, tz: Tz, names: Names<'_>) {
+pub fn overview(page: &mut Page, overview: &CoachOverview, tz: Zone, names: Names<'_>) {
     let groups = &overview.groups;
     page.line("What the practitioners you coach chose to share with you, by coaching condition.");
     page.line(

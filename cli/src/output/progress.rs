@@ -1,9 +1,9 @@
 //! How things are going, as text: today's list, reminders, check-ins and insights.
 
-use chrono_tz::Tz;
 use tandem_core::journey::insights::{Insights, RatingTrend};
 use tandem_core::journey::schedule::{Reminder, TodayItem};
 use tandem_core::journey::{CheckIn, Journey, Reason};
+use tandem_core::Zone;
 
 use super::{bar, clock, day, percent, spoken, Page};
 
@@ -67,7 +67,7 @@ pub fn today(page: &mut Page, date: chrono::NaiveDate, items: &[TodayItem], ids:
 }
 
 /// Upcoming reminders, at local time in `tz`.
-pub fn reminders(page: &mut Page, reminders: &[Reminder], days: u32, tz: Tz, ids: bool) {
+pub fn reminders(page: &mut Page, reminders: &[Reminder], days: u32, tz: Zone, ids: bool) {
     page.line(format!(
         "Reminders, next {days} day{}",
         if days == 1 { "" } else { "s" }

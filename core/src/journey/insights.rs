@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::zone::Zone;
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
-use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::journey::schedule::{check_ins_by_occurrence, occurrences};
@@ -140,7 +140,7 @@ pub fn insights(
     from: NaiveDate,
     to: NaiveDate,
     now: DateTime<Utc>,
-    tz: Tz,
+    tz: Zone,
 ) -> Insights {
     let today = now.with_timezone(&tz).date_naive();
     let answers =
@@ -375,8 +375,8 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn london() -> Tz {
-        chrono_tz::Europe::London
+    fn london() -> Zone {
+        Zone::named("Europe/London").unwrap()
     }
 
     fn plan(id: &str, days: &[Weekday], time: &str, start: &str, end: &str) -> ActionPlan {

@@ -9,15 +9,15 @@
 
 use std::collections::HashMap;
 
+use crate::zone::Zone;
 use chrono::{
     DateTime, Datelike, Days, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
     TimeZone, Utc,
 };
-use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::journey::{ActionPlan, CheckIn, Outcome, Repeat, Schedule};
-use crate::{Error, Result};
+use crate::Result;
 use tandem_protocol::word_enum;
 
 /// When the reminder for a plan with no time of day goes off, in local time.
@@ -34,13 +34,8 @@ pub const DEFAULT_WINDOW_MINUTES: u32 = 60;
 pub const MAX_REMINDER_DAYS: u32 = 366;
 
 /// Reads an IANA time zone name such as `Europe/London`.
-pub fn parse_time_zone(name: &str) -> Result<Tz> {
-    name.parse::<Tz>().map_err(|_| {
-        Error::invalid(
-            "time_zone",
-            format!("{name:?} is not a known IANA time zone, e.g. Europe/London"),
-        )
-    })
+pub fn parse_time_zone(name: &str) -> Result<Zone> {
+    Zone::named(name)
 }
 
 /// One planned occurrence of an action plan.
@@ -77,7 +72,7 @@ pub fn is_planned_day(plan: &ActionPlan, date: NaiveDate) -> bool {
 ///   03:30 local (07:30 UTC);
 /// - a time the clock shows twice (fall back) is the earlier of the two: on 2026-11-01 in
 ///   America/New_York, 01:30 is 01:30 EDT (05:30 UTC), not 01:30 EST.
-pub fn local_instant(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+pub fn local_instant(tz: Zone, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
     let local = date.and_time(time);
     match tz.from_local_datetime(&local) {
         LocalResult::Single(at) => at.with_timezone(&Utc),
@@ -90,7 +85,7 @@ pub fn local_instant(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> 
 /// longest gaps on record are a day (Pacific/Apia, 2011), so stepping back an hour at a time
 /// finds a valid local time within 48 steps; the first one found lies within an hour before the
 /// gap, where the offset before the gap applies.
-fn after_gap(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+fn after_gap(tz: Zone, local: NaiveDateTime) -> DateTime<Utc> {
     let offset_before = (1..=48).find_map(|hours| {
         let earlier = local.checked_sub_signed(Duration::hours(hours))?;
         tz.from_local_datetime(&earlier)
@@ -108,7 +103,7 @@ fn after_gap(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
 /// The occurrences of `plan` from `from` to `to` (both inclusive), in time order: one per planned
 /// day and time of day, or one per planned day with no time when the plan has no set times.
 /// `starts_at` follows [`local_instant`].
-pub fn occurrences(plan: &ActionPlan, from: NaiveDate, to: NaiveDate, tz: Tz) -> Vec<Occurrence> {
+pub fn occurrences(plan: &ActionPlan, from: NaiveDate, to: NaiveDate, tz: Zone) -> Vec<Occurrence> {
     let first = from.max(plan.start);
     let last = plan.end.map_or(to, |end| to.min(end));
     if first > last {
@@ -151,7 +146,7 @@ fn occurrences_of(
     schedule: &Schedule,
     first: NaiveDate,
     last: NaiveDate,
-    tz: Tz,
+    tz: Zone,
 ) -> Vec<Occurrence> {
     if first > last {
         return Vec::new();
@@ -212,7 +207,7 @@ pub fn occurrences_of_plans(
     plans: &[ActionPlan],
     from: NaiveDate,
     to: NaiveDate,
-    tz: Tz,
+    tz: Zone,
 ) -> Vec<Occurrence> {
     let mut all: Vec<Occurrence> = plans
         .iter()
@@ -301,7 +296,7 @@ pub fn today(
     plans: &[ActionPlan],
     check_ins: &[CheckIn],
     now: DateTime<Utc>,
-    tz: Tz,
+    tz: Zone,
 ) -> Vec<TodayItem> {
     let date = now.with_timezone(&tz).date_naive();
     let mut answers = check_ins_by_occurrence(check_ins.iter().filter(|c| c.date == date));
@@ -382,7 +377,7 @@ pub fn reminders(
     check_ins: &[CheckIn],
     now: DateTime<Utc>,
     days: u32,
-    tz: Tz,
+    tz: Zone,
 ) -> Vec<Reminder> {
     let Some(until) = now.checked_add_signed(Duration::days(days.min(MAX_REMINDER_DAYS).into()))
     else {
@@ -424,6 +419,7 @@ pub fn reminders(
 mod tests {
     use super::*;
     use crate::journey::Reason;
+    use crate::Error;
     use chrono::Weekday::{self, Fri, Mon, Sat, Sun, Tue, Wed};
 
     fn d(s: &str) -> NaiveDate {
@@ -438,7 +434,7 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn tz(name: &str) -> Tz {
+    fn tz(name: &str) -> Zone {
         parse_time_zone(name).unwrap()
     }
 
@@ -949,7 +945,7 @@ mod tests {
     fn an_unknown_time_zone_is_refused_with_an_example() {
         assert_eq!(
             parse_time_zone("Europe/London").unwrap(),
-            chrono_tz::Europe::London
+            Zone::named("Europe/London").unwrap()
         );
         match parse_time_zone("Europe/Londn") {
             Err(Error::Invalid(e)) => {

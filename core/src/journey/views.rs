@@ -53,7 +53,7 @@ impl Store {
         Ok(all)
     }
 
-    fn journey_and_zone(&self) -> Result<(Journey, chrono_tz::Tz)> {
+    fn journey_and_zone(&self) -> Result<(Journey, crate::zone::Zone)> {
         let journey = self.journey()?;
         let tz = schedule::parse_time_zone(&journey.time_zone)?;
         Ok((journey, tz))

@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
+use crate::zone::Zone;
 use chrono::{Days, NaiveDate};
-use chrono_tz::Tz;
 
 use super::MyData;
 use crate::journey::insights::{insights, week_start, Insights, Metric, RatingTrend, WeekInsight};
@@ -68,7 +68,7 @@ svg text { font-family: inherit; font-size: 12px; fill: #33383f; }
 /// The report of `data`.
 pub(super) fn html(data: &MyData) -> String {
     let j = &data.journey;
-    let tz: Tz = j.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let tz: Zone = j.time_zone.parse().unwrap_or_else(|_| Zone::utc());
     let today = data.exported_at.with_timezone(&tz).date_naive();
     let first = data
         .check_ins

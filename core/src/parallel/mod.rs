@@ -17,8 +17,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::zone::Zone;
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 pub mod disclosure;
@@ -46,7 +46,7 @@ pub const WHO5_FALL: f64 = 10.0;
 pub struct JourneyData<'a> {
     pub journey: &'a Journey,
     pub check_ins: &'a [CheckIn],
-    pub time_zone: Tz,
+    pub time_zone: Zone,
 }
 
 /// One client: their journey, and their alliance check-ins about this practitioner.
@@ -614,7 +614,7 @@ mod tests {
             let data = |journey, check_ins| JourneyData {
                 journey,
                 check_ins,
-                time_zone: chrono_tz::UTC,
+                time_zone: Zone::utc(),
             };
             let input = ParallelInput {
                 own: data(&own, &own_c),
@@ -801,7 +801,7 @@ mod tests {
             let data = |journey, check_ins| JourneyData {
                 journey,
                 check_ins,
-                time_zone: chrono_tz::UTC,
+                time_zone: Zone::utc(),
             };
             let view = parallel_view(&ParallelInput {
                 own: data(&own, &own_c),

@@ -63,7 +63,8 @@ impl Store {
                     let Ok(journey) = linked.journey() else {
                         continue; // not synced yet
                     };
-                    let tz = parse_time_zone(&journey.time_zone).unwrap_or(chrono_tz::UTC);
+                    let tz = parse_time_zone(&journey.time_zone)
+                        .unwrap_or_else(|_| crate::zone::Zone::utc());
                     let check_ins = linked.check_ins(from, to)?;
                     let alliance: Vec<AllianceCheckIn> = self
                         .alliance_in(&rel.doc_id, rel.kind)?

@@ -127,7 +127,7 @@ impl Store {
                 jdoc::time_zone,
             )?
             .unwrap_or_else(|| "UTC".to_string());
-        let tz = parse_time_zone(&zone).unwrap_or(chrono_tz::UTC);
+        let tz = parse_time_zone(&zone).unwrap_or_else(|_| crate::zone::Zone::utc());
         Ok(self.now().with_timezone(&tz).date_naive())
     }
 }
