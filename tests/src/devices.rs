@@ -134,3 +134,21 @@ pub async fn online(store: &Arc<Store>) -> SyncService {
     .await;
     service
 }
+
+/// Whether `words` are anywhere in the bytes of `store`'s files (database, log, shared
+/// memory): automerge keeps short strings as they are, so a copy held shows.
+pub fn has_words(store: &Store, words: &str) -> bool {
+    let path = store.path();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&name))
+        })
+        .any(|p| {
+            let bytes = std::fs::read(&p).unwrap_or_default();
+            bytes.windows(words.len()).any(|w| w == words.as_bytes())
+        })
+}

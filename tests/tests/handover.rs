@@ -18,7 +18,7 @@ use tandem_core::sync::session::{
     answer_handover, enrol, handovers, invite, join, sync_now, CONSENT_TEXT_VERSION,
 };
 use tandem_core::Store;
-use tandem_tests::devices::{options, sync, value, walk};
+use tandem_tests::devices::{has_words, options, sync, value, walk};
 use tandem_tests::server_process::{database_args, server_binary, ServerProcess};
 
 const SAMS_WORDS: &str = "Evenings with my brother";
@@ -38,24 +38,6 @@ fn deactivate(server: &ServerProcess, args: &[&str]) -> Output {
 
 fn said(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Whether `words` are anywhere in the bytes of `store`'s files (automerge keeps short strings
-/// as they are, so a copy held shows).
-fn has_words(store: &Store, words: &str) -> bool {
-    let path = store.path();
-    let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    std::fs::read_dir(path.parent().unwrap())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(&name))
-        })
-        .any(|p| {
-            let bytes = std::fs::read(&p).unwrap_or_default();
-            bytes.windows(words.len()).any(|w| w == words.as_bytes())
-        })
 }
 
 /// A client of `practitioner` with a value (`words`), a plan and a check-in, synced.

@@ -22,7 +22,7 @@ use tandem_core::sync::session::{
     enrol, erase_account, invite, join, join_device, revoke, share, sync_now,
 };
 use tandem_core::Store;
-use tandem_tests::devices::{eventually, online, options, sync, value, walk};
+use tandem_tests::devices::{eventually, has_words, online, options, sync, value, walk};
 use tandem_tests::server_process::{database_args, server_binary, ServerProcess};
 
 /// A practitioner (Alex) and their client (Sam), who has a value, a plan and a check-in in
@@ -83,24 +83,6 @@ impl Care {
     fn alex_holds(&self, doc: &str) -> bool {
         self.alex.saved_document(doc).unwrap().is_some()
     }
-}
-
-/// Whether `words` are anywhere in the bytes of `store`'s files (database, log, shared
-/// memory): automerge keeps short strings as they are, so a copy held shows.
-fn has_words(store: &Store, words: &str) -> bool {
-    let path = store.path();
-    let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    std::fs::read_dir(path.parent().unwrap())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(&name))
-        })
-        .any(|p| {
-            let bytes = std::fs::read(&p).unwrap_or_default();
-            bytes.windows(words.len()).any(|w| w == words.as_bytes())
-        })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -107,6 +107,18 @@ impl PgRows {
         Ok(client.query(&statement, params).await?)
     }
 
+    /// Runs `statements` (SQLite's text) in order, each with the parameters it uses of `$1`
+    /// person, `$2` when.
+    async fn run_in_order(&self, statements: &[&str], person_id: &str, at: i64) -> Result<()> {
+        for statement in statements {
+            let sql = erasure::postgres_sql(statement);
+            let all: [&(dyn ToSql + Sync); 2] = [&person_id, &at];
+            let used = ["$1", "$2"].iter().filter(|p| sql.contains(*p)).count();
+            self.exec(&sql, &all[..used]).await?;
+        }
+        Ok(())
+    }
+
     async fn exec(&self, sql: &str, params: Params<'_>) -> Result<u64> {
         let client = self.client()?;
         let statement = client.prepare_cached(sql).await?;
@@ -518,12 +530,7 @@ impl Rows for PgRows {
             self.exec(&erasure::postgres_sql(erasure::DELETE_ROWS), &[&from, &to])
                 .await?;
         }
-        for statement in erasure::ERASE {
-            let sql = erasure::postgres_sql(statement);
-            let all: [&(dyn ToSql + Sync); 2] = [&person_id, &at];
-            let used = ["$1", "$2"].iter().filter(|p| sql.contains(*p)).count();
-            self.exec(&sql, &all[..used]).await?;
-        }
+        self.run_in_order(erasure::ERASE, person_id, at).await?;
         Ok(people)
     }
 
@@ -589,12 +596,8 @@ impl Rows for PgRows {
             .iter()
             .map(|r| col(r, 0))
             .collect::<Result<Vec<String>>>()?;
-        for statement in handover::DEACTIVATE {
-            let sql = erasure::postgres_sql(statement);
-            let all: [&(dyn ToSql + Sync); 2] = [&person_id, &at];
-            let used = ["$1", "$2"].iter().filter(|p| sql.contains(*p)).count();
-            self.exec(&sql, &all[..used]).await?;
-        }
+        self.run_in_order(handover::DEACTIVATE, person_id, at)
+            .await?;
         Ok(people)
     }
 

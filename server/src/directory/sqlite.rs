@@ -474,11 +474,7 @@ impl Rows for SqliteRows {
                 c.prepare_cached(erasure::DELETE_ROWS)?
                     .execute(params![from, to])?;
             }
-            for statement in erasure::ERASE {
-                let mut statement = c.prepare(statement)?;
-                let all: [&dyn rusqlite::ToSql; 2] = [&person_id, &at];
-                statement.execute(&all[..statement.parameter_count()])?;
-            }
+            run_in_order(c, erasure::ERASE, person_id, at)?;
             Ok(people)
         })
     }
@@ -533,11 +529,7 @@ impl Rows for SqliteRows {
                 .prepare(handover::PEOPLE_TO_TELL)?
                 .query_map(params![person_id], |r| r.get(0))?
                 .collect::<rusqlite::Result<Vec<String>>>()?;
-            for statement in handover::DEACTIVATE {
-                let mut statement = c.prepare(statement)?;
-                let all: [&dyn rusqlite::ToSql; 2] = [&person_id, &at];
-                statement.execute(&all[..statement.parameter_count()])?;
-            }
+            run_in_order(c, handover::DEACTIVATE, person_id, at)?;
             Ok(people)
         })
     }
@@ -698,4 +690,19 @@ impl Rows for SqliteRows {
         }
         Ok(())
     }
+}
+
+/// Runs `statements` in order, each with the parameters it uses of `?1` person, `?2` when.
+fn run_in_order(
+    c: &Connection,
+    statements: &[&str],
+    person_id: &str,
+    at: i64,
+) -> rusqlite::Result<()> {
+    for statement in statements {
+        let mut statement = c.prepare(statement)?;
+        let all: [&dyn rusqlite::ToSql; 2] = [&person_id, &at];
+        statement.execute(&all[..statement.parameter_count()])?;
+    }
+    Ok(())
 }
