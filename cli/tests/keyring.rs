@@ -41,8 +41,10 @@ impl SecretService {
         std::fs::create_dir(&runtime).unwrap();
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+        // The bus's socket in the test's own folder, gone with it (not left in /tmp).
         let mut bus = program("dbus-daemon")
             .args(["--session", "--nofork", "--print-address=1"])
+            .arg(format!("--address=unix:path={}", runtime.join("bus").display()))
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

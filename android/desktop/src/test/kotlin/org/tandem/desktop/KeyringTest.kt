@@ -34,7 +34,8 @@ class SecretService(home: Path) : AutoCloseable {
     init {
         val runtime = home.resolve("run").createDirectories()
         java.nio.file.Files.setPosixFilePermissions(runtime, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"))
-        bus = ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1")
+        // The bus's socket in the test's own folder, gone with it (not left in /tmp).
+        bus = ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1", "--address=unix:path=${runtime.resolve("bus")}")
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start()
         val address = bus.inputStream.bufferedReader().readLine()?.trim()
