@@ -44,7 +44,10 @@ impl SecretService {
         // The bus's socket in the test's own folder, gone with it (not left in /tmp).
         let mut bus = program("dbus-daemon")
             .args(["--session", "--nofork", "--print-address=1"])
-            .arg(format!("--address=unix:path={}", runtime.join("bus").display()))
+            .arg(format!(
+                "--address=unix:path={}",
+                runtime.join("bus").display()
+            ))
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
