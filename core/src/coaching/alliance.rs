@@ -43,7 +43,7 @@ pub struct Rupture {
 /// The ruptures among one person's check-ins in one relationship (any order), oldest first.
 pub fn ruptures(check_ins: &[AllianceCheckIn]) -> Vec<Rupture> {
     let mut sorted: Vec<&AllianceCheckIn> = check_ins.iter().collect();
-    sorted.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    sorted.sort_unstable_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     let mut out = Vec::new();
     for (i, check_in) in sorted.iter().enumerate() {
         let earlier = &sorted[i.saturating_sub(RUNNING_WINDOW)..i];
@@ -148,7 +148,7 @@ impl Store {
                 Some(all) => all,
                 None => return Ok(None),
             };
-        all.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        all.sort_unstable_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
         Ok(Some(all))
     }
 

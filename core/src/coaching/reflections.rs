@@ -21,7 +21,7 @@ impl Store {
         let mut all: Vec<Reflection> = self
             .read_doc(&id, DocKind::Private, true, read_records)?
             .unwrap_or_default();
-        all.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        all.sort_unstable_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
         Ok(all)
     }
 

@@ -33,7 +33,7 @@ impl Store {
         let mut all: Vec<WellbeingEntry> = self
             .read_doc(&private, DocKind::Private, true, read_records)?
             .unwrap_or_default();
-        all.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        all.sort_unstable_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
         Ok(all)
     }
 

@@ -87,7 +87,7 @@ impl Record for CoachingSession {
                 })
             })
             .collect();
-        comments.sort_by(|a, b| (a.written_at, &a.id).cmp(&(b.written_at, &b.id)));
+        comments.sort_unstable_by(|a, b| (a.written_at, &a.id).cmp(&(b.written_at, &b.id)));
         Some(CoachingSession {
             id,
             date: r.date("date")?,
@@ -474,13 +474,13 @@ pub(crate) fn read_consents(doc: &Automerge) -> Vec<Consent> {
 pub(crate) fn read_coaching(doc: &Automerge, id: &str, today: NaiveDate) -> Coaching {
     let conditions: Vec<ConditionChange> = read_records(doc);
     let mut sessions: Vec<CoachingSession> = read_records(doc);
-    sessions.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    sessions.sort_unstable_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     let mut case_reviews: Vec<CaseReview> = read_records(doc);
-    case_reviews.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    case_reviews.sort_unstable_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     let mut alliance: Vec<AllianceCheckIn> = read_records(doc);
-    alliance.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    alliance.sort_unstable_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     let mut summaries: Vec<SharedSummary> = read_records(doc);
-    summaries.sort_by(|a, b| (a.shared_at, &a.id).cmp(&(b.shared_at, &b.id)));
+    summaries.sort_unstable_by(|a, b| (a.shared_at, &a.id).cmp(&(b.shared_at, &b.id)));
     let practitioner = header_str(doc, "practitioner").unwrap_or_default();
     let mut journey_consents: Vec<Consent> = read_consents(doc)
         .into_iter()
