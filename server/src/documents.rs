@@ -55,40 +55,108 @@ pub trait DocumentStore: Send + Sync + 'static {
 
 /// Documents in the server's SQLite file (the `kv` table), through tandem-core's helpers.
 ///
-/// Each call is one short statement on its own connection; it completes when first polled, so
-/// samod's writes land in the order samod issues them.
+/// A read completes when first polled (on a blocking thread, `tandem_storage::blocking`).
+///
+/// **Writes commit in groups.** A put or a delete is handed, in the order samod issues them, to
+/// the store's writer thread and awaited; the writer takes every write waiting for it, writes
+/// them in one transaction and answers each once it is committed. Under load one commit (its
+/// WAL frames, its page writes) then serves the writes of many devices, while the executor
+/// goes on with other connections. A failed transaction fails every write in it, and none of
+/// them is acknowledged. Reads share the connection with the writer.
 pub struct SqliteDocuments {
-    conn: Mutex<Connection>,
+    conn: Arc<Mutex<Connection>>,
+    writes: std::sync::mpsc::Sender<(Write, Answer)>,
 }
 
+/// A row to write or delete, queued for the next group commit.
+enum Write {
+    Put {
+        key: Vec<u8>,
+        value: Vec<u8>,
+        /// The document whose change feed the row moves, if it is a document's row.
+        doc: Option<String>,
+    },
+    Delete {
+        key: Vec<u8>,
+    },
+}
+
+/// How a queued write's group commit went.
+type Answer = tokio::sync::oneshot::Sender<Result<(), String>>;
+
 impl SqliteDocuments {
-    /// Documents on `conn`, whose database has the `kv` table (see `db.rs`).
+    /// Documents on `conn`, whose database has the `kv` table (see `db.rs`). Starts the
+    /// writer thread, which ends when the store is dropped.
     pub fn new(conn: Connection) -> Self {
-        SqliteDocuments {
-            conn: Mutex::new(conn),
-        }
+        let conn = Arc::new(Mutex::new(conn));
+        let (writes, queue) = std::sync::mpsc::channel();
+        let writer = conn.clone();
+        std::thread::Builder::new()
+            .name("tandem-doc-writer".into())
+            .spawn(move || write_groups(&writer, &queue))
+            .expect("a thread for the document writer");
+        SqliteDocuments { conn, writes }
     }
 
     /// Runs `f` on the connection, off the async executor's worker (`db::blocking`).
     fn run<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> StoreResult<T> {
         blocking(|| {
-            let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+            let conn = lock(&self.conn);
             f(&conn).map_err(|e| StoreError(e.to_string()))
         })
     }
 
-    /// Runs `f` in an immediate transaction, committed only if it succeeds.
-    fn write<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> StoreResult<T> {
-        blocking(|| {
-            let mut conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(|e| StoreError(e.to_string()))?;
-            let value = f(&tx).map_err(|e| StoreError(e.to_string()))?;
-            tx.commit().map_err(|e| StoreError(e.to_string()))?;
-            Ok(value)
-        })
+    /// Queues `write` (at once, when first polled) and returns once it is committed.
+    fn write(&self, write: Write) -> impl Future<Output = StoreResult<()>> + Send + 'static {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let queued = self.writes.send((write, answer)).is_ok();
+        async move {
+            if !queued {
+                return Err(StoreError("the document writer has stopped".into()));
+            }
+            match answered.await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(StoreError(e)),
+                Err(_) => Err(StoreError("the document writer has stopped".into())),
+            }
+        }
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The writer thread: every write waiting when it is free goes into one transaction.
+fn write_groups(conn: &Mutex<Connection>, queue: &std::sync::mpsc::Receiver<(Write, Answer)>) {
+    while let Ok(first) = queue.recv() {
+        let mut group = vec![first];
+        group.extend(queue.try_iter());
+        let result = commit_group(&mut lock(conn), &group).map_err(|e| {
+            tracing::error!(error = %e, writes = group.len(), "storing documents failed");
+            e.to_string()
+        });
+        for (_, answer) in group {
+            let _ = answer.send(result.clone());
+        }
+    }
+}
+
+/// Writes `group` in one immediate transaction, committed only if every write succeeds.
+fn commit_group(conn: &mut Connection, group: &[(Write, Answer)]) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for (write, _) in group {
+        match write {
+            Write::Put { key, value, doc } => {
+                kv::put(&tx, key, value)?;
+                if let Some(doc) = doc {
+                    advance_feed(&tx, doc)?;
+                }
+            }
+            Write::Delete { key } => kv::delete(&tx, key)?,
+        }
+    }
+    tx.commit()
 }
 
 /// Gives `doc_id` the next value of the change sequence (tables in `db.rs`); the value.
@@ -118,18 +186,19 @@ impl DocumentStore for SqliteDocuments {
     }
 
     async fn put(&self, key: &StorageKey, value: &[u8]) -> StoreResult<()> {
-        match doc_of(key) {
-            Some(doc_id) => self.write(|c| {
-                kv::put(c, &kv::key_bytes(key), value)?;
-                advance_feed(c, doc_id)?;
-                Ok(())
-            }),
-            None => self.run(|c| kv::put(c, &kv::key_bytes(key), value)),
-        }
+        self.write(Write::Put {
+            key: kv::key_bytes(key),
+            value: value.to_vec(),
+            doc: doc_of(key).map(str::to_string),
+        })
+        .await
     }
 
     async fn delete(&self, key: &StorageKey) -> StoreResult<()> {
-        self.run(|c| kv::delete(c, &kv::key_bytes(key)))
+        self.write(Write::Delete {
+            key: kv::key_bytes(key),
+        })
+        .await
     }
 }
 

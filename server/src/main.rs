@@ -125,10 +125,17 @@ enum EnrolRole {
 /// The threads the server's blocking work may use at once (see `main`).
 const MAX_BLOCKING_THREADS: usize = 16;
 
+/// What the server logs when neither `TANDEM_LOG` nor `RUST_LOG` says: its own events at info,
+/// the libraries' warnings. automerge and samod open an info-level span around every sync
+/// message, load and storage task (`#[instrument]`), and the log's formatter writes each
+/// span's fields out as text when it opens, whether or not anything inside it is logged: under
+/// 2,000 devices that was 11 % of the server's CPU (`perf`, server/README.md "Load").
+const DEFAULT_LOG: &str = "info,automerge=warn,samod=warn,samod_core=warn";
+
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG")
         .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -977,6 +977,18 @@ async fn the_share_policy_answers_from_the_membership_table_live() {
 }
 
 /// `GET /v1/catch-up?since=…` as `member`.
+/// A document with one change, whose heads say when its rows are on disk.
+fn with_a_change() -> automerge::Automerge {
+    use automerge::transaction::Transactable;
+    let mut doc = automerge::Automerge::new();
+    doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+        tx.put(automerge::ROOT, "made", 1)?;
+        Ok(())
+    })
+    .unwrap();
+    doc
+}
+
 async fn catch_up(h: &Harness, member: &Member, since: u64) -> (Vec<String>, u64) {
     let (status, body) = h
         .call(
@@ -1012,12 +1024,7 @@ async fn catch_up_names_changed_documents_only_to_those_who_may_see_them() {
     assert_eq!(nothing, Vec::<String>::new(), "nothing is stored yet");
 
     // A month of the client's journey, stored on the server, and registered by the client.
-    let month = h
-        .app
-        .repo
-        .create(automerge::Automerge::new())
-        .await
-        .unwrap();
+    let month = h.app.repo.create(with_a_change()).await.unwrap();
     let month_id = month.document_id().to_string();
     let (status, body) = h
         .register(
@@ -1027,17 +1034,19 @@ async fn catch_up_names_changed_documents_only_to_those_who_may_see_them() {
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     // And a document of the stranger's own.
-    let own = h
-        .app
-        .repo
-        .create(automerge::Automerge::new())
-        .await
-        .unwrap();
+    let own = h.app.repo.create(with_a_change()).await.unwrap();
     let own_id = own.document_id().to_string();
     let (status, _) = h
         .register(&stranger, json!({"doc_id": own_id, "kind": "journey"}))
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
+    // samod's `create` returns before the server's writer has committed the documents' rows
+    // (documents.rs): both are in the feed once their change is on disk.
+    for doc in [&month, &own] {
+        let heads = doc.with_document(|d| d.get_heads());
+        let id = doc.document_id().to_string();
+        h.app.durability.wait(&id, &heads).await.unwrap();
+    }
 
     let (changed, cursor) = catch_up(&h, &client, start).await;
     assert_eq!(changed, vec![month_id.clone()]);
