@@ -226,19 +226,24 @@ impl<S: DocumentStore> DocumentStore for Arc<S> {
 /// a cursor read never passes a change that commits later with a lower number.
 ///
 /// The same transaction notifies the other processes (`fanout.rs`).
+///
+/// Writes commit in groups, as on SQLite: each is queued when first polled and answered once
+/// committed; a writer task takes every write waiting and stores them in one transaction —
+/// the rows in one statement, the feed moved once for each document, one notification per
+/// document — so one commit (one disk flush, one turn holding the feed's row) serves many.
 pub struct PostgresDocuments {
     pool: deadpool_postgres::Pool,
-    origin: String,
+    writes: tokio::sync::mpsc::UnboundedSender<(Write, Answer)>,
 }
 
 impl PostgresDocuments {
     /// Documents on `pool` (migrated by [`crate::postgres::open`]), written by the process
-    /// that names itself `origin` in notifications.
+    /// that names itself `origin` in notifications. Starts the writer task (on the current
+    /// tokio runtime), which ends when the store is dropped.
     pub fn new(pool: deadpool_postgres::Pool, origin: &str) -> Self {
-        PostgresDocuments {
-            pool,
-            origin: origin.to_string(),
-        }
+        let (writes, queue) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(pg_write_groups(pool.clone(), origin.to_string(), queue));
+        PostgresDocuments { pool, writes }
     }
 
     async fn client(&self) -> StoreResult<deadpool_postgres::Object> {
@@ -249,9 +254,6 @@ impl PostgresDocuments {
 fn pg_error(err: tokio_postgres::Error) -> StoreError {
     StoreError(crate::postgres::describe(&err))
 }
-
-const PG_PUT: &str = "INSERT INTO kv (key, value) VALUES ($1, $2)
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
 impl DocumentStore for PostgresDocuments {
     async fn load(&self, key: &StorageKey) -> StoreResult<Option<Vec<u8>>> {
@@ -294,60 +296,149 @@ impl DocumentStore for PostgresDocuments {
     }
 
     async fn put(&self, key: &StorageKey, value: &[u8]) -> StoreResult<()> {
-        let bytes = kv::key_bytes(key);
-        let mut client = self.client().await?;
-        match doc_of(key) {
-            Some(doc_id) => {
-                let tx = client.transaction().await.map_err(pg_error)?;
-                let put = tx.prepare_cached(PG_PUT).await.map_err(pg_error)?;
-                tx.execute(&put, &[&bytes, &value])
-                    .await
-                    .map_err(pg_error)?;
-                let advance = tx
-                    .prepare_cached(
-                        "WITH next AS (
-                            UPDATE change_feed SET seq = seq + 1 WHERE id = 1 RETURNING seq
-                         )
-                         INSERT INTO doc_changes (doc_id, seq) SELECT $1, seq FROM next
-                         ON CONFLICT (doc_id) DO UPDATE SET seq = excluded.seq",
-                    )
-                    .await
-                    .map_err(pg_error)?;
-                tx.execute(&advance, &[&doc_id]).await.map_err(pg_error)?;
-                let notify = tx
-                    .prepare_cached("SELECT pg_notify($1, $2)")
-                    .await
-                    .map_err(pg_error)?;
-                let payload = crate::fanout::change_payload(&self.origin, doc_id);
-                tx.execute(&notify, &[&crate::fanout::CHANGES, &payload])
-                    .await
-                    .map_err(pg_error)?;
-                tx.commit().await.map_err(pg_error)
-            }
-            None => {
-                let put = client.prepare_cached(PG_PUT).await.map_err(pg_error)?;
-                client
-                    .execute(&put, &[&bytes, &value])
-                    .await
-                    .map(drop)
-                    .map_err(pg_error)
-            }
-        }
+        queue_write(
+            &self.writes,
+            Write::Put {
+                key: kv::key_bytes(key),
+                value: value.to_vec(),
+                doc: doc_of(key).map(str::to_string),
+            },
+        )
+        .await
     }
 
     async fn delete(&self, key: &StorageKey) -> StoreResult<()> {
-        let client = self.client().await?;
-        let statement = client
-            .prepare_cached("DELETE FROM kv WHERE key = $1")
-            .await
-            .map_err(pg_error)?;
-        client
-            .execute(&statement, &[&kv::key_bytes(key)])
-            .await
-            .map(drop)
-            .map_err(pg_error)
+        queue_write(
+            &self.writes,
+            Write::Delete {
+                key: kv::key_bytes(key),
+            },
+        )
+        .await
     }
 }
+
+/// Queues `write` for the PostgreSQL writer (at once, when first polled); answers once it is
+/// committed.
+async fn queue_write(
+    writes: &tokio::sync::mpsc::UnboundedSender<(Write, Answer)>,
+    write: Write,
+) -> StoreResult<()> {
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    if writes.send((write, answer)).is_err() {
+        return Err(StoreError("the document writer has stopped".into()));
+    }
+    match answered.await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(StoreError(e)),
+        Err(_) => Err(StoreError("the document writer has stopped".into())),
+    }
+}
+
+/// The PostgreSQL writer: every write waiting when it is free goes into one transaction.
+async fn pg_write_groups(
+    pool: deadpool_postgres::Pool,
+    origin: String,
+    mut queue: tokio::sync::mpsc::UnboundedReceiver<(Write, Answer)>,
+) {
+    let mut group = Vec::new();
+    while queue.recv_many(&mut group, 4096).await > 0 {
+        let result = pg_commit_group(&pool, &origin, &group).await.map_err(|e| {
+            tracing::error!(error = %e, writes = group.len(), "storing documents failed");
+            e.0
+        });
+        for (_, answer) in group.drain(..) {
+            let _ = answer.send(result.clone());
+        }
+    }
+}
+
+/// Writes `group` in one transaction: within it only each key's last write counts, so the rows
+/// go in one upsert and one delete; then the feed moves once for each document written, in the
+/// order of their first write, and each is announced to the other processes.
+async fn pg_commit_group(
+    pool: &deadpool_postgres::Pool,
+    origin: &str,
+    group: &[(Write, Answer)],
+) -> StoreResult<()> {
+    let mut last: HashMap<&[u8], Option<&[u8]>> = HashMap::new();
+    let mut order: Vec<&[u8]> = Vec::new();
+    let mut docs: Vec<&str> = Vec::new();
+    for (write, _) in group {
+        let (key, value) = match write {
+            Write::Put { key, value, doc } => {
+                if let Some(doc) = doc {
+                    if !docs.contains(&doc.as_str()) {
+                        docs.push(doc);
+                    }
+                }
+                (key.as_slice(), Some(value.as_slice()))
+            }
+            Write::Delete { key } => (key.as_slice(), None),
+        };
+        if last.insert(key, value).is_none() {
+            order.push(key);
+        }
+    }
+    let (mut put_keys, mut put_values, mut deleted) = (Vec::new(), Vec::new(), Vec::new());
+    for key in order {
+        match last[key] {
+            Some(value) => {
+                put_keys.push(key);
+                put_values.push(value);
+            }
+            None => deleted.push(key),
+        }
+    }
+
+    let mut client = pool.get().await.map_err(|e| StoreError(e.to_string()))?;
+    let tx = client.transaction().await.map_err(pg_error)?;
+    if !put_keys.is_empty() {
+        let put = tx.prepare_cached(PG_PUT_ROWS).await.map_err(pg_error)?;
+        tx.execute(&put, &[&put_keys, &put_values])
+            .await
+            .map_err(pg_error)?;
+    }
+    if !deleted.is_empty() {
+        let delete = tx
+            .prepare_cached("DELETE FROM kv WHERE key = ANY($1)")
+            .await
+            .map_err(pg_error)?;
+        tx.execute(&delete, &[&deleted]).await.map_err(pg_error)?;
+    }
+    if !docs.is_empty() {
+        let advance = tx.prepare_cached(PG_ADVANCE_FEED).await.map_err(pg_error)?;
+        tx.execute(&advance, &[&docs]).await.map_err(pg_error)?;
+        let payloads: Vec<String> = docs
+            .iter()
+            .map(|doc| crate::fanout::change_payload(origin, doc))
+            .collect();
+        let notify = tx
+            .prepare_cached("SELECT pg_notify($1, payload) FROM UNNEST($2::text[]) AS payload")
+            .await
+            .map_err(pg_error)?;
+        tx.execute(&notify, &[&crate::fanout::CHANGES, &payloads])
+            .await
+            .map_err(pg_error)?;
+    }
+    tx.commit().await.map_err(pg_error)
+}
+
+/// Every row of a group in one statement (no key twice: the group keeps each key's last).
+const PG_PUT_ROWS: &str = "INSERT INTO kv (key, value)
+    SELECT * FROM UNNEST($1::bytea[], $2::bytea[])
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+/// Moves the feed by one for each document of `$1`, in order: the first gets the lowest of the
+/// new numbers.
+const PG_ADVANCE_FEED: &str = "WITH docs AS (
+        SELECT doc_id, ord FROM UNNEST($1::text[]) WITH ORDINALITY AS d (doc_id, ord)
+    ), next AS (
+        UPDATE change_feed SET seq = seq + (SELECT count(*) FROM docs) WHERE id = 1 RETURNING seq
+    )
+    INSERT INTO doc_changes (doc_id, seq)
+    SELECT docs.doc_id, next.seq - (SELECT count(*) FROM docs) + docs.ord FROM docs, next
+    ON CONFLICT (doc_id) DO UPDATE SET seq = excluded.seq";
 
 /// How many on-disk heads are remembered per document: a document has a handful of heads; the
 /// bound only matters for a damaged history.
