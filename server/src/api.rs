@@ -25,7 +25,7 @@ use crate::limits::CodeLookups;
 use crate::metrics::Metrics;
 use crate::notices::{ConnectionNotices, Named, NoticeSetup};
 use crate::policy::MembershipPolicy;
-use crate::transport::{self, MAX_MESSAGE_BYTES};
+use crate::transport::{self, MAX_MESSAGE_BYTES, READ_BUFFER_BYTES};
 
 /// How long an invitation code lives.
 pub const INVITATION_SECS: i64 = 72 * 3600;
@@ -605,6 +605,7 @@ async fn sync(
     Ok(upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
+        .read_buffer_size(READ_BUFFER_BYTES)
         .on_upgrade(move |socket| async move {
             tracing::info!(peer = %peer_id, person = %person_id, notices = notices.is_some(), "sync connection");
             let Ok((repo, acceptor)) = state.repos.open(peer_id.clone()).await else {

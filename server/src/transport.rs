@@ -35,6 +35,13 @@ pub const REMOVED_CLOSE_CODE: u16 = 4001;
 /// The largest WebSocket message (and frame) a device may send.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 
+/// Each sync connection's read buffer. tungstenite's default is 128 KiB, and it fills the
+/// buffer's whole capacity with zeros before every read: 128 KiB resident per connection
+/// (half the server's memory under 1,000 devices) and a 128 KiB memset per message. A sync
+/// message is mostly a few hundred bytes; a larger frame still arrives whole (the buffer grows
+/// to the frame's length, up to [`MAX_MESSAGE_BYTES`]).
+pub const READ_BUFFER_BYTES: usize = 8 * 1024;
+
 /// Why a connection was ended.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
