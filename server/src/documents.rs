@@ -855,6 +855,47 @@ mod tests {
         );
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writes_made_together_are_all_stored_in_the_order_they_were_made() {
+        let s = Arc::new(store());
+        // Many devices' edits at once: each is stored, and each document is in the feed.
+        let row = |i: usize| key(&[&format!("doc{i}"), "incremental", "h"]);
+        let writes = (0..200).map(|i| {
+            let s = s.clone();
+            async move { s.put(&row(i), i.to_string().as_bytes()).await }
+        });
+        for written in futures::future::join_all(writes).await {
+            written.unwrap();
+        }
+        for i in 0..200 {
+            assert_eq!(
+                s.load(&row(i)).await.unwrap(),
+                Some(i.to_string().into_bytes())
+            );
+        }
+        let in_feed: i64 = s
+            .run(|c| c.query_row("SELECT count(*) FROM doc_changes", [], |r| r.get(0)))
+            .unwrap();
+        assert_eq!(in_feed, 200, "every document written is in the change feed");
+
+        // A put and a delete of one row made together: the later one counts, either way.
+        let k = key(&["d", "snapshot", "s"]);
+        let (put, delete) = futures::join!(s.put(&k, b"x"), s.delete(&k));
+        put.unwrap();
+        delete.unwrap();
+        assert_eq!(s.load(&k).await.unwrap(), None);
+        let (delete, put) = futures::join!(s.delete(&k), s.put(&k, b"y"));
+        delete.unwrap();
+        put.unwrap();
+        assert_eq!(s.load(&k).await.unwrap(), Some(b"y".to_vec()));
+
+        // A commit that fails answers every write in it with the error: none is acknowledged.
+        s.run(|c| c.execute_batch("DROP TABLE kv")).unwrap();
+        let (one, two) = (row(1), row(2));
+        let (first, second) = futures::join!(s.put(&one, b"lost"), s.put(&two, b"lost"));
+        assert!(first.is_err() && second.is_err(), "{first:?} {second:?}");
+    }
+
     #[tokio::test]
     async fn heads_become_durable_when_their_change_or_a_snapshot_is_written() {
         use samod::storage::Storage;
