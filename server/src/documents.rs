@@ -65,7 +65,7 @@ pub trait DocumentStore: Send + Sync + 'static {
 /// them is acknowledged. Reads share the connection with the writer.
 pub struct SqliteDocuments {
     conn: Arc<Mutex<Connection>>,
-    writes: std::sync::mpsc::Sender<(Write, Answer)>,
+    writes: Writes,
 }
 
 /// A row to write or delete, queued for the next group commit.
@@ -84,16 +84,19 @@ enum Write {
 /// How a queued write's group commit went.
 type Answer = tokio::sync::oneshot::Sender<Result<(), String>>;
 
+/// Where writes queue for a store's writer (a thread on SQLite, a task on PostgreSQL).
+type Writes = tokio::sync::mpsc::UnboundedSender<(Write, Answer)>;
+
 impl SqliteDocuments {
     /// Documents on `conn`, whose database has the `kv` table (see `db.rs`). Starts the
     /// writer thread, which ends when the store is dropped.
     pub fn new(conn: Connection) -> Self {
         let conn = Arc::new(Mutex::new(conn));
-        let (writes, queue) = std::sync::mpsc::channel();
+        let (writes, queue) = tokio::sync::mpsc::unbounded_channel();
         let writer = conn.clone();
         std::thread::Builder::new()
             .name("tandem-doc-writer".into())
-            .spawn(move || write_groups(&writer, &queue))
+            .spawn(move || write_groups(&writer, queue))
             .expect("a thread for the document writer");
         SqliteDocuments { conn, writes }
     }
@@ -105,22 +108,6 @@ impl SqliteDocuments {
             f(&conn).map_err(|e| StoreError(e.to_string()))
         })
     }
-
-    /// Queues `write` (at once, when first polled) and returns once it is committed.
-    fn write(&self, write: Write) -> impl Future<Output = StoreResult<()>> + Send + 'static {
-        let (answer, answered) = tokio::sync::oneshot::channel();
-        let queued = self.writes.send((write, answer)).is_ok();
-        async move {
-            if !queued {
-                return Err(StoreError("the document writer has stopped".into()));
-            }
-            match answered.await {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(e)) => Err(StoreError(e)),
-                Err(_) => Err(StoreError("the document writer has stopped".into())),
-            }
-        }
-    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -128,10 +115,15 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// The writer thread: every write waiting when it is free goes into one transaction.
-fn write_groups(conn: &Mutex<Connection>, queue: &std::sync::mpsc::Receiver<(Write, Answer)>) {
-    while let Ok(first) = queue.recv() {
+fn write_groups(
+    conn: &Mutex<Connection>,
+    mut queue: tokio::sync::mpsc::UnboundedReceiver<(Write, Answer)>,
+) {
+    while let Some(first) = queue.blocking_recv() {
         let mut group = vec![first];
-        group.extend(queue.try_iter());
+        while let Ok(next) = queue.try_recv() {
+            group.push(next);
+        }
         let result = commit_group(&mut lock(conn), &group).map_err(|e| {
             tracing::error!(error = %e, writes = group.len(), "storing documents failed");
             e.to_string()
@@ -186,18 +178,24 @@ impl DocumentStore for SqliteDocuments {
     }
 
     async fn put(&self, key: &StorageKey, value: &[u8]) -> StoreResult<()> {
-        self.write(Write::Put {
-            key: kv::key_bytes(key),
-            value: value.to_vec(),
-            doc: doc_of(key).map(str::to_string),
-        })
+        queue_write(
+            &self.writes,
+            Write::Put {
+                key: kv::key_bytes(key),
+                value: value.to_vec(),
+                doc: doc_of(key).map(str::to_string),
+            },
+        )
         .await
     }
 
     async fn delete(&self, key: &StorageKey) -> StoreResult<()> {
-        self.write(Write::Delete {
-            key: kv::key_bytes(key),
-        })
+        queue_write(
+            &self.writes,
+            Write::Delete {
+                key: kv::key_bytes(key),
+            },
+        )
         .await
     }
 }
@@ -233,7 +231,7 @@ impl<S: DocumentStore> DocumentStore for Arc<S> {
 /// document — so one commit (one disk flush, one turn holding the feed's row) serves many.
 pub struct PostgresDocuments {
     pool: deadpool_postgres::Pool,
-    writes: tokio::sync::mpsc::UnboundedSender<(Write, Answer)>,
+    writes: Writes,
 }
 
 impl PostgresDocuments {
@@ -318,12 +316,9 @@ impl DocumentStore for PostgresDocuments {
     }
 }
 
-/// Queues `write` for the PostgreSQL writer (at once, when first polled); answers once it is
+/// Queues `write` for its store's writer (at once, when first polled); answers once it is
 /// committed.
-async fn queue_write(
-    writes: &tokio::sync::mpsc::UnboundedSender<(Write, Answer)>,
-    write: Write,
-) -> StoreResult<()> {
+async fn queue_write(writes: &Writes, write: Write) -> StoreResult<()> {
     let (answer, answered) = tokio::sync::oneshot::channel();
     if writes.send((write, answer)).is_err() {
         return Err(StoreError("the document writer has stopped".into()));
