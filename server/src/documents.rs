@@ -747,6 +747,24 @@ impl<S: DocumentStore> SamodStorage<S> {
     pub fn store(&self) -> Arc<S> {
         self.store.clone()
     }
+
+    /// samod's `put` without taking the row, which the caller may still pass on.
+    pub async fn put_row(&self, key: &StorageKey, data: &[u8]) {
+        let doc_id = doc_of(key).map(str::to_string);
+        if let Some(doc_id) = &doc_id {
+            self.durability.write_started(doc_id);
+        }
+        let result = self.store.put(key, data).await;
+        tracing::trace!(%key, ok = result.is_ok(), "put");
+        if let Err(err) = &result {
+            tracing::error!(%err, %key, "storage put failed");
+            self.durability.failed(doc_id.as_deref());
+        }
+        if let Some(doc_id) = &doc_id {
+            self.durability
+                .write_finished(doc_id, key, data, result.is_ok());
+        }
+    }
 }
 
 /// The document a key belongs to (`None` for samod's own keys, such as its storage id).
@@ -785,20 +803,7 @@ impl<S: DocumentStore> samod::storage::Storage for SamodStorage<S> {
     }
 
     async fn put(&self, key: StorageKey, data: Vec<u8>) {
-        let doc_id = doc_of(&key).map(str::to_string);
-        if let Some(doc_id) = &doc_id {
-            self.durability.write_started(doc_id);
-        }
-        let result = self.store.put(&key, &data).await;
-        tracing::trace!(%key, ok = result.is_ok(), "put");
-        if let Err(err) = &result {
-            tracing::error!(%err, %key, "storage put failed");
-            self.durability.failed(doc_id.as_deref());
-        }
-        if let Some(doc_id) = &doc_id {
-            self.durability
-                .write_finished(doc_id, &key, &data, result.is_ok());
-        }
+        self.put_row(&key, &data).await
     }
 
     async fn delete(&self, key: StorageKey) {

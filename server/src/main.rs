@@ -122,6 +122,11 @@ enum EnrolRole {
     Coach,
 }
 
+/// jemalloc rather than the system's allocator: under 1,000 devices the server used 0.51 of a
+/// core instead of 0.59 for the same edits, and 119 MB instead of 124 (server/README.md, "Load").
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// The threads the server's blocking work may use at once (see `main`).
 const MAX_BLOCKING_THREADS: usize = 16;
 

@@ -37,8 +37,10 @@ type LoadRows = Arc<
     dyn Fn(String) -> BoxFuture<'static, Result<Vec<(StorageKey, Vec<u8>)>, String>> + Send + Sync,
 >;
 
-/// How many stored rows of one document the hub remembers having announced.
-const MAX_ANNOUNCED: usize = 4096;
+/// How many stored rows of one document the hub remembers having announced. A repo stores a
+/// merged row again within moments of the merge, so a short memory is enough; forgetting costs
+/// at most one more round of merges, in which nothing is new.
+const MAX_ANNOUNCED: usize = 256;
 
 /// Makes repo number `id`: on the process's storage through [`Tracked`], with its share policy.
 pub type MakeRepo = Arc<dyn Fn(u64) -> BoxFuture<'static, Repo> + Send + Sync>;
@@ -103,9 +105,12 @@ struct State {
     holders: HashMap<String, HashSet<u64>>,
     /// Which documents each repo holds (the same pairs, for its release).
     held: HashMap<u64, HashSet<String>>,
-    /// The rows of each held document that some repo stored: each is announced once (a repo
-    /// that merged a row stores it again, and that need not go round again).
-    stored: HashMap<String, HashSet<String>>,
+    /// The rows of each document held by more than one repo that some repo stored, each as a
+    /// hash of its key: each is announced once (a repo that merged a row stores it again, and
+    /// that need not go round again). A document one repo holds alone needs no memory of it.
+    stored: HashMap<String, HashSet<u64>>,
+    /// Hashes row keys for `stored`.
+    keys: std::hash::RandomState,
 }
 
 impl Hub {
@@ -183,19 +188,21 @@ impl Hub {
     fn stored(self: &Arc<Self>, id: u64, doc: &str, key: &StorageKey, data: Vec<u8>) {
         let others: Vec<(u64, Repo)> = {
             let mut state = self.lock();
-            let stored = state.stored.entry(doc.to_string()).or_default();
-            // Bounded: forgetting costs at most one more round of merges for a row stored
-            // again, and samod stores a row again only after merging it.
-            if stored.len() >= MAX_ANNOUNCED {
-                stored.clear();
-            }
-            let new = stored.insert(key.to_string());
-            if !new {
-                return;
-            }
+            let state = &mut *state;
             let Some(holders) = state.holders.get(doc) else {
                 return;
             };
+            if !holders.iter().any(|h| *h != id) {
+                return;
+            }
+            let row = std::hash::BuildHasher::hash_one(&state.keys, key);
+            let stored = state.stored.entry(doc.to_string()).or_default();
+            if stored.len() >= MAX_ANNOUNCED {
+                stored.clear();
+            }
+            if !stored.insert(row) {
+                return;
+            }
             holders
                 .iter()
                 .filter(|h| **h != id)
@@ -403,11 +410,56 @@ impl<S: DocumentStore> samod::storage::Storage for Tracked<S> {
         let Some(doc) = doc else {
             return self.inner.put(key, data).await;
         };
-        self.inner.put(key.clone(), data.clone()).await;
+        self.inner.put_row(&key, &data).await;
         self.hub.stored(self.id, &doc, &key, data);
     }
 
     async fn delete(&self, key: StorageKey) {
         self.inner.delete(key).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::documents::SqliteDocuments;
+
+    fn hub() -> Arc<Hub> {
+        let conn = crate::db::open_file(std::path::Path::new(":memory:")).unwrap();
+        Hub::new(
+            Arc::new(SqliteDocuments::new(conn)),
+            Arc::new(Durability::default()),
+        )
+    }
+
+    fn row(n: usize) -> StorageKey {
+        StorageKey::from_parts(["doc", "incremental", &format!("{n:064x}")]).unwrap()
+    }
+
+    /// What the hub keeps to announce each stored row once does not grow with the edits: a
+    /// server up for a week keeps no more of it than one up for a minute.
+    #[tokio::test]
+    async fn the_memory_of_announced_rows_stays_small() {
+        let hub = hub();
+        // One repo holds the document alone: nobody to announce to, nothing to remember.
+        hub.hold(1, "doc");
+        for n in 0..1000 {
+            hub.stored(1, "doc", &row(n), vec![1]);
+        }
+        assert!(hub.lock().stored.is_empty());
+
+        // Two repos hold it: each row is remembered, and no more than MAX_ANNOUNCED of them.
+        hub.hold(2, "doc");
+        for n in 0..10_000 {
+            hub.stored(1, "doc", &row(n), vec![1]);
+            let remembered = hub.lock().stored.get("doc").map_or(0, HashSet::len);
+            assert!((1..=MAX_ANNOUNCED).contains(&remembered), "{remembered}");
+        }
+
+        // The last repo lets it go: so does the hub.
+        hub.release(1).await;
+        hub.release(2).await;
+        assert!(hub.lock().stored.is_empty());
+        assert_eq!(hub.documents(), 0);
     }
 }
