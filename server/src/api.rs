@@ -38,6 +38,9 @@ pub struct AppState {
     /// A repo per sync connection (`repos.rs`).
     pub repos: crate::repos::Repos,
     pub durability: Arc<Durability>,
+    /// Each connection with notices, told which documents its person may see were stored
+    /// (`notices::route_stored`).
+    pub stored_for: Arc<crate::notices::StoredSignals>,
     pub code_lookups: Arc<CodeLookups>,
     /// How fast each device may send on its sync connections.
     pub inbound: Arc<crate::limits::InboundLimits>,
@@ -589,7 +592,7 @@ async fn sync(
             directory: state.directory.clone(),
             person: person.clone(),
             named: Named::default(),
-            stored: state.durability.stored_changes(),
+            stored: state.stored_for.watch(&person.person_id),
             links: state.policy.watch_links(&person.person_id),
             since,
         };

@@ -547,6 +547,17 @@ pub struct Durability {
     wait_limit: Duration,
     /// Bumped after every change of a document that reached the disk (and so the change feed).
     stored: watch::Sender<u64>,
+    /// Which documents those changes were of, since [`Durability::take_stored`] last looked.
+    stored_docs: Mutex<StoredDocs>,
+}
+
+/// The documents whose changes reached the disk since the last look (see
+/// [`Durability::take_stored`]).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct StoredDocs {
+    pub docs: HashSet<String>,
+    /// Any document may have changed (changes another process stored went unheard).
+    pub all: bool,
 }
 
 impl Default for Durability {
@@ -565,13 +576,31 @@ impl Durability {
             failures: Default::default(),
             wait_limit,
             stored: watch::Sender::new(0),
+            stored_docs: Mutex::default(),
         }
     }
 
-    /// Hears of every change of a document stored from now on (the value only counts them): a
-    /// cue to read the change feed again.
+    /// Hears of every change of a document stored from now on (the value only counts them);
+    /// [`Durability::take_stored`] says which documents changed.
     pub fn stored_changes(&self) -> watch::Receiver<u64> {
         self.stored.subscribe()
+    }
+
+    /// The documents changed since the last call (by this process or, as heard, another), and
+    /// forgets them. Held until taken: one set, each document once.
+    pub fn take_stored(&self) -> StoredDocs {
+        std::mem::take(&mut *lock(&self.stored_docs))
+    }
+
+    fn note_stored<'a>(&self, docs: impl IntoIterator<Item = &'a str>, all: bool) {
+        {
+            let mut stored = lock(&self.stored_docs);
+            stored.all |= all;
+            if !stored.all {
+                stored.docs.extend(docs.into_iter().map(str::to_string));
+            }
+        }
+        self.stored.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     fn docs(&self) -> std::sync::MutexGuard<'_, HashMap<String, DocState>> {
@@ -622,7 +651,7 @@ impl Durability {
         }
         self.bump();
         if ok {
-            self.stored.send_modify(|n| *n = n.wrapping_add(1));
+            self.note_stored([doc_id], false);
         }
     }
 
@@ -643,9 +672,10 @@ impl Durability {
         }
     }
 
-    /// Another process stored changes (`fanout.rs`): a cue to read the change feed again.
-    pub fn stored_elsewhere(&self) {
-        self.stored.send_modify(|n| *n = n.wrapping_add(1));
+    /// Another process stored changes to `docs` (`fanout.rs`), or to any document when
+    /// `all` (what it said while this one was not listening).
+    pub fn stored_elsewhere<'a>(&self, docs: impl IntoIterator<Item = &'a str>, all: bool) {
+        self.note_stored(docs, all);
     }
 
     /// Notes rows of `doc_id` read from storage: they are on disk.

@@ -112,7 +112,7 @@ impl Listener {
                         tracing::info!("listening to the other server processes again");
                         // What was said while nobody listened is lost: look again at all.
                         self.policy.memberships_changed(&[]);
-                        self.durability.stored_elsewhere();
+                        self.durability.stored_elsewhere([], true);
                     }
                     first = false;
                     while let Some(notification) = heard.recv().await {
@@ -165,7 +165,8 @@ impl Listener {
             return;
         }
         tracing::debug!(?docs, "documents changed on another process");
-        self.durability.stored_elsewhere();
+        self.durability
+            .stored_elsewhere(docs.iter().map(String::as_str), false);
         for doc in &docs {
             if self.durability.knows(doc) {
                 self.refresh(doc).await;

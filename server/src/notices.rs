@@ -10,10 +10,18 @@
 //! - `{"type": "tandem-links-changed"}`: this person's links (`GET /v1/links`) changed.
 //!
 //! [`ConnectionNotices`] makes them for one connection: it reads the change feed
-//! ([`Directory::changed_since`], filtered by the share rules at the time of sending) after each
-//! stored change, and reads the person's links again each time [`LinkWatchers`] says they may
-//! have changed, comparing them with what it saw before. Plain automerge-repo peers (no
+//! ([`Directory::changed_since`], filtered by the share rules at the time of sending) after a
+//! stored change of a document its person may see, and reads the person's links again each time
+//! they may have changed, comparing them with what it saw before. Plain automerge-repo peers (no
 //! `notices=1`) never get either.
+//!
+//! Who hears of a stored change is decided once for the process, not by every connection:
+//! [`route_stored`] asks the directory who may see the documents just stored
+//! ([`Directory::viewers`], remembered until a membership changes) and tells only those
+//! people's connections which documents ([`StoredSignals`]); a connection reads the feed only
+//! when one of them is a document it has not named.
+//! Were every connection to read the feed after every change, a thousand connected devices
+//! editing once a second would make a million feed queries a second.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -24,6 +32,7 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 
 use crate::directory::{Directory, Person};
+use crate::documents::StoredDocs;
 
 /// How long changes are gathered into one notice after the first of them is stored.
 pub const BATCH: Duration = Duration::from_millis(10);
@@ -35,16 +44,16 @@ const MAX_NAMED: usize = 100_000;
 
 /// Each person whose sync connections want to hear when their links may have changed.
 #[derive(Default)]
-pub struct LinkWatchers {
+pub struct PersonWatchers {
     people: Mutex<HashMap<String, watch::Sender<u64>>>,
 }
 
-impl LinkWatchers {
+impl PersonWatchers {
     fn people(&self) -> std::sync::MutexGuard<'_, HashMap<String, watch::Sender<u64>>> {
         self.people.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Hears each time [`LinkWatchers::nudge`] names `person_id`.
+    /// Hears each time [`PersonWatchers::nudge`] names `person_id`.
     pub fn watch(&self, person_id: &str) -> watch::Receiver<u64> {
         let mut people = self.people();
         // Forget people whose connections have all ended.
@@ -69,6 +78,151 @@ impl LinkWatchers {
             if let Some(sender) = people_watching.get(*person) {
                 sender.send_modify(|n| *n = n.wrapping_add(1));
             }
+        }
+    }
+}
+
+/// Each connection with notices, by person, and the documents stored since it last looked
+/// that its person may see ([`route_stored`] fills them).
+#[derive(Default)]
+pub struct StoredSignals {
+    people: Mutex<HashMap<String, Vec<std::sync::Weak<Pending>>>>,
+}
+
+/// What one connection has not looked at yet.
+#[derive(Default)]
+pub struct Pending {
+    stored: Mutex<StoredDocs>,
+    notify: tokio::sync::Notify,
+}
+
+impl Pending {
+    fn take(&self) -> StoredDocs {
+        std::mem::take(&mut *self.stored.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+impl StoredSignals {
+    fn people(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<std::sync::Weak<Pending>>>> {
+        self.people.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new connection of `person_id`: told of every document they may see stored from now
+    /// on, until it is dropped.
+    pub fn watch(&self, person_id: &str) -> Arc<Pending> {
+        let pending = Arc::new(Pending::default());
+        let mut people = self.people();
+        let connections = people.entry(person_id.to_string()).or_default();
+        connections.retain(|c| c.strong_count() > 0);
+        connections.push(Arc::downgrade(&pending));
+        if people.len() >= 1024 && people.len().is_power_of_two() {
+            people.retain(|_, c| c.iter().any(|c| c.strong_count() > 0));
+        }
+        pending
+    }
+
+    /// Whether any connection is listening.
+    pub fn any(&self) -> bool {
+        self.people()
+            .values()
+            .any(|c| c.iter().any(|c| c.strong_count() > 0))
+    }
+
+    /// Tells the connections of `person_id` that `docs` were stored (any document, if `all`).
+    fn tell<'a>(&self, person_id: &str, docs: impl IntoIterator<Item = &'a String>, all: bool) {
+        let people = self.people();
+        let Some(connections) = people.get(person_id) else {
+            return;
+        };
+        let docs: Vec<&String> = docs.into_iter().collect();
+        for pending in connections.iter().filter_map(std::sync::Weak::upgrade) {
+            {
+                let mut stored = pending.stored.lock().unwrap_or_else(|e| e.into_inner());
+                stored.all |= all;
+                stored.docs.extend(docs.iter().map(|d| d.to_string()));
+            }
+            pending.notify.notify_one();
+        }
+    }
+
+    fn tell_everyone(&self) {
+        let people: Vec<String> = self.people().keys().cloned().collect();
+        for person in people {
+            self.tell(&person, [], true);
+        }
+    }
+}
+
+/// Who may see each document lately stored, while no membership changed (the
+/// [`MembershipPolicy::generation`](crate::policy::MembershipPolicy::generation) it was read in).
+#[derive(Default)]
+struct Viewers {
+    generation: u64,
+    docs: HashMap<String, Vec<String>>,
+}
+
+/// The most documents whose viewers are remembered at once.
+const MAX_VIEWERS_KEPT: usize = 65_536;
+
+/// Tells the connections of each person who may see a document as it is stored (by this
+/// process or, as heard, another) which documents, until `durability` is dropped. What is
+/// stored while the directory is being asked is taken together afterwards. Who may see a
+/// document is asked once and remembered until a membership changes (`generation`).
+pub async fn route_stored(
+    durability: std::sync::Weak<crate::documents::Durability>,
+    directory: Directory,
+    signals: Arc<StoredSignals>,
+    generation: Arc<std::sync::atomic::AtomicU64>,
+) {
+    let Some(mut stored) = durability.upgrade().map(|d| d.stored_changes()) else {
+        return;
+    };
+    let mut viewers = Viewers::default();
+    while stored.changed().await.is_ok() {
+        let Some(taken) = durability.upgrade().map(|d| d.take_stored()) else {
+            return;
+        };
+        if taken.all {
+            signals.tell_everyone();
+            continue;
+        }
+        if taken.docs.is_empty() || !signals.any() {
+            continue;
+        }
+        let now = generation.load(std::sync::atomic::Ordering::Acquire);
+        if now != viewers.generation || viewers.docs.len() >= MAX_VIEWERS_KEPT {
+            viewers = Viewers {
+                generation: now,
+                docs: HashMap::new(),
+            };
+        }
+        let unknown: Vec<String> = taken
+            .docs
+            .iter()
+            .filter(|d| !viewers.docs.contains_key(*d))
+            .cloned()
+            .collect();
+        for doc in unknown {
+            match directory.viewers(std::slice::from_ref(&doc)).await {
+                Ok(people) => {
+                    viewers.docs.insert(doc, people);
+                }
+                Err(err) => {
+                    // Everyone reads the feed, which is filtered by the share rules anyway.
+                    tracing::error!(%err, "could not look up who may see a stored document");
+                    signals.tell_everyone();
+                    break;
+                }
+            }
+        }
+        let mut told: HashMap<&str, Vec<&String>> = HashMap::new();
+        for doc in &taken.docs {
+            for person in viewers.docs.get(doc).into_iter().flatten() {
+                told.entry(person).or_default().push(doc);
+            }
+        }
+        for (person, docs) in told {
+            signals.tell(person, docs, false);
         }
     }
 }
@@ -132,8 +286,8 @@ pub struct NoticeSetup {
     pub directory: Directory,
     pub person: Person,
     pub named: Named,
-    /// [`crate::documents::Durability::stored_changes`].
-    pub stored: watch::Receiver<u64>,
+    /// Told which documents this person may see were stored ([`StoredSignals::watch`]).
+    pub stored: Arc<Pending>,
     /// [`crate::policy::MembershipPolicy::watch_links`] for this person.
     pub links: watch::Receiver<u64>,
     /// Where in the change feed to start: a catch-up cursor the device gave, or the feed's top
@@ -147,7 +301,7 @@ pub struct ConnectionNotices {
     person: Person,
     named: Named,
     cursor: u64,
-    stored: Option<watch::Receiver<u64>>,
+    stored: Arc<Pending>,
     links_changed: Option<watch::Receiver<u64>>,
     /// The links may have changed and are to be read again.
     links_due: bool,
@@ -165,11 +319,10 @@ impl ConnectionNotices {
             directory,
             person,
             named,
-            mut stored,
+            stored,
             mut links,
             since,
         } = setup;
-        stored.mark_unchanged();
         links.mark_unchanged();
         let (cursor, due) = match since {
             Some(since) => (since, Some(Instant::now())),
@@ -181,7 +334,7 @@ impl ConnectionNotices {
             person,
             named,
             cursor,
-            stored: Some(stored),
+            stored,
             links_changed: Some(links),
             links_due: false,
             links: current_links,
@@ -214,16 +367,19 @@ impl ConnectionNotices {
             }
             let due = self.due;
             tokio::select! {
-                alive = changed(&mut self.stored) => {
-                    if alive {
+                () = self.stored.notify.notified() => {
+                    // Documents this connection named reach it through samod already.
+                    let taken = self.stored.take();
+                    if taken.all || taken.docs.iter().any(|d| !self.named.contains(d)) {
                         self.due.get_or_insert_with(|| Instant::now() + BATCH);
-                    } else {
-                        self.stored = None;
                     }
                 }
                 alive = changed(&mut self.links_changed) => {
                     if alive {
                         self.links_due = true;
+                        // New links give access to documents whose changes this person was
+                        // not signalled about when they were stored.
+                        self.due.get_or_insert_with(|| Instant::now() + BATCH);
                     } else {
                         self.links_changed = None;
                     }
@@ -380,12 +536,21 @@ mod tests {
         let (named_month, unnamed_month, theirs) =
             (month(&me).await, month(&me).await, month(&other).await);
 
-        let watchers = LinkWatchers::default();
+        let (watchers, signals) = (
+            PersonWatchers::default(),
+            Arc::new(StoredSignals::default()),
+        );
+        tokio::spawn(route_stored(
+            Arc::downgrade(&durability),
+            directory.clone(),
+            signals.clone(),
+            Arc::default(),
+        ));
         let mut notices = ConnectionNotices::start(NoticeSetup {
             directory: directory.clone(),
             person: me.clone(),
             named: Named::default(),
-            stored: durability.stored_changes(),
+            stored: signals.watch(&me.person_id),
             links: watchers.watch(&me.person_id),
             since: None,
         })
@@ -411,7 +576,7 @@ mod tests {
 
     #[test]
     fn only_watched_people_are_nudged_and_ended_connections_are_forgotten() {
-        let watchers = LinkWatchers::default();
+        let watchers = PersonWatchers::default();
         let mut a = watchers.watch("a");
         let b = watchers.watch("b");
         watchers.nudge(&["a", "c"]);

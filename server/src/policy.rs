@@ -37,18 +37,21 @@ use tokio::sync::watch;
 use crate::connections::Connections;
 use crate::directory::Directory;
 use crate::fanout::Peers;
-use crate::notices::LinkWatchers;
+use crate::notices::PersonWatchers;
 
 /// The share policy (cheap to clone: clones share the directory and the change signals).
 #[derive(Clone)]
 pub struct MembershipPolicy {
     directory: Directory,
     changes: Arc<Changes>,
-    links: Arc<LinkWatchers>,
+    links: Arc<PersonWatchers>,
     /// The other server processes on the same database, if any (`fanout.rs`).
     peers: Option<Peers>,
     /// The sync connections open here, closed when their device is removed.
     pub connections: Arc<Connections>,
+    /// Counts the membership changes heard ([`Self::memberships_changed_about`]): what was
+    /// learnt of who may see what is stale once it moves (`notices::route_stored`).
+    pub generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl MembershipPolicy {
@@ -59,6 +62,7 @@ impl MembershipPolicy {
             links: Arc::default(),
             peers: None,
             connections: Arc::default(),
+            generation: Arc::default(),
         }
     }
 
@@ -92,6 +96,8 @@ impl MembershipPolicy {
 
     /// [`Self::memberships_changed`], and the open decisions about `docs` too.
     pub fn memberships_changed_about(&self, people: &[&str], docs: &[&str]) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         self.changes.nudge(people, docs);
         self.links.nudge(people);
         // A device of theirs may have been removed: its open connections end.

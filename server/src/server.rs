@@ -218,11 +218,19 @@ impl App {
         hub.add(0, repo.clone());
         hub.set_policy(policy.clone());
         let repos = Repos::new(hub, make);
+        let stored_for = Arc::new(crate::notices::StoredSignals::default());
+        tokio::spawn(crate::notices::route_stored(
+            Arc::downgrade(&durability),
+            directory.clone(),
+            stored_for.clone(),
+            policy.generation.clone(),
+        ));
         let router = api::router(AppState {
             directory: directory.clone(),
             policy: policy.clone(),
             repos: repos.clone(),
             durability: durability.clone(),
+            stored_for,
             code_lookups: Default::default(),
             inbound: Default::default(),
             metrics: metrics.clone(),

@@ -20,8 +20,10 @@
 //! - A device is light: one WebSocket speaking automerge-repo's wire protocol (CBOR `join`,
 //!   then `sync` messages), one automerge document and its sync state. On tandem-server each
 //!   device is a real enrolled person (an operator's enrolment code, `POST /v1/enrol` with a
-//!   token the device signed) syncing their own journey over `/v1/sync?token=…`; the JS server
-//!   has no authentication, so its devices just connect.
+//!   token the device signed) syncing their own journey over `/v1/sync?token=…&notices=1`, as
+//!   the app connects (the server's notices of stored changes it may see; a device sharing
+//!   nothing gets none, but the server still works out who to tell); the JS server has no
+//!   authentication and no notices, so its devices just connect.
 //! - Acknowledged: the server's sync message says its heads include the device's new change.
 //!   tandem-server sends that only once the change is on disk. automerge-repo's sync server
 //!   answers at once with the heads it had, then sends its new heads through a 100 ms throttle
@@ -433,7 +435,7 @@ impl Device {
                 let key = id.key.as_ref().ok_or("a tandem device without a key")?;
                 let token = make_token(key, server_id, now(), LIFETIME_SECS);
                 format!(
-                    "{}/v1/sync?token={token}",
+                    "{}/v1/sync?token={token}&notices=1",
                     url.replacen("http://", "ws://", 1)
                 )
             }

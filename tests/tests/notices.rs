@@ -332,3 +332,53 @@ async fn notices_tell_a_member_what_changed_and_a_non_member_nothing() {
         let _ = ws.close(None).await;
     }
 }
+
+/// Two processes on one PostgreSQL (a throwaway one this test starts): a change stored through
+/// process A reaches a member's connection to process B as a notice, through the database's
+/// notification, and a non-member's connection to B hears nothing of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_stored_through_one_process_is_noticed_on_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = tandem_testdb::cluster().new_database();
+    let a = ServerProcess::start_on_database(&dir.path().join("a"), &database);
+    let b = ServerProcess::start_on_database(&dir.path().join("b"), &database);
+    let first = Practitioner::enrolled(&a).await;
+    let second = Practitioner::enrolled(&a).await;
+    let on_b = |p: &Practitioner| Practitioner {
+        key: p.key.clone(),
+        person_id: p.person_id.clone(),
+        url: b.url.clone(),
+        server_id: p.server_id.clone(),
+    };
+    let mut first_ws = on_b(&first).connect("&notices=1").await;
+    let mut second_ws = on_b(&second).connect("&notices=1").await;
+
+    // The first practitioner's client joins and writes through A only.
+    let client = store(&dir, "client");
+    join(&client, &a.url, &first.invite_client().await)
+        .await
+        .unwrap();
+    client.add_plan(&walk()).unwrap();
+    sync_now(&client, &quiet).await.unwrap();
+    let journey = client.identity().journey_id.clone();
+    until_changed(&mut first_ws, &journey, &visible_of(&client)).await;
+
+    // The second practitioner's first change notice on B is of their own client, written
+    // through A after the first client's: nothing of the first client's came before it.
+    let other = store(&dir, "other");
+    join(&other, &a.url, &second.invite_client().await)
+        .await
+        .unwrap();
+    other.add_plan(&walk()).unwrap();
+    sync_now(&other, &quiet).await.unwrap();
+    until_changed(
+        &mut second_ws,
+        &other.identity().journey_id,
+        &visible_of(&other),
+    )
+    .await;
+
+    for ws in [&mut first_ws, &mut second_ws] {
+        let _ = ws.close(None).await;
+    }
+}

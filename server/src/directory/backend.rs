@@ -109,6 +109,8 @@ pub trait Rows: Send {
     /// The documents `person_id` may see (as [`Rows::access`]) whose latest change is after
     /// `since`, oldest change first.
     async fn changed_since(&mut self, person_id: &str, since: u64) -> Result<Vec<String>>;
+    /// Everyone who may see any of `doc_ids` (as [`Rows::access`]), each once.
+    async fn viewers(&mut self, doc_ids: &[String]) -> Result<Vec<String>>;
     /// The link between two people, whichever way round, and its relationship document.
     async fn link_between(
         &mut self,

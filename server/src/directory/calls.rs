@@ -543,6 +543,15 @@ impl Directory {
         self.backend.begin(Mode::Look).await?.feed_cursor().await
     }
 
+    /// Everyone who may see one of `doc_ids` now (exactly as [`Directory::access`] answers),
+    /// each once: whose notices are to read the change feed after those documents changed.
+    pub async fn viewers(&self, doc_ids: &[String]) -> Result<Vec<String>> {
+        if doc_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.backend.begin(Mode::Look).await?.viewers(doc_ids).await
+    }
+
     /// The documents `person_id` may see (exactly as [`Directory::access`] answers) whose
     /// latest stored change is after `since`, and the feed's top, from one snapshot. One query,
     /// whatever the number of documents; a document this person may not see is never named.

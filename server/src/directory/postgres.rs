@@ -277,6 +277,17 @@ impl Rows for PgRows {
         .collect()
     }
 
+    async fn viewers(&mut self, doc_ids: &[String]) -> Result<Vec<String>> {
+        self.all(
+            "SELECT DISTINCT person_id FROM document_access WHERE doc_id = ANY($1)",
+            &[&doc_ids],
+        )
+        .await?
+        .iter()
+        .map(|r| col(r, 0))
+        .collect()
+    }
+
     async fn link_between(
         &mut self,
         a: &str,

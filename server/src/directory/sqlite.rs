@@ -235,6 +235,20 @@ impl Rows for SqliteRows {
         })
     }
 
+    async fn viewers(&mut self, doc_ids: &[String]) -> Result<Vec<String>> {
+        self.run(|c| {
+            let mut query =
+                c.prepare_cached("SELECT person_id FROM document_access WHERE doc_id = ?1")?;
+            let mut people = std::collections::BTreeSet::new();
+            for doc_id in doc_ids {
+                for person in query.query_map(params![doc_id], |r| r.get::<_, String>(0))? {
+                    people.insert(person?);
+                }
+            }
+            Ok(people.into_iter().collect())
+        })
+    }
+
     async fn link_between(
         &mut self,
         a: &str,
