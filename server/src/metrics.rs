@@ -4,6 +4,7 @@
 //! |---|---|
 //! | `tandem_connections` | sync connections open on this process |
 //! | `tandem_documents_in_memory` | documents held in this process (by the repos of its open connections: `repos.rs`) |
+//! | `tandem_tasks` | tasks alive in this process's runtime (each connection's, its repo's, the server's own): back where it was once the devices have gone |
 //! | `tandem_messages_received_total`, `tandem_bytes_received_total` | sync messages from devices (rates: `rate()`) |
 //! | `tandem_messages_sent_total`, `tandem_bytes_sent_total` | sync messages and notices to devices |
 //! | `tandem_storage_errors_total` | failed storage calls (`/health` answers 503 after one) |
@@ -30,6 +31,7 @@ pub struct Metrics {
     open: Arc<Connections>,
     connections: Gauge,
     documents: Gauge,
+    tasks: Gauge,
     pub messages_received: Counter,
     pub bytes_received: Counter,
     pub messages_sent: Counter,
@@ -48,6 +50,7 @@ impl Metrics {
         let mut registry = Registry::default();
         let connections = Gauge::default();
         let documents = Gauge::default();
+        let tasks = Gauge::default();
         let (messages_received, bytes_received) = (Counter::default(), Counter::default());
         let (messages_sent, bytes_sent) = (Counter::default(), Counter::default());
         // 1 ms to about 16 s.
@@ -61,6 +64,11 @@ impl Metrics {
             "tandem_documents_in_memory",
             "Documents held in memory in this process, by the repos of its open connections",
             documents.clone(),
+        );
+        registry.register(
+            "tandem_tasks",
+            "Tasks alive in this process's async runtime",
+            tasks.clone(),
         );
         registry.register(
             "tandem_messages_received",
@@ -104,6 +112,7 @@ impl Metrics {
             open,
             connections,
             documents,
+            tasks,
             messages_received,
             bytes_received,
             messages_sent,
@@ -119,6 +128,10 @@ impl Metrics {
             .set(i64::try_from(self.hub.documents()).unwrap_or(i64::MAX));
         self.connections
             .set(i64::try_from(self.open.len()).unwrap_or(i64::MAX));
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let alive = runtime.metrics().num_alive_tasks();
+            self.tasks.set(i64::try_from(alive).unwrap_or(i64::MAX));
+        }
         let mut text = String::new();
         if let Err(err) = prometheus_client::encoding::text::encode(&mut text, &self.registry) {
             tracing::error!(%err, "could not write the metrics");

@@ -42,8 +42,56 @@ type LoadRows = Arc<
 /// at most one more round of merges, in which nothing is new.
 const MAX_ANNOUNCED: usize = 256;
 
-/// Makes repo number `id`: on the process's storage through [`Tracked`], with its share policy.
-pub type MakeRepo = Arc<dyn Fn(u64) -> BoxFuture<'static, Repo> + Send + Sync>;
+/// Makes repo number `id`: on the process's storage through [`Tracked`], with its share policy,
+/// its tasks on [`RepoTasks`].
+pub type MakeRepo = Arc<dyn Fn(u64) -> BoxFuture<'static, (Repo, RepoTasks)> + Send + Sync>;
+
+/// The runtime one repo's tasks run on: tokio's, each task remembered so that it can be ended.
+///
+/// samod 0.16's repo tasks never end by themselves, not even after `Repo::stop`: each holds
+/// the repo's state, which holds the channels they wait on. A repo per connection would then
+/// leave four tasks, its documents and its queues behind for every connection ever made
+/// (about 100 KB each, `tandem_tasks` in `/metrics` counting up). Once a repo has stopped (its
+/// writes stored) its tasks are aborted, and its memory goes with them.
+#[derive(Clone, Default)]
+pub struct RepoTasks(Arc<Mutex<Tasks>>);
+
+#[derive(Default)]
+struct Tasks {
+    running: Vec<tokio::task::AbortHandle>,
+    ended: bool,
+}
+
+impl RepoTasks {
+    /// Ends every task of the repo, and any it spawns from now on.
+    pub fn end(&self) {
+        let mut tasks = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        tasks.ended = true;
+        for task in tasks.running.drain(..) {
+            task.abort();
+        }
+    }
+}
+
+impl samod::runtime::RuntimeHandle for RepoTasks {
+    fn spawn(&self, f: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'static>>) {
+        let task = tokio::spawn(f).abort_handle();
+        let mut tasks = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if tasks.ended {
+            task.abort();
+            return;
+        }
+        tasks.running.retain(|t| !t.is_finished());
+        tasks.running.push(task);
+    }
+
+    fn sleep(
+        &self,
+        duration: std::time::Duration,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'static>> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
 
 /// The repos of this process, to open one per connection (cheap to clone).
 #[derive(Clone)]
@@ -64,18 +112,20 @@ impl Repos {
         device: samod::PeerId,
     ) -> Result<(u64, samod::AcceptorHandle), samod::Stopped> {
         let id = self.hub.next_id();
-        let repo = (self.make)(id).await;
+        let (repo, tasks) = (self.make)(id).await;
         let acceptor = match repo
             .make_acceptor(samod::Url::parse("ws://tandem-server/v1/sync").expect("a valid url"))
         {
             Ok(acceptor) => acceptor,
             Err(stopped) => {
                 repo.stop().await;
+                tasks.end();
                 return Err(stopped);
             }
         };
-        if !self.hub.add(id, repo.clone()) {
+        if !self.hub.add(id, repo.clone(), tasks.clone()) {
             repo.stop().await;
+            tasks.end();
             return Err(samod::Stopped);
         }
         self.hub.lock().devices.insert(id, device);
@@ -99,6 +149,8 @@ struct State {
     stopping: bool,
     /// Each connection's repo (and the process's own, 0).
     repos: HashMap<u64, Repo>,
+    /// Each repo's tasks, ended once it has stopped.
+    tasks: HashMap<u64, RepoTasks>,
     /// The device each connection's repo serves.
     devices: HashMap<u64, samod::PeerId>,
     /// Which repos hold each document.
@@ -148,12 +200,13 @@ impl Hub {
     }
 
     /// Keeps `repo` as number `id` until [`Hub::release`]; false once the server is stopping.
-    pub fn add(&self, id: u64, repo: Repo) -> bool {
+    pub fn add(&self, id: u64, repo: Repo, tasks: RepoTasks) -> bool {
         let mut state = self.lock();
         if state.stopping {
             return false;
         }
         state.repos.insert(id, repo);
+        state.tasks.insert(id, tasks);
         true
     }
 
@@ -295,13 +348,16 @@ impl Hub {
 
     /// Stops repo `id` (once its writes are stored) and forgets what only it held.
     pub async fn release(&self, id: u64) {
-        let repo = {
+        let (repo, tasks) = {
             let mut state = self.lock();
             state.devices.remove(&id);
-            state.repos.remove(&id)
+            (state.repos.remove(&id), state.tasks.remove(&id))
         };
         if let Some(repo) = repo {
             repo.stop().await;
+        }
+        if let Some(tasks) = tasks {
+            tasks.end();
         }
         let unheld: Vec<String> = {
             let mut state = self.lock();

@@ -20,7 +20,7 @@ use crate::fanout::{Listener, Peers};
 use crate::metrics::Metrics;
 use crate::policy::MembershipPolicy;
 use crate::postgres::{self, PostgresError};
-use crate::repos::{Hub, MakeRepo, Repos, Tracked};
+use crate::repos::{Hub, MakeRepo, RepoTasks, Repos, Tracked};
 
 /// How long an operator's enrolment code lives.
 pub const ENROLMENT_SECS: i64 = 7 * 24 * 3600;
@@ -205,17 +205,19 @@ impl App {
                 let storage = Tracked::new(storage.clone(), id, hub.clone());
                 let (policy, peer) = (policy.clone(), server_peer.clone());
                 Box::pin(async move {
-                    Repo::build_tokio()
+                    let tasks = RepoTasks::default();
+                    let repo = Repo::builder(tasks.clone())
                         .with_storage(storage)
                         .with_peer_id(peer)
                         .with_share_policy(policy)
                         .load()
-                        .await
+                        .await;
+                    (repo, tasks)
                 })
             })
         };
-        let repo = make(0).await;
-        hub.add(0, repo.clone());
+        let (repo, tasks) = make(0).await;
+        hub.add(0, repo.clone(), tasks);
         hub.set_policy(policy.clone());
         let repos = Repos::new(hub, make);
         let stored_for = Arc::new(crate::notices::StoredSignals::default());

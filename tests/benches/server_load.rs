@@ -1383,6 +1383,7 @@ async fn with_stored(setup: &Setup, stored: usize, in_use: usize) -> (Figures, S
     pin_server(setup, server.pid());
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle_kb = load::rss_kb(server.pid()).unwrap_or(0);
+    let idle_tasks = metric(&server.url, "tandem_tasks").await;
     let endpoint = Endpoint::Tandem {
         url: server.url.clone(),
         server_id: server_id(&server.url).await,
@@ -1396,14 +1397,24 @@ async fn with_stored(setup: &Setup, stored: usize, in_use: usize) -> (Figures, S
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after_kb = load::rss_kb(server.pid()).unwrap_or(0);
     let held = metric(&server.url, "tandem_documents_in_memory").await;
+    // And once the allocator has had time to give back what was freed.
+    let later_secs = setup.mode.size(30, 2);
+    tokio::time::sleep(Duration::from_secs(later_secs - 2)).await;
+    let later_kb = load::rss_kb(server.pid()).unwrap_or(0);
+    let later_tasks = metric(&server.url, "tandem_tasks").await;
     let mb = |kb: u64| kb as f64 / 1024.0;
+    let count = |n: Option<f64>| n.map_or_else(|| "?".to_string(), |n| format!("{n:.0}"));
     let note = format!(
         "seeded in {:.1} s; resident after starting {:.1} MB; 2 s after the devices left {:.1} MB \
-         ({} documents in memory by /metrics)",
+         ({} documents in memory by /metrics), {later_secs} s after {:.1} MB; tasks alive \
+         after starting {}, {later_secs} s after the devices left {}",
         seeded_in.as_secs_f64(),
         mb(idle_kb),
         mb(after_kb),
-        held.map_or_else(|| "?".to_string(), |n| format!("{n:.0}"))
+        count(held),
+        mb(later_kb),
+        count(idle_tasks),
+        count(later_tasks)
     );
     (figures, note)
 }

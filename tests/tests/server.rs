@@ -924,15 +924,33 @@ async fn memory_documents_leave_the_server_when_no_connection_uses_them() {
         sleep(Duration::from_millis(100)).await;
     }
     let after_leaving = rss();
+    // The server's tasks with no connection open (its own, its database pool's).
+    let tasks = || metric(&server, "tandem_tasks");
+    let tasks_idle = tasks().await;
+    assert!(tasks_idle >= 1.0, "/metrics counts the server's tasks");
 
     // Nothing was lost: a new device of the owner gets every month back.
     let (phone_device, phone) = owner.second_device().await;
-    let _phone_link = connected(&phone, &phone_device).await;
+    let phone_link = connected(&phone, &phone_device).await;
     for (i, month) in months.iter().enumerate() {
         let copy = find(&phone, month.document_id()).await.unwrap();
         assert_eq!(get(&copy, "month"), Some(i as i64));
     }
     assert!(in_memory().await >= documents as f64);
+    // The phone goes too: every task its connection and its repo ran ends with them (samod's
+    // repo tasks never end by themselves: `repos::RepoTasks`), as many as with none open. An
+    // HTTP call's task may still be finishing, hence the two.
+    drop(phone_link);
+    phone.stop().await;
+    let start = tokio::time::Instant::now();
+    while tasks().await > tasks_idle + 2.0 || in_memory().await > 0.0 {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "{} tasks alive after the phone's connection ended, {tasks_idle} before it began",
+            tasks().await
+        );
+        sleep(Duration::from_millis(100)).await;
+    }
     println!(
         "tandem-server resident memory (debug build): idle {} MB; after receiving {documents} \
          documents {} MB; after serving them to a second device {} MB; once both had gone {} MB",
