@@ -81,6 +81,23 @@ enum Write {
     },
 }
 
+impl Write {
+    /// `value` as the row `key` (moving its document's change feed, if it is a document's).
+    fn put(key: &StorageKey, value: &[u8]) -> Write {
+        Write::Put {
+            key: kv::key_bytes(key),
+            value: value.to_vec(),
+            doc: doc_of(key).map(str::to_string),
+        }
+    }
+
+    fn delete(key: &StorageKey) -> Write {
+        Write::Delete {
+            key: kv::key_bytes(key),
+        }
+    }
+}
+
 /// How a queued write's group commit went.
 type Answer = tokio::sync::oneshot::Sender<Result<(), String>>;
 
@@ -178,25 +195,11 @@ impl DocumentStore for SqliteDocuments {
     }
 
     async fn put(&self, key: &StorageKey, value: &[u8]) -> StoreResult<()> {
-        queue_write(
-            &self.writes,
-            Write::Put {
-                key: kv::key_bytes(key),
-                value: value.to_vec(),
-                doc: doc_of(key).map(str::to_string),
-            },
-        )
-        .await
+        queue_write(&self.writes, Write::put(key, value)).await
     }
 
     async fn delete(&self, key: &StorageKey) -> StoreResult<()> {
-        queue_write(
-            &self.writes,
-            Write::Delete {
-                key: kv::key_bytes(key),
-            },
-        )
-        .await
+        queue_write(&self.writes, Write::delete(key)).await
     }
 }
 
@@ -294,25 +297,11 @@ impl DocumentStore for PostgresDocuments {
     }
 
     async fn put(&self, key: &StorageKey, value: &[u8]) -> StoreResult<()> {
-        queue_write(
-            &self.writes,
-            Write::Put {
-                key: kv::key_bytes(key),
-                value: value.to_vec(),
-                doc: doc_of(key).map(str::to_string),
-            },
-        )
-        .await
+        queue_write(&self.writes, Write::put(key, value)).await
     }
 
     async fn delete(&self, key: &StorageKey) -> StoreResult<()> {
-        queue_write(
-            &self.writes,
-            Write::Delete {
-                key: kv::key_bytes(key),
-            },
-        )
-        .await
+        queue_write(&self.writes, Write::delete(key)).await
     }
 }
 
