@@ -4,6 +4,7 @@
 //! |---|---|
 //! | `tandem_connections` | sync connections open on this process |
 //! | `tandem_documents_in_memory` | documents held in this process (by the repos of its open connections: `repos.rs`) |
+//! | `tandem_repos` | repos with state in memory (one per open sync connection, and the process's own): back to 1 once the devices have gone |
 //! | `tandem_tasks` | tasks alive in this process's runtime (each connection's, its repo's, the server's own): back where it was once the devices have gone |
 //! | `tandem_messages_received_total`, `tandem_bytes_received_total` | sync messages from devices (rates: `rate()`) |
 //! | `tandem_messages_sent_total`, `tandem_bytes_sent_total` | sync messages and notices to devices |
@@ -32,6 +33,7 @@ pub struct Metrics {
     connections: Gauge,
     documents: Gauge,
     tasks: Gauge,
+    repos: Gauge,
     pub messages_received: Counter,
     pub bytes_received: Counter,
     pub messages_sent: Counter,
@@ -51,6 +53,7 @@ impl Metrics {
         let connections = Gauge::default();
         let documents = Gauge::default();
         let tasks = Gauge::default();
+        let repos = Gauge::default();
         let (messages_received, bytes_received) = (Counter::default(), Counter::default());
         let (messages_sent, bytes_sent) = (Counter::default(), Counter::default());
         // 1 ms to about 16 s.
@@ -64,6 +67,11 @@ impl Metrics {
             "tandem_documents_in_memory",
             "Documents held in memory in this process, by the repos of its open connections",
             documents.clone(),
+        );
+        registry.register(
+            "tandem_repos",
+            "Repos with state in memory: one per open sync connection, and the process's own",
+            repos.clone(),
         );
         registry.register(
             "tandem_tasks",
@@ -113,6 +121,7 @@ impl Metrics {
             connections,
             documents,
             tasks,
+            repos,
             messages_received,
             bytes_received,
             messages_sent,
@@ -128,6 +137,8 @@ impl Metrics {
             .set(i64::try_from(self.hub.documents()).unwrap_or(i64::MAX));
         self.connections
             .set(i64::try_from(self.open.len()).unwrap_or(i64::MAX));
+        self.repos
+            .set(i64::try_from(self.hub.repos_in_memory()).unwrap_or(i64::MAX));
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             let alive = runtime.metrics().num_alive_tasks();
             self.tasks.set(i64::try_from(alive).unwrap_or(i64::MAX));

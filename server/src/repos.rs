@@ -23,6 +23,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures::future::BoxFuture;
@@ -123,9 +124,13 @@ impl Repos {
                 return Err(stopped);
             }
         };
-        if !self.hub.add(id, repo.clone(), tasks.clone()) {
+        if !self
+            .hub
+            .add(id, repo.clone(), tasks.clone(), Some(acceptor.clone()))
+        {
             repo.stop().await;
             tasks.end();
+            acceptor.close();
             return Err(samod::Stopped);
         }
         self.hub.lock().devices.insert(id, device);
@@ -140,6 +145,48 @@ pub struct Hub {
     load_rows: LoadRows,
     /// Who may see what: a repo is restarted for a document only if its device may see it.
     policy: std::sync::OnceLock<crate::policy::MembershipPolicy>,
+    /// The repos whose state is in memory.
+    alive: RepoCount,
+}
+
+/// Counts repos whose state is in memory. samod keeps a repo's observer in its state, its
+/// tasks and its documents; the observer is dropped with the last of them.
+#[derive(Default)]
+struct RepoCount(Arc<AtomicUsize>);
+
+impl RepoCount {
+    fn observer(&self) -> Alive {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Alive(self.0.clone())
+    }
+
+    fn count(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// One repo's part of a [`RepoCount`]; it watches nothing else.
+struct Alive(Arc<AtomicUsize>);
+
+impl samod::RepoObserver for Alive {
+    fn observe(&self, _: &samod::RepoEvent) {}
+}
+
+impl Drop for Alive {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// A repo of this process, and what ends it.
+struct Running {
+    repo: Repo,
+    /// Its tasks, ended once it has stopped.
+    tasks: RepoTasks,
+    /// The acceptor its connection came through, closed once it has stopped. samod keeps each
+    /// acceptor in the repo's state and each acceptor keeps the repo: until it is closed,
+    /// neither is ever freed, and with them every document the repo held.
+    acceptor: Option<samod::AcceptorHandle>,
 }
 
 #[derive(Default)]
@@ -148,9 +195,7 @@ struct State {
     /// The server is stopping: no new repo.
     stopping: bool,
     /// Each connection's repo (and the process's own, 0).
-    repos: HashMap<u64, Repo>,
-    /// Each repo's tasks, ended once it has stopped.
-    tasks: HashMap<u64, RepoTasks>,
+    repos: HashMap<u64, Running>,
     /// The device each connection's repo serves.
     devices: HashMap<u64, samod::PeerId>,
     /// Which repos hold each document.
@@ -180,6 +225,7 @@ impl Hub {
             durability,
             load_rows,
             policy: std::sync::OnceLock::new(),
+            alive: RepoCount::default(),
         })
     }
 
@@ -199,15 +245,39 @@ impl Hub {
         state.next
     }
 
-    /// Keeps `repo` as number `id` until [`Hub::release`]; false once the server is stopping.
-    pub fn add(&self, id: u64, repo: Repo, tasks: RepoTasks) -> bool {
+    /// Keeps `repo` as number `id` until [`Hub::release`], with its tasks and the acceptor its
+    /// connection came through (the process's own repo has none); false once the server is
+    /// stopping.
+    pub fn add(
+        &self,
+        id: u64,
+        repo: Repo,
+        tasks: RepoTasks,
+        acceptor: Option<samod::AcceptorHandle>,
+    ) -> bool {
         let mut state = self.lock();
         if state.stopping {
             return false;
         }
-        state.repos.insert(id, repo);
-        state.tasks.insert(id, tasks);
+        let running = Running {
+            repo,
+            tasks,
+            acceptor,
+        };
+        state.repos.insert(id, running);
         true
+    }
+
+    /// How many repos have state in memory: the running ones, and any stopped one not yet
+    /// freed (`/metrics`).
+    pub fn repos_in_memory(&self) -> usize {
+        self.alive.count()
+    }
+
+    /// What each new repo is built with, to count it in [`Hub::repos_in_memory`] until the last
+    /// of its state is freed.
+    pub fn observer(&self) -> impl samod::RepoObserver {
+        self.alive.observer()
     }
 
     /// How many repos are running (one per open sync connection, and the process's own).
@@ -259,7 +329,7 @@ impl Hub {
             holders
                 .iter()
                 .filter(|h| **h != id)
-                .filter_map(|h| state.repos.get(h).map(|r| (*h, r.clone())))
+                .filter_map(|h| state.repos.get(h).map(|r| (*h, r.repo.clone())))
                 .collect()
         };
         tracing::trace!(repo = id, doc, %key, others = others.len(), "stored");
@@ -280,7 +350,7 @@ impl Hub {
             };
             holders
                 .iter()
-                .filter_map(|h| state.repos.get(h).map(|r| (*h, r.clone())))
+                .filter_map(|h| state.repos.get(h).map(|r| (*h, r.repo.clone())))
                 .collect()
         };
         self.merge_into(doc, holders).await;
@@ -348,16 +418,17 @@ impl Hub {
 
     /// Stops repo `id` (once its writes are stored) and forgets what only it held.
     pub async fn release(&self, id: u64) {
-        let (repo, tasks) = {
+        let running = {
             let mut state = self.lock();
             state.devices.remove(&id);
-            (state.repos.remove(&id), state.tasks.remove(&id))
+            state.repos.remove(&id)
         };
-        if let Some(repo) = repo {
-            repo.stop().await;
-        }
-        if let Some(tasks) = tasks {
-            tasks.end();
+        if let Some(running) = running {
+            running.repo.stop().await;
+            running.tasks.end();
+            if let Some(acceptor) = running.acceptor {
+                acceptor.close();
+            }
         }
         let unheld: Vec<String> = {
             let mut state = self.lock();

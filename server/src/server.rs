@@ -204,10 +204,12 @@ impl App {
             Arc::new(move |id| {
                 let storage = Tracked::new(storage.clone(), id, hub.clone());
                 let (policy, peer) = (policy.clone(), server_peer.clone());
+                let observer = hub.observer();
                 Box::pin(async move {
                     let tasks = RepoTasks::default();
                     let repo = Repo::builder(tasks.clone())
                         .with_storage(storage)
+                        .with_observer(observer)
                         .with_peer_id(peer)
                         .with_share_policy(policy)
                         .load()
@@ -217,7 +219,7 @@ impl App {
             })
         };
         let (repo, tasks) = make(0).await;
-        hub.add(0, repo.clone(), tasks);
+        hub.add(0, repo.clone(), tasks, None);
         hub.set_policy(policy.clone());
         let repos = Repos::new(hub, make);
         let stored_for = Arc::new(crate::notices::StoredSignals::default());

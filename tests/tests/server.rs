@@ -924,6 +924,17 @@ async fn memory_documents_leave_the_server_when_no_connection_uses_them() {
         sleep(Duration::from_millis(100)).await;
     }
     let after_leaving = rss();
+    // Every connection's repo has left memory with it; the server's own stays.
+    let repos = || metric(&server, "tandem_repos");
+    let start = tokio::time::Instant::now();
+    while repos().await > 1.0 {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "{} repos in memory after both devices' connections ended",
+            repos().await
+        );
+        sleep(Duration::from_millis(100)).await;
+    }
     // The server's tasks with no connection open (its own, its database pool's).
     let tasks = || metric(&server, "tandem_tasks");
     let tasks_idle = tasks().await;
@@ -937,17 +948,22 @@ async fn memory_documents_leave_the_server_when_no_connection_uses_them() {
         assert_eq!(get(&copy, "month"), Some(i as i64));
     }
     assert!(in_memory().await >= documents as f64);
+    assert_eq!(repos().await, 2.0, "the server's own repo and the phone's");
     // The phone goes too: every task its connection and its repo ran ends with them (samod's
     // repo tasks never end by themselves: `repos::RepoTasks`), as many as with none open. An
-    // HTTP call's task may still be finishing, hence the two.
+    // HTTP call's task may still be finishing, hence the two. And the repo's state is freed
+    // (samod's acceptor and repo keep each other: `repos::Running`), documents and all: only
+    // the server's own repo is left.
     drop(phone_link);
     phone.stop().await;
     let start = tokio::time::Instant::now();
-    while tasks().await > tasks_idle + 2.0 || in_memory().await > 0.0 {
+    while tasks().await > tasks_idle + 2.0 || in_memory().await > 0.0 || repos().await > 1.0 {
         assert!(
             start.elapsed() < PATIENCE,
-            "{} tasks alive after the phone's connection ended, {tasks_idle} before it began",
-            tasks().await
+            "{} tasks alive after the phone's connection ended, {tasks_idle} before it began; \
+             {} repos in memory",
+            tasks().await,
+            repos().await
         );
         sleep(Duration::from_millis(100)).await;
     }
