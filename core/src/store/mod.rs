@@ -400,25 +400,42 @@ impl Store {
         keep: bool,
         f: impl FnOnce(&Automerge) -> R,
     ) -> Result<Option<R>> {
+        // The work is in `read_doc_with`, compiled once; each caller's copy is this shim
+        // (the mobile library's size: bindings/README.md, "Size").
+        let mut f = Some(f);
+        let mut out = None;
+        self.read_doc_with(id, kind, keep, &mut |doc| out = f.take().map(|f| f(doc)))?;
+        Ok(out)
+    }
+
+    /// [`Store::read_doc`]'s body: calls `f` once when the document exists.
+    fn read_doc_with(
+        &self,
+        id: &DocumentId,
+        kind: DocKind,
+        keep: bool,
+        f: &mut dyn FnMut(&Automerge),
+    ) -> Result<()> {
         let mut docs = self.lock_docs();
         if let Some(open) = docs.get_mut(id) {
             if open.doc.get_heads().is_empty() {
-                return Ok(None); // sync asked for it; nothing has arrived yet
+                return Ok(()); // sync asked for it; nothing has arrived yet
             }
             if !open.checked {
                 check_header(&open.doc, id, kind)?;
                 open.checked = true;
             }
-            return Ok(Some(f(&open.doc)));
+            f(&open.doc);
+            return Ok(());
         }
         let Some(open) = self.load_from_disk(id, kind)? else {
-            return Ok(None);
+            return Ok(());
         };
-        let out = f(&open.doc);
+        f(&open.doc);
         if keep {
             docs.insert(id.clone(), open);
         }
-        Ok(Some(out))
+        Ok(())
     }
 
     /// Applies `f` to a document as one change and makes that change durable before
@@ -430,6 +447,26 @@ impl Store {
         create: Option<CreateDoc<'_>>,
         f: impl FnOnce(&mut Transaction<'_>) -> Result<R>,
     ) -> Result<R> {
+        // As in `read_doc`: the work is compiled once, in `edit_doc_with`.
+        let mut f = Some(f);
+        let mut out = None;
+        self.edit_doc_with(id, kind, create, &mut |tx| {
+            if let Some(f) = f.take() {
+                out = Some(f(tx)?);
+            }
+            Ok(())
+        })?;
+        Ok(out.expect("edit_doc_with runs the edit once when it returns Ok"))
+    }
+
+    /// [`Store::edit_doc`]'s body: calls `f` once, unless the document cannot be opened.
+    fn edit_doc_with(
+        &self,
+        id: &DocumentId,
+        kind: DocKind,
+        create: Option<CreateDoc<'_>>,
+        f: &mut dyn FnMut(&mut Transaction<'_>) -> Result<()>,
+    ) -> Result<()> {
         let mut docs = self.lock_docs();
         if let Some(open) = docs.get_mut(id) {
             if open.doc.get_heads().is_empty() {
@@ -453,17 +490,14 @@ impl Store {
         }
         let open = docs.get_mut(id).expect("inserted above");
         let mut tx = open.doc.transaction();
-        let out = match f(&mut tx) {
-            Ok(out) => out,
-            Err(err) => {
-                tx.rollback();
-                return Err(err);
-            }
-        };
+        if let Err(err) = f(&mut tx) {
+            tx.rollback();
+            return Err(err);
+        }
         let now = self.now().timestamp();
         let (hash, _) = tx.commit_with(CommitOptions::default().with_time(now));
         if hash.is_none() {
-            return Ok(out); // nothing changed
+            return Ok(()); // nothing changed
         }
         let change = open
             .doc
@@ -489,7 +523,7 @@ impl Store {
         self.changes.send_modify(|c| c.local += 1);
         let _ = self.edits.send(id.clone());
         self.compact_if_due(id, open);
-        Ok(out)
+        Ok(())
     }
 
     /// Asks the compactor to fold a document's rows once [`COMPACT_AFTER`] single changes
