@@ -51,9 +51,9 @@ pub type MakeRepo = Arc<dyn Fn(u64) -> BoxFuture<'static, (Repo, RepoTasks)> + S
 ///
 /// samod 0.16's repo tasks never end by themselves, not even after `Repo::stop`: each holds
 /// the repo's state, which holds the channels they wait on. A repo per connection would then
-/// leave four tasks, its documents and its queues behind for every connection ever made
-/// (about 100 KB each, `tandem_tasks` in `/metrics` counting up). Once a repo has stopped (its
-/// writes stored) its tasks are aborted, and its memory goes with them.
+/// leave four tasks behind for every connection ever made (`tandem_tasks` in `/metrics`
+/// counting up). Once a repo has stopped (its writes stored) its tasks are aborted. (Its
+/// state is freed only once its acceptor is closed too: [`Running`].)
 #[derive(Clone, Default)]
 pub struct RepoTasks(Arc<Mutex<Tasks>>);
 
@@ -278,11 +278,6 @@ impl Hub {
     /// of its state is freed.
     pub fn observer(&self) -> impl samod::RepoObserver {
         self.alive.observer()
-    }
-
-    /// How many repos are running (one per open sync connection, and the process's own).
-    pub fn repos(&self) -> usize {
-        self.lock().repos.len()
     }
 
     /// How many documents are in memory: each document once, however many repos hold it.
