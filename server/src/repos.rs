@@ -118,23 +118,22 @@ impl Repos {
     ) -> Result<(u64, samod::AcceptorHandle), samod::Stopped> {
         let id = self.hub.next_id();
         let (repo, tasks) = (self.make)(id).await;
-        let acceptor = match repo
-            .make_acceptor(samod::Url::parse("ws://tandem-server/v1/sync").expect("a valid url"))
-        {
+        let mut running = Running {
+            repo,
+            tasks,
+            acceptor: None,
+        };
+        let url = samod::Url::parse("ws://tandem-server/v1/sync").expect("a valid url");
+        let acceptor = match running.repo.make_acceptor(url) {
             Ok(acceptor) => acceptor,
             Err(stopped) => {
-                repo.stop().await;
-                tasks.end();
+                running.end().await;
                 return Err(stopped);
             }
         };
-        if !self
-            .hub
-            .add(id, repo.clone(), tasks.clone(), Some(acceptor.clone()))
-        {
-            repo.stop().await;
-            tasks.end();
-            acceptor.close();
+        running.acceptor = Some(acceptor.clone());
+        if let Err(refused) = self.hub.add(id, running) {
+            refused.end().await;
             return Err(samod::Stopped);
         }
         self.hub.lock().devices.insert(id, device);
@@ -183,14 +182,26 @@ impl Drop for Alive {
 }
 
 /// A repo of this process, and what ends it.
-struct Running {
-    repo: Repo,
+pub struct Running {
+    pub repo: Repo,
     /// Its tasks, ended once it has stopped.
-    tasks: RepoTasks,
+    pub tasks: RepoTasks,
     /// The acceptor its connection came through, closed once it has stopped. samod keeps each
     /// acceptor in the repo's state and each acceptor keeps the repo: until it is closed,
     /// neither is ever freed, and with them every document the repo held.
-    acceptor: Option<samod::AcceptorHandle>,
+    pub acceptor: Option<samod::AcceptorHandle>,
+}
+
+impl Running {
+    /// Stops the repo (once its writes are stored), then ends its tasks and closes its
+    /// acceptor, so that all of it can be freed.
+    async fn end(self) {
+        self.repo.stop().await;
+        self.tasks.end();
+        if let Some(acceptor) = self.acceptor {
+            acceptor.close();
+        }
+    }
 }
 
 #[derive(Default)]
@@ -249,27 +260,15 @@ impl Hub {
         state.next
     }
 
-    /// Keeps `repo` as number `id` until [`Hub::release`], with its tasks and the acceptor its
-    /// connection came through (the process's own repo has none); false once the server is
-    /// stopping.
-    pub fn add(
-        &self,
-        id: u64,
-        repo: Repo,
-        tasks: RepoTasks,
-        acceptor: Option<samod::AcceptorHandle>,
-    ) -> bool {
+    /// Keeps `running` as repo number `id` until [`Hub::release`]; handed back once the server
+    /// is stopping.
+    pub fn add(&self, id: u64, running: Running) -> Result<(), Running> {
         let mut state = self.lock();
         if state.stopping {
-            return false;
+            return Err(running);
         }
-        let running = Running {
-            repo,
-            tasks,
-            acceptor,
-        };
         state.repos.insert(id, running);
-        true
+        Ok(())
     }
 
     /// How many repos have state in memory: the running ones, and any stopped one not yet
@@ -423,11 +422,7 @@ impl Hub {
             state.repos.remove(&id)
         };
         if let Some(running) = running {
-            running.repo.stop().await;
-            running.tasks.end();
-            if let Some(acceptor) = running.acceptor {
-                acceptor.close();
-            }
+            running.end().await;
         }
         let unheld: Vec<String> = {
             let mut state = self.lock();

@@ -20,7 +20,7 @@ use crate::fanout::{Listener, Peers};
 use crate::metrics::Metrics;
 use crate::policy::MembershipPolicy;
 use crate::postgres::{self, PostgresError};
-use crate::repos::{Hub, MakeRepo, RepoTasks, Repos, Tracked};
+use crate::repos::{Hub, MakeRepo, RepoTasks, Repos, Running, Tracked};
 
 /// How long an operator's enrolment code lives.
 pub const ENROLMENT_SECS: i64 = 7 * 24 * 3600;
@@ -219,7 +219,12 @@ impl App {
             })
         };
         let (repo, tasks) = make(0).await;
-        hub.add(0, repo.clone(), tasks, None);
+        let running = Running {
+            repo: repo.clone(),
+            tasks,
+            acceptor: None,
+        };
+        let _ = hub.add(0, running); // refused only once the hub is stopping, as this new one is not
         hub.set_policy(policy.clone());
         let repos = Repos::new(hub, make);
         let stored_for = Arc::new(crate::notices::StoredSignals::default());

@@ -99,17 +99,7 @@ impl Api {
         if status.is_success() {
             return Ok(bytes);
         }
-        // Every refusal of a Tandem server carries its reason word; anything else is not Tandem's.
-        match serde_json::from_slice::<ApiError>(&bytes) {
-            Ok(refusal) => Err(Error::refused(refusal.reason(), refusal.message)),
-            Err(_) => Err(Error::Sync(format!(
-                "the server answered {status}: {}",
-                String::from_utf8_lossy(&bytes)
-                    .chars()
-                    .take(200)
-                    .collect::<String>()
-            ))),
-        }
+        Err(refusal(&bytes, format!("the server answered {status}")))
     }
 
     /// Connects, sends, and reads the status and the whole body.
@@ -130,13 +120,14 @@ impl Api {
         };
         let host = url.host_str().unwrap_or_default();
         let port = url.port_or_known_default().unwrap_or(80);
-        // An IPv6 literal comes bracketed in URLs, bare to the resolver.
-        let tcp = tokio::net::TcpStream::connect((host.trim_matches(['[', ']']), port))
+        // An IPv6 literal comes bracketed in URLs, bare to the resolver and in TLS.
+        let bare = host.trim_matches(['[', ']']);
+        let tcp = tokio::net::TcpStream::connect((bare, port))
             .await
             .map_err(|e| unreachable(&e))?;
         let _ = tcp.set_nodelay(true);
         let stream: Box<dyn Stream> = if url.scheme() == "https" {
-            let name = rustls::pki_types::ServerName::try_from(host.trim_matches(['[', ']']))
+            let name = rustls::pki_types::ServerName::try_from(bare)
                 .map_err(|e| Error::invalid("server", format!("{host}: {e}")))?
                 .to_owned();
             let tls = tokio_rustls::TlsConnector::from(self.tls.clone())
@@ -308,6 +299,18 @@ impl Api {
     pub async fn catch_up(&self, token: &str, since: u64) -> Result<CatchUp> {
         let path = format!("/v1/catch-up?since={since}");
         self.call::<(), _>(Method::GET, &path, token, None).await
+    }
+}
+
+/// The server's refusal in `body`, in its words: every refusal of a Tandem server carries its
+/// reason word. A body that is not one is shown after `what`, its start only.
+pub(crate) fn refusal(body: &[u8], what: String) -> Error {
+    match serde_json::from_slice::<ApiError>(body) {
+        Ok(refusal) => Error::refused(refusal.reason(), refusal.message),
+        Err(_) => {
+            let start: String = String::from_utf8_lossy(body).chars().take(200).collect();
+            Error::Sync(format!("{what}: {start}"))
+        }
     }
 }
 

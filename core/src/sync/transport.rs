@@ -5,7 +5,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio_tungstenite::tungstenite::{self, Message};
 
-use super::api::ApiError;
 use crate::error::{Error, Result};
 
 /// A WebSocket to a sync peer.
@@ -107,16 +106,10 @@ pub async fn connect(url: &url::Url, tls: std::sync::Arc<rustls::ClientConfig>) 
         Err(tungstenite::Error::Http(response)) => {
             let status = response.status();
             let body = response.body().as_deref().unwrap_or_default();
-            match serde_json::from_slice::<ApiError>(body) {
-                Ok(refusal) => Err(Error::refused(refusal.reason(), refusal.message)),
-                Err(_) => Err(Error::Sync(format!(
-                    "the server refused the sync connection ({status}): {}",
-                    String::from_utf8_lossy(body)
-                        .chars()
-                        .take(200)
-                        .collect::<String>()
-                ))),
-            }
+            Err(super::http::refusal(
+                body,
+                format!("the server refused the sync connection ({status})"),
+            ))
         }
         Err(e) if super::tls::is_certificate_error(&e.to_string()) => {
             let server = url.origin().ascii_serialization();
