@@ -290,7 +290,7 @@ impl Coaching {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl Coaching {
     /// Shares this practitioner's own journey with their coach, read-only, and records it in
     /// the coaching relationship: transformational coaching only (`NotPermitted` otherwise).

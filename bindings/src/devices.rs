@@ -36,7 +36,7 @@ fn instant(seconds: i64) -> SystemTime {
     crate::convert::system_time(DateTime::from_timestamp(seconds, 0).unwrap_or_default())
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TandemStore {
     /// The person's devices, oldest first. Network: async.
     pub async fn devices(&self) -> Result<Vec<Device>, TandemError> {

@@ -25,7 +25,7 @@ pub struct ExportWritten {
     pub check_ins: u64,
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TandemStore {
     /// Writes everything that is this person's own into `folder` (made if missing; an earlier
     /// export there is replaced): `report.html` to read or hand to a practitioner,

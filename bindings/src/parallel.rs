@@ -102,7 +102,7 @@ impl Parallel {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl Parallel {
     /// The research export over the summaries shared in this person's coaching relationships
     /// (a coach's: every practitioner's; a practitioner's: their own), for the weeks starting

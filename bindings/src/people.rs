@@ -225,7 +225,7 @@ impl TandemStore {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TandemStore {
     /// What the code `code` would do on `server` and who made it, without using it, with the
     /// consent text to show before it is used. Unknown, used or expired codes are refused as

@@ -388,7 +388,7 @@ impl TandemStore {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TandemStore {
     /// Enrols this person on `server` (its base URL) with a code its operator gave:
     /// practitioners and coaches start here. Network: async.
@@ -508,7 +508,7 @@ pub struct JoinedDevice {
 /// with `Refused(CODE_FOR_PERSON)` and stays usable. `key`: the store's key, for a store
 /// encrypted at rest (a new store is encrypted with it). `trusted_certificates`: as for
 /// `TandemStore`'s constructor. Network: async.
-#[uniffi::export(async_runtime = "tokio", default(key = None, trusted_certificates = None))]
+#[uniffi::export(default(key = None, trusted_certificates = None))]
 pub async fn join_device(
     path: String,
     server: String,
@@ -529,7 +529,7 @@ pub async fn join_device(
 /// code that replaces the one used: show it once. The store at `path` must be unused, as for
 /// `join_device` (and opens with `key`, as there); a wrong code is `Refused(UNKNOWN_CODE)`, too many tries from one address
 /// `Refused(TOO_MANY_REQUESTS)`. Network: async.
-#[uniffi::export(async_runtime = "tokio", default(key = None, trusted_certificates = None))]
+#[uniffi::export(default(key = None, trusted_certificates = None))]
 pub async fn recover(
     path: String,
     server: String,

@@ -6,9 +6,9 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
-use rand::RngCore;
+use ring::signature::{Ed25519KeyPair, KeyPair, UnparsedPublicKey, ED25519};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 /// What a token's signature covers, before the payload: so a signature made for anything else
 /// can never pass as a token.
@@ -80,20 +80,75 @@ impl TokenError {
     }
 }
 
+/// A device's signing key: Ed25519 (RFC 8032), made from a 32-byte secret seed. The seed is what
+/// a store keeps (sealed); the same seed gives the same key and signatures on every platform.
+pub struct DeviceKey {
+    seed: Zeroizing<[u8; 32]>,
+    pair: Ed25519KeyPair,
+}
+
+impl DeviceKey {
+    /// A new key from the system's random source.
+    pub fn generate() -> Self {
+        Self::from_seed(&crate::random::bytes::<32>())
+    }
+
+    /// The key a stored seed makes.
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        let pair = Ed25519KeyPair::from_seed_unchecked(seed)
+            .expect("ring makes an Ed25519 key from any 32-byte seed");
+        DeviceKey {
+            seed: Zeroizing::new(*seed),
+            pair,
+        }
+    }
+
+    /// The secret seed, for storing (sealed); zeroed when the copy is dropped.
+    pub fn seed(&self) -> Zeroizing<[u8; 32]> {
+        self.seed.clone()
+    }
+
+    /// The public key.
+    pub fn public(&self) -> [u8; 32] {
+        let mut public = [0u8; 32];
+        public.copy_from_slice(self.pair.public_key().as_ref());
+        public
+    }
+
+    /// The Ed25519 signature of `message`.
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        let mut signature = [0u8; 64];
+        signature.copy_from_slice(self.pair.sign(message).as_ref());
+        signature
+    }
+}
+
+impl Clone for DeviceKey {
+    fn clone(&self) -> Self {
+        Self::from_seed(&self.seed)
+    }
+}
+
+impl std::fmt::Debug for DeviceKey {
+    // Never the seed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("DeviceKey").field(&device_id(self)).finish()
+    }
+}
+
 /// The samod peer id a device must use: the server binds each connection to it.
 pub fn peer_id_for(device: &str) -> String {
     format!("device-{device}")
 }
 
 /// The device id (base58 public key) of a signing key.
-pub fn device_id(key: &SigningKey) -> String {
-    bs58::encode(key.verifying_key().as_bytes()).into_string()
+pub fn device_id(key: &DeviceKey) -> String {
+    bs58::encode(key.public()).into_string()
 }
 
 /// Makes a token for `server`, issued at `now` (Unix seconds), living `lifetime` seconds.
-pub fn make_token(key: &SigningKey, server: &str, now: i64, lifetime: i64) -> String {
-    let mut nonce = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut nonce);
+pub fn make_token(key: &DeviceKey, server: &str, now: i64, lifetime: i64) -> String {
+    let nonce = crate::random::bytes::<16>();
     let claims = Claims {
         v: 1,
         device: device_id(key),
@@ -107,7 +162,7 @@ pub fn make_token(key: &SigningKey, server: &str, now: i64, lifetime: i64) -> St
     format!(
         "{}.{}",
         URL_SAFE_NO_PAD.encode(&payload),
-        URL_SAFE_NO_PAD.encode(signature.to_bytes())
+        URL_SAFE_NO_PAD.encode(signature)
     )
 }
 
@@ -135,9 +190,10 @@ pub fn verify_token(token: &str, server: &str, now: i64) -> Result<Claims, Token
         .ok()
         .and_then(|k| k.try_into().ok())
         .ok_or_else(|| malformed("device is not a key"))?;
-    let key = VerifyingKey::from_bytes(&key).map_err(|_| malformed("device is not a key"))?;
-    let signature = Signature::from_slice(&signature).map_err(|_| TokenError::BadSignature)?;
-    key.verify(&[DOMAIN, &payload].concat(), &signature)
+    // ring refuses a key that is not a point on the curve and a signature that is not 64
+    // bytes (or not canonical) alike: both are a signature that does not match.
+    UnparsedPublicKey::new(&ED25519, key)
+        .verify(&[DOMAIN, &payload].concat(), &signature)
         .map_err(|_| TokenError::BadSignature)?;
     if claims.server != server {
         return Err(TokenError::WrongServer);
@@ -158,8 +214,43 @@ pub fn verify_token(token: &str, server: &str, now: i64) -> Result<Claims, Token
 mod tests {
     use super::*;
 
-    fn key() -> SigningKey {
-        SigningKey::generate(&mut rand::rngs::OsRng)
+    fn key() -> DeviceKey {
+        DeviceKey::generate()
+    }
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_seed_gives_the_key_and_signature_of_rfc_8032() {
+        // RFC 8032, section 7.1, TEST 1 (the empty message): the keys stores made before keep
+        // their public key and sign alike.
+        let seed: [u8; 32] =
+            hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+                .try_into()
+                .unwrap();
+        let key = DeviceKey::from_seed(&seed);
+        assert_eq!(
+            key.public().to_vec(),
+            hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+        );
+        assert_eq!(
+            key.sign(b"").to_vec(),
+            hex(concat!(
+                "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555",
+                "fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"
+            ))
+        );
+        assert_eq!(*key.seed(), seed);
+        // Debug names the device, never the seed.
+        assert_eq!(
+            format!("{key:?}"),
+            format!("DeviceKey({:?})", device_id(&key))
+        );
     }
 
     #[test]
@@ -195,10 +286,7 @@ mod tests {
         // Someone else's key signing a payload that names this device.
         let (payload, _) = token.split_once('.').unwrap();
         let forged_sig = key().sign(&[DOMAIN, &URL_SAFE_NO_PAD.decode(payload).unwrap()].concat());
-        let forged = format!(
-            "{payload}.{}",
-            URL_SAFE_NO_PAD.encode(forged_sig.to_bytes())
-        );
+        let forged = format!("{payload}.{}", URL_SAFE_NO_PAD.encode(forged_sig));
         assert_eq!(
             verify_token(&forged, "server-a", 1_010),
             Err(TokenError::BadSignature)

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod auth;
 pub mod chunks;
+pub mod random;
 mod words;
 
 pub use words::Word;

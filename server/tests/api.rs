@@ -5,11 +5,10 @@ use std::str::FromStr;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use ed25519_dalek::SigningKey;
 use futures::StreamExt;
 use serde_json::{json, Value};
 use tandem_protocol::api::{Access, EnrolRequest, InvitationKind, JoinRequest, Role};
-use tandem_protocol::auth::{make_token, peer_id_for, LIFETIME_SECS};
+use tandem_protocol::auth::{make_token, peer_id_for, DeviceKey, LIFETIME_SECS};
 use tandem_server::directory::Caller;
 use tandem_server::server::{App, Storage};
 use tower::ServiceExt;
@@ -35,13 +34,13 @@ fn new_person_id() -> String {
 }
 
 struct Device {
-    key: SigningKey,
+    key: DeviceKey,
 }
 
 impl Device {
     fn new() -> Device {
         Device {
-            key: SigningKey::generate(&mut rand::rngs::OsRng),
+            key: DeviceKey::generate(),
         }
     }
 

@@ -45,10 +45,9 @@ use std::time::Duration;
 use automerge::sync::SyncDoc;
 use automerge::transaction::Transactable;
 use automerge::{Automerge, AutomergeError, ChangeHash, ROOT};
-use ed25519_dalek::SigningKey;
 use futures::{SinkExt, StreamExt};
 use samod::storage::StorageKey;
-use tandem_core::auth::{device_id, make_token, peer_id_for, LIFETIME_SECS};
+use tandem_core::auth::{device_id, make_token, peer_id_for, DeviceKey, LIFETIME_SECS};
 use tandem_core::sync::api::{EnrolRequest, Role, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use tandem_server::documents::{DocumentStore, SqliteDocuments};
 use tandem_server::Storage;
@@ -354,7 +353,7 @@ fn envelope(bytes: &[u8]) -> Result<Envelope<'_>, String> {
 
 /// Who a device is before it connects: its key (tandem-server only), peer id and document.
 struct Identity {
-    key: Option<SigningKey>,
+    key: Option<DeviceKey>,
     peer_id: String,
     doc_id: String,
     doc: Automerge,
@@ -380,7 +379,7 @@ fn journey_document() -> Automerge {
 impl Identity {
     /// A device of tandem-server: a key of its own and a new journey.
     fn tandem() -> Identity {
-        let key = SigningKey::generate(&mut rand::rngs::OsRng);
+        let key = DeviceKey::generate();
         Identity {
             peer_id: peer_id_for(&device_id(&key)),
             key: Some(key),

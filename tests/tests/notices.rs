@@ -17,10 +17,9 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use ed25519_dalek::SigningKey;
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use tandem_core::auth::{device_id, make_token, peer_id_for, LIFETIME_SECS};
+use tandem_core::auth::{device_id, make_token, peer_id_for, DeviceKey, LIFETIME_SECS};
 use tandem_core::sync::api::{notice, Access};
 use tandem_core::sync::session::{join, revoke, share, sync_now};
 use tandem_core::{OpenOptions, Store};
@@ -60,7 +59,7 @@ fn store(dir: &tempfile::TempDir, name: &str) -> Store {
 
 /// A practitioner on a device whose key the test holds.
 struct Practitioner {
-    key: SigningKey,
+    key: DeviceKey,
     person_id: String,
     url: String,
     server_id: String,
@@ -75,7 +74,7 @@ impl Practitioner {
             .await
             .unwrap();
         let practitioner = Practitioner {
-            key: SigningKey::generate(&mut rand::rngs::OsRng),
+            key: DeviceKey::generate(),
             person_id: random_id(),
             url: process.url.clone(),
             server_id: info["server_id"].as_str().unwrap().to_string(),

@@ -24,13 +24,12 @@ use std::time::Duration;
 use automerge::sync::SyncDoc;
 use automerge::transaction::Transactable;
 use automerge::{Automerge, AutomergeError, ReadDoc, ROOT};
-use ed25519_dalek::SigningKey;
 use futures::future::BoxFuture;
 use futures::{SinkExt, StreamExt, TryStreamExt};
 use rand::Rng;
 use samod::{BackoffConfig, DialError, Dialer, DialerHandle, DocHandle, DocumentId, PeerId, Repo};
 use serde_json::{json, Value};
-use tandem_core::auth::{device_id, make_token, peer_id_for, LIFETIME_SECS};
+use tandem_core::auth::{device_id, make_token, peer_id_for, DeviceKey, LIFETIME_SECS};
 use tandem_tests::server_process::ServerProcess;
 use tokio::time::{sleep, timeout};
 use tokio_tungstenite::tungstenite::Message;
@@ -85,14 +84,14 @@ impl Server {
 /// One device: its key, and calls to the server's HTTP API with fresh tokens.
 #[derive(Clone)]
 struct Device {
-    key: SigningKey,
+    key: DeviceKey,
     server: Server,
 }
 
 impl Device {
     fn new(server: &Server) -> Device {
         Device {
-            key: SigningKey::generate(&mut rand::rngs::OsRng),
+            key: DeviceKey::generate(),
             server: server.clone(),
         }
     }
@@ -520,12 +519,7 @@ async fn bad_tokens_are_refused_at_the_upgrade_with_401() {
     let t = now();
     let forged = {
         let mine = make_token(key, &server.id, t, 60);
-        let theirs = make_token(
-            &SigningKey::generate(&mut rand::rngs::OsRng),
-            &server.id,
-            t,
-            60,
-        );
+        let theirs = make_token(&DeviceKey::generate(), &server.id, t, 60);
         format!(
             "{}.{}",
             mine.split_once('.').unwrap().0,
@@ -544,12 +538,7 @@ async fn bad_tokens_are_refused_at_the_upgrade_with_401() {
         (make_token(key, &server.id, t, 3600), "too_long"),
         (make_token(key, &server.id, t + 600, 60), "not_yet_valid"),
         (
-            make_token(
-                &SigningKey::generate(&mut rand::rngs::OsRng),
-                &server.id,
-                t,
-                60,
-            ),
+            make_token(&DeviceKey::generate(), &server.id, t, 60),
             "unknown_device",
         ),
     ];

@@ -16,7 +16,6 @@ pub use untrusted::read_untrusted;
 
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, Automerge, ObjType, ROOT};
-use rand::RngCore;
 use samod::DocumentId;
 use sha2::{Digest, Sha256};
 
@@ -67,8 +66,7 @@ fn collections(kind: DocKind) -> &'static [&'static str] {
 
 /// A fresh random document id.
 pub(crate) fn new_doc_id() -> DocumentId {
-    let mut bytes = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut bytes);
+    let bytes = tandem_protocol::random::bytes::<16>();
     DocumentId::try_from(bytes.to_vec()).expect("16 bytes make a document id")
 }
 
@@ -91,9 +89,7 @@ pub(crate) fn digest(parts: &[&str]) -> [u8; 32] {
 
 /// A random id for an item inside a document (a value, a goal, a step ...).
 pub(crate) fn new_item_id() -> String {
-    let mut bytes = [0u8; 6];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    bs58::encode(bytes).into_string()
+    bs58::encode(tandem_protocol::random::bytes::<6>()).into_string()
 }
 
 /// Who makes a document's first change.

@@ -11,7 +11,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rand::RngCore;
 use serde::Serialize;
 
 use super::{SummaryWeek, WellbeingPoint};
@@ -67,9 +66,7 @@ pub fn research_export(
     to: NaiveDate,
     now: DateTime<Utc>,
 ) -> ResearchExport {
-    let mut salt = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut salt);
-    let salt = crate::coaching::base32(&salt);
+    let salt = crate::coaching::base32(&tandem_protocol::random::bytes::<16>());
     let code = |person: &str| {
         let digest = crate::document::digest(&["tandem-research-code", &salt, person]);
         format!("P-{}", crate::coaching::base32(&digest[..5]))

@@ -1,8 +1,8 @@
 //! Who this store belongs to: the person, this device's signing key, and their own documents.
 
-use ed25519_dalek::SigningKey;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
+use tandem_protocol::auth::{device_id, DeviceKey};
 
 use super::seal::{At, Sealer};
 use crate::error::Result;
@@ -23,18 +23,17 @@ pub struct Identity {
 /// What the identity table holds, the secret key included.
 pub(crate) struct StoredIdentity {
     pub identity: Identity,
-    pub signing_key: SigningKey,
+    pub signing_key: DeviceKey,
 }
 
 impl StoredIdentity {
     pub fn generate(journey_id: String, private_id: String) -> Self {
-        let signing_key = SigningKey::generate(&mut rand::rngs::OsRng);
-        let mut person = [0u8; 16];
-        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut person);
+        let signing_key = DeviceKey::generate();
+        let person = tandem_protocol::random::bytes::<16>();
         StoredIdentity {
             identity: Identity {
                 person_id: bs58::encode(person).into_string(),
-                device_key: bs58::encode(signing_key.verifying_key().as_bytes()).into_string(),
+                device_key: device_id(&signing_key),
                 journey_id,
                 private_id,
             },
@@ -64,11 +63,11 @@ impl StoredIdentity {
         let secret: [u8; 32] = secret.as_slice().try_into().map_err(|_| {
             crate::Error::damaged("the local store", "its device key has the wrong length")
         })?;
-        let signing_key = SigningKey::from_bytes(&secret);
+        let signing_key = DeviceKey::from_seed(&secret);
         Ok(Some(StoredIdentity {
             identity: Identity {
                 person_id,
-                device_key: bs58::encode(signing_key.verifying_key().as_bytes()).into_string(),
+                device_key: device_id(&signing_key),
                 journey_id,
                 private_id,
             },
@@ -82,7 +81,7 @@ impl StoredIdentity {
         sealer: &Sealer,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<()> {
-        let secret = zeroize::Zeroizing::new(self.signing_key.to_bytes());
+        let secret = self.signing_key.seed();
         conn.execute(
             "INSERT INTO identity (id, person_id, device_secret_key, journey_doc, private_doc, created_at)
              VALUES (1, ?1, ?2, ?3, ?4, ?5)",

@@ -326,11 +326,7 @@ fn sealer_for(key: &StoreKey, salt: Option<&[u8]>) -> Result<Sealer> {
 fn new_sealer(key: &StoreKey) -> Result<(Sealer, Option<Vec<u8>>, Vec<u8>)> {
     let salt = match key {
         StoreKey::Key(_) => None,
-        StoreKey::Passphrase(_) => {
-            let mut salt = vec![0u8; 16];
-            rand::RngCore::fill_bytes(&mut OsRng, &mut salt);
-            Some(salt)
-        }
+        StoreKey::Passphrase(_) => Some(tandem_protocol::random::bytes::<16>().to_vec()),
     };
     let sealer = sealer_for(key, salt.as_deref())?;
     let check = sealer.seal(At::KeyCheck, CHECK).into_owned();
@@ -644,7 +640,7 @@ mod tests {
     }
 
     fn secret_key(store: &Store) -> [u8; 32] {
-        store.me.signing_key.to_bytes()
+        *store.me.signing_key.seed()
     }
 
     fn has_value(store: &Store) -> bool {
