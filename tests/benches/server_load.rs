@@ -162,7 +162,15 @@ impl Setup {
                     })
                     .collect()
             })
-            .unwrap_or_else(|| mode.size(vec![100, 200, 500, 1_000, 5_000], vec![10]));
+            // Tandem saturates between 3,000 and 5,000 devices on our 2-core machines (about
+            // 4,000 in December 2026), and its throughput falls past that point: without the
+            // loads between 1,000 and 5,000 its best would be missed (server/README.md, "Load").
+            .unwrap_or_else(|| {
+                mode.size(
+                    vec![100, 200, 500, 1_000, 2_000, 3_000, 4_000, 5_000],
+                    vec![10],
+                )
+            });
         let parts = std::env::var("TANDEM_LOAD_PARTS")
             .unwrap_or_else(|_| "js,sqlite,postgres,processes,stored".into())
             .split(',')
