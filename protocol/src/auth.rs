@@ -82,6 +82,8 @@ impl TokenError {
 
 /// A device's signing key: Ed25519 (RFC 8032), made from a 32-byte secret seed. The seed is what
 /// a store keeps (sealed); the same seed gives the same key and signatures on every platform.
+/// The seed is zeroed when the key is dropped; ring's expanded copy of it is not (ring does
+/// not zero its keys; ed25519-dalek, used before, zeroed its own).
 pub struct DeviceKey {
     seed: Zeroizing<[u8; 32]>,
     pair: Ed25519KeyPair,
