@@ -4,21 +4,16 @@
 
 use ring::rand::{SecureRandom, SystemRandom};
 
-/// Fills `bytes` from the system's random source.
+/// `N` random bytes from the system's random source.
 ///
 /// # Panics
 /// When the operating system gives no random bytes, which no supported system does once it
 /// has booted: nothing made without them (a key, a nonce) would be safe to use.
-pub fn fill(bytes: &mut [u8]) {
-    SystemRandom::new()
-        .fill(bytes)
-        .expect("the system's random source gives bytes");
-}
-
-/// `N` random bytes from the system's random source.
 pub fn bytes<const N: usize>() -> [u8; N] {
     let mut out = [0u8; N];
-    fill(&mut out);
+    SystemRandom::new()
+        .fill(&mut out)
+        .expect("the system's random source gives bytes");
     out
 }
 
