@@ -611,11 +611,13 @@ async fn sync(
         .read_buffer_size(READ_BUFFER_BYTES)
         .on_upgrade(move |socket| async move {
             tracing::info!(peer = %peer_id, person = %person_id, notices = notices.is_some(), "sync connection");
-            let Ok((repo, acceptor)) = state.repos.open(peer_id.clone()).await else {
+            // Boxed, as the release below: what opening and releasing need is not kept in
+            // the connection's task while it serves.
+            let Ok((repo, acceptor)) = Box::pin(state.repos.open(peer_id.clone())).await else {
                 tracing::info!("sync connection refused: the server is stopping");
                 return;
             };
-            let hub = state.repos.hub.clone();
+            let (hub, device) = (state.repos.hub.clone(), peer_id.clone());
             let serving = transport::Serving {
                 durability: state.durability,
                 metrics: state.metrics,
@@ -625,14 +627,14 @@ async fn sync(
             };
             match transport::accept(&acceptor, socket, peer_id, notices, registered, serving) {
                 Ok(writer) => {
-                    // When the connection ends, its repo stops and what only it held leaves
-                    // memory.
-                    let _ = writer.await;
-                    state.repos.hub.release(repo).await;
+                    // When the last connection of its repo ends, the repo stops and what only
+                    // it held leaves memory (after a panic in the writer too).
+                    let _ = futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(writer)).await;
+                    Box::pin(state.repos.hub.release(repo, &device)).await;
                 }
                 Err(_) => {
                     tracing::info!("sync connection refused: the server is stopping");
-                    state.repos.hub.release(repo).await;
+                    Box::pin(state.repos.hub.release(repo, &device)).await;
                 }
             }
         }))

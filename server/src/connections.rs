@@ -21,7 +21,16 @@ pub struct Connections {
 struct Open {
     device_id: String,
     person_id: String,
-    close: watch::Sender<bool>,
+    close: watch::Sender<Option<Closing>>,
+}
+
+/// Why a connection must end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// Its device was removed from its account.
+    Removed,
+    /// The device should connect again (to another repo, `repos.rs`).
+    Reconnect,
 }
 
 /// One connection, registered until dropped; [`Registered::closed`] resolves when it must end.
@@ -31,13 +40,23 @@ pub struct Registered {
     pub person_id: String,
     id: u64,
     connections: Arc<Connections>,
-    closed: watch::Receiver<bool>,
+    closed: watch::Receiver<Option<Closing>>,
 }
 
 impl Registered {
-    /// Resolves once the connection must be closed (its device was removed).
-    pub async fn closed(&mut self) {
-        let _ = self.closed.wait_for(|closed| *closed).await;
+    /// Resolves once the connection must be closed, with why.
+    pub async fn closed(&mut self) -> Closing {
+        let why = self
+            .closed
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|why| *why);
+        match why {
+            Some(why) => why,
+            // Never: the sender lives in the map until this is dropped.
+            None => std::future::pending().await,
+        }
     }
 }
 
@@ -55,7 +74,7 @@ impl Connections {
     /// Registers a connection of `device_id`, a device of `person_id`.
     pub fn register(self: &Arc<Self>, device_id: &str, person_id: &str) -> Registered {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let (close, closed) = watch::channel(false);
+        let (close, closed) = watch::channel(None);
         self.lock().insert(
             id,
             Open {
@@ -82,10 +101,25 @@ impl Connections {
         self.len() == 0
     }
 
-    /// Closes every connection of `device_id`.
+    /// Closes every connection of `device_id` (removed from its account).
     pub fn close_device(&self, device_id: &str) {
+        self.close(device_id, Closing::Removed);
+    }
+
+    /// Closes every connection of `device_id` for it to connect again.
+    pub fn reconnect_device(&self, device_id: &str) {
+        self.close(device_id, Closing::Reconnect);
+    }
+
+    fn close(&self, device_id: &str, why: Closing) {
         for open in self.lock().values().filter(|o| o.device_id == device_id) {
-            open.close.send_replace(true);
+            open.close.send_if_modified(|now| {
+                let first = now.is_none();
+                if first {
+                    *now = Some(why);
+                }
+                first
+            });
         }
     }
 

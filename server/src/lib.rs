@@ -1,6 +1,7 @@
 //! tandem-server: Tandem's sync server.
 //!
-//! A samod repo (the Rust automerge-repo) behind axum WebSockets. Each connection is
+//! samod repos (the Rust automerge-repo) behind axum WebSockets, one for every three
+//! connections (`repos`). Each connection is
 //! authenticated at the upgrade by a short-lived token its device signed, bound to that device's
 //! peer id, and every document request is answered by a share policy that reads the membership
 //! table, live. Documents and the directory (people, devices, codes, links, memberships,
@@ -22,7 +23,7 @@
 //! | [`notices`] | the change and links notices a device's sync connection may carry |
 //! | [`policy`] | the live share policy |
 //! | [`postgres`] | the PostgreSQL database: the pool, TLS, migrations |
-//! | [`transport`] | a WebSocket as a samod transport: inbound checks, outbound durability, the writer task |
+//! | [`transport`] | a WebSocket as a samod transport: inbound checks, outbound durability, the writer |
 //! | [`server`] | start, serve, stop; enrolment codes for the operator |
 
 pub mod api;

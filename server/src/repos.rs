@@ -1,25 +1,32 @@
-//! One samod repo per sync connection, so that the server's memory follows what is in use.
+//! samod repos shared by a few sync connections each, so that the server's memory follows what
+//! is in use.
 //!
 //! samod 0.16 keeps every document a repo has touched until the repo stops, and cannot unload
-//! one. So each device's connection gets a repo of its own, on the process's one storage: it
-//! loads the documents that device syncs, and when the connection ends the repo is stopped
-//! (after its last writes are stored) and its documents leave memory. Memory then grows with
-//! open connections and the documents they use, not with documents stored.
+//! one. So connections join a repo a few at a time ([`CONNECTIONS_PER_REPO`] over its life), on
+//! the process's one storage: it loads the documents those devices sync, and when the last of
+//! its connections ends the repo is stopped (after its last writes are stored) and its
+//! documents leave memory. Memory then grows with open connections and the documents they use,
+//! not with documents stored. (A repo of its own for each connection was measured too: samod's
+//! costs that are a repo's, its queues and tasks, made a device cost 20 KB more. A repo for
+//! many: samod keeps state for each pair of a document and a peer in a repo, and asks the share
+//! policy about each pair, so a device cost more again from 4 devices a repo on.)
 //!
-//! Devices that share a document (a client's phone and their practitioner's) sit in different
-//! repos, so a change one repo stores must reach the others: the storage each repo writes
-//! through ([`Tracked`]) tells the [`Hub`] which repo holds which document and which rows it
-//! stored, and the hub merges each stored row into every other repo holding the document,
-//! which samod then sends to its device — as a change stored by another server process
-//! arrives (`fanout.rs`, which reads the document's rows back). A row another repo already
-//! stored is not announced again, so the copies settle after one round.
+//! Devices that share a document (a client's phone and their practitioner's) are mostly in
+//! different repos, so a change one repo stores must reach the others: the storage each repo
+//! writes through ([`Tracked`]) tells the [`Hub`] which repo holds which document and which
+//! rows it stored, and the hub merges each stored row into every other repo holding the
+//! document, which samod then sends to its devices — as a change stored by another server
+//! process arrives (`fanout.rs`, which reads the document's rows back). A row another repo
+//! already stored is not announced again, so the copies settle after one round. Within one
+//! repo, samod itself syncs a document among the devices that may see it.
 //!
 //! One case samod cannot mend in place: a device that asked for a document before any device
 //! had stored it was answered "unavailable", and its repo keeps that answer. When the document
-//! is then stored, that repo is stopped, which closes the connection; the device reconnects
-//! (as it does after any dropped connection) to a new repo, which finds the document stored.
-//! Only a device that may see the document is restarted: for any other, the restart would
-//! tell it that the document was just stored.
+//! is then stored in another repo, the connections of that repo's devices that may see it are
+//! closed (WebSocket close code 1012, "service restart"), and no new connection joins that
+//! repo; the devices reconnect (as after any dropped connection) to another repo, which finds
+//! the document stored. Only devices that may see the document are sent away: for any other,
+//! the reconnection would tell it that the document was just stored.
 
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
@@ -50,8 +57,8 @@ pub type MakeRepo = Arc<dyn Fn(u64) -> BoxFuture<'static, (Repo, RepoTasks)> + S
 /// The runtime one repo's tasks run on: tokio's, each task remembered so that it can be ended.
 ///
 /// samod 0.16's repo tasks never end by themselves, not even after `Repo::stop`: each holds
-/// the repo's state, which holds the channels they wait on. A repo per connection would then
-/// leave four tasks behind for every connection ever made (`tandem_tasks` in `/metrics`
+/// the repo's state, which holds the channels they wait on. A repo for a few connections would
+/// then leave four tasks behind for every few connections ever made (`tandem_tasks` in `/metrics`
 /// counting up). Once a repo has stopped (its writes stored) its tasks are aborted. (Its
 /// state is freed only once its acceptor is closed too: [`Running`].)
 #[derive(Clone, Default)]
@@ -98,24 +105,46 @@ impl samod::runtime::RuntimeHandle for RepoTasks {
     }
 }
 
-/// The repos of this process, to open one per connection (cheap to clone).
+/// How many connections share one repo at most (over its life, not at once). samod's costs
+/// that are a repo's, not a document's or a connection's (its queues, each allocating a block
+/// of 31 slots at its first message, its tasks and its hub), are then shared; those of each
+/// pair of a document and a peer grow with it (server/README.md, "Load": 3 was the least
+/// memory under 1,000 devices, of 1 to 5 and 16). A repo holds every document any of its
+/// connections used until the last of them ends, so a long-lived connection keeps up to this
+/// many connections' documents in memory.
+pub const CONNECTIONS_PER_REPO: usize = 3;
+
+/// The repos of this process, which connections join (cheap to clone).
 #[derive(Clone)]
 pub struct Repos {
     pub hub: Arc<Hub>,
     make: MakeRepo,
+    /// One connection at a time chooses or makes its repo, so that those arriving together
+    /// share one.
+    opening: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Repos {
     pub fn new(hub: Arc<Hub>, make: MakeRepo) -> Repos {
-        Repos { hub, make }
+        Repos {
+            hub,
+            make,
+            opening: Arc::default(),
+        }
     }
 
-    /// A new repo and the acceptor a connection joins it through, kept until
-    /// [`Hub::release`] of its number; refused once the server is stopping.
+    /// The repo a new connection of `device` joins and the acceptor it joins through, kept
+    /// until [`Hub::release`] of its number by its last connection: the repo that connections
+    /// are joining now, or a new one once that has had [`CONNECTIONS_PER_REPO`]. Refused once
+    /// the server is stopping.
     pub async fn open(
         &self,
         device: samod::PeerId,
     ) -> Result<(u64, samod::AcceptorHandle), samod::Stopped> {
+        let _one = self.opening.lock().await;
+        if let Some(joined) = self.hub.join(&device)? {
+            return Ok(joined);
+        }
         let id = self.hub.next_id();
         let (repo, tasks) = (self.make)(id).await;
         let mut running = Running {
@@ -132,11 +161,10 @@ impl Repos {
             }
         };
         running.acceptor = Some(acceptor.clone());
-        if let Err(refused) = self.hub.add(id, running) {
+        if let Err(refused) = self.hub.add_joining(id, running, device) {
             refused.end().await;
             return Err(samod::Stopped);
         }
-        self.hub.lock().devices.insert(id, device);
         Ok((id, acceptor))
     }
 }
@@ -211,8 +239,10 @@ struct State {
     stopping: bool,
     /// Each connection's repo (and the process's own, 0).
     repos: HashMap<u64, Running>,
-    /// The device each connection's repo serves.
-    devices: HashMap<u64, samod::PeerId>,
+    /// The devices each repo serves, one entry for each open connection.
+    devices: HashMap<u64, Vec<samod::PeerId>>,
+    /// The repo new connections join, and how many have joined it.
+    joining: Option<(u64, usize)>,
     /// Which repos hold each document.
     holders: HashMap<String, HashSet<u64>>,
     /// Which documents each repo holds (the same pairs, for its release).
@@ -260,7 +290,7 @@ impl Hub {
         state.next
     }
 
-    /// Keeps `running` as repo number `id` until [`Hub::release`]; handed back once the server
+    /// Keeps `running` as repo number `id` until it is stopped; handed back once the server
     /// is stopping.
     pub fn add(&self, id: u64, running: Running) -> Result<(), Running> {
         let mut state = self.lock();
@@ -269,6 +299,42 @@ impl Hub {
         }
         state.repos.insert(id, running);
         Ok(())
+    }
+
+    /// Keeps `running` as repo number `id`, which `device`'s connection has joined and others
+    /// will join, until the last of them is [released](Hub::release).
+    fn add_joining(&self, id: u64, running: Running, device: samod::PeerId) -> Result<(), Running> {
+        let mut state = self.lock();
+        if state.stopping {
+            return Err(running);
+        }
+        state.repos.insert(id, running);
+        state.devices.insert(id, vec![device]);
+        state.joining = Some((id, 1));
+        Ok(())
+    }
+
+    /// `device`'s connection joins the repo connections are joining now, if it has room: its
+    /// number and acceptor.
+    fn join(
+        &self,
+        device: &samod::PeerId,
+    ) -> Result<Option<(u64, samod::AcceptorHandle)>, samod::Stopped> {
+        let mut state = self.lock();
+        if state.stopping {
+            return Err(samod::Stopped);
+        }
+        let Some((id, joined)) = state.joining else {
+            return Ok(None);
+        };
+        let acceptor = state.repos.get(&id).and_then(|r| r.acceptor.clone());
+        let Some(acceptor) = acceptor.filter(|_| joined < CONNECTIONS_PER_REPO) else {
+            state.joining = None;
+            return Ok(None);
+        };
+        state.joining = Some((id, joined + 1));
+        state.devices.entry(id).or_default().push(device.clone());
+        Ok(Some((id, acceptor)))
     }
 
     /// How many repos have state in memory: the running ones, and any stopped one not yet
@@ -375,17 +441,31 @@ impl Hub {
         for (number, repo) in repos {
             let handle = match held(&repo, &id).await {
                 Some(Some(handle)) => handle,
-                Some(None) if number != 0 && self.may_see(number, &id).await => {
-                    // Its device asked for the document before anyone had stored it, and samod
-                    // never looks in storage again for a document it is requesting from its
-                    // peers. Stopping the repo closes the connection; the device reconnects to
-                    // a new one, which loads the document from storage.
+                Some(None) if number != 0 => {
+                    // A device of it asked for the document before anyone had stored it, and
+                    // samod never looks in storage again for a document it is requesting from
+                    // its peers. The connections of the repo's devices that may see it are
+                    // closed; they connect again, to another repo (no new connection joins
+                    // this one), which loads the document from storage. The repo's other
+                    // devices are told nothing.
+                    let devices = self.may_see(number, &id).await;
+                    if devices.is_empty() {
+                        continue;
+                    }
                     tracing::debug!(
                         repo = number,
                         doc,
-                        "asked for before it was stored: reconnecting its device"
+                        devices = devices.len(),
+                        "asked for before it was stored: its devices connect again"
                     );
-                    repo.stop().await;
+                    self.retire(number);
+                    if let Some(policy) = self.policy.get() {
+                        for device in devices {
+                            if let Some(device) = device.as_str().strip_prefix("device-") {
+                                policy.connections.reconnect_device(device);
+                            }
+                        }
+                    }
                     continue;
                 }
                 _ => continue, // stopped meanwhile
@@ -402,23 +482,64 @@ impl Hub {
         }
     }
 
-    /// Whether the device repo `number` serves may see `doc` now. A device that may not is
-    /// never restarted for it: the restart would tell it the document was just stored.
-    async fn may_see(&self, number: u64, doc: &DocumentId) -> bool {
-        let device = self.lock().devices.get(&number).cloned();
-        match (self.policy.get(), device) {
-            (Some(policy), Some(device)) => {
-                policy.decide(doc, &device).await != samod::ShareConfig::none()
+    /// The devices repo `number` serves that may see `doc` now. Only they are sent to
+    /// another repo for it: for any other device, connecting again would tell it the document
+    /// was just stored.
+    async fn may_see(&self, number: u64, doc: &DocumentId) -> Vec<samod::PeerId> {
+        let mut devices = self
+            .lock()
+            .devices
+            .get(&number)
+            .cloned()
+            .unwrap_or_default();
+        devices.sort();
+        devices.dedup();
+        let Some(policy) = self.policy.get() else {
+            return Vec::new();
+        };
+        let mut may = Vec::new();
+        for device in devices {
+            if policy.decide(doc, &device).await != samod::ShareConfig::none() {
+                may.push(device);
             }
-            _ => false,
+        }
+        may
+    }
+
+    /// No new connection joins repo `id` (it is being stopped).
+    fn retire(&self, id: u64) {
+        let mut state = self.lock();
+        if state.joining.is_some_and(|(joining, _)| joining == id) {
+            state.joining = None;
         }
     }
 
+    /// A connection of `device` to repo `id` has ended. Once it was the repo's last, the repo
+    /// is stopped (once its writes are stored) and what only it held is forgotten.
+    pub async fn release(&self, id: u64, device: &samod::PeerId) {
+        {
+            let mut state = self.lock();
+            let Some(devices) = state.devices.get_mut(&id) else {
+                return;
+            };
+            if let Some(at) = devices.iter().position(|d| d == device) {
+                devices.swap_remove(at);
+            }
+            if !devices.is_empty() {
+                return;
+            }
+        }
+        self.end(id).await;
+    }
+
     /// Stops repo `id` (once its writes are stored) and forgets what only it held.
-    pub async fn release(&self, id: u64) {
+    async fn end(&self, id: u64) {
         let running = {
             let mut state = self.lock();
             state.devices.remove(&id);
+            if state.joining.is_some_and(|(joining, _)| joining == id) {
+                state.joining = None;
+            }
             state.repos.remove(&id)
         };
         if let Some(running) = running {
@@ -456,7 +577,7 @@ impl Hub {
             state.repos.keys().copied().collect()
         };
         for id in ids {
-            self.release(id).await;
+            self.end(id).await;
         }
     }
 }
@@ -578,8 +699,8 @@ mod tests {
         }
 
         // The last repo lets it go: so does the hub.
-        hub.release(1).await;
-        hub.release(2).await;
+        hub.end(1).await;
+        hub.end(2).await;
         assert!(hub.lock().stored.is_empty());
         assert_eq!(hub.documents(), 0);
     }

@@ -8,7 +8,7 @@
 //!   a message is limited at the upgrade (`MAX_MESSAGE_BYTES`).
 //! - Outbound, a sync message waits until the heads it advertises are on disk
 //!   ([`Durability::wait`]): a peer that learns the server has its changes can rely on it.
-//! - One writer task per connection owns the socket's sending half: it sends samod's messages
+//! - One writer per connection (in the connection's task) owns the socket's sending half: it sends samod's messages
 //!   (after that wait, in samod's order) and, for a device that asked, the connection's notices
 //!   (`notices.rs`). It ends with the connection: when samod closes or drops its side, or when
 //!   a send fails (samod then ends the connection at its next send).
@@ -22,7 +22,7 @@ use futures::{SinkExt, StreamExt};
 use samod::{AcceptorHandle, PeerId, Transport};
 
 use crate::chunks;
-use crate::connections::Registered;
+use crate::connections::{Closing, Registered};
 use crate::directory::Directory;
 use crate::documents::Durability;
 use crate::metrics::Metrics;
@@ -35,12 +35,13 @@ pub const REMOVED_CLOSE_CODE: u16 = 4001;
 /// The largest WebSocket message (and frame) a device may send.
 pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 
-/// Each sync connection's read buffer. tungstenite's default is 128 KiB, and it fills the
-/// buffer's whole capacity with zeros before every read: 128 KiB resident per connection
-/// (half the server's memory under 1,000 devices) and a 128 KiB memset per message. A sync
-/// message is mostly a few hundred bytes; a larger frame still arrives whole (the buffer grows
-/// to the frame's length, up to [`MAX_MESSAGE_BYTES`]).
-pub const READ_BUFFER_BYTES: usize = 8 * 1024;
+/// Each sync connection's read buffer, kept for the connection's life. tungstenite's default is
+/// 128 KiB, and it fills the buffer's whole capacity with zeros before every read: 128 KiB
+/// resident per connection (half the server's memory under 1,000 devices) and a 128 KiB memset
+/// per message. A sync message is mostly a few hundred bytes (8 KiB cost 6 KB a device more
+/// than this); a larger frame still arrives whole (the buffer grows to the frame's length, up
+/// to [`MAX_MESSAGE_BYTES`], read this much at a time).
+pub const READ_BUFFER_BYTES: usize = 2 * 1024;
 
 /// Why a connection was ended.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -175,7 +176,7 @@ where
         })
 }
 
-/// How many of samod's messages may wait for the writer task.
+/// How many of samod's messages may wait for the writer.
 const OUTBOUND_QUEUE: usize = 16;
 
 /// What every sync connection of this process shares.
@@ -192,8 +193,9 @@ pub struct Serving {
 }
 
 /// Hands an upgraded WebSocket to samod as the connection `registered` (of `peer_id`), with
-/// `notices` (for a device that asked for them) sent beside samod's messages. The task it
-/// answers ends with the connection.
+/// `notices` (for a device that asked for them) sent beside samod's messages. The future it
+/// answers writes to the device and ends with the connection: the caller runs it in the
+/// connection's task (not a task of its own: one task's memory less for each connection).
 pub fn accept(
     acceptor: &AcceptorHandle,
     socket: WebSocket,
@@ -201,7 +203,7 @@ pub fn accept(
     notices: Option<ConnectionNotices>,
     registered: Registered,
     serving: Serving,
-) -> Result<tokio::task::JoinHandle<()>, samod::Stopped> {
+) -> Result<impl std::future::Future<Output = ()> + Send + 'static, samod::Stopped> {
     let Serving {
         durability,
         metrics,
@@ -264,12 +266,12 @@ pub fn accept(
         directory,
         recorded: HashMap::new(),
     };
-    Ok(tokio::spawn(write(
+    Ok(write(
         sink, from_samod, notices, metrics, registered, looked,
-    )))
+    ))
 }
 
-/// The writer task: samod's messages and the notices, in order, until samod's side ends.
+/// The writer (run in the connection's task): samod's messages and the notices, in order, until samod's side ends.
 async fn write(
     mut socket: SplitSink<WebSocket, Message>,
     mut from_samod: futures::channel::mpsc::Receiver<Vec<u8>>,
@@ -299,10 +301,18 @@ async fn write(
                 None => break,
             },
             notice = next_notice(&mut notices) => notice,
-            () = registered.closed() => {
-                let frame = axum::extract::ws::CloseFrame {
-                    code: REMOVED_CLOSE_CODE,
-                    reason: "this device was removed from its account".into(),
+            why = registered.closed() => {
+                let frame = match why {
+                    Closing::Removed => axum::extract::ws::CloseFrame {
+                        code: REMOVED_CLOSE_CODE,
+                        reason: "this device was removed from its account".into(),
+                    },
+                    // 1012, "service restart": the device connects again, as after any
+                    // dropped connection.
+                    Closing::Reconnect => axum::extract::ws::CloseFrame {
+                        code: 1012,
+                        reason: "connect again".into(),
+                    },
                 };
                 let _ = socket.send(Message::Close(Some(frame))).await;
                 return;

@@ -833,8 +833,8 @@ async fn sigterm_stops_the_server_cleanly_and_keeps_its_documents() {
     assert_eq!(get(&copy, "kept"), Some(42));
 }
 
-/// The documents a device synced leave the server's memory when its connection ends (each
-/// connection has a repo of its own, stopped with it: `server/src/repos.rs`), as `/metrics`
+/// The documents a device synced leave the server's memory when its connection ends (its repo,
+/// which a few connections share, is stopped with the last of them: `server/src/repos.rs`), as `/metrics`
 /// shows, and come back whole to the next device that asks. Prints the server's resident memory
 /// on the way, not as a budget check (debug build; `cargo test -p tandem-tests --test server --
 /// --nocapture memory` to see it).
