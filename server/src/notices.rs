@@ -355,13 +355,15 @@ impl ConnectionNotices {
             if let Some(notice) = self.ready.pop_front() {
                 return notice;
             }
+            // The reads are boxed: this future waits for the life of the connection, and
+            // needs their room only while one runs.
             if self.links_due {
-                self.read_links().await;
+                Box::pin(self.read_links()).await;
                 self.links_due = false;
                 continue;
             }
             if self.due.is_some_and(|due| due <= Instant::now()) {
-                self.read_feed().await;
+                Box::pin(self.read_feed()).await;
                 self.due = None;
                 continue;
             }

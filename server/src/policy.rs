@@ -148,54 +148,68 @@ impl samod::SharePolicy for MembershipPolicy {
         doc_id: DocumentId,
         peer_id: PeerId,
     ) -> impl Stream<Item = ShareConfig> + Send + 'static {
+        // Each step is a boxed future of its own, so that a decision waiting for a change
+        // holds only that wait: samod keeps one of these for each pair of a document and a peer
+        // in a repo (1,040 bytes each as one async block, with its captured state kept twice).
         futures::stream::unfold(
             Watch::Start(self.clone(), doc_id, peer_id),
-            |watch| async move {
-                let w = match watch {
-                    Watch::Start(policy, doc_id, peer_id) => {
-                        // Subscribed before the first decision, so that a change made
-                        // meanwhile is not missed.
-                        let everyone = policy.changes.everyone.subscribe();
-                        let about_doc = policy.changes.watch(Topic::Doc, &doc_id.to_string());
-                        let person = match peer_id.as_str().strip_prefix("device-") {
-                            Some(device) => {
-                                policy.directory.device_person(device).await.ok().flatten()
-                            }
-                            None => None,
-                        };
-                        let about_person =
-                            person.map(|p| policy.changes.watch(Topic::Person, &p.person_id));
-                        Watching {
-                            policy,
-                            doc_id,
-                            peer_id,
-                            everyone,
-                            about_doc,
-                            about_person,
-                        }
-                    }
-                    Watch::Watching(mut w) => {
-                        let person_changed = async {
-                            match w.about_person.as_mut() {
-                                Some(rx) => rx.changed().await,
-                                None => std::future::pending().await,
-                            }
-                        };
-                        let heard = tokio::select! {
-                            r = w.everyone.changed() => r,
-                            r = w.about_doc.changed() => r,
-                            r = person_changed => r,
-                        };
-                        heard.ok()?;
-                        w
-                    }
-                };
-                let decision = w.policy.decide(&w.doc_id, &w.peer_id).await;
-                tracing::debug!(doc_id = %w.doc_id, peer_id = %w.peer_id, ?decision, "share decision");
-                Some((decision, Watch::Watching(w)))
+            |watch| match watch {
+                Watch::Start(policy, doc_id, peer_id) => {
+                    futures::FutureExt::boxed(first_decision(policy, doc_id, peer_id))
+                }
+                Watch::Watching(w) => futures::FutureExt::boxed(next_decision(w)),
             },
         )
     }
+}
+
+/// Subscribes to the changes that may touch the pair, then decides.
+async fn first_decision(
+    policy: MembershipPolicy,
+    doc_id: DocumentId,
+    peer_id: PeerId,
+) -> Option<(ShareConfig, Watch)> {
+    // Subscribed before the first decision, so that a change made meanwhile is not missed.
+    let everyone = policy.changes.everyone.subscribe();
+    let about_doc = policy.changes.watch(Topic::Doc, &doc_id.to_string());
+    let person = match peer_id.as_str().strip_prefix("device-") {
+        Some(device) => policy.directory.device_person(device).await.ok().flatten(),
+        None => None,
+    };
+    let about_person = person.map(|p| policy.changes.watch(Topic::Person, &p.person_id));
+    let w = Watching {
+        policy,
+        doc_id,
+        peer_id,
+        everyone,
+        about_doc,
+        about_person,
+    };
+    Some(decided(w).await)
+}
+
+/// Waits for a change that may touch the pair, then decides again (`None`: the server is
+/// stopping).
+async fn next_decision(mut w: Watching) -> Option<(ShareConfig, Watch)> {
+    let person_changed = async {
+        match w.about_person.as_mut() {
+            Some(rx) => rx.changed().await,
+            None => std::future::pending().await,
+        }
+    };
+    let heard = tokio::select! {
+        r = w.everyone.changed() => r,
+        r = w.about_doc.changed() => r,
+        r = person_changed => r,
+    };
+    heard.ok()?;
+    Some(decided(w).await)
+}
+
+async fn decided(w: Watching) -> (ShareConfig, Watch) {
+    let decision = Box::pin(w.policy.decide(&w.doc_id, &w.peer_id)).await;
+    tracing::debug!(doc_id = %w.doc_id, peer_id = %w.peer_id, ?decision, "share decision");
+    (decision, Watch::Watching(w))
 }
 
 /// A share decision's stream: about to make its first decision, or waiting for a change.
