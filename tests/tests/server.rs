@@ -1041,6 +1041,73 @@ async fn a_stranger_asking_for_a_document_before_it_is_stored_learns_nothing_whe
     assert!(find(&stranger.repo, month.document_id()).await.is_none());
 }
 
+/// Connections share a repo three at a time (`server/src/repos.rs`). A device that asked for a
+/// document before it was stored, in another repo than the device that stores it, is sent to
+/// connect again (close code 1012) and then receives it; a stranger who asked too, in that very
+/// repo, keeps its connection and learns nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_in_another_repo_connects_again_for_a_document_stored_after_it_asked_and_a_stranger_beside_it_does_not(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let process = ServerProcess::start(&dir.path().join("server"));
+    let server = Server::of(&process).await;
+    let owner = Person::enrolled(&process, &server, "practitioner").await;
+    let stranger = Person::enrolled(&process, &server, "practitioner").await;
+    let others = [
+        Person::enrolled(&process, &server, "practitioner").await,
+        Person::enrolled(&process, &server, "practitioner").await,
+    ];
+    // The first repo: the owner's phone and two others; the second: the owner's tablet and the
+    // stranger (connections join in the order they open).
+    let owner_link = connected(&owner.repo, &owner.device).await;
+    let mut other_links = Vec::new();
+    for other in &others {
+        other_links.push(connected(&other.repo, &other.device).await);
+    }
+    let (tablet_device, tablet) = owner.second_device().await;
+    let tablet_link = connected(&tablet, &tablet_device).await;
+    let stranger_link = connected(&stranger.repo, &stranger.device).await;
+    let tablet_before = tablet_link.connection_id().expect("connected");
+    let stranger_before = stranger_link.connection_id().expect("connected");
+
+    // Made before it is registered, so the server does not store it yet; the tablet and the
+    // stranger (who somehow knows its id) ask for it meanwhile.
+    let month = owner.repo.create(Automerge::new()).await.unwrap();
+    put(&month, "day1", 1);
+    assert!(find(&tablet, month.document_id()).await.is_none());
+    assert!(find(&stranger.repo, month.document_id()).await.is_none());
+    owner
+        .device
+        .post(
+            "/v1/documents",
+            json!({"doc_id": month.document_id().to_string(), "kind": "check_ins",
+                   "journey_id": owner.journey.document_id().to_string()}),
+        )
+        .await;
+    acknowledged(&month, &owner_link).await;
+
+    let copy = find_eventually(&tablet, month.document_id()).await;
+    eventually("the month reaches the tablet", || {
+        get(&copy, "day1") == Some(1)
+    })
+    .await;
+    assert_ne!(
+        tablet_link.connection_id(),
+        Some(tablet_before),
+        "the tablet got the month over a new connection"
+    );
+    put(&month, "day2", 2);
+    acknowledged(&month, &owner_link).await;
+    sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        stranger_link.connection_id(),
+        Some(stranger_before),
+        "the stranger's connection was restarted when the document was stored"
+    );
+    assert!(find(&stranger.repo, month.document_id()).await.is_none());
+    assert!(other_links.iter().all(|l| l.is_connected()));
+}
+
 /// The adversarial cases of leaving: a device removed from its account and the devices of an
 /// erased person, each with what it held before — neither obtains anything more, on its open
 /// connection or a new one, by sync or by API; an erased document cannot be uploaded again by
