@@ -337,6 +337,17 @@ impl Person {
         (device, repo)
     }
 
+    /// Registers `month` as a month of check-ins of this person's journey.
+    async fn register_month(&self, month: &DocHandle) {
+        self.device
+            .post(
+                "/v1/documents",
+                json!({"doc_id": month.document_id().to_string(), "kind": "check_ins",
+                       "journey_id": self.journey.document_id().to_string()}),
+            )
+            .await;
+    }
+
     async fn share(&self, doc: &DocHandle, with: &Person, access: &str) {
         self.device
             .post(
@@ -871,14 +882,7 @@ async fn memory_documents_leave_the_server_when_no_connection_uses_them() {
         })
         .unwrap();
         let handle = owner.repo.create(doc).await.unwrap();
-        owner
-            .device
-            .post(
-                "/v1/documents",
-                json!({"doc_id": handle.document_id().to_string(), "kind": "check_ins",
-                       "journey_id": owner.journey.document_id().to_string()}),
-            )
-            .await;
+        owner.register_month(&handle).await;
         months.push(handle);
     }
     let link = connected(&owner.repo, &owner.device).await;
@@ -987,14 +991,7 @@ async fn a_document_registered_after_it_was_announced_reaches_the_server_on_the_
     put(&month, "day1", 1);
     sleep(Duration::from_millis(300)).await;
     assert!(find(&tablet, month.document_id()).await.is_none());
-    owner
-        .device
-        .post(
-            "/v1/documents",
-            json!({"doc_id": month.document_id().to_string(), "kind": "check_ins",
-                   "journey_id": owner.journey.document_id().to_string()}),
-        )
-        .await;
+    owner.register_month(&month).await;
     let copy = find_eventually(&tablet, month.document_id()).await;
     eventually("the month's content arrives", || {
         get(&copy, "day1") == Some(1)
@@ -1021,14 +1018,7 @@ async fn a_stranger_asking_for_a_document_before_it_is_stored_learns_nothing_whe
     let month = owner.repo.create(Automerge::new()).await.unwrap();
     put(&month, "day1", 1);
     assert!(find(&stranger.repo, month.document_id()).await.is_none());
-    owner
-        .device
-        .post(
-            "/v1/documents",
-            json!({"doc_id": month.document_id().to_string(), "kind": "check_ins",
-                   "journey_id": owner.journey.document_id().to_string()}),
-        )
-        .await;
+    owner.register_month(&month).await;
     acknowledged(&month, &owner_link).await;
     put(&month, "day2", 2);
     acknowledged(&month, &owner_link).await;
@@ -1076,14 +1066,7 @@ async fn a_member_in_another_repo_connects_again_for_a_document_stored_after_it_
     put(&month, "day1", 1);
     assert!(find(&tablet, month.document_id()).await.is_none());
     assert!(find(&stranger.repo, month.document_id()).await.is_none());
-    owner
-        .device
-        .post(
-            "/v1/documents",
-            json!({"doc_id": month.document_id().to_string(), "kind": "check_ins",
-                   "journey_id": owner.journey.document_id().to_string()}),
-        )
-        .await;
+    owner.register_month(&month).await;
     acknowledged(&month, &owner_link).await;
 
     let copy = find_eventually(&tablet, month.document_id()).await;
