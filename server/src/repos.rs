@@ -7,7 +7,7 @@
 //! its connections ends the repo is stopped (after its last writes are stored) and its
 //! documents leave memory. Memory then grows with open connections and the documents they use,
 //! not with documents stored. (A repo of its own for each connection was measured too: samod's
-//! costs that are a repo's, its queues and tasks, made a device cost 20 KB more. A repo for
+//! costs that are a repo's, its queues and tasks, made a device cost about 17 KB more. A repo for
 //! many: samod keeps state for each pair of a document and a peer in a repo, and asks the share
 //! policy about each pair, so a device cost more again from 4 devices a repo on.)
 //!
@@ -109,7 +109,7 @@ impl samod::runtime::RuntimeHandle for RepoTasks {
 /// that are a repo's, not a document's or a connection's (its queues, each allocating a block
 /// of 31 slots at its first message, its tasks and its hub), are then shared; those of each
 /// pair of a document and a peer grow with it (server/README.md, "Load": 3 was the least
-/// memory under 1,000 devices, of 1 to 5 and 16). A repo holds every document any of its
+/// memory under 1,000 devices, of 1 to 6 and 16). A repo holds every document any of its
 /// connections used until the last of them ends, so a long-lived connection keeps up to this
 /// many connections' documents in memory.
 pub const CONNECTIONS_PER_REPO: usize = 3;
@@ -527,6 +527,11 @@ impl Hub {
             }
             if !devices.is_empty() {
                 return;
+            }
+            // Under the same lock: no connection joins a repo about to stop.
+            state.devices.remove(&id);
+            if state.joining.is_some_and(|(joining, _)| joining == id) {
+                state.joining = None;
             }
         }
         self.end(id).await;
