@@ -8,9 +8,9 @@
 //!   a message is limited at the upgrade (`MAX_MESSAGE_BYTES`).
 //! - Outbound, a sync message waits until the heads it advertises are on disk
 //!   ([`Durability::wait`]): a peer that learns the server has its changes can rely on it.
-//! - One writer per connection (in the connection's task) owns the socket's sending half: it sends samod's messages
-//!   (after that wait, in samod's order) and, for a device that asked, the connection's notices
-//!   (`notices.rs`). It ends with the connection: when samod closes or drops its side, or when
+//! - One writer per connection (in the connection's task) owns the socket's sending half: it
+//!   sends samod's messages (after that wait, in samod's order) and, for a device that asked,
+//!   the connection's notices (`notices.rs`). It ends with the connection: when samod closes or drops its side, or when
 //!   a send fails (samod then ends the connection at its next send).
 
 use std::collections::HashMap;
@@ -271,7 +271,8 @@ pub fn accept(
     ))
 }
 
-/// The writer (run in the connection's task): samod's messages and the notices, in order, until samod's side ends.
+/// The writer (run in the connection's task): samod's messages and the notices, in order,
+/// until samod's side ends.
 async fn write(
     mut socket: SplitSink<WebSocket, Message>,
     mut from_samod: futures::channel::mpsc::Receiver<Vec<u8>>,
