@@ -37,6 +37,8 @@ pub struct AppState {
     pub policy: MembershipPolicy,
     /// A repo per sync connection (`repos.rs`).
     pub repos: crate::repos::Repos,
+    /// The sync engine, when it serves instead of the repos (`engine.rs`).
+    pub engine: Option<crate::engine::Engine>,
     pub durability: Arc<Durability>,
     /// Each connection with notices, told which documents its person may see were stored
     /// (`notices::route_stored`).
@@ -610,12 +612,27 @@ async fn sync(
         .max_frame_size(MAX_MESSAGE_BYTES)
         .read_buffer_size(READ_BUFFER_BYTES)
         .on_upgrade(move |socket| {
+            let engine = state.engine.clone();
+            if let Some(engine) = engine {
+                let serving = transport::Serving {
+                    durability: state.durability,
+                    metrics: state.metrics,
+                    inbound: state.inbound,
+                    directory: state.directory.clone(),
+                    asked: Arc::new(|_: &str| {}),
+                };
+                return futures::FutureExt::boxed(async move {
+                    tracing::info!(peer = %peer_id, person = %registered.person_id, notices = notices.is_some(), "sync connection");
+                    transport::serve_engine(&engine, socket, peer_id, notices, registered, serving)
+                        .await
+                });
+            }
             // Opening is boxed and freed once done: what it needed is not kept for the life of
             // the connection's task, which then holds only the writer (a future's captured
             // values keep their room in it to the end, even once moved: 4.7 KB a connection
             // before, measured).
             let opening = Box::pin(open_sync(state, socket, peer_id, notices, registered));
-            async move {
+            futures::FutureExt::boxed(async move {
                 let Some((writer, hub, repo, device)) = opening.await else {
                     return;
                 };
@@ -624,7 +641,7 @@ async fn sync(
                 let _ =
                     futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(writer)).await;
                 Box::pin(hub.release(repo, &device)).await;
-            }
+            })
         }))
 }
 

@@ -767,8 +767,9 @@ impl<S: DocumentStore> SamodStorage<S> {
         self.store.clone()
     }
 
-    /// samod's `put` without taking the row, which the caller may still pass on.
-    pub async fn put_row(&self, key: &StorageKey, data: &[u8]) {
+    /// samod's `put` without taking the row, which the caller may still pass on; whether the row
+    /// was stored.
+    pub async fn put_row(&self, key: &StorageKey, data: &[u8]) -> bool {
         let doc_id = doc_of(key).map(str::to_string);
         if let Some(doc_id) = &doc_id {
             self.durability.write_started(doc_id);
@@ -783,6 +784,7 @@ impl<S: DocumentStore> SamodStorage<S> {
             self.durability
                 .write_finished(doc_id, key, data, result.is_ok());
         }
+        result.is_ok()
     }
 }
 
@@ -822,7 +824,7 @@ impl<S: DocumentStore> samod::storage::Storage for SamodStorage<S> {
     }
 
     async fn put(&self, key: StorageKey, data: Vec<u8>) {
-        self.put_row(&key, &data).await
+        self.put_row(&key, &data).await;
     }
 
     async fn delete(&self, key: StorageKey) {

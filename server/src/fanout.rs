@@ -95,6 +95,8 @@ pub struct Listener {
     pub peers: Peers,
     /// The repos of this process's connections, which merge what the others stored.
     pub hub: Arc<crate::repos::Hub>,
+    /// Or the sync engine, when it serves instead of the repos (`engine.rs`).
+    pub engine: Option<crate::engine::Engine>,
     pub policy: MembershipPolicy,
     pub durability: Arc<Durability>,
     pub metrics: Arc<Metrics>,
@@ -168,7 +170,10 @@ impl Listener {
         self.durability
             .stored_elsewhere(docs.iter().map(String::as_str), false);
         for doc in &docs {
-            if self.durability.knows(doc) {
+            if let Some(engine) = &self.engine {
+                // Merged where held; connections waiting for it look again.
+                engine.refresh(doc).await;
+            } else if self.durability.knows(doc) {
                 self.refresh(doc).await;
             }
         }

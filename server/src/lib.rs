@@ -34,6 +34,7 @@ pub mod connections;
 pub mod db;
 pub mod directory;
 pub mod documents;
+pub mod engine;
 pub mod fanout;
 pub mod fuzzing;
 pub mod limits;

@@ -28,6 +28,8 @@ pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; cha
 pub struct Metrics {
     registry: Registry,
     hub: Arc<crate::repos::Hub>,
+    /// The sync engine, when it serves instead of the repos (`engine.rs`).
+    pub engine: std::sync::OnceLock<crate::engine::Engine>,
     /// The open sync connections (`connections.rs`), counted when the metrics are read.
     open: Arc<Connections>,
     connections: Gauge,
@@ -117,6 +119,7 @@ impl Metrics {
         Metrics {
             registry,
             hub,
+            engine: std::sync::OnceLock::new(),
             open,
             connections,
             documents,
@@ -133,8 +136,9 @@ impl Metrics {
 
     /// The metrics as of now, in the text format.
     pub fn encode(&self) -> String {
+        let in_memory = self.hub.documents() + self.engine.get().map_or(0, |e| e.documents());
         self.documents
-            .set(i64::try_from(self.hub.documents()).unwrap_or(i64::MAX));
+            .set(i64::try_from(in_memory).unwrap_or(i64::MAX));
         self.connections
             .set(i64::try_from(self.open.len()).unwrap_or(i64::MAX));
         self.repos

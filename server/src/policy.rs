@@ -32,7 +32,25 @@ use std::sync::Arc;
 use futures::Stream;
 use samod::{DocumentId, PeerId, ShareConfig};
 use tandem_protocol::api::Access;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
+
+/// How many changes a connection of the sync engine may fall behind before it looks again at
+/// every decision it holds.
+const NUDGES_KEPT: usize = 256;
+
+/// A change that may touch decisions: about `people` (their devices' decisions), about `docs`;
+/// with neither, about everyone.
+#[derive(Debug)]
+pub struct Nudge {
+    pub people: Vec<String>,
+    pub docs: Vec<String>,
+}
+
+impl Nudge {
+    pub fn everyone(&self) -> bool {
+        self.people.is_empty() && self.docs.is_empty()
+    }
+}
 
 use crate::connections::Connections;
 use crate::directory::Directory;
@@ -49,6 +67,9 @@ pub struct MembershipPolicy {
     peers: Option<Peers>,
     /// The sync connections open here, closed when their device is removed.
     pub connections: Arc<Connections>,
+    /// Every change that may touch a decision, for the connections of the sync engine
+    /// (`engine.rs`), which look again at theirs.
+    heard: broadcast::Sender<Arc<Nudge>>,
     /// Counts the membership changes heard ([`Self::memberships_changed_about`]): what was
     /// learnt of who may see what is stale once it moves (`notices::route_stored`).
     pub generation: Arc<std::sync::atomic::AtomicU64>,
@@ -63,6 +84,44 @@ impl MembershipPolicy {
             peers: None,
             connections: Arc::default(),
             generation: Arc::default(),
+            heard: broadcast::channel(NUDGES_KEPT).0,
+        }
+    }
+
+    /// Hears every change that may touch a decision from now on (`engine.rs`).
+    pub fn nudges(&self) -> broadcast::Receiver<Arc<Nudge>> {
+        self.heard.subscribe()
+    }
+
+    /// `docs` were stored (here or by another process): the connections that were told they
+    /// were unavailable look again (`engine.rs`).
+    pub fn documents_stored(&self, docs: &[&str]) {
+        if self.heard.receiver_count() > 0 {
+            let _ = self.heard.send(Arc::new(Nudge {
+                people: Vec::new(),
+                docs: docs.iter().map(|d| d.to_string()).collect(),
+            }));
+        }
+    }
+
+    /// The access of the device `peer_id` (`device-<device id>`) to `doc_id` now; `None` for
+    /// anyone else, an unknown device, an unregistered document, a non-member.
+    pub async fn access(&self, doc_id: &str, peer_id: &str) -> Option<Access> {
+        let device = peer_id.strip_prefix("device-")?;
+        let person = match self.directory.device_person(device).await {
+            Ok(Some(person)) => person,
+            Ok(None) => return None,
+            Err(err) => {
+                tracing::error!(%err, "share policy could not read the directory");
+                return None;
+            }
+        };
+        match self.directory.access(doc_id, &person.person_id).await {
+            Ok(access) => access,
+            Err(err) => {
+                tracing::error!(%err, "share policy could not read the directory");
+                None
+            }
         }
     }
 
@@ -99,6 +158,12 @@ impl MembershipPolicy {
         self.generation
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         self.changes.nudge(people, docs);
+        if self.heard.receiver_count() > 0 {
+            let _ = self.heard.send(Arc::new(Nudge {
+                people: people.iter().map(|p| p.to_string()).collect(),
+                docs: docs.iter().map(|d| d.to_string()).collect(),
+            }));
+        }
         self.links.nudge(people);
         // A device of theirs may have been removed: its open connections end.
         if !people.is_empty() && !self.connections.is_empty() {
@@ -115,29 +180,10 @@ impl MembershipPolicy {
 
     /// The decision for `peer_id` on `doc_id` now.
     pub async fn decide(&self, doc_id: &DocumentId, peer_id: &PeerId) -> ShareConfig {
-        let Some(device) = peer_id.as_str().strip_prefix("device-") else {
-            return ShareConfig::none();
-        };
-        let person = match self.directory.device_person(device).await {
-            Ok(Some(person)) => person,
-            Ok(None) => return ShareConfig::none(),
-            Err(err) => {
-                tracing::error!(%err, "share policy could not read the directory");
-                return ShareConfig::none();
-            }
-        };
-        match self
-            .directory
-            .access(&doc_id.to_string(), &person.person_id)
-            .await
-        {
-            Ok(Some(Access::Write)) => ShareConfig::read_write().with_announce(false),
-            Ok(Some(Access::Read)) => ShareConfig::read_only().with_announce(false),
-            Ok(None) => ShareConfig::none(),
-            Err(err) => {
-                tracing::error!(%err, "share policy could not read the directory");
-                ShareConfig::none()
-            }
+        match self.access(&doc_id.to_string(), peer_id.as_str()).await {
+            Some(Access::Write) => ShareConfig::read_write().with_announce(false),
+            Some(Access::Read) => ShareConfig::read_only().with_announce(false),
+            None => ShareConfig::none(),
         }
     }
 }

@@ -137,6 +137,8 @@ pub struct App {
     pub repo: Repo,
     /// A repo per sync connection (`repos.rs`).
     pub repos: Repos,
+    /// Tandem's own sync engine, when it serves instead of the repos (`engine.rs`).
+    pub engine: Option<crate::engine::Engine>,
     pub directory: Directory,
     pub policy: MembershipPolicy,
     pub durability: Arc<Durability>,
@@ -171,6 +173,7 @@ impl App {
                     url: url.clone(),
                     peers,
                     hub: app.repos.hub.clone(),
+                    engine: app.engine.clone(),
                     policy: app.policy.clone(),
                     durability,
                     metrics: app.metrics.clone(),
@@ -188,6 +191,7 @@ impl App {
         peers: Option<Peers>,
     ) -> Result<App, ServeError> {
         let storage = SamodStorage::new(documents, durability.clone());
+        let storage_for_engine = storage.clone();
         let hub = Hub::new(storage.store(), durability.clone());
         let mut policy = MembershipPolicy::new(directory.clone());
         if let Some(peers) = peers {
@@ -227,6 +231,18 @@ impl App {
         let _ = hub.add(0, running); // refused only once the hub is stopping, as this new one is not
         hub.set_policy(policy.clone());
         let repos = Repos::new(hub, make);
+        // Tandem's own sync engine, while it is built (`engine.rs`): chosen by the environment.
+        let engine = (std::env::var("TANDEM_SYNC_ENGINE").as_deref() == Ok("tandem")).then(|| {
+            crate::engine::Engine::new(
+                storage_for_engine,
+                policy.clone(),
+                durability.clone(),
+                format!("server-{}", directory.server_id()),
+            )
+        });
+        if let Some(engine) = &engine {
+            let _ = metrics.engine.set(engine.clone());
+        }
         let stored_for = Arc::new(crate::notices::StoredSignals::default());
         tokio::spawn(crate::notices::route_stored(
             Arc::downgrade(&durability),
@@ -238,6 +254,7 @@ impl App {
             directory: directory.clone(),
             policy: policy.clone(),
             repos: repos.clone(),
+            engine: engine.clone(),
             durability: durability.clone(),
             stored_for,
             code_lookups: Default::default(),
@@ -248,6 +265,7 @@ impl App {
             router,
             repo,
             repos,
+            engine,
             directory,
             policy,
             durability,
@@ -269,6 +287,7 @@ pub async fn serve(
     let App {
         router,
         repos,
+        engine,
         directory,
         listening: fanout,
         ..
@@ -316,6 +335,9 @@ pub async fn serve(
     tracing::info!("stopping");
     handle.graceful_shutdown(Some(GRACE));
     // Every connection's repo stops once its writes are stored.
+    if let Some(engine) = &engine {
+        engine.stop();
+    }
     repos.hub.stop().await;
     if let Some(fanout) = fanout {
         fanout.abort();

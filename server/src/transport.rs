@@ -204,14 +204,90 @@ pub fn accept(
     registered: Registered,
     serving: Serving,
 ) -> Result<impl std::future::Future<Output = ()> + Send + 'static, samod::Stopped> {
+    let (sink, stream) = socket.split();
+    let inbound = checked(stream, &peer_id, &notices, &serving);
     let Serving {
         durability,
         metrics,
-        inbound: limits,
         directory,
-        asked,
+        ..
     } = serving;
+    let (to_writer, from_samod) = futures::channel::mpsc::channel::<Vec<u8>>(OUTBOUND_QUEUE);
+    let outbound = durable_sink(to_writer, durability);
+    let transport = Transport::new(Box::pin(inbound), outbound).with_expected_peer_id(peer_id);
+    acceptor.accept(transport)?;
+    let looked = AccessLog {
+        directory,
+        recorded: HashMap::new(),
+    };
+    Ok(write(
+        sink, from_samod, notices, metrics, registered, looked,
+    ))
+}
+
+/// Serves an upgraded WebSocket through the sync engine (`engine.rs`) as the connection
+/// `registered` (of `peer_id`), with `notices` (for a device that asked for them) beside the
+/// engine's messages, until it ends. `None` once the server is stopping.
+pub async fn serve_engine(
+    engine: &crate::engine::Engine,
+    socket: WebSocket,
+    peer_id: PeerId,
+    notices: Option<ConnectionNotices>,
+    registered: Registered,
+    serving: Serving,
+) {
+    let (outbox, from_engine) = futures::channel::mpsc::unbounded::<Vec<u8>>();
+    let Some(connection) = engine.connect(peer_id.as_str(), &registered.person_id, outbox) else {
+        tracing::info!("sync connection refused: the server is stopping");
+        return;
+    };
     let (sink, stream) = socket.split();
+    let inbound = Box::pin(checked(stream, &peer_id, &notices, &serving));
+    let Serving {
+        durability,
+        metrics,
+        directory,
+        ..
+    } = serving;
+    // What the engine sends waits until what it tells the device is on disk (it stores before
+    // it sends, so this is a second look).
+    let outbound = from_engine
+        .then(move |bytes| {
+            let durability = durability.clone();
+            async move { before_sending(&durability, &bytes).await.map(|()| bytes) }
+        })
+        .take_while(|sent| futures::future::ready(sent.is_ok()))
+        .filter_map(|sent| futures::future::ready(sent.ok()));
+    let looked = AccessLog {
+        directory,
+        recorded: HashMap::new(),
+    };
+    let writer = Box::pin(write(
+        sink,
+        Box::pin(outbound),
+        notices,
+        metrics,
+        registered,
+        looked,
+    ));
+    let reader = Box::pin(engine.serve(&connection, inbound));
+    futures::future::select(reader, writer).await;
+    Box::pin(engine.leave(&connection)).await;
+}
+
+/// The device's messages, each checked ([`check_envelope`]), its rate limited; a message that
+/// fails a check is an error, which ends the connection.
+fn checked(
+    stream: futures::stream::SplitStream<WebSocket>,
+    peer_id: &PeerId,
+    notices: &Option<ConnectionNotices>,
+    serving: &Serving,
+) -> impl futures::Stream<Item = Result<Vec<u8>, TransportError>> + Send + 'static {
+    let (metrics, limits, asked) = (
+        serving.metrics.clone(),
+        serving.inbound.clone(),
+        serving.asked.clone(),
+    );
     // A device over its allowance waits here, before its next message is read.
     let (device, throttled): (Arc<str>, _) = (peer_id.to_string().into(), metrics.clone());
     let stream = stream.then(move |message| {
@@ -223,10 +299,10 @@ pub fn accept(
             message
         }
     });
-    let counted = metrics.clone();
+    let counted = metrics;
     let log_peer = peer_id.clone();
     let named = notices.as_ref().map(ConnectionNotices::named);
-    let inbound = stream.filter_map(move |message| {
+    stream.filter_map(move |message| {
         let result = match message {
             Ok(Message::Binary(bytes)) => Some({
                 counted.messages_received.inc();
@@ -257,25 +333,14 @@ pub fn accept(
             tracing::warn!(peer = %log_peer, error = %e, "dropping the connection");
         }
         futures::future::ready(result)
-    });
-    let (to_writer, from_samod) = futures::channel::mpsc::channel::<Vec<u8>>(OUTBOUND_QUEUE);
-    let outbound = durable_sink(to_writer, durability);
-    let transport = Transport::new(Box::pin(inbound), outbound).with_expected_peer_id(peer_id);
-    acceptor.accept(transport)?;
-    let looked = AccessLog {
-        directory,
-        recorded: HashMap::new(),
-    };
-    Ok(write(
-        sink, from_samod, notices, metrics, registered, looked,
-    ))
+    })
 }
 
 /// The writer (run in the connection's task): samod's messages and the notices, in order,
 /// until samod's side ends.
 async fn write(
     mut socket: SplitSink<WebSocket, Message>,
-    mut from_samod: futures::channel::mpsc::Receiver<Vec<u8>>,
+    mut from_samod: impl futures::Stream<Item = Vec<u8>> + Unpin,
     mut notices: Option<ConnectionNotices>,
     metrics: Arc<Metrics>,
     // Registered (and counted open) while this task runs; closed when its device is removed.

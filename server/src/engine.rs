@@ -1,0 +1,677 @@
+//! Tandem's own sync engine on automerge: one copy of each document in use for the whole process,
+//! and for each connection using it only automerge's sync state.
+//!
+//! Selected with `TANDEM_SYNC_ENGINE=tandem` while it is built (server/README.md, "Sync
+//! engines"); the default is still samod's repos (`repos.rs`). It speaks automerge-repo's wire
+//! protocol (docs/SYNC.md) to the devices, as the samod repos do:
+//!
+//! - `join` → `peer`: the device's `senderId` must be the peer id its connection authenticated
+//!   (`device-<device id>`); anything else ends the connection.
+//! - `request` and `sync` about a document: the share policy's decision for the device
+//!   ([`MembershipPolicy::access`]) is taken once and kept, then looked at again when a change
+//!   may touch it (a grant, a revocation, a registration: [`MembershipPolicy::nudges`]). A
+//!   document the device may not see, or that nobody has stored, is answered
+//!   `doc-unavailable`, the same answer for both; once it is stored (here or by another process)
+//!   or granted, the device is sent the document without asking again.
+//! - The document is loaded from storage the first time a connection uses it and unloaded when
+//!   the last connection using it ends. Its changes are stored before anything is sent about
+//!   them, in samod's key layout (`<doc>/incremental/<change hash>`, compacted into
+//!   `<doc>/snapshot/<sha-256 of the heads>` past ten rows, as samod does), through the same
+//!   [`SamodStorage`] whose [`Durability`] the writer checks again before each send.
+//! - A change received on one connection is sent at once to every other connection here using
+//!   the document; other processes hear of it through the database (`fanout.rs`), and
+//!   [`Engine::refresh`] merges what they stored.
+//! - A device with read access gets the document and its changes; what it sends is not applied
+//!   (automerge's read-only sync state).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use automerge::sync::{self, SyncDoc};
+use automerge::{Automerge, ChangeHash};
+use futures::future::BoxFuture;
+use futures::{Stream, StreamExt};
+use samod::storage::StorageKey;
+use sha2::Digest;
+use tandem_protocol::api::Access;
+use tokio::sync::broadcast;
+
+use crate::documents::{DocumentStore, SamodStorage};
+use crate::policy::{MembershipPolicy, Nudge};
+use crate::transport::{envelope, TransportError};
+
+/// A sender of outbound messages to one connection's writer.
+pub type Outbox = futures::channel::mpsc::UnboundedSender<Vec<u8>>;
+
+/// Past this many rows of a document (or new changes at once), its rows are compacted into one
+/// snapshot, as samod does.
+const COMPACT_AFTER: usize = 10;
+
+/// The most sync messages generated for one peer in one go (automerge sends what it has in a
+/// few; this only stops a loop that would not end).
+const MAX_MESSAGES_AT_ONCE: usize = 64;
+
+/// The rows of documents, as the engine reads and writes them.
+trait Rows: Send + Sync + 'static {
+    fn load(&self, doc: &str) -> BoxFuture<'_, Vec<(StorageKey, Vec<u8>)>>;
+    /// Whether the row was stored.
+    fn put<'a>(&'a self, key: &'a StorageKey, data: &'a [u8]) -> BoxFuture<'a, bool>;
+    fn delete<'a>(&'a self, key: &'a StorageKey) -> BoxFuture<'a, ()>;
+}
+
+impl<S: DocumentStore> Rows for SamodStorage<S> {
+    fn load(&self, doc: &str) -> BoxFuture<'_, Vec<(StorageKey, Vec<u8>)>> {
+        let prefix = StorageKey::from_parts([doc]).expect("a document id is a key");
+        Box::pin(async move {
+            samod::storage::Storage::load_range(self, prefix)
+                .await
+                .into_iter()
+                .collect()
+        })
+    }
+    fn put<'a>(&'a self, key: &'a StorageKey, data: &'a [u8]) -> BoxFuture<'a, bool> {
+        Box::pin(self.put_row(key, data))
+    }
+    fn delete<'a>(&'a self, key: &'a StorageKey) -> BoxFuture<'a, ()> {
+        Box::pin(samod::storage::Storage::delete(self, key.clone()))
+    }
+}
+
+/// The engine (cheap to clone).
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    docs: Mutex<HashMap<String, Slot>>,
+    rows: Box<dyn Rows>,
+    policy: MembershipPolicy,
+    durability: Arc<crate::documents::Durability>,
+    /// The server's peer id (`server-<server id>`).
+    server_peer: String,
+    next_connection: AtomicU64,
+    stopping: AtomicBool,
+}
+
+/// One document in memory, locked while a message about it is handled.
+type Slot = Arc<tokio::sync::Mutex<Doc>>;
+type Held = tokio::sync::OwnedMutexGuard<Doc>;
+
+#[derive(Default)]
+struct Doc {
+    /// `None`: nobody has stored it.
+    doc: Option<Automerge>,
+    loaded: bool,
+    /// Out of the map: whoever still holds this slot looks the document up again.
+    retired: bool,
+    /// The connections using it, by connection number.
+    peers: HashMap<u64, Peer>,
+    /// The heads whose changes are stored.
+    saved_heads: Vec<ChangeHash>,
+    /// The rows it has on disk.
+    on_disk: HashSet<StorageKey>,
+}
+
+struct Peer {
+    state: sync::State,
+    outbox: Outbox,
+    peer_id: Arc<str>,
+}
+
+/// What a connection learnt about a document it named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Seen {
+    /// It syncs the document with this access.
+    Joined(Access),
+    /// It was answered `doc-unavailable`; `announced`: it sent the document's changes (it has
+    /// the document), rather than asking for it.
+    Unavailable { announced: bool },
+}
+
+/// One device's connection, as the engine knows it.
+pub struct Connection {
+    id: u64,
+    peer_id: Arc<str>,
+    person_id: String,
+    outbox: Outbox,
+    joined: AtomicBool,
+    docs: Mutex<HashMap<String, Seen>>,
+}
+
+impl Engine {
+    pub fn new<S: DocumentStore>(
+        storage: SamodStorage<S>,
+        policy: MembershipPolicy,
+        durability: Arc<crate::documents::Durability>,
+        server_peer: String,
+    ) -> Engine {
+        Engine {
+            inner: Arc::new(Inner {
+                docs: Mutex::default(),
+                rows: Box::new(storage),
+                policy,
+                durability,
+                server_peer,
+                next_connection: AtomicU64::new(1),
+                stopping: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    /// Documents in memory.
+    pub fn documents(&self) -> usize {
+        self.inner.docs().len()
+    }
+
+    /// Takes no new connection from now on.
+    pub fn stop(&self) {
+        self.inner.stopping.store(true, Ordering::Release);
+    }
+
+    /// A new connection of `peer_id` (of `person_id`), whose messages go to `outbox`; `None`
+    /// once the server is stopping.
+    pub fn connect(&self, peer_id: &str, person_id: &str, outbox: Outbox) -> Option<Connection> {
+        if self.inner.stopping.load(Ordering::Acquire) {
+            return None;
+        }
+        Some(Connection {
+            id: self.inner.next_connection.fetch_add(1, Ordering::Relaxed),
+            peer_id: peer_id.into(),
+            person_id: person_id.to_string(),
+            outbox,
+            joined: AtomicBool::new(false),
+            docs: Mutex::default(),
+        })
+    }
+
+    /// Reads `inbound` (checked messages, `transport.rs`) until it ends or fails, looking again
+    /// at the connection's decisions when the memberships change.
+    pub async fn serve(
+        &self,
+        connection: &Connection,
+        inbound: impl Stream<Item = Result<Vec<u8>, TransportError>> + Unpin,
+    ) {
+        let mut nudges = self.inner.policy.nudges();
+        let mut inbound = inbound;
+        loop {
+            tokio::select! {
+                next = inbound.next() => match next {
+                    Some(Ok(bytes)) => {
+                        if let Err(e) = Box::pin(self.receive(connection, &bytes)).await {
+                            tracing::warn!(peer = %connection.peer_id, error = %e, "dropping the connection");
+                            return;
+                        }
+                    }
+                    _ => return,
+                },
+                nudge = nudges.recv() => {
+                    let docs = match nudge {
+                        Ok(nudge) => connection.touched_by(&nudge),
+                        Err(broadcast::error::RecvError::Lagged(_)) => connection.named(),
+                        Err(broadcast::error::RecvError::Closed) => return,
+                    };
+                    for doc in docs {
+                        Box::pin(self.look_again(connection, &doc)).await;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The connection has ended: it leaves every document it used.
+    pub async fn leave(&self, connection: &Connection) {
+        let docs: Vec<String> = connection
+            .docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain()
+            .filter(|(_, seen)| matches!(seen, Seen::Joined(_)))
+            .map(|(doc, _)| doc)
+            .collect();
+        for doc in docs {
+            let Some(slot) = self.inner.slot(&doc) else {
+                continue;
+            };
+            let mut held = slot.lock_owned().await;
+            held.peers.remove(&connection.id);
+            self.inner.unload_if_unused(&doc, &mut held);
+        }
+    }
+
+    /// Another process stored rows of `doc`: merged into the copy held here (sent on to the
+    /// connections using it), and the connections waiting for it look again.
+    pub async fn refresh(&self, doc: &str) {
+        let slot = self.inner.slot(doc);
+        if let Some(slot) = slot {
+            let mut held = slot.lock_owned().await;
+            if !held.retired && held.loaded {
+                let rows = self.inner.rows.load(doc).await;
+                let before = held.heads();
+                held.merge_rows(rows);
+                if held.heads() != before {
+                    held.saved_heads = held.heads();
+                    self.inner.send_all(doc, &mut held, None);
+                }
+            }
+        }
+        self.inner.policy.documents_stored(&[doc]);
+    }
+
+    async fn receive(&self, connection: &Connection, bytes: &[u8]) -> Result<(), String> {
+        let message = envelope(bytes)?;
+        match message.kind {
+            "join" => {
+                let sender = sender_id(bytes)?;
+                if sender != *connection.peer_id {
+                    return Err(format!(
+                        "joined as {sender}, authenticated as {}",
+                        connection.peer_id
+                    ));
+                }
+                connection.joined.store(true, Ordering::Release);
+                connection.send(peer_message(&self.inner.server_peer, &connection.peer_id));
+                Ok(())
+            }
+            "request" | "sync" => {
+                if !connection.joined.load(Ordering::Acquire) {
+                    return Err("a message before join".into());
+                }
+                let doc = message.document_id.ok_or("no documentId")?;
+                let data = message.data.ok_or("no data")?;
+                let sync_message = sync::Message::decode(data).map_err(|e| e.to_string())?;
+                self.sync(connection, &doc, sync_message, message.kind == "sync")
+                    .await
+            }
+            "leave" => Err("the peer left".into()),
+            // Ephemeral messages, remote heads: not used by Tandem's devices.
+            _ => Ok(()),
+        }
+    }
+
+    async fn sync(
+        &self,
+        connection: &Connection,
+        doc: &str,
+        message: sync::Message,
+        may_create: bool,
+    ) -> Result<(), String> {
+        let seen = connection.seen(doc);
+        let access = match seen {
+            Some(Seen::Joined(access)) => Some(access),
+            _ => self.inner.policy.access(doc, &connection.peer_id).await,
+        };
+        let Some(access) = access else {
+            connection.set_seen(
+                doc,
+                Seen::Unavailable {
+                    announced: may_create,
+                },
+            );
+            connection.send(unavailable_message(
+                &self.inner.server_peer,
+                &connection.peer_id,
+                doc,
+            ));
+            return Ok(());
+        };
+        let mut held = self.inner.hold(doc).await;
+        if held.doc.is_none() && may_create && access == Access::Write {
+            held.doc = Some(Automerge::new());
+        }
+        let Some(_) = held.doc.as_ref() else {
+            connection.set_seen(doc, Seen::Unavailable { announced: false });
+            connection.send(unavailable_message(
+                &self.inner.server_peer,
+                &connection.peer_id,
+                doc,
+            ));
+            self.inner.unload_if_unused(doc, &mut held);
+            return Ok(());
+        };
+        connection.set_seen(doc, Seen::Joined(access));
+        let Doc {
+            doc: copy, peers, ..
+        } = &mut *held;
+        let copy = copy.as_mut().expect("checked above");
+        let peer = peers
+            .entry(connection.id)
+            .or_insert_with(|| connection.peer(access));
+        let before = copy.get_heads();
+        copy.receive_sync_message(&mut peer.state, message)
+            .map_err(|e| format!("sync message not applied: {e}"))?;
+        let changed = copy.get_heads() != before;
+        let first_stored = changed && held.saved_heads.is_empty();
+        if changed {
+            self.inner.save(doc, &mut held).await;
+            self.inner.send_all(doc, &mut held, None);
+        } else {
+            self.inner.send_all(doc, &mut held, Some(connection.id));
+        }
+        drop(held);
+        if first_stored {
+            // Devices that asked for it before it was stored (here) look again.
+            self.inner.policy.documents_stored(&[doc]);
+        }
+        Ok(())
+    }
+
+    /// Decides again for `doc`, after a change that may touch it.
+    async fn look_again(&self, connection: &Connection, doc: &str) {
+        let Some(seen) = connection.seen(doc) else {
+            return;
+        };
+        let access = self.inner.policy.access(doc, &connection.peer_id).await;
+        match (seen, access) {
+            (Seen::Joined(_), None) => {
+                // Revoked: nothing more is sent, nothing more applied.
+                connection.set_seen(doc, Seen::Unavailable { announced: false });
+                if let Some(slot) = self.inner.slot(doc) {
+                    let mut held = slot.lock_owned().await;
+                    held.peers.remove(&connection.id);
+                    self.inner.unload_if_unused(doc, &mut held);
+                }
+            }
+            (Seen::Joined(was), Some(now)) if was != now => {
+                connection.set_seen(doc, Seen::Joined(now));
+                if let Some(slot) = self.inner.slot(doc) {
+                    let mut held = slot.lock_owned().await;
+                    if let Some(peer) = held.peers.get_mut(&connection.id) {
+                        peer.state.set_read_only(now == Access::Read);
+                    }
+                    self.inner.send_all(doc, &mut held, Some(connection.id));
+                }
+            }
+            (Seen::Unavailable { announced }, Some(access)) => {
+                // Granted, or stored since: the device is sent the document it asked for; a
+                // device that has it (it sent its changes) is asked for them.
+                let mut held = self.inner.hold(doc).await;
+                if held.doc.is_none() && announced && access == Access::Write {
+                    held.doc = Some(Automerge::new());
+                }
+                if held.doc.is_none() {
+                    self.inner.unload_if_unused(doc, &mut held);
+                    return;
+                }
+                connection.set_seen(doc, Seen::Joined(access));
+                held.peers
+                    .entry(connection.id)
+                    .or_insert_with(|| connection.peer(access));
+                self.inner.send_all(doc, &mut held, Some(connection.id));
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Inner {
+    fn docs(&self) -> std::sync::MutexGuard<'_, HashMap<String, Slot>> {
+        self.docs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The document's slot, if it is in memory.
+    fn slot(&self, doc: &str) -> Option<Slot> {
+        self.docs().get(doc).cloned()
+    }
+
+    /// The document, locked, loaded from storage if it was not in memory.
+    async fn hold(&self, doc: &str) -> Held {
+        loop {
+            let slot = self.docs().entry(doc.to_string()).or_default().clone();
+            let mut held = slot.lock_owned().await;
+            if held.retired {
+                // Unloaded meanwhile: look it up again.
+                continue;
+            }
+            if !held.loaded {
+                let rows = self.rows.load(doc).await;
+                held.merge_rows(rows);
+                held.saved_heads = held.heads();
+                held.loaded = true;
+            }
+            return held;
+        }
+    }
+
+    /// Unloads the document once no connection uses it (its changes were stored before the lock
+    /// was let go).
+    fn unload_if_unused(&self, doc: &str, held: &mut Held) {
+        if !held.peers.is_empty() || held.retired {
+            return;
+        }
+        held.retired = true;
+        let mut docs = self.docs();
+        if docs
+            .get(doc)
+            .is_some_and(|slot| Arc::ptr_eq(slot, tokio::sync::OwnedMutexGuard::mutex(held)))
+        {
+            docs.remove(doc);
+        }
+        drop(docs);
+        self.durability.forget(doc);
+    }
+
+    /// Stores the document's new changes: one row each, or past [`COMPACT_AFTER`] one snapshot
+    /// replacing its rows.
+    async fn save(&self, doc_id: &str, held: &mut Held) {
+        let Some(doc) = held.doc.as_ref() else {
+            return;
+        };
+        let heads = doc.get_heads();
+        let new: Vec<(StorageKey, Vec<u8>)> = doc
+            .get_changes(&held.saved_heads)
+            .into_iter()
+            .filter_map(|change| {
+                let key =
+                    StorageKey::from_parts([doc_id, "incremental", &change.hash().to_string()])
+                        .ok()?;
+                Some((key, change.raw_bytes().to_vec()))
+            })
+            .collect();
+        if new.is_empty() {
+            return;
+        }
+        if new.len() > COMPACT_AFTER || held.on_disk.len() > COMPACT_AFTER {
+            let mut hash = sha2::Sha256::new();
+            for head in &heads {
+                hash.update(head.as_ref());
+            }
+            let hash: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            let Ok(key) = StorageKey::from_parts([doc_id, "snapshot", &hash]) else {
+                return;
+            };
+            let bytes = doc.save();
+            if self.rows.put(&key, &bytes).await {
+                let superseded: Vec<StorageKey> =
+                    held.on_disk.drain().filter(|k| *k != key).collect();
+                held.on_disk.insert(key);
+                for old in &superseded {
+                    self.rows.delete(old).await;
+                }
+            }
+        } else {
+            for (key, bytes) in &new {
+                if self.rows.put(key, bytes).await {
+                    held.on_disk.insert(key.clone());
+                }
+            }
+        }
+        // A failed write is known to the durability (it fails the waits of the heads it would
+        // have stored, which ends the connections that would announce them).
+        held.saved_heads = heads;
+    }
+
+    /// Sends what each connection using the document (but `except`) has not had.
+    fn send_all(&self, doc_id: &str, held: &mut Held, only: Option<u64>) {
+        let Doc { doc, peers, .. } = &mut **held;
+        let Some(doc) = doc.as_ref() else {
+            return;
+        };
+        for (id, peer) in peers.iter_mut() {
+            if only.is_some_and(|only| only != *id) {
+                continue;
+            }
+            for _ in 0..MAX_MESSAGES_AT_ONCE {
+                let Some(message) = doc.generate_sync_message(&mut peer.state) else {
+                    break;
+                };
+                let _ = peer.outbox.unbounded_send(sync_message(
+                    &self.server_peer,
+                    &peer.peer_id,
+                    doc_id,
+                    &message.encode(),
+                ));
+            }
+        }
+    }
+}
+
+impl Doc {
+    fn heads(&self) -> Vec<ChangeHash> {
+        self.doc
+            .as_ref()
+            .map(Automerge::get_heads)
+            .unwrap_or_default()
+    }
+
+    /// Merges stored rows (not yet merged) into the copy.
+    fn merge_rows(&mut self, rows: Vec<(StorageKey, Vec<u8>)>) {
+        let mut rows = rows;
+        // Snapshots first: the changes after them then apply at once.
+        rows.sort_by_key(|(key, _)| key.into_iter().nth(1).map(String::as_str) != Some("snapshot"));
+        for (key, bytes) in rows {
+            if self.on_disk.contains(&key) {
+                continue;
+            }
+            let doc = self.doc.get_or_insert_with(Automerge::new);
+            match doc.load_incremental(&bytes) {
+                Ok(_) => {
+                    self.on_disk.insert(key);
+                }
+                Err(err) => tracing::error!(%err, %key, "a stored row did not load"),
+            }
+        }
+    }
+}
+
+impl Connection {
+    fn seen(&self, doc: &str) -> Option<Seen> {
+        self.docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(doc)
+            .copied()
+    }
+
+    fn set_seen(&self, doc: &str, seen: Seen) {
+        self.docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(doc.to_string(), seen);
+    }
+
+    /// The documents it named.
+    fn named(&self) -> Vec<String> {
+        self.docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    /// The documents it named that `nudge` may touch.
+    fn touched_by(&self, nudge: &Nudge) -> Vec<String> {
+        if nudge.everyone() || nudge.people.iter().any(|p| *p == self.person_id) {
+            return self.named();
+        }
+        let docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
+        nudge
+            .docs
+            .iter()
+            .filter(|d| docs.contains_key(d.as_str()))
+            .cloned()
+            .collect()
+    }
+
+    fn peer(&self, access: Access) -> Peer {
+        Peer {
+            state: match access {
+                Access::Write => sync::State::new(),
+                Access::Read => sync::State::new_read_only(),
+            },
+            outbox: self.outbox.clone(),
+            peer_id: self.peer_id.clone(),
+        }
+    }
+
+    fn send(&self, bytes: Vec<u8>) {
+        let _ = self.outbox.unbounded_send(bytes);
+    }
+}
+
+/// The `senderId` of a message.
+fn sender_id(bytes: &[u8]) -> Result<String, String> {
+    let mut d = minicbor::Decoder::new(bytes);
+    let len = d
+        .map()
+        .map_err(|e| e.to_string())?
+        .ok_or("an indefinite map")?;
+    for _ in 0..len {
+        if d.str().map_err(|e| e.to_string())? == "senderId" {
+            return Ok(d.str().map_err(|e| e.to_string())?.to_string());
+        }
+        d.skip().map_err(|e| e.to_string())?;
+    }
+    Err("no senderId".into())
+}
+
+fn encoder() -> minicbor::Encoder<Vec<u8>> {
+    minicbor::Encoder::new(Vec::new())
+}
+
+/// The answer to `join`.
+fn peer_message(server: &str, peer: &str) -> Vec<u8> {
+    let mut e = encoder();
+    let _ = (|| -> Result<(), minicbor::encode::Error<std::convert::Infallible>> {
+        e.map(5)?;
+        e.str("type")?.str("peer")?;
+        e.str("senderId")?.str(server)?;
+        e.str("selectedProtocolVersion")?.str("1")?;
+        e.str("targetId")?.str(peer)?;
+        e.str("peerMetadata")?
+            .map(1)?
+            .str("isEphemeral")?
+            .bool(false)?;
+        Ok(())
+    })();
+    e.into_writer()
+}
+
+fn unavailable_message(server: &str, peer: &str, doc: &str) -> Vec<u8> {
+    let mut e = encoder();
+    let _ = (|| -> Result<(), minicbor::encode::Error<std::convert::Infallible>> {
+        e.map(4)?;
+        e.str("type")?.str("doc-unavailable")?;
+        e.str("senderId")?.str(server)?;
+        e.str("targetId")?.str(peer)?;
+        e.str("documentId")?.str(doc)?;
+        Ok(())
+    })();
+    e.into_writer()
+}
+
+fn sync_message(server: &str, peer: &str, doc: &str, data: &[u8]) -> Vec<u8> {
+    let mut e = encoder();
+    let _ = (|| -> Result<(), minicbor::encode::Error<std::convert::Infallible>> {
+        e.map(5)?;
+        e.str("type")?.str("sync")?;
+        e.str("documentId")?.str(doc)?;
+        e.str("senderId")?.str(server)?;
+        e.str("targetId")?.str(peer)?;
+        e.str("data")?.bytes(data)?;
+        Ok(())
+    })();
+    e.into_writer()
+}
