@@ -35,10 +35,8 @@ pub const INVITATION_SECS: i64 = 72 * 3600;
 pub struct AppState {
     pub directory: Directory,
     pub policy: MembershipPolicy,
-    /// A repo per sync connection (`repos.rs`).
-    pub repos: crate::repos::Repos,
-    /// The sync engine, when it serves instead of the repos (`engine.rs`).
-    pub engine: Option<crate::engine::Engine>,
+    /// The sync engine (`engine.rs`).
+    pub engine: crate::engine::Engine,
     pub durability: Arc<Durability>,
     /// Each connection with notices, told which documents its person may see were stored
     /// (`notices::route_stored`).
@@ -612,73 +610,16 @@ async fn sync(
         .max_frame_size(MAX_MESSAGE_BYTES)
         .read_buffer_size(READ_BUFFER_BYTES)
         .on_upgrade(move |socket| {
-            let engine = state.engine.clone();
-            if let Some(engine) = engine {
-                let serving = transport::Serving {
-                    durability: state.durability,
-                    metrics: state.metrics,
-                    inbound: state.inbound,
-                    directory: state.directory.clone(),
-                    asked: Arc::new(|_: &str| {}),
-                };
-                return futures::FutureExt::boxed(async move {
-                    tracing::info!(peer = %peer_id, person = %registered.person_id, notices = notices.is_some(), "sync connection");
-                    transport::serve_engine(&engine, socket, peer_id, notices, registered, serving)
-                        .await
-                });
-            }
-            // Opening is boxed and freed once done: what it needed is not kept for the life of
-            // the connection's task, which then holds only the writer (a future's captured
-            // values keep their room in it to the end, even once moved: 4.7 KB a connection
-            // before, measured).
-            let opening = Box::pin(open_sync(state, socket, peer_id, notices, registered));
-            futures::FutureExt::boxed(async move {
-                let Some((writer, hub, repo, device)) = opening.await else {
-                    return;
-                };
-                // When the last connection of its repo ends, the repo stops and what only it
-                // held leaves memory (after a panic in the writer too).
-                let _ =
-                    futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(writer)).await;
-                Box::pin(hub.release(repo, &device)).await;
+            tracing::info!(peer = %peer_id, person = %registered.person_id, notices = notices.is_some(), "sync connection");
+            let serving = transport::Serving {
+                durability: state.durability,
+                metrics: state.metrics,
+                inbound: state.inbound,
+                directory: state.directory.clone(),
+            };
+            // Boxed: the connection's task holds only this.
+            Box::pin(async move {
+                transport::serve(&state.engine, socket, peer_id, notices, registered, serving).await
             })
         }))
-}
-
-/// Joins an upgraded sync connection of `peer_id` to a repo ([`crate::repos`]): its writer,
-/// and the repo to release once the writer has ended. `None` once the server is stopping.
-async fn open_sync(
-    state: AppState,
-    socket: axum::extract::ws::WebSocket,
-    peer_id: PeerId,
-    notices: Option<ConnectionNotices>,
-    registered: crate::connections::Registered,
-) -> Option<(
-    impl std::future::Future<Output = ()> + Send + 'static,
-    Arc<crate::repos::Hub>,
-    u64,
-    PeerId,
-)> {
-    tracing::info!(peer = %peer_id, person = %registered.person_id, notices = notices.is_some(), "sync connection");
-    let Ok((repo, acceptor)) = state.repos.open(peer_id.clone()).await else {
-        tracing::info!("sync connection refused: the server is stopping");
-        return None;
-    };
-    let (hub, device) = (state.repos.hub.clone(), peer_id.clone());
-    let holder = hub.clone();
-    let serving = transport::Serving {
-        durability: state.durability,
-        metrics: state.metrics,
-        inbound: state.inbound,
-        directory: state.directory.clone(),
-        asked: Arc::new(move |doc: &str| holder.hold(repo, doc)),
-    };
-    match transport::accept(&acceptor, socket, peer_id, notices, registered, serving) {
-        Ok(writer) => Some((writer, hub, repo, device)),
-        Err(_) => {
-            tracing::info!("sync connection refused: the server is stopping");
-            hub.release(repo, &device).await;
-            None
-        }
-    }
 }

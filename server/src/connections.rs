@@ -29,8 +29,6 @@ struct Open {
 pub enum Closing {
     /// Its device was removed from its account.
     Removed,
-    /// The device should connect again (to another repo, `repos.rs`).
-    Reconnect,
 }
 
 /// One connection, registered until dropped; [`Registered::closed`] resolves when it must end.
@@ -104,11 +102,6 @@ impl Connections {
     /// Closes every connection of `device_id` (removed from its account).
     pub fn close_device(&self, device_id: &str) {
         self.close(device_id, Closing::Removed);
-    }
-
-    /// Closes every connection of `device_id` for it to connect again.
-    pub fn reconnect_device(&self, device_id: &str) {
-        self.close(device_id, Closing::Reconnect);
     }
 
     fn close(&self, device_id: &str, why: Closing) {

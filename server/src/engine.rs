@@ -41,8 +41,51 @@ use crate::documents::{DocumentStore, SamodStorage};
 use crate::policy::{MembershipPolicy, Nudge};
 use crate::transport::{envelope, TransportError};
 
-/// A sender of outbound messages to one connection's writer.
-pub type Outbox = futures::channel::mpsc::UnboundedSender<Vec<u8>>;
+/// The most messages that may wait for one connection's writer: a device that reads more slowly
+/// than its documents change is dropped past this (it syncs again when it reconnects), rather
+/// than holding ever more of the server's memory.
+pub const MAX_QUEUED: usize = 1024;
+
+/// What one connection is sent, queued for its writer.
+#[derive(Clone)]
+pub struct Outbox {
+    tx: futures::channel::mpsc::UnboundedSender<Vec<u8>>,
+    queue: Arc<Queue>,
+}
+
+#[derive(Default)]
+struct Queue {
+    queued: std::sync::atomic::AtomicUsize,
+    overflowed: AtomicBool,
+}
+
+impl Outbox {
+    /// An outbox, and the messages it queues for the writer in order; they end once the
+    /// connection has fallen [`MAX_QUEUED`] messages behind.
+    pub fn new() -> (Outbox, impl Stream<Item = Vec<u8>> + Send + Unpin + 'static) {
+        let (tx, rx) = futures::channel::mpsc::unbounded();
+        let queue = Arc::new(Queue::default());
+        let taken = queue.clone();
+        let messages = rx.take_while(move |_| {
+            taken.queued.fetch_sub(1, Ordering::AcqRel);
+            futures::future::ready(!taken.overflowed.load(Ordering::Acquire))
+        });
+        (Outbox { tx, queue }, messages)
+    }
+
+    fn send(&self, bytes: Vec<u8>) {
+        if self.queue.queued.fetch_add(1, Ordering::AcqRel) >= MAX_QUEUED {
+            if !self.queue.overflowed.swap(true, Ordering::AcqRel) {
+                tracing::warn!(
+                    "a device fell {MAX_QUEUED} messages behind; dropping its connection"
+                );
+            }
+            self.tx.close_channel();
+            return;
+        }
+        let _ = self.tx.unbounded_send(bytes);
+    }
+}
 
 /// Past this many rows of a document (or new changes at once), its rows are compacted into one
 /// snapshot, as samod does.
@@ -160,6 +203,28 @@ impl Engine {
         }
     }
 
+    /// Stores `doc` as a new document (a new id, answered), as a device's first sync would:
+    /// one row per change. For tests and tools: the server itself makes no documents.
+    pub async fn store_new(&self, doc: &Automerge) -> String {
+        let id = samod::DocumentId::try_from(rand::random::<[u8; 16]>().to_vec())
+            .expect("16 bytes are a document id")
+            .to_string();
+        self.store(&id, doc).await;
+        id
+    }
+
+    /// Stores every change of `doc` as the document `id`'s (tests and tools). Connections using
+    /// it here are not told: as for a change stored by another process, [`Engine::refresh`] is.
+    pub async fn store(&self, id: &str, doc: &Automerge) {
+        for change in doc.get_changes(&[]) {
+            let Ok(key) = StorageKey::from_parts([id, "incremental", &change.hash().to_string()])
+            else {
+                continue;
+            };
+            self.inner.rows.put(&key, change.raw_bytes()).await;
+        }
+    }
+
     /// Documents in memory.
     pub fn documents(&self) -> usize {
         self.inner.docs().len()
@@ -263,7 +328,10 @@ impl Engine {
         let message = envelope(bytes)?;
         match message.kind {
             "join" => {
-                let sender = sender_id(bytes)?;
+                let (sender, speaks_1) = join_fields(bytes)?;
+                if !speaks_1 {
+                    return Err("the peer does not speak protocol version 1".into());
+                }
                 if sender != *connection.peer_id {
                     return Err(format!(
                         "joined as {sender}, authenticated as {}",
@@ -516,7 +584,7 @@ impl Inner {
                 let Some(message) = doc.generate_sync_message(&mut peer.state) else {
                     break;
                 };
-                let _ = peer.outbox.unbounded_send(sync_message(
+                peer.outbox.send(sync_message(
                     &self.server_peer,
                     &peer.peer_id,
                     doc_id,
@@ -583,7 +651,7 @@ impl Connection {
 
     /// The documents it named that `nudge` may touch.
     fn touched_by(&self, nudge: &Nudge) -> Vec<String> {
-        if nudge.everyone() || nudge.people.iter().any(|p| *p == self.person_id) {
+        if nudge.everyone() || nudge.people.contains(&self.person_id) {
             return self.named();
         }
         let docs = self.docs.lock().unwrap_or_else(|e| e.into_inner());
@@ -607,24 +675,34 @@ impl Connection {
     }
 
     fn send(&self, bytes: Vec<u8>) {
-        let _ = self.outbox.unbounded_send(bytes);
+        self.outbox.send(bytes);
     }
 }
 
-/// The `senderId` of a message.
-fn sender_id(bytes: &[u8]) -> Result<String, String> {
+/// The `senderId` of a `join`, and whether it speaks protocol version 1.
+fn join_fields(bytes: &[u8]) -> Result<(String, bool), String> {
     let mut d = minicbor::Decoder::new(bytes);
     let len = d
         .map()
         .map_err(|e| e.to_string())?
         .ok_or("an indefinite map")?;
+    let (mut sender, mut speaks_1) = (None, false);
     for _ in 0..len {
-        if d.str().map_err(|e| e.to_string())? == "senderId" {
-            return Ok(d.str().map_err(|e| e.to_string())?.to_string());
+        match d.str().map_err(|e| e.to_string())? {
+            "senderId" => sender = Some(d.str().map_err(|e| e.to_string())?.to_string()),
+            "supportedProtocolVersions" => {
+                let versions = d
+                    .array()
+                    .map_err(|e| e.to_string())?
+                    .ok_or("an indefinite array")?;
+                for _ in 0..versions {
+                    speaks_1 |= d.str().map_err(|e| e.to_string())? == "1";
+                }
+            }
+            _ => d.skip().map_err(|e| e.to_string())?,
         }
-        d.skip().map_err(|e| e.to_string())?;
     }
-    Err("no senderId".into())
+    Ok((sender.ok_or("no senderId")?, speaks_1))
 }
 
 fn encoder() -> minicbor::Encoder<Vec<u8>> {

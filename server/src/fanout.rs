@@ -3,10 +3,11 @@
 //!
 //! - A stored change of a document notifies `tandem_changes` in the same transaction as its row
 //!   (`documents::PostgresDocuments::put`), so the notification is delivered exactly when the
-//!   row is committed. A process that holds that document (a repo of one of its connections
-//!   loaded it: `repos.rs`) reads the document's rows from the database and merges them into
-//!   those copies, from which samod sends them on to the devices connected here. Every process also reads the change feed again for
-//!   its connections' notices.
+//!   row is committed. A process that holds that document (one of its connections uses it:
+//!   `engine.rs`) reads the document's rows from the database and merges them into its copy,
+//!   and sends them on to the devices connected here that use it; its connections that were
+//!   told the document was unavailable look again. Every process also reads the change feed
+//!   again for its connections' notices.
 //! - A grant, a revocation, a registration or a join notifies `tandem_memberships` with the
 //!   people it touched ([`Peers::memberships_changed`]); every process then decides again on its
 //!   open connections, as the process that made the change does (`policy.rs`).
@@ -93,10 +94,8 @@ impl Peers {
 pub struct Listener {
     pub url: String,
     pub peers: Peers,
-    /// The repos of this process's connections, which merge what the others stored.
-    pub hub: Arc<crate::repos::Hub>,
-    /// Or the sync engine, when it serves instead of the repos (`engine.rs`).
-    pub engine: Option<crate::engine::Engine>,
+    /// The sync engine, which merges what the others stored into the copies it holds.
+    pub engine: crate::engine::Engine,
     pub policy: MembershipPolicy,
     pub durability: Arc<Durability>,
     pub metrics: Arc<Metrics>,
@@ -170,12 +169,8 @@ impl Listener {
         self.durability
             .stored_elsewhere(docs.iter().map(String::as_str), false);
         for doc in &docs {
-            if let Some(engine) = &self.engine {
-                // Merged where held; connections waiting for it look again.
-                engine.refresh(doc).await;
-            } else if self.durability.knows(doc) {
-                self.refresh(doc).await;
-            }
+            // Merged where held; connections waiting for it look again.
+            self.engine.refresh(doc).await;
         }
         let now = unix_micros();
         for at in stored_at {
@@ -183,11 +178,5 @@ impl Listener {
                 .fanout_lag
                 .observe((now - at).max(0) as f64 / 1e6);
         }
-    }
-
-    /// Merges what the database holds of `doc` into the copies held here.
-    async fn refresh(&self, doc: &str) {
-        tracing::debug!(doc, "merging what another process stored");
-        self.hub.refresh(doc).await;
     }
 }

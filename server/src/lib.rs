@@ -42,7 +42,6 @@ pub mod metrics;
 pub mod notices;
 pub mod policy;
 pub mod postgres;
-pub mod repos;
 pub mod server;
 pub mod transport;
 

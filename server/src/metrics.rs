@@ -3,9 +3,8 @@
 //! | metric | what |
 //! |---|---|
 //! | `tandem_connections` | sync connections open on this process |
-//! | `tandem_documents_in_memory` | documents held in this process (by the repos of its open connections: `repos.rs`) |
-//! | `tandem_repos` | repos with state in memory (one per open sync connection, and the process's own): back to 1 once the devices have gone |
-//! | `tandem_tasks` | tasks alive in this process's runtime (each connection's, its repo's, the server's own): back where it was once the devices have gone |
+//! | `tandem_documents_in_memory` | documents held in this process (those its open connections use: `engine.rs`) |
+//! | `tandem_tasks` | tasks alive in this process's runtime (each connection's, the server's own): back where it was once the devices have gone |
 //! | `tandem_messages_received_total`, `tandem_bytes_received_total` | sync messages from devices (rates: `rate()`) |
 //! | `tandem_messages_sent_total`, `tandem_bytes_sent_total` | sync messages and notices to devices |
 //! | `tandem_storage_errors_total` | failed storage calls (`/health` answers 503 after one) |
@@ -27,15 +26,13 @@ pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; cha
 /// This process's metrics (shared by the handlers, the connections and the fan-out).
 pub struct Metrics {
     registry: Registry,
-    hub: Arc<crate::repos::Hub>,
-    /// The sync engine, when it serves instead of the repos (`engine.rs`).
-    pub engine: std::sync::OnceLock<crate::engine::Engine>,
+    /// The sync engine, whose documents in memory are counted when the metrics are read.
+    engine: crate::engine::Engine,
     /// The open sync connections (`connections.rs`), counted when the metrics are read.
     open: Arc<Connections>,
     connections: Gauge,
     documents: Gauge,
     tasks: Gauge,
-    repos: Gauge,
     pub messages_received: Counter,
     pub bytes_received: Counter,
     pub messages_sent: Counter,
@@ -48,14 +45,13 @@ pub struct Metrics {
 impl Metrics {
     pub fn new(
         durability: Arc<Durability>,
-        hub: Arc<crate::repos::Hub>,
+        engine: crate::engine::Engine,
         open: Arc<Connections>,
     ) -> Metrics {
         let mut registry = Registry::default();
         let connections = Gauge::default();
         let documents = Gauge::default();
         let tasks = Gauge::default();
-        let repos = Gauge::default();
         let (messages_received, bytes_received) = (Counter::default(), Counter::default());
         let (messages_sent, bytes_sent) = (Counter::default(), Counter::default());
         // 1 ms to about 16 s.
@@ -67,13 +63,8 @@ impl Metrics {
         );
         registry.register(
             "tandem_documents_in_memory",
-            "Documents held in memory in this process, by the repos of its open connections",
+            "Documents held in memory in this process: those its open connections use",
             documents.clone(),
-        );
-        registry.register(
-            "tandem_repos",
-            "Repos with state in memory: one per open sync connection, and the process's own",
-            repos.clone(),
         );
         registry.register(
             "tandem_tasks",
@@ -118,13 +109,11 @@ impl Metrics {
         );
         Metrics {
             registry,
-            hub,
-            engine: std::sync::OnceLock::new(),
+            engine,
             open,
             connections,
             documents,
             tasks,
-            repos,
             messages_received,
             bytes_received,
             messages_sent,
@@ -136,13 +125,10 @@ impl Metrics {
 
     /// The metrics as of now, in the text format.
     pub fn encode(&self) -> String {
-        let in_memory = self.hub.documents() + self.engine.get().map_or(0, |e| e.documents());
         self.documents
-            .set(i64::try_from(in_memory).unwrap_or(i64::MAX));
+            .set(i64::try_from(self.engine.documents()).unwrap_or(i64::MAX));
         self.connections
             .set(i64::try_from(self.open.len()).unwrap_or(i64::MAX));
-        self.repos
-            .set(i64::try_from(self.hub.repos_in_memory()).unwrap_or(i64::MAX));
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             let alive = runtime.metrics().num_alive_tasks();
             self.tasks.set(i64::try_from(alive).unwrap_or(i64::MAX));

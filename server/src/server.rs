@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use samod::{PeerId, Repo};
 use tandem_protocol::api::Role;
 
 use crate::api::{self, AppState};
@@ -16,11 +15,11 @@ use crate::directory::{Directory, PostgresBackend, SqliteBackend};
 use crate::documents::{
     DocumentStore, Durability, PostgresDocuments, SamodStorage, SqliteDocuments,
 };
+use crate::engine::Engine;
 use crate::fanout::{Listener, Peers};
 use crate::metrics::Metrics;
 use crate::policy::MembershipPolicy;
 use crate::postgres::{self, PostgresError};
-use crate::repos::{Hub, MakeRepo, RepoTasks, Repos, Running, Tracked};
 
 /// How long an operator's enrolment code lives.
 pub const ENROLMENT_SECS: i64 = 7 * 24 * 3600;
@@ -133,12 +132,8 @@ impl std::fmt::Display for Listening {
 pub struct App {
     /// Every route of docs/SYNC.md.
     pub router: axum::Router,
-    /// The process's own repo (no device connects to it): documents the server itself makes.
-    pub repo: Repo,
-    /// A repo per sync connection (`repos.rs`).
-    pub repos: Repos,
-    /// Tandem's own sync engine, when it serves instead of the repos (`engine.rs`).
-    pub engine: Option<crate::engine::Engine>,
+    /// The sync engine (`engine.rs`).
+    pub engine: Engine,
     pub directory: Directory,
     pub policy: MembershipPolicy,
     pub durability: Arc<Durability>,
@@ -172,7 +167,6 @@ impl App {
                 let listener = Listener {
                     url: url.clone(),
                     peers,
-                    hub: app.repos.hub.clone(),
                     engine: app.engine.clone(),
                     policy: app.policy.clone(),
                     durability,
@@ -191,58 +185,21 @@ impl App {
         peers: Option<Peers>,
     ) -> Result<App, ServeError> {
         let storage = SamodStorage::new(documents, durability.clone());
-        let storage_for_engine = storage.clone();
-        let hub = Hub::new(storage.store(), durability.clone());
         let mut policy = MembershipPolicy::new(directory.clone());
         if let Some(peers) = peers {
             policy = policy.with_peers(peers);
         }
+        let engine = Engine::new(
+            storage,
+            policy.clone(),
+            durability.clone(),
+            format!("server-{}", directory.server_id()),
+        );
         let metrics = Arc::new(Metrics::new(
             durability.clone(),
-            hub.clone(),
+            engine.clone(),
             policy.connections.clone(),
         ));
-        let server_peer = PeerId::from(format!("server-{}", directory.server_id()));
-        let make: MakeRepo = {
-            let (hub, policy) = (hub.clone(), policy.clone());
-            Arc::new(move |id| {
-                let storage = Tracked::new(storage.clone(), id, hub.clone());
-                let (policy, peer) = (policy.clone(), server_peer.clone());
-                let observer = hub.observer();
-                Box::pin(async move {
-                    let tasks = RepoTasks::default();
-                    let repo = Repo::builder(tasks.clone())
-                        .with_storage(storage)
-                        .with_observer(observer)
-                        .with_peer_id(peer)
-                        .with_share_policy(policy)
-                        .load()
-                        .await;
-                    (repo, tasks)
-                })
-            })
-        };
-        let (repo, tasks) = make(0).await;
-        let running = Running {
-            repo: repo.clone(),
-            tasks,
-            acceptor: None,
-        };
-        let _ = hub.add(0, running); // refused only once the hub is stopping, as this new one is not
-        hub.set_policy(policy.clone());
-        let repos = Repos::new(hub, make);
-        // Tandem's own sync engine, while it is built (`engine.rs`): chosen by the environment.
-        let engine = (std::env::var("TANDEM_SYNC_ENGINE").as_deref() == Ok("tandem")).then(|| {
-            crate::engine::Engine::new(
-                storage_for_engine,
-                policy.clone(),
-                durability.clone(),
-                format!("server-{}", directory.server_id()),
-            )
-        });
-        if let Some(engine) = &engine {
-            let _ = metrics.engine.set(engine.clone());
-        }
         let stored_for = Arc::new(crate::notices::StoredSignals::default());
         tokio::spawn(crate::notices::route_stored(
             Arc::downgrade(&durability),
@@ -253,7 +210,6 @@ impl App {
         let router = api::router(AppState {
             directory: directory.clone(),
             policy: policy.clone(),
-            repos: repos.clone(),
             engine: engine.clone(),
             durability: durability.clone(),
             stored_for,
@@ -263,8 +219,6 @@ impl App {
         });
         Ok(App {
             router,
-            repo,
-            repos,
             engine,
             directory,
             policy,
@@ -286,7 +240,6 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let App {
         router,
-        repos,
         engine,
         directory,
         listening: fanout,
@@ -335,10 +288,7 @@ pub async fn serve(
     tracing::info!("stopping");
     handle.graceful_shutdown(Some(GRACE));
     // Every connection's repo stops once its writes are stored.
-    if let Some(engine) = &engine {
-        engine.stop();
-    }
-    repos.hub.stop().await;
+    engine.stop();
     if let Some(fanout) = fanout {
         fanout.abort();
     }

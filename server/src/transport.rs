@@ -1,17 +1,17 @@
-//! The WebSocket of one authenticated device, as a samod transport.
+//! The WebSocket of one authenticated device, served by the sync engine (`engine.rs`).
 //!
-//! - The transport is bound to the device's peer id (`device-<device id>`): samod disconnects a
-//!   peer whose handshake claims another id.
+//! - The connection is bound to the device's peer id (`device-<device id>`): the engine ends a
+//!   connection whose `join` claims another id.
 //! - Inbound, only binary messages are accepted, and each must be a readable automerge-repo
 //!   message whose sync payload decodes; anything else (text, junk, a payload that does not
 //!   decode, even one that would make the decoder panic) ends this connection only. The size of
-//!   a message is limited at the upgrade (`MAX_MESSAGE_BYTES`).
+//!   a message is limited at the upgrade (`MAX_MESSAGE_BYTES`), and its rate by `limits.rs`.
 //! - Outbound, a sync message waits until the heads it advertises are on disk
-//!   ([`Durability::wait`]): a peer that learns the server has its changes can rely on it.
-//! - One writer per connection (in the connection's task) owns the socket's sending half: it
-//!   sends samod's messages (after that wait, in samod's order) and, for a device that asked,
-//!   the connection's notices (`notices.rs`). It ends with the connection: when samod closes or drops its side, or when
-//!   a send fails (samod then ends the connection at its next send).
+//!   ([`Durability::wait`]): a peer that learns the server has its changes can rely on it. (The
+//!   engine stores changes before it answers; this is a second look.)
+//! - The connection's one task reads the device's messages into the engine and, beside that,
+//!   writes: the engine's messages in order and, for a device that asked, the connection's
+//!   notices (`notices.rs`). It ends when either side does.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,7 +19,7 @@ use std::sync::Arc;
 use axum::extract::ws::{Message, WebSocket};
 use futures::stream::SplitSink;
 use futures::{SinkExt, StreamExt};
-use samod::{AcceptorHandle, PeerId, Transport};
+use samod::PeerId;
 
 use crate::chunks;
 use crate::connections::{Closing, Registered};
@@ -153,32 +153,6 @@ async fn before_sending(durability: &Durability, bytes: &[u8]) -> Result<(), Tra
         .map_err(|e| TransportError(e.to_string()))
 }
 
-/// An outbound byte sink whose sync messages wait until what they advertise is on disk
-/// ([`Durability::wait`]); a failed write ends the connection instead.
-pub fn durable_sink<Si, E>(
-    sink: Si,
-    durability: Arc<Durability>,
-) -> impl futures::Sink<Vec<u8>, Error = TransportError> + Send + Unpin + 'static
-where
-    Si: futures::Sink<Vec<u8>, Error = E> + Send + Unpin + 'static,
-    E: std::fmt::Display,
-{
-    sink.sink_map_err(|e| TransportError(format!("sending: {e}")))
-        .with(move |bytes: Vec<u8>| {
-            let durability = durability.clone();
-            Box::pin(async move {
-                before_sending(&durability, &bytes).await?;
-                Ok::<_, TransportError>(bytes)
-            })
-                as std::pin::Pin<
-                    Box<dyn std::future::Future<Output = Result<Vec<u8>, TransportError>> + Send>,
-                >
-        })
-}
-
-/// How many of samod's messages may wait for the writer.
-const OUTBOUND_QUEUE: usize = 16;
-
 /// What every sync connection of this process shares.
 pub struct Serving {
     pub durability: Arc<Durability>,
@@ -187,48 +161,13 @@ pub struct Serving {
     pub inbound: Arc<crate::limits::InboundLimits>,
     /// Where who looked is recorded.
     pub directory: Directory,
-    /// Told of each document the device's messages are about (its repo holds, or asks for,
-    /// that document: `repos.rs`).
-    pub asked: Arc<dyn Fn(&str) + Send + Sync>,
-}
-
-/// Hands an upgraded WebSocket to samod as the connection `registered` (of `peer_id`), with
-/// `notices` (for a device that asked for them) sent beside samod's messages. The future it
-/// answers writes to the device and ends with the connection: the caller runs it in the
-/// connection's task (not a task of its own: one task's memory less for each connection).
-pub fn accept(
-    acceptor: &AcceptorHandle,
-    socket: WebSocket,
-    peer_id: PeerId,
-    notices: Option<ConnectionNotices>,
-    registered: Registered,
-    serving: Serving,
-) -> Result<impl std::future::Future<Output = ()> + Send + 'static, samod::Stopped> {
-    let (sink, stream) = socket.split();
-    let inbound = checked(stream, &peer_id, &notices, &serving);
-    let Serving {
-        durability,
-        metrics,
-        directory,
-        ..
-    } = serving;
-    let (to_writer, from_samod) = futures::channel::mpsc::channel::<Vec<u8>>(OUTBOUND_QUEUE);
-    let outbound = durable_sink(to_writer, durability);
-    let transport = Transport::new(Box::pin(inbound), outbound).with_expected_peer_id(peer_id);
-    acceptor.accept(transport)?;
-    let looked = AccessLog {
-        directory,
-        recorded: HashMap::new(),
-    };
-    Ok(write(
-        sink, from_samod, notices, metrics, registered, looked,
-    ))
 }
 
 /// Serves an upgraded WebSocket through the sync engine (`engine.rs`) as the connection
 /// `registered` (of `peer_id`), with `notices` (for a device that asked for them) beside the
-/// engine's messages, until it ends. `None` once the server is stopping.
-pub async fn serve_engine(
+/// engine's messages, until it ends: the device closes it, sends what fails a check, is removed,
+/// or cannot keep up; or the server stops.
+pub async fn serve(
     engine: &crate::engine::Engine,
     socket: WebSocket,
     peer_id: PeerId,
@@ -236,7 +175,7 @@ pub async fn serve_engine(
     registered: Registered,
     serving: Serving,
 ) {
-    let (outbox, from_engine) = futures::channel::mpsc::unbounded::<Vec<u8>>();
+    let (outbox, from_engine) = crate::engine::Outbox::new();
     let Some(connection) = engine.connect(peer_id.as_str(), &registered.person_id, outbox) else {
         tracing::info!("sync connection refused: the server is stopping");
         return;
@@ -271,7 +210,11 @@ pub async fn serve_engine(
         looked,
     ));
     let reader = Box::pin(engine.serve(&connection, inbound));
-    futures::future::select(reader, writer).await;
+    // A panic (none is expected) ends this connection only, and it still leaves its documents.
+    let _ = futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(
+        futures::future::select(reader, writer),
+    ))
+    .await;
     Box::pin(engine.leave(&connection)).await;
 }
 
@@ -283,11 +226,7 @@ fn checked(
     notices: &Option<ConnectionNotices>,
     serving: &Serving,
 ) -> impl futures::Stream<Item = Result<Vec<u8>, TransportError>> + Send + 'static {
-    let (metrics, limits, asked) = (
-        serving.metrics.clone(),
-        serving.inbound.clone(),
-        serving.asked.clone(),
-    );
+    let (metrics, limits) = (serving.metrics.clone(), serving.inbound.clone());
     // A device over its allowance waits here, before its next message is read.
     let (device, throttled): (Arc<str>, _) = (peer_id.to_string().into(), metrics.clone());
     let stream = stream.then(move |message| {
@@ -312,9 +251,6 @@ fn checked(
                     Ok(e.document_id)
                 }) {
                     Ok(document_id) => {
-                        if let Some(id) = &document_id {
-                            asked(id);
-                        }
                         if let (Some(named), Some(id)) = (&named, &document_id) {
                             named.add(id);
                         }
@@ -372,12 +308,6 @@ async fn write(
                     Closing::Removed => axum::extract::ws::CloseFrame {
                         code: REMOVED_CLOSE_CODE,
                         reason: "this device was removed from its account".into(),
-                    },
-                    // 1012, "service restart": the device connects again, as after any
-                    // dropped connection.
-                    Closing::Reconnect => axum::extract::ws::CloseFrame {
-                        code: 1012,
-                        reason: "connect again".into(),
                     },
                 };
                 let _ = socket.send(Message::Close(Some(frame))).await;

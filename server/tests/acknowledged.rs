@@ -1,6 +1,8 @@
 //! The server acknowledges only what is on disk: with a store whose writes are slow, a peer's
 //! `they_have_our_changes` (the server's sync message advertising the peer's heads) resolves only
-//! once those changes are stored. Without the durability gate samod would answer first.
+//! once those changes are stored. The sync engine stores a change before it answers the message
+//! that brought it; this test reads its answers without the writer's second look
+//! (`transport.rs`), so it fails if the engine answered first.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -11,11 +13,15 @@ use automerge::{Automerge, AutomergeError, ReadDoc, ROOT};
 use futures::future::BoxFuture;
 use futures::StreamExt;
 use samod::storage::StorageKey;
-use samod::{AcceptorHandle, BackoffConfig, DialError, Dialer, PeerId, Repo, Transport};
+use samod::{BackoffConfig, DialError, Dialer, PeerId, Repo, Transport};
+use tandem_protocol::api::{EnrolRequest, Role};
+use tandem_server::directory::{Directory, SqliteBackend};
 use tandem_server::documents::{
     DocumentStore, Durability, SamodStorage, SqliteDocuments, StoreResult,
 };
-use tandem_server::transport::durable_sink;
+use tandem_server::engine::{Engine, Outbox};
+use tandem_server::policy::MembershipPolicy;
+use tandem_server::transport::TransportError;
 
 const WRITE_DELAY: Duration = Duration::from_millis(300);
 
@@ -43,11 +49,12 @@ impl DocumentStore for SlowStore {
     }
 }
 
-/// Connects a client repo to the server's acceptor through in-memory channels, the server's
-/// outbound side going through the durability gate as on a WebSocket.
+/// Connects a client repo to the engine through in-memory channels, as the device `peer` of
+/// `person`.
 struct ChannelDialer {
-    acceptor: AcceptorHandle,
-    durability: Arc<Durability>,
+    engine: Engine,
+    peer: String,
+    person: String,
 }
 
 impl Dialer for ChannelDialer {
@@ -60,15 +67,22 @@ impl Dialer for ChannelDialer {
     fn connect(&self) -> BoxFuture<'static, Result<Transport, DialError<Infallible>>> {
         let (to_server, from_client) = futures::channel::mpsc::unbounded::<Vec<u8>>();
         let (to_client, from_server) = futures::channel::mpsc::unbounded::<Vec<u8>>();
-        let server_side = Transport::new(
-            from_client.map(Ok::<_, Infallible>),
-            durable_sink(to_client, self.durability.clone()),
-        );
-        self.acceptor.accept(server_side).unwrap();
+        let (outbox, answers) = Outbox::new();
+        let connection = self
+            .engine
+            .connect(&self.peer, &self.person, outbox)
+            .unwrap();
+        let engine = self.engine.clone();
+        tokio::spawn(async move {
+            let inbound = from_client.map(Ok::<_, TransportError>);
+            let forward = answers.map(Ok).forward(to_client);
+            futures::future::select(Box::pin(engine.serve(&connection, inbound)), forward).await;
+            engine.leave(&connection).await;
+        });
         Box::pin(async move {
             Ok(
                 Transport::new(from_server.map(Ok::<_, Infallible>), to_server)
-                    .with_expected_peer_id(PeerId::from("server")),
+                    .with_expected_peer_id(PeerId::from("server-test")),
             )
         })
     }
@@ -80,35 +94,29 @@ async fn a_peer_hears_its_changes_acknowledged_only_once_they_are_on_disk() {
         tandem_server::db::open_file(std::path::Path::new(":memory:")).unwrap(),
     ));
     let durability = Arc::new(Durability::default());
-    let server = Repo::build_tokio()
-        .with_storage(SamodStorage::new(
+    let directory_db = tandem_server::db::open_file(std::path::Path::new(":memory:")).unwrap();
+    let directory = Directory::new(SqliteBackend::new(directory_db).unwrap());
+    let engine = Engine::new(
+        SamodStorage::new(
             SlowStore {
                 inner: sqlite.clone(),
             },
             durability.clone(),
-        ))
-        .with_peer_id(PeerId::from("server"))
-        .load()
-        .await;
-    let acceptor = server
-        .make_acceptor(samod::Url::parse("memory://server").unwrap())
-        .unwrap();
+        ),
+        MembershipPolicy::new(directory.clone()),
+        durability,
+        "server-test".into(),
+    );
+    let new_id = || {
+        samod::DocumentId::try_from(rand::random::<[u8; 16]>().to_vec())
+            .unwrap()
+            .to_string()
+    };
+    // The person's journey is the document the client makes, so that it may write it.
     let client = Repo::build_tokio()
-        .with_peer_id(PeerId::from("client"))
+        .with_peer_id(PeerId::from("device-a-phone"))
         .load()
         .await;
-    let dialer = client
-        .dial(
-            BackoffConfig::default(),
-            Arc::new(ChannelDialer {
-                acceptor,
-                durability,
-            }),
-        )
-        .unwrap();
-    dialer.established().await.unwrap();
-    let connection = dialer.connection_id().unwrap();
-
     let mut doc = Automerge::new();
     doc.transact::<_, _, AutomergeError>(|tx| {
         tx.put(ROOT, "first", 1)?;
@@ -116,6 +124,36 @@ async fn a_peer_hears_its_changes_acknowledged_only_once_they_are_on_disk() {
     })
     .unwrap();
     let handle = client.create(doc).await.unwrap();
+    let journey = handle.document_id().to_string();
+    let (device, person) = (
+        "a-phone",
+        bs58::encode(rand::random::<[u8; 16]>()).into_string(),
+    );
+    let now = chrono::Utc::now().timestamp();
+    let code = directory
+        .create_enrolment_code(Role::Practitioner, now, now + 60)
+        .await
+        .unwrap();
+    let request = EnrolRequest {
+        code,
+        person_id: person.clone(),
+        journey_id: journey.clone(),
+        private_id: new_id(),
+    };
+    directory.enrol(device, &request, now).await.unwrap();
+    let dialer = client
+        .dial(
+            BackoffConfig::default(),
+            Arc::new(ChannelDialer {
+                engine,
+                peer: format!("device-{device}"),
+                person,
+            }),
+        )
+        .unwrap();
+    dialer.established().await.unwrap();
+    let connection = dialer.connection_id().unwrap();
+
     for round in 0..4 {
         for i in 0..(round * 5 + 1) {
             handle.with_document(|d| {
@@ -156,5 +194,4 @@ async fn a_peer_hears_its_changes_acknowledged_only_once_they_are_on_disk() {
         }
     }
     client.stop().await;
-    server.stop().await;
 }

@@ -1,11 +1,8 @@
 //! The HTTP API and the share policy, in process: tokens, enrolment, invitations, joining,
 //! documents, shares, links, and the live membership decisions.
 
-use std::str::FromStr;
-
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use futures::StreamExt;
 use serde_json::{json, Value};
 use tandem_protocol::api::{Access, EnrolRequest, InvitationKind, JoinRequest, Role};
 use tandem_protocol::auth::{make_token, peer_id_for, DeviceKey, LIFETIME_SECS};
@@ -906,73 +903,74 @@ async fn documents_are_registered_by_their_rules() {
     );
 }
 
-async fn next(
-    decisions: &mut (impl futures::Stream<Item = samod::ShareConfig> + Unpin),
-) -> samod::ShareConfig {
-    tokio::time::timeout(std::time::Duration::from_secs(5), decisions.next())
+/// The next change the policy announces to the sync engine's connections.
+async fn next_nudge(
+    nudges: &mut tokio::sync::broadcast::Receiver<std::sync::Arc<tandem_server::policy::Nudge>>,
+) -> std::sync::Arc<tandem_server::policy::Nudge> {
+    tokio::time::timeout(std::time::Duration::from_secs(5), nudges.recv())
         .await
-        .expect("a decision")
+        .expect("a change is announced")
         .unwrap()
 }
 
 #[tokio::test]
 async fn the_share_policy_answers_from_the_membership_table_live() {
-    use samod::SharePolicy;
     let h = Harness::new().await;
     let coach = h.enrol(Role::Coach).await;
     let practitioner = h.enrol(Role::Practitioner).await;
     let code = h.invite(&coach, InvitationKind::Practitioner).await;
     assert_eq!(h.join(&practitioner, &code).await.0, StatusCode::OK);
 
-    let journey = samod::DocumentId::from_str(&practitioner.journey_id).unwrap();
-    let coach_peer = samod::PeerId::from(peer_id_for(&coach.device.id()));
-    let owner_peer = samod::PeerId::from(peer_id_for(&practitioner.device.id()));
+    let journey = practitioner.journey_id.clone();
+    let coach_peer = peer_id_for(&coach.device.id());
+    let owner_peer = peer_id_for(&practitioner.device.id());
     let policy = &h.app.policy;
-    // Devices are never announced to: they ask for what they want.
-    let read_write = samod::ShareConfig::read_write().with_announce(false);
-    let read_only = samod::ShareConfig::read_only().with_announce(false);
-    assert_eq!(policy.decide(&journey, &owner_peer).await, read_write);
+    assert_eq!(
+        policy.access(&journey, &owner_peer).await,
+        Some(Access::Write)
+    );
     for peer in [
         coach_peer.clone(),
-        samod::PeerId::from("server-x"),
-        samod::PeerId::from(peer_id_for(&Device::new().id())),
-        samod::PeerId::from(format!("{}-x", peer_id_for(&practitioner.device.id()))),
+        "server-x".to_string(),
+        peer_id_for(&Device::new().id()),
+        format!("{owner_peer}-x"),
     ] {
-        assert_eq!(
-            policy.decide(&journey, &peer).await,
-            samod::ShareConfig::none(),
-            "{peer}"
-        );
+        assert_eq!(policy.access(&journey, &peer).await, None, "{peer}");
     }
-    let unknown = samod::DocumentId::try_from(vec![1u8; 16]).unwrap();
-    assert_eq!(
-        policy.decide(&unknown, &owner_peer).await,
-        samod::ShareConfig::none()
-    );
+    let unknown = samod::DocumentId::try_from(vec![1u8; 16])
+        .unwrap()
+        .to_string();
+    assert_eq!(policy.access(&unknown, &owner_peer).await, None);
 
-    let mut decisions = Box::pin(policy.share(journey.clone(), coach_peer));
-    assert_eq!(next(&mut decisions).await, samod::ShareConfig::none());
-    assert_eq!(
-        h.share(&practitioner, &practitioner.journey_id, &coach, "read")
-            .await
-            .0,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(next(&mut decisions).await, read_only);
-    assert_eq!(
-        h.share(&practitioner, &practitioner.journey_id, &coach, "write")
-            .await
-            .0,
-        StatusCode::NO_CONTENT
-    );
-    assert_eq!(next(&mut decisions).await, read_write);
+    // Each change is announced to the open connections, naming whom it touches; the decision
+    // taken again then follows it.
+    let mut nudges = policy.nudges();
+    for (access, expected) in [("read", Some(Access::Read)), ("write", Some(Access::Write))] {
+        assert_eq!(
+            h.share(&practitioner, &practitioner.journey_id, &coach, access)
+                .await
+                .0,
+            StatusCode::NO_CONTENT
+        );
+        let nudge = next_nudge(&mut nudges).await;
+        assert!(
+            nudge.everyone() || nudge.people.contains(&coach.person_id),
+            "{nudge:?}"
+        );
+        assert_eq!(policy.access(&journey, &coach_peer).await, expected);
+    }
     assert_eq!(
         h.unshare(&practitioner, &practitioner.journey_id, &coach)
             .await
             .0,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(next(&mut decisions).await, samod::ShareConfig::none());
+    let nudge = next_nudge(&mut nudges).await;
+    assert!(
+        nudge.everyone() || nudge.people.contains(&coach.person_id),
+        "{nudge:?}"
+    );
+    assert_eq!(policy.access(&journey, &coach_peer).await, None);
 }
 
 /// `GET /v1/catch-up?since=…` as `member`.
@@ -1023,8 +1021,8 @@ async fn catch_up_names_changed_documents_only_to_those_who_may_see_them() {
     assert_eq!(nothing, Vec::<String>::new(), "nothing is stored yet");
 
     // A month of the client's journey, stored on the server, and registered by the client.
-    let month = h.app.repo.create(with_a_change()).await.unwrap();
-    let month_id = month.document_id().to_string();
+    let month = with_a_change();
+    let month_id = h.app.engine.store_new(&month).await;
     let (status, body) = h
         .register(
             &client,
@@ -1033,18 +1031,15 @@ async fn catch_up_names_changed_documents_only_to_those_who_may_see_them() {
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     // And a document of the stranger's own.
-    let own = h.app.repo.create(with_a_change()).await.unwrap();
-    let own_id = own.document_id().to_string();
+    let own = with_a_change();
+    let own_id = h.app.engine.store_new(&own).await;
     let (status, _) = h
         .register(&stranger, json!({"doc_id": own_id, "kind": "journey"}))
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    // samod's `create` returns before the server's writer has committed the documents' rows
-    // (documents.rs): both are in the feed once their change is on disk.
-    for doc in [&month, &own] {
-        let heads = doc.with_document(|d| d.get_heads());
-        let id = doc.document_id().to_string();
-        h.app.durability.wait(&id, &heads).await.unwrap();
+    // Both are in the feed once their change is on disk.
+    for (doc, id) in [(&month, &month_id), (&own, &own_id)] {
+        h.app.durability.wait(id, &doc.get_heads()).await.unwrap();
     }
 
     let (changed, cursor) = catch_up(&h, &client, start).await;
@@ -1061,14 +1056,15 @@ async fn catch_up_names_changed_documents_only_to_those_who_may_see_them() {
     assert_eq!(catch_up(&h, &client, cursor).await, (vec![], cursor));
 
     // A later change of the month moves it up the feed.
-    month.with_document(|d| {
-        use automerge::transaction::Transactable;
-        d.transact::<_, _, automerge::AutomergeError>(|tx| {
+    let mut month = month;
+    month
+        .transact::<_, _, automerge::AutomergeError>(|tx| {
+            use automerge::transaction::Transactable;
             tx.put(automerge::ROOT, "day", 1)?;
             Ok(())
         })
         .unwrap();
-    });
+    h.app.engine.store(&month_id, &month).await;
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
     let later = loop {
         let (changed, later) = catch_up(&h, &client, cursor).await;

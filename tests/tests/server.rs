@@ -844,9 +844,9 @@ async fn sigterm_stops_the_server_cleanly_and_keeps_its_documents() {
     assert_eq!(get(&copy, "kept"), Some(42));
 }
 
-/// The documents a device synced leave the server's memory when its connection ends (its repo,
-/// which a few connections share, is stopped with the last of them: `server/src/repos.rs`), as `/metrics`
-/// shows, and come back whole to the next device that asks. Prints the server's resident memory
+/// The documents a device synced leave the server's memory when the last connection using them
+/// ends (`server/src/engine.rs`), as `/metrics` shows, and come back whole to the next device
+/// that asks. Prints the server's resident memory
 /// on the way, not as a budget check (debug build; `cargo test -p tandem-tests --test server --
 /// --nocapture memory` to see it).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -904,18 +904,21 @@ async fn memory_documents_leave_the_server_when_no_connection_uses_them() {
         "{held} documents in memory while two devices use {documents}"
     );
 
-    // Both devices go: every document leaves memory, and every connection's repo with it (the
-    // server's own stays).
+    // The owner's phone goes: the tablet still uses every month, which stays.
     owner.repo.stop().await;
+    sleep(Duration::from_millis(300)).await;
+    assert!(
+        in_memory().await >= documents as f64,
+        "the documents the tablet still uses stay in memory"
+    );
+    // The tablet goes too: every document leaves memory.
     tablet.stop().await;
-    let repos = || metric(&server, "tandem_repos");
     let start = tokio::time::Instant::now();
-    while in_memory().await > 0.0 || repos().await > 1.0 {
+    while in_memory().await > 0.0 {
         assert!(
             start.elapsed() < PATIENCE,
-            "{} documents and {} repos still in memory with no connection",
+            "{} documents still in memory with no connection",
             in_memory().await,
-            repos().await
         );
         sleep(Duration::from_millis(100)).await;
     }
@@ -933,22 +936,18 @@ async fn memory_documents_leave_the_server_when_no_connection_uses_them() {
         assert_eq!(get(&copy, "month"), Some(i as i64));
     }
     assert!(in_memory().await >= documents as f64);
-    assert_eq!(repos().await, 2.0, "the server's own repo and the phone's");
-    // The phone goes too: every task its connection and its repo ran ends with them (samod's
-    // repo tasks never end by themselves: `repos::RepoTasks`), as many as with none open. An
-    // HTTP call's task may still be finishing, hence the two. And the repo's state is freed
-    // (samod's acceptor and repo keep each other: `repos::Running`), documents and all: only
-    // the server's own repo is left.
+    // The phone goes too: every task its connection ran ends with it, as many as with none open
+    // (an HTTP call's task may still be finishing, hence the two), and its documents leave.
     drop(phone_link);
     phone.stop().await;
     let start = tokio::time::Instant::now();
-    while tasks().await > tasks_idle + 2.0 || in_memory().await > 0.0 || repos().await > 1.0 {
+    while tasks().await > tasks_idle + 2.0 || in_memory().await > 0.0 {
         assert!(
             start.elapsed() < PATIENCE,
             "{} tasks alive after the phone's connection ended, {tasks_idle} before it began; \
-             {} repos in memory",
+             {} documents in memory",
             tasks().await,
-            repos().await
+            in_memory().await
         );
         sleep(Duration::from_millis(100)).await;
     }
@@ -1031,29 +1030,17 @@ async fn a_stranger_asking_for_a_document_before_it_is_stored_learns_nothing_whe
     assert!(find(&stranger.repo, month.document_id()).await.is_none());
 }
 
-/// Connections share a repo three at a time (`server/src/repos.rs`). A device that asked for a
-/// document before it was stored, in another repo than the device that stores it, is sent to
-/// connect again (close code 1012) and then receives it; a stranger who asked too, in that very
-/// repo, keeps its connection and learns nothing.
+/// A device that asked for a document before anyone had stored it is sent the document on its
+/// open connection once it is stored (`server/src/engine.rs`), without asking again; a stranger
+/// who asked too keeps its connection and learns nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_member_in_another_repo_connects_again_for_a_document_stored_after_it_asked_and_a_stranger_beside_it_does_not(
-) {
+async fn a_member_who_asked_before_a_document_was_stored_receives_it_and_a_stranger_does_not() {
     let dir = tempfile::tempdir().unwrap();
     let process = ServerProcess::start(&dir.path().join("server"));
     let server = Server::of(&process).await;
     let owner = Person::enrolled(&process, &server, "practitioner").await;
     let stranger = Person::enrolled(&process, &server, "practitioner").await;
-    let others = [
-        Person::enrolled(&process, &server, "practitioner").await,
-        Person::enrolled(&process, &server, "practitioner").await,
-    ];
-    // The first repo: the owner's phone and two others; the second: the owner's tablet and the
-    // stranger (connections join in the order they open).
     let owner_link = connected(&owner.repo, &owner.device).await;
-    let mut other_links = Vec::new();
-    for other in &others {
-        other_links.push(connected(&other.repo, &other.device).await);
-    }
     let (tablet_device, tablet) = owner.second_device().await;
     let tablet_link = connected(&tablet, &tablet_device).await;
     let stranger_link = connected(&stranger.repo, &stranger.device).await;
@@ -1074,13 +1061,17 @@ async fn a_member_in_another_repo_connects_again_for_a_document_stored_after_it_
         get(&copy, "day1") == Some(1)
     })
     .await;
-    assert_ne!(
-        tablet_link.connection_id(),
-        Some(tablet_before),
-        "the tablet got the month over a new connection"
-    );
     put(&month, "day2", 2);
     acknowledged(&month, &owner_link).await;
+    eventually("the next change reaches the tablet", || {
+        get(&copy, "day2") == Some(2)
+    })
+    .await;
+    assert_eq!(
+        tablet_link.connection_id(),
+        Some(tablet_before),
+        "the tablet got the month on the connection it asked on"
+    );
     sleep(Duration::from_millis(500)).await;
     assert_eq!(
         stranger_link.connection_id(),
@@ -1088,7 +1079,6 @@ async fn a_member_in_another_repo_connects_again_for_a_document_stored_after_it_
         "the stranger's connection was restarted when the document was stored"
     );
     assert!(find(&stranger.repo, month.document_id()).await.is_none());
-    assert!(other_links.iter().all(|l| l.is_connected()));
 }
 
 /// The adversarial cases of leaving: a device removed from its account and the devices of an
