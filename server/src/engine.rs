@@ -1,9 +1,10 @@
 //! Tandem's own sync engine on automerge: one copy of each document in use for the whole process,
 //! and for each connection using it only automerge's sync state.
 //!
-//! Selected with `TANDEM_SYNC_ENGINE=tandem` while it is built (server/README.md, "Sync
-//! engines"); the default is still samod's repos (`repos.rs`). It speaks automerge-repo's wire
-//! protocol (docs/SYNC.md) to the devices, as the samod repos do:
+//! It replaced samod's repos on the server (server/README.md, "One copy of each document"):
+//! samod 0.16 keeps every document a repo touched until the repo stops, and its per-document
+//! and per-connection structures cost a device about 25 KB more. The devices still run samod;
+//! the engine speaks automerge-repo's wire protocol (docs/SYNC.md) to them:
 //!
 //! - `join` → `peer`: the device's `senderId` must be the peer id its connection authenticated
 //!   (`device-<device id>`); anything else ends the connection.
@@ -95,6 +96,9 @@ const COMPACT_AFTER: usize = 10;
 /// few; this only stops a loop that would not end).
 const MAX_MESSAGES_AT_ONCE: usize = 64;
 
+/// Why a connection ended when its device said `leave`.
+const LEFT: &str = "the device left";
+
 /// The rows of documents, as the engine reads and writes them.
 trait Rows: Send + Sync + 'static {
     fn load(&self, doc: &str) -> BoxFuture<'_, Vec<(StorageKey, Vec<u8>)>>;
@@ -136,6 +140,9 @@ struct Inner {
     server_peer: String,
     next_connection: AtomicU64,
     stopping: AtomicBool,
+    /// How many connections here were told each document was unavailable: only those look
+    /// again when it is stored.
+    waiting: Mutex<HashMap<String, usize>>,
 }
 
 /// One document in memory, locked while a message about it is handled.
@@ -199,6 +206,7 @@ impl Engine {
                 server_peer,
                 next_connection: AtomicU64::new(1),
                 stopping: AtomicBool::new(false),
+                waiting: Mutex::default(),
             }),
         }
     }
@@ -265,7 +273,9 @@ impl Engine {
                 next = inbound.next() => match next {
                     Some(Ok(bytes)) => {
                         if let Err(e) = Box::pin(self.receive(connection, &bytes)).await {
-                            tracing::warn!(peer = %connection.peer_id, error = %e, "dropping the connection");
+                            if e != LEFT {
+                                tracing::warn!(peer = %connection.peer_id, error = %e, "dropping the connection");
+                            }
                             return;
                         }
                     }
@@ -287,14 +297,19 @@ impl Engine {
 
     /// The connection has ended: it leaves every document it used.
     pub async fn leave(&self, connection: &Connection) {
-        let docs: Vec<String> = connection
+        let named: Vec<(String, Seen)> = connection
             .docs
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .drain()
-            .filter(|(_, seen)| matches!(seen, Seen::Joined(_)))
-            .map(|(doc, _)| doc)
             .collect();
+        let mut docs = Vec::new();
+        for (doc, seen) in named {
+            match seen {
+                Seen::Joined(_) => docs.push(doc),
+                Seen::Unavailable { .. } => self.inner.stop_waiting(&doc),
+            }
+        }
         for doc in docs {
             let Some(slot) = self.inner.slot(&doc) else {
                 continue;
@@ -321,7 +336,7 @@ impl Engine {
                 }
             }
         }
-        self.inner.policy.documents_stored(&[doc]);
+        self.inner.stored(doc);
     }
 
     async fn receive(&self, connection: &Connection, bytes: &[u8]) -> Result<(), String> {
@@ -352,7 +367,7 @@ impl Engine {
                 self.sync(connection, &doc, sync_message, message.kind == "sync")
                     .await
             }
-            "leave" => Err("the peer left".into()),
+            "leave" => Err(LEFT.into()),
             // Ephemeral messages, remote heads: not used by Tandem's devices.
             _ => Ok(()),
         }
@@ -371,7 +386,8 @@ impl Engine {
             _ => self.inner.policy.access(doc, &connection.peer_id).await,
         };
         let Some(access) = access else {
-            connection.set_seen(
+            self.inner.set_seen(
+                connection,
                 doc,
                 Seen::Unavailable {
                     announced: may_create,
@@ -389,7 +405,8 @@ impl Engine {
             held.doc = Some(Automerge::new());
         }
         let Some(_) = held.doc.as_ref() else {
-            connection.set_seen(doc, Seen::Unavailable { announced: false });
+            self.inner
+                .set_seen(connection, doc, Seen::Unavailable { announced: false });
             connection.send(unavailable_message(
                 &self.inner.server_peer,
                 &connection.peer_id,
@@ -398,7 +415,7 @@ impl Engine {
             self.inner.unload_if_unused(doc, &mut held);
             return Ok(());
         };
-        connection.set_seen(doc, Seen::Joined(access));
+        self.inner.set_seen(connection, doc, Seen::Joined(access));
         let Doc {
             doc: copy, peers, ..
         } = &mut *held;
@@ -420,7 +437,7 @@ impl Engine {
         drop(held);
         if first_stored {
             // Devices that asked for it before it was stored (here) look again.
-            self.inner.policy.documents_stored(&[doc]);
+            self.inner.stored(doc);
         }
         Ok(())
     }
@@ -434,7 +451,8 @@ impl Engine {
         match (seen, access) {
             (Seen::Joined(_), None) => {
                 // Revoked: nothing more is sent, nothing more applied.
-                connection.set_seen(doc, Seen::Unavailable { announced: false });
+                self.inner
+                    .set_seen(connection, doc, Seen::Unavailable { announced: false });
                 if let Some(slot) = self.inner.slot(doc) {
                     let mut held = slot.lock_owned().await;
                     held.peers.remove(&connection.id);
@@ -442,7 +460,7 @@ impl Engine {
                 }
             }
             (Seen::Joined(was), Some(now)) if was != now => {
-                connection.set_seen(doc, Seen::Joined(now));
+                self.inner.set_seen(connection, doc, Seen::Joined(now));
                 if let Some(slot) = self.inner.slot(doc) {
                     let mut held = slot.lock_owned().await;
                     if let Some(peer) = held.peers.get_mut(&connection.id) {
@@ -462,7 +480,7 @@ impl Engine {
                     self.inner.unload_if_unused(doc, &mut held);
                     return;
                 }
-                connection.set_seen(doc, Seen::Joined(access));
+                self.inner.set_seen(connection, doc, Seen::Joined(access));
                 held.peers
                     .entry(connection.id)
                     .or_insert_with(|| connection.peer(access));
@@ -474,6 +492,42 @@ impl Engine {
 }
 
 impl Inner {
+    /// Records what `connection` learnt about `doc`, counting the connections waiting for it.
+    fn set_seen(&self, connection: &Connection, doc: &str, seen: Seen) {
+        let was = connection
+            .docs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(doc.to_string(), seen);
+        let waits = |s: Option<Seen>| matches!(s, Some(Seen::Unavailable { .. }));
+        match (waits(was), waits(Some(seen))) {
+            (false, true) => *self.waiting().entry(doc.to_string()).or_default() += 1,
+            (true, false) => self.stop_waiting(doc),
+            _ => {}
+        }
+    }
+
+    fn waiting(&self) -> std::sync::MutexGuard<'_, HashMap<String, usize>> {
+        self.waiting.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn stop_waiting(&self, doc: &str) {
+        let mut waiting = self.waiting();
+        if let Some(n) = waiting.get_mut(doc) {
+            *n -= 1;
+            if *n == 0 {
+                waiting.remove(doc);
+            }
+        }
+    }
+
+    /// `doc` was stored: the connections here waiting for it look again.
+    fn stored(&self, doc: &str) {
+        if self.waiting().contains_key(doc) {
+            self.policy.documents_stored(&[doc]);
+        }
+    }
+
     fn docs(&self) -> std::sync::MutexGuard<'_, HashMap<String, Slot>> {
         self.docs.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -554,13 +608,15 @@ impl Inner {
                 let superseded: Vec<StorageKey> =
                     held.on_disk.drain().filter(|k| *k != key).collect();
                 held.on_disk.insert(key);
-                for old in &superseded {
-                    self.rows.delete(old).await;
-                }
+                // Issued together, they are committed together (`documents.rs`).
+                futures::future::join_all(superseded.iter().map(|old| self.rows.delete(old))).await;
             }
         } else {
-            for (key, bytes) in &new {
-                if self.rows.put(key, bytes).await {
+            let stored =
+                futures::future::join_all(new.iter().map(|(key, bytes)| self.rows.put(key, bytes)))
+                    .await;
+            for ((key, _), stored) in new.iter().zip(stored) {
+                if stored {
                     held.on_disk.insert(key.clone());
                 }
             }
@@ -630,13 +686,6 @@ impl Connection {
             .unwrap_or_else(|e| e.into_inner())
             .get(doc)
             .copied()
-    }
-
-    fn set_seen(&self, doc: &str, seen: Seen) {
-        self.docs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(doc.to_string(), seen);
     }
 
     /// The documents it named.
@@ -752,4 +801,89 @@ fn sync_message(server: &str, peer: &str, doc: &str, data: &[u8]) -> Vec<u8> {
         Ok(())
     })();
     e.into_writer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::{Directory, SqliteBackend};
+    use crate::documents::{Durability, SqliteDocuments};
+    use automerge::transaction::Transactable;
+
+    fn engine() -> (Engine, Arc<SqliteDocuments>) {
+        let open = || crate::db::open_file(std::path::Path::new(":memory:")).unwrap();
+        let directory = Directory::new(SqliteBackend::new(open()).unwrap());
+        let durability = Arc::new(Durability::default());
+        let storage = SamodStorage::new(SqliteDocuments::new(open()), durability.clone());
+        let store = storage.store();
+        let engine = Engine::new(
+            storage,
+            MembershipPolicy::new(directory),
+            durability,
+            "server-test".into(),
+        );
+        (engine, store)
+    }
+
+    /// `n` changes to `doc`, each a new one.
+    fn edit(doc: &mut Automerge, n: usize) {
+        for _ in 0..n {
+            let at = doc.get_changes(&[]).len() as i64;
+            doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+                tx.put(automerge::ROOT, "edits", at)?;
+                Ok(())
+            })
+            .unwrap();
+        }
+    }
+
+    async fn rows(store: &SqliteDocuments, doc: &str) -> Vec<String> {
+        let mut kinds: Vec<String> = store
+            .load_range(&StorageKey::from_parts([doc]).unwrap())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(key, _)| (&key).into_iter().nth(1).unwrap().clone())
+            .collect();
+        kinds.sort();
+        kinds
+    }
+
+    /// A document's rows are one per change, compacted into one snapshot past ten, as samod
+    /// does; what is stored loads back whole, and a document nobody uses leaves memory.
+    #[tokio::test]
+    async fn changes_are_stored_compacted_and_loaded_back_and_unused_documents_unload() {
+        let (engine, store) = engine();
+        let inner = &engine.inner;
+        let id = "2mNTn6GxbZVzgwTfkBNbHxuXc6Gd";
+        let mut copy = inner.hold(id).await;
+        assert!(copy.doc.is_none(), "nothing stored yet");
+        copy.doc = Some(Automerge::new());
+        edit(copy.doc.as_mut().unwrap(), 3);
+        inner.save(id, &mut copy).await;
+        assert_eq!(rows(&store, id).await, ["incremental"; 3]);
+        edit(copy.doc.as_mut().unwrap(), 11);
+        inner.save(id, &mut copy).await;
+        assert_eq!(
+            rows(&store, id).await,
+            ["snapshot"],
+            "eleven new changes: compacted"
+        );
+        edit(copy.doc.as_mut().unwrap(), 2);
+        inner.save(id, &mut copy).await;
+        assert_eq!(
+            rows(&store, id).await,
+            ["incremental", "incremental", "snapshot"]
+        );
+        let heads = copy.heads();
+        assert_eq!(engine.documents(), 1);
+        inner.unload_if_unused(id, &mut copy);
+        drop(copy);
+        assert_eq!(engine.documents(), 0, "unused: unloaded");
+
+        let reloaded = inner.hold(id).await;
+        assert_eq!(reloaded.heads(), heads, "loaded back whole");
+        assert_eq!(reloaded.saved_heads, heads, "nothing to store again");
+        assert_eq!(reloaded.on_disk.len(), 3);
+    }
 }
