@@ -92,6 +92,12 @@ impl Outbox {
 /// snapshot, as samod does.
 const COMPACT_AFTER: usize = 10;
 
+/// The most documents one connection is remembered to wait for (told they were unavailable):
+/// a device asking for ever more ids that do not exist does not grow the server's memory. One
+/// past it is answered all the same, and not sent when it is stored or granted (the device
+/// hears of it from its notices and catch-up, and asks again).
+const MAX_WAITING: usize = 4096;
+
 /// The most sync messages generated for one peer in one go (automerge sends what it has in a
 /// few; this only stops a loop that would not end).
 const MAX_MESSAGES_AT_ONCE: usize = 64;
@@ -188,6 +194,8 @@ pub struct Connection {
     outbox: Outbox,
     joined: AtomicBool,
     docs: Mutex<HashMap<String, Seen>>,
+    /// How many of `docs` it waits for (`Seen::Unavailable`).
+    waiting: std::sync::atomic::AtomicUsize,
 }
 
 impl Engine {
@@ -256,6 +264,7 @@ impl Engine {
             outbox,
             joined: AtomicBool::new(false),
             docs: Mutex::default(),
+            waiting: Default::default(),
         })
     }
 
@@ -493,16 +502,29 @@ impl Engine {
 
 impl Inner {
     /// Records what `connection` learnt about `doc`, counting the connections waiting for it.
+    /// Past [`MAX_WAITING`] documents a connection waits for, a further one is not remembered.
     fn set_seen(&self, connection: &Connection, doc: &str, seen: Seen) {
-        let was = connection
-            .docs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(doc.to_string(), seen);
         let waits = |s: Option<Seen>| matches!(s, Some(Seen::Unavailable { .. }));
-        match (waits(was), waits(Some(seen))) {
-            (false, true) => *self.waiting().entry(doc.to_string()).or_default() += 1,
-            (true, false) => self.stop_waiting(doc),
+        let mut docs = connection.docs.lock().unwrap_or_else(|e| e.into_inner());
+        let was = docs.get(doc).copied();
+        let (was_waiting, now_waiting) = (waits(was), waits(Some(seen)));
+        let count = &connection.waiting;
+        if now_waiting && !was_waiting && count.load(Ordering::Relaxed) >= MAX_WAITING {
+            docs.remove(doc);
+            return;
+        }
+        docs.insert(doc.to_string(), seen);
+        match (was_waiting, now_waiting) {
+            (false, true) => {
+                count.fetch_add(1, Ordering::Relaxed);
+                drop(docs);
+                *self.waiting().entry(doc.to_string()).or_default() += 1;
+            }
+            (true, false) => {
+                count.fetch_sub(1, Ordering::Relaxed);
+                drop(docs);
+                self.stop_waiting(doc);
+            }
             _ => {}
         }
     }
