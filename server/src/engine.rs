@@ -776,53 +776,56 @@ fn join_fields(bytes: &[u8]) -> Result<(String, bool), String> {
     Ok((sender.ok_or("no senderId")?, speaks_1))
 }
 
-fn encoder() -> minicbor::Encoder<Vec<u8>> {
-    minicbor::Encoder::new(Vec::new())
+type Encoder = minicbor::Encoder<Vec<u8>>;
+type Encoded = Result<(), minicbor::encode::Error<std::convert::Infallible>>;
+
+/// A message from the server to `peer` of type `kind`: a CBOR map of `type`, `senderId`,
+/// `targetId` and the `more` entries `rest` writes.
+fn message(
+    kind: &str,
+    server: &str,
+    peer: &str,
+    more: u64,
+    rest: impl FnOnce(&mut Encoder) -> Encoded,
+) -> Vec<u8> {
+    let mut e = Encoder::new(Vec::new());
+    let written = (|| -> Encoded {
+        e.map(3 + more)?;
+        e.str("type")?.str(kind)?;
+        e.str("senderId")?.str(server)?;
+        e.str("targetId")?.str(peer)?;
+        rest(&mut e)
+    })();
+    // Writing to a Vec cannot fail.
+    debug_assert!(written.is_ok());
+    e.into_writer()
 }
 
 /// The answer to `join`.
 fn peer_message(server: &str, peer: &str) -> Vec<u8> {
-    let mut e = encoder();
-    let _ = (|| -> Result<(), minicbor::encode::Error<std::convert::Infallible>> {
-        e.map(5)?;
-        e.str("type")?.str("peer")?;
-        e.str("senderId")?.str(server)?;
+    message("peer", server, peer, 2, |e| {
         e.str("selectedProtocolVersion")?.str("1")?;
-        e.str("targetId")?.str(peer)?;
         e.str("peerMetadata")?
             .map(1)?
             .str("isEphemeral")?
             .bool(false)?;
         Ok(())
-    })();
-    e.into_writer()
+    })
 }
 
 fn unavailable_message(server: &str, peer: &str, doc: &str) -> Vec<u8> {
-    let mut e = encoder();
-    let _ = (|| -> Result<(), minicbor::encode::Error<std::convert::Infallible>> {
-        e.map(4)?;
-        e.str("type")?.str("doc-unavailable")?;
-        e.str("senderId")?.str(server)?;
-        e.str("targetId")?.str(peer)?;
+    message("doc-unavailable", server, peer, 1, |e| {
         e.str("documentId")?.str(doc)?;
         Ok(())
-    })();
-    e.into_writer()
+    })
 }
 
 fn sync_message(server: &str, peer: &str, doc: &str, data: &[u8]) -> Vec<u8> {
-    let mut e = encoder();
-    let _ = (|| -> Result<(), minicbor::encode::Error<std::convert::Infallible>> {
-        e.map(5)?;
-        e.str("type")?.str("sync")?;
+    message("sync", server, peer, 2, |e| {
         e.str("documentId")?.str(doc)?;
-        e.str("senderId")?.str(server)?;
-        e.str("targetId")?.str(peer)?;
         e.str("data")?.bytes(data)?;
         Ok(())
-    })();
-    e.into_writer()
+    })
 }
 
 #[cfg(test)]

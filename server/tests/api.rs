@@ -945,13 +945,17 @@ async fn the_share_policy_answers_from_the_membership_table_live() {
     // Each change is announced to the open connections, naming whom it touches; the decision
     // taken again then follows it.
     let mut nudges = policy.nudges();
-    for (access, expected) in [("read", Some(Access::Read)), ("write", Some(Access::Write))] {
-        assert_eq!(
-            h.share(&practitioner, &practitioner.journey_id, &coach, access)
-                .await
-                .0,
-            StatusCode::NO_CONTENT
-        );
+    for (share, expected) in [
+        (Some("read"), Some(Access::Read)),
+        (Some("write"), Some(Access::Write)),
+        (None, None),
+    ] {
+        let journey_id = &practitioner.journey_id;
+        let status = match share {
+            Some(access) => h.share(&practitioner, journey_id, &coach, access).await.0,
+            None => h.unshare(&practitioner, journey_id, &coach).await.0,
+        };
+        assert_eq!(status, StatusCode::NO_CONTENT);
         let nudge = next_nudge(&mut nudges).await;
         assert!(
             nudge.everyone() || nudge.people.contains(&coach.person_id),
@@ -959,18 +963,6 @@ async fn the_share_policy_answers_from_the_membership_table_live() {
         );
         assert_eq!(policy.access(&journey, &coach_peer).await, expected);
     }
-    assert_eq!(
-        h.unshare(&practitioner, &practitioner.journey_id, &coach)
-            .await
-            .0,
-        StatusCode::NO_CONTENT
-    );
-    let nudge = next_nudge(&mut nudges).await;
-    assert!(
-        nudge.everyone() || nudge.people.contains(&coach.person_id),
-        "{nudge:?}"
-    );
-    assert_eq!(policy.access(&journey, &coach_peer).await, None);
 }
 
 /// `GET /v1/catch-up?since=…` as `member`.
