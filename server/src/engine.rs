@@ -835,19 +835,24 @@ mod tests {
     use crate::documents::{Durability, SqliteDocuments};
     use automerge::transaction::Transactable;
 
+    fn open() -> rusqlite::Connection {
+        crate::db::open_file(std::path::Path::new(":memory:")).unwrap()
+    }
+
     fn engine() -> (Engine, Arc<SqliteDocuments>) {
-        let open = || crate::db::open_file(std::path::Path::new(":memory:")).unwrap();
+        let store = Arc::new(SqliteDocuments::new(open()));
+        (engine_on(store.clone()), store)
+    }
+
+    fn engine_on(store: Arc<SqliteDocuments>) -> Engine {
         let directory = Directory::new(SqliteBackend::new(open()).unwrap());
         let durability = Arc::new(Durability::default());
-        let storage = SamodStorage::new(SqliteDocuments::new(open()), durability.clone());
-        let store = storage.store();
-        let engine = Engine::new(
-            storage,
+        Engine::new(
+            SamodStorage::new(store, durability.clone()),
             MembershipPolicy::new(directory),
             durability,
             "server-test".into(),
-        );
-        (engine, store)
+        )
     }
 
     /// `n` changes to `doc`, each a new one.
@@ -910,5 +915,38 @@ mod tests {
         assert_eq!(reloaded.heads(), heads, "loaded back whole");
         assert_eq!(reloaded.saved_heads, heads, "nothing to store again");
         assert_eq!(reloaded.on_disk.len(), 3);
+    }
+
+    /// What samod's repos stored (the server before this engine, as every device still does)
+    /// loads whole: its compacted snapshot and the changes after it.
+    #[tokio::test]
+    async fn documents_samod_stored_load_whole() {
+        let store = Arc::new(SqliteDocuments::new(open()));
+        let durability = Arc::new(Durability::default());
+        let repo = samod::Repo::build_tokio()
+            .with_storage(SamodStorage::new(store.clone(), durability))
+            .load()
+            .await;
+        let handle = repo.create(Automerge::new()).await.unwrap();
+        let id = handle.document_id().to_string();
+        // Twenty changes at once, which samod stores compacted; then three more, one row each.
+        handle.with_document(|doc| edit(doc, 20));
+        for _ in 0..500 {
+            if rows(&store, &id).await.contains(&"snapshot".to_string()) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        handle.with_document(|doc| edit(doc, 3));
+        let heads = handle.with_document(|doc| doc.get_heads());
+        repo.stop().await;
+        let kinds = rows(&store, &id).await;
+        assert!(kinds.contains(&"snapshot".to_string()), "{kinds:?}");
+        assert!(kinds.contains(&"incremental".to_string()), "{kinds:?}");
+
+        let engine = engine_on(store);
+        let copy = engine.inner.hold(&id).await;
+        assert_eq!(copy.heads(), heads);
+        assert_eq!(copy.saved_heads, heads, "nothing to store again");
     }
 }
