@@ -48,9 +48,10 @@ impl CodeLookups {
     }
 }
 
-/// Messages a device may send at once on its sync connections (a first sync of a caseload:
-/// one message or so per document).
-pub const MESSAGES_BURST: u32 = 200;
+/// Messages a device may send at once on its sync connections: a first sync of a caseload, one
+/// message or so per document, goes through at once (a practitioner with 50 clients syncs
+/// about 700 documents; with a burst of 200 their first sync took 5.2 s instead of 0.3).
+pub const MESSAGES_BURST: u32 = 1_000;
 /// Then this many a second, sustained, across all its connections to this process.
 pub const MESSAGES_PER_SECOND: u32 = 100;
 

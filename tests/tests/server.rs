@@ -1202,7 +1202,7 @@ async fn a_flooding_device_is_slowed_and_the_others_are_served() {
     } = owner_and_tablet(&process, &server).await;
 
     // The flooder: well-formed requests for documents that are not there, far over its
-    // allowance (tandem_server::limits: a burst of 200, then 100 a second).
+    // allowance (tandem_server::limits: a burst of 1,000, then 100 a second).
     let flooder = Person::enrolled(&process, &server, "coach").await;
     let me = peer_id_for(&flooder.device.id());
     let mut ws = raw_socket(&flooder.device).await;
@@ -1216,7 +1216,7 @@ async fn a_flooding_device_is_slowed_and_the_others_are_served() {
     };
     let target = format!("server-{}", server.id);
     let flood = tokio::spawn(async move {
-        for _ in 0..1000 {
+        for _ in 0..3000 {
             let request = cbor(&[
                 ("type", Field::Text("request")),
                 ("senderId", Field::Text(&me)),
