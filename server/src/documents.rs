@@ -3,16 +3,17 @@
 //! [`DocumentStore`] is the storage interface: samod's key/value layout (`<docId>/incremental/
 //! <changeHash>`, `<docId>/snapshot/<hash>`) with fallible calls, so that another backend
 //! (PostgreSQL) can take SQLite's place. [`SqliteDocuments`] keeps the rows in the server's SQLite
-//! file with tandem-storage's key/value helpers; [`PostgresDocuments`] keeps them in PostgreSQL. [`SamodStorage`] adapts a store to samod, whose
-//! storage calls cannot fail: an error is logged, counted, and remembered against the document.
+//! file with tandem-storage's key/value helpers; [`PostgresDocuments`] keeps them in PostgreSQL.
+//! [`SamodStorage`] adapts a store to samod's storage interface, whose calls cannot fail (the
+//! sync engine, `engine.rs`, reads and writes through it): an error is logged, counted, and
+//! remembered against the document.
 //! Every stored change of a document also moves it to the top of the change feed (see
 //! [`DocumentStore`]), which `GET /v1/catch-up` and the sync connection's notices read.
 //!
-//! [`Durability`] follows which changes of each document are on disk. samod answers a peer's
-//! sync message as soon as it has applied the changes in memory, while the writes run
-//! alongside; the WebSocket transport (`transport.rs`) asks [`Durability::wait`] before sending a
-//! sync message, so the server never tells a peer it has changes (the heads in its message) that
-//! a crash could still lose.
+//! [`Durability`] follows which changes of each document are on disk. The sync engine stores a
+//! change before it answers; the WebSocket transport (`transport.rs`) asks [`Durability::wait`]
+//! again before sending a sync message, so the server never tells a peer it has changes (the
+//! heads in its message) that a crash could still lose.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
@@ -57,7 +58,7 @@ pub trait DocumentStore: Send + Sync + 'static {
 ///
 /// A read completes when first polled (on a blocking thread, `tandem_storage::blocking`).
 ///
-/// **Writes commit in groups.** A put or a delete is handed, in the order samod issues them, to
+/// **Writes commit in groups.** A put or a delete is handed, in the order the engine issues them, to
 /// the store's writer thread and awaited; the writer takes every write waiting for it, writes
 /// them in one transaction and answers each once it is committed. Under load one commit (its
 /// WAL frames, its page writes) then serves the writes of many devices, while the executor
@@ -610,7 +611,7 @@ impl Durability {
         self.failures.clone()
     }
 
-    /// How many documents samod loaded or wrote in this process.
+    /// How many documents the engine loaded or wrote in this process (and has not forgotten).
     pub fn documents(&self) -> usize {
         self.docs().len()
     }
@@ -644,12 +645,12 @@ impl Durability {
         }
     }
 
-    /// Whether samod loaded or wrote `doc_id` in this process (so holds a copy of it).
+    /// Whether the engine loaded or wrote `doc_id` in this process (and has not forgotten it).
     pub fn knows(&self, doc_id: &str) -> bool {
         self.docs().contains_key(doc_id)
     }
 
-    /// `doc_id` left memory (no repo holds it): what was known of it goes, unless a write of
+    /// `doc_id` left memory (no connection uses it): what was known of it goes, unless a write of
     /// it is still under way or failed.
     pub fn forget(&self, doc_id: &str) {
         let mut docs = self.docs();

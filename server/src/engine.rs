@@ -115,12 +115,17 @@ trait Rows: Send + Sync + 'static {
 
 impl<S: DocumentStore> Rows for SamodStorage<S> {
     fn load(&self, doc: &str) -> BoxFuture<'_, Vec<(StorageKey, Vec<u8>)>> {
-        let prefix = StorageKey::from_parts([doc]).expect("a document id is a key");
+        // Only documents the directory knows are loaded, whose ids are keys; anything else has
+        // no rows.
+        let prefix = StorageKey::from_parts([doc]).ok();
         Box::pin(async move {
-            samod::storage::Storage::load_range(self, prefix)
-                .await
-                .into_iter()
-                .collect()
+            match prefix {
+                Some(prefix) => samod::storage::Storage::load_range(self, prefix)
+                    .await
+                    .into_iter()
+                    .collect(),
+                None => Vec::new(),
+            }
         })
     }
     fn put<'a>(&'a self, key: &'a StorageKey, data: &'a [u8]) -> BoxFuture<'a, bool> {

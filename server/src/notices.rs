@@ -5,7 +5,7 @@
 //!
 //! - `{"type": "tandem-changed", "documentIds": [text, …]}`: the server stored changes to these
 //!   documents, which this person may see and which this connection has not named yet (a
-//!   connection that sent a message about a document gets its changes from samod already, and a
+//!   connection that sent a message about a document gets its changes from the engine already, and a
 //!   change it sent itself is one it named). Changes close together go in one notice.
 //! - `{"type": "tandem-links-changed"}`: this person's links (`GET /v1/links`) changed.
 //!
@@ -370,7 +370,7 @@ impl ConnectionNotices {
             let due = self.due;
             tokio::select! {
                 () = self.stored.notify.notified() => {
-                    // Documents this connection named reach it through samod already.
+                    // Documents this connection named reach it through the engine already.
                     let taken = self.stored.take();
                     if taken.all || taken.docs.iter().any(|d| !self.named.contains(d)) {
                         self.due.get_or_insert_with(|| Instant::now() + BATCH);
