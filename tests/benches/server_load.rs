@@ -609,12 +609,7 @@ impl Device {
                     }
                 }
                 next = self.ws.next() => {
-                    let result = match next {
-                        Some(Ok(message)) => self.receive(message).await,
-                        Some(Err(e)) => Err(format!("receiving: {e}")),
-                        None => Err("the server closed the connection".to_string()),
-                    };
-                    if let Err(e) = result {
+                    if let Err(e) = self.take(next).await {
                         log.error(e);
                         return;
                     }
@@ -636,6 +631,18 @@ impl Device {
 }
 
 impl Device {
+    /// Takes in what the socket gave: a message, an error, or its end (an error too).
+    async fn take(
+        &mut self,
+        next: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+    ) -> Result<(), String> {
+        match next {
+            Some(Ok(message)) => self.receive(message).await,
+            Some(Err(e)) => Err(format!("receiving: {e}")),
+            None => Err("the server closed the connection".to_string()),
+        }
+    }
+
     /// Receives the edits another connection of this device makes (through another process),
     /// recording how long after each edit it held it, until told to stop.
     async fn watch(mut self, mut stop: watch::Receiver<bool>, log: Arc<Log>) {
@@ -644,12 +651,7 @@ impl Device {
             tokio::select! {
                 _ = stop.changed() => break,
                 next = self.ws.next() => {
-                    let result = match next {
-                        Some(Ok(message)) => self.receive(message).await,
-                        Some(Err(e)) => Err(format!("receiving: {e}")),
-                        None => Err("the server closed the connection".to_string()),
-                    };
-                    if let Err(e) = result {
+                    if let Err(e) = self.take(next).await {
                         log.error(format!("watching: {e}"));
                         return;
                     }
